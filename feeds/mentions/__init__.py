@@ -1,0 +1,1 @@
+"""The mention engine: text and a compiled registry in, mentions out. Pure: no I/O."""
