@@ -112,8 +112,9 @@ class Prisoner(Target):
 
     def names(self) -> list[str]:
         """Every name the registry gives, most authoritative first, without repeats."""
-        return list(dict.fromkeys(n for n in (self.name_be, self.name_ru, self.name_en,
-                                             *self.aliases) if n))
+        return list(
+            dict.fromkeys(n for n in (self.name_be, self.name_ru, self.name_en, *self.aliases) if n)
+        )
 
 
 class Facility(Target):

@@ -1,0 +1,112 @@
+"""``registry import FILE``, ``registry show QUERY``, ``registry stats``: the registry from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import unicodedata
+
+from bot.runtime import StartupError, fail, opened
+from bot.settings import configure_logging, settings_or_exit
+from feeds.registry.models import AnyTarget, Facility, Prisoner
+from feeds.registry.store import RegistryStore
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    registry = commands.add_parser("registry", help="import, look up and count tracked targets")
+    actions = registry.add_subparsers(
+        title="actions", metavar="ACTION", required=True, parser_class=type(registry)
+    )
+    importer = actions.add_parser("import", help="merge a CSV or Viasna JSON file in, by id")
+    importer.add_argument("file", help="registry CSV or Viasna's English JSON export")
+    importer.set_defaults(handler=lambda a: _with_registry(_import, a))
+    show = actions.add_parser("show", help="show targets whose id or name matches QUERY")
+    show.add_argument("query")
+    show.add_argument("--json", action="store_true", help="one JSON object per line")
+    show.set_defaults(handler=lambda a: _with_registry(_show, a))
+    stats = actions.add_parser("stats", help="count targets by kind and status")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(handler=lambda a: _with_registry(_stats, a))
+
+
+def _with_registry(action, args: argparse.Namespace) -> int:
+    settings = settings_or_exit()
+    configure_logging(settings)
+
+    async def go() -> int:
+        async with opened(settings) as storage:
+            return await action(RegistryStore(storage), args)
+
+    try:
+        return asyncio.run(go())
+    except StartupError as exc:
+        return fail(str(exc))
+
+
+async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
+    result, report = await registry.import_file(args.file)
+    for problem in result.problems:
+        print(f"rejected: {problem}", file=sys.stderr)
+    print(
+        f"{args.file}: {report.line()}; {len(result.problems)} problems; "
+        f"registry version {report.version}"
+    )
+    return 1 if result.problems else 0
+
+
+async def _show(registry: RegistryStore, args: argparse.Namespace) -> int:
+    query = fold(args.query)
+    found = [t for t in await registry.all() if any(query in fold(text) for text in searchable(t))]
+    for target in found:
+        print(target.model_dump_json() if args.json else describe(target))
+    if not found:
+        print(f"nothing matches {args.query[:80]!r}", file=sys.stderr)
+    return 0
+
+
+async def _stats(registry: RegistryStore, args: argparse.Namespace) -> int:
+    stats = await registry.stats()
+    if args.json:
+        print(json.dumps(stats))
+        return 0
+    print(f"{stats['targets']} targets, registry version {stats['version']}")
+    for kind, count in sorted(stats["by_kind"].items()):
+        print(f"  {kind}: {count}")
+    for status, count in sorted(stats["prisoners_by_status"].items()):
+        print(f"  prisoners {status}: {count}")
+    return 0
+
+
+def fold(text: str) -> str:
+    """Case and diacritics folded, so 'bialacki' finds 'Białacki'. (The bot's search is smarter.)"""
+    text = unicodedata.normalize("NFKD", text.casefold().replace("ł", "l"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def searchable(target: AnyTarget) -> list[str]:
+    texts = [target.id, *target.aliases]
+    if isinstance(target, Prisoner):
+        texts += [target.name_be, target.name_ru, target.name_en]
+    elif isinstance(target, Facility):
+        texts += [
+            target.name_be,
+            target.name_ru,
+            target.name_en,
+            target.town_be,
+            target.town_ru,
+            target.town_en,
+            *target.nicknames,
+        ]
+    return texts
+
+
+def describe(target: AnyTarget) -> str:
+    if isinstance(target, Prisoner):
+        names = " / ".join(n for n in (target.name_be, target.name_ru, target.name_en) if n)
+        where = f", {target.facility_id}" if target.facility_id else ""
+        return f"{target.id}\tprisoner\t{names}\t{target.status}{where}"
+    number = f" No. {target.number}" if target.number is not None else ""
+    towns = " / ".join(t for t in (target.town_be, target.town_ru, target.town_en) if t)
+    return f"{target.id}\t{target.kind}{number}\t{towns}"

@@ -1,0 +1,62 @@
+"""The process roles of the Procfile: ``run`` (everything), ``serve``, ``watch`` and ``send``.
+
+A role that is not built yet says so and exits 2, so a Procfile line never pretends to work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+from bot.runtime import StartupError, fail, started, stop_signal
+from bot.settings import Settings, configure_logging, settings_or_exit
+
+log = logging.getLogger("vestka")
+
+NOT_BUILT = {
+    "serve": "answer Telegram updates (the bot)",
+    "watch": "poll the feeds",
+    "send": "fan out alerts and deliver messages",
+}
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    run_parser = commands.add_parser(
+        "run",
+        help="run every role in one process (the default deployment)",
+        description="Run Vestka: open storage, load the registry, and run every role until "
+        "SIGTERM or Ctrl-C.",
+    )
+    run_parser.set_defaults(handler=run)
+    for role, what in NOT_BUILT.items():
+        parser = commands.add_parser(role, help=f"run only the role that would {what}")
+        parser.set_defaults(handler=lambda args, role=role: not_built(role))
+
+
+def not_built(role: str) -> int:
+    return fail(f"the '{role}' role is not built yet; use 'python -m bot run'")
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_or_exit()
+    configure_logging(settings)
+    try:
+        return asyncio.run(_run(settings))
+    except StartupError as exc:
+        return fail(str(exc))
+
+
+async def _run(settings: Settings) -> int:
+    stop = stop_signal()
+    async with started(settings):
+        mode = (
+            "console mode: alerts are printed here"
+            if settings.console_mode
+            else f"Telegram mode via {settings.telegram_api_url}"
+        )
+        log.info("vestka running (%s); Ctrl-C or SIGTERM stops it", mode)
+        log.info("not built yet: feed watchers, the bot, delivery (later issues wire them in)")
+        await stop.wait()
+    log.info("stopped")
+    return 0

@@ -1,0 +1,69 @@
+"""What every long-running role does first and last: open storage, bring the registry up to date,
+and stop cleanly on SIGTERM or Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.settings import Settings
+from feeds.registry.store import RegistryStore
+from feeds.storage import Storage, StorageError, open_storage
+
+log = logging.getLogger("vestka")
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message is one line for the operator."""
+
+
+@asynccontextmanager
+async def opened(settings: Settings) -> AsyncIterator[Storage]:
+    """Open storage and seed the registry if this storage has never been seeded.
+
+    Every command that touches storage goes through here, so the first one seeds, whichever it is.
+    """
+    try:
+        async with open_storage(settings) as storage:
+            await RegistryStore(storage).ensure_seeded(settings.registry_file)
+            yield storage
+    except StorageError as exc:
+        raise StartupError(str(exc)) from None
+
+
+@asynccontextmanager
+async def started(settings: Settings) -> AsyncIterator[Storage]:
+    """``opened``, then merge ``REGISTRY_FILE``: the long-running roles (run/serve/watch) merge it at
+    every start, so an operator's edits to the file take effect on restart."""
+    async with opened(settings) as storage:
+        registry = RegistryStore(storage)
+        if settings.registry_file is not None:
+            result, report = await registry.import_file(settings.registry_file)
+            for problem in result.problems:
+                log.warning("registry: %s", problem)
+            log.info("registry file merged: %s", report.line())
+        log.info(
+            "storage: %s; registry: %d targets, version %d",
+            storage.description,
+            await registry.count(),
+            await registry.version(),
+        )
+        yield storage
+
+
+def stop_signal() -> asyncio.Event:
+    """An event set by SIGTERM or SIGINT, for the main loop to wait on."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+def fail(message: str) -> int:
+    print(f"vestka: {message}", file=sys.stderr)
+    return 2

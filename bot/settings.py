@@ -1,0 +1,152 @@
+"""Every setting Vestka reads, in one table, from the environment and an optional ``.env``.
+
+A wrong value must stop start-up with one line that names the setting and says what is expected, never
+a pydantic traceback: operators read this on a PaaS console. The token is a ``SecretStr`` so that no
+repr, log line or error message can show it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class Settings(BaseSettings):
+    """Field names are the environment variable names, lower-cased. Keep README's table in step."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    redis_url: str | None = None
+    redis_prefix: str = Field(default="vestka:", pattern=r"^[A-Za-z0-9_.:-]{1,40}$")
+    vestka_data_dir: Path = Path("data")
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    registry_file: Path | None = None
+    feeds_file: Path | None = None
+    poll_interval: int = Field(default=300, ge=10, le=86400)
+    allow_private_feeds: bool = False
+    port: int = Field(default=8080, ge=1, le=65535)
+    tz: str = "Europe/Minsk"
+    log_level: str = "INFO"
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _redis_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip() or None
+            if value and not value.startswith(("redis://", "rediss://", "unix://")):
+                raise ValueError("expected a redis://, rediss:// or unix:// URL")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.lstrip("-").isdigit() for part in parts):
+                raise ValueError("expected Telegram user ids separated by commas, like 1,2,3")
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("registry_file", "feeds_file", mode="before")
+    @classmethod
+    def _optional_path(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("tz")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("expected an IANA time zone such as Europe/Minsk") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value not in LOG_LEVELS:
+            raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
+        return value
+
+    @property
+    def console_mode(self) -> bool:
+        """No token: print alerts instead of sending them."""
+        return self.telegram_bot_token is None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+
+class SettingsError(Exception):
+    """One line for the operator: which setting is wrong and what it should be."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; raise ``SettingsError`` with one readable line on the first bad value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        message = error["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {message}") from None
+
+
+def settings_or_exit(**overrides: object) -> Settings:
+    """For command-line entry points: a bad setting prints one line and exits 2."""
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        print(f"vestka: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+
+
+class RedactTokens(logging.Filter):
+    """Last line of defence: whatever a library logs, a bot token never reaches the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if TOKEN_RE.search(message):
+            record.msg, record.args = TOKEN_RE.sub("<token>", message), None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactTokens())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    # httpx logs every request URL at INFO, and Bot API URLs carry the token.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

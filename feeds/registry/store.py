@@ -1,0 +1,166 @@
+"""The registry in Redis: one hash of target JSON, a version counter, and a seeded marker.
+
+Every process reads the registry from here, so an admin's edit in the bot reaches the watchers: each
+change bumps ``registry_version`` and a running process that sees a new version rebuilds its engine.
+Merging is by id and never lets an empty value wipe a known one, so importing a fresh Viasna export
+(Latin names only) keeps the Cyrillic names an admin added.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from feeds.registry.bundled import bundled_targets
+from feeds.registry.importers import ImportResult, load_registry_file
+from feeds.registry.models import AnyTarget, Prisoner, PrisonerStatus, target_from_json
+from feeds.storage import Storage
+
+log = logging.getLogger(__name__)
+
+EMPTY = (None, "", [], {}, PrisonerStatus.UNKNOWN, "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A target that a merge changed; ``old`` is None for a new one."""
+
+    old: AnyTarget | None
+    new: AnyTarget
+
+    @property
+    def status_changed(self) -> bool:
+        """A prisoner's status or facility moved: later issues turn this into a timeline event."""
+        return (
+            isinstance(self.old, Prisoner)
+            and isinstance(self.new, Prisoner)
+            and (self.old.status, self.old.facility_id) != (self.new.status, self.new.facility_id)
+        )
+
+
+@dataclass(slots=True)
+class MergeReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)
+    version: int = 0
+
+    def line(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def merged(old: AnyTarget | None, new: AnyTarget) -> AnyTarget:
+    """``new`` over ``old``: empty values in ``new`` keep the old ones; aliases are united."""
+    if old is None or type(old) is not type(new):
+        return new
+    values = old.model_dump()
+    for name, value in new.model_dump().items():
+        if value not in EMPTY:
+            values[name] = value
+    values["aliases"] = list(dict.fromkeys([*old.aliases, *new.aliases]))
+    values["extra"] = {**old.extra, **new.extra}
+    return type(new).model_validate(values)
+
+
+class RegistryStore:
+    def __init__(self, storage: Storage) -> None:
+        self.redis = storage.redis
+        self.keys = storage.keys
+
+    async def version(self) -> int:
+        return int(await self.redis.get(self.keys.registry_version) or 0)
+
+    async def get(self, target_id: str) -> AnyTarget | None:
+        raw = await self.redis.hget(self.keys.registry_targets, target_id)
+        return target_from_json(raw) if raw else None
+
+    async def all(self) -> list[AnyTarget]:
+        raw = await self.redis.hvals(self.keys.registry_targets)
+        return sorted((target_from_json(r) for r in raw), key=lambda t: t.id)
+
+    async def count(self) -> int:
+        return await self.redis.hlen(self.keys.registry_targets)
+
+    async def merge(self, targets: Iterable[AnyTarget]) -> MergeReport:
+        """Merge by id in one transaction; bump the version only when something changed."""
+        targets = list({t.id: t for t in targets}.values())
+        report = MergeReport()
+        if not targets:
+            report.version = await self.version()
+            return report
+        ids = [t.id for t in targets]
+        existing = await self.redis.hmget(self.keys.registry_targets, ids)
+        updates: dict[str, str] = {}
+        for target, raw in zip(targets, existing, strict=True):
+            old = target_from_json(raw) if raw else None
+            new = merged(old, target)
+            if old is not None and old == new:
+                report.unchanged += 1
+                continue
+            report.added += old is None
+            report.updated += old is not None
+            report.changes.append(Change(old, new))
+            updates[new.id] = new.model_dump_json()
+        report.version = await self._write(updates)
+        return report
+
+    async def put(self, target: AnyTarget) -> int:
+        """Replace one target as given (admin edits); returns the new version."""
+        return await self._write({target.id: target.model_dump_json()})
+
+    async def remove(self, target_id: str) -> bool:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hdel(self.keys.registry_targets, target_id)
+            pipe.incr(self.keys.registry_version)
+            removed, _ = await pipe.execute()
+        return bool(removed)
+
+    async def _write(self, updates: dict[str, str]) -> int:
+        if not updates:
+            return await self.version()
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self.keys.registry_targets, mapping=updates)
+            pipe.incr(self.keys.registry_version)
+            _, version = await pipe.execute()
+        return int(version)
+
+    async def import_file(self, path: Path) -> tuple[ImportResult, MergeReport]:
+        result = load_registry_file(path)
+        return result, await self.merge(result.targets)
+
+    async def ensure_seeded(self, registry_file: Path | None) -> ImportResult | None:
+        """Seed once per storage: from ``registry_file`` when set, else from the bundled registry.
+
+        The marker is set after the import, so a crash half-way seeds again next time (merging is
+        idempotent) instead of leaving an empty registry forever.
+        """
+        if await self.redis.exists(self.keys.registry_seeded):
+            return None
+        if registry_file is not None:
+            result, report = await self.import_file(registry_file)
+        else:
+            result = ImportResult(targets=bundled_targets())
+            report = await self.merge(result.targets)
+        await self.redis.set(self.keys.registry_seeded, str(registry_file or "bundled"), nx=True)
+        log.info(
+            "registry seeded from %s: %s", registry_file or "the bundled registry", report.line()
+        )
+        return result
+
+    async def stats(self) -> dict[str, object]:
+        targets = await self.all()
+        by_kind: dict[str, int] = {}
+        by_status: dict[str, int] = {}
+        for target in targets:
+            by_kind[str(target.kind)] = by_kind.get(str(target.kind), 0) + 1
+            if isinstance(target, Prisoner):
+                by_status[str(target.status)] = by_status.get(str(target.status), 0) + 1
+        return {
+            "targets": len(targets),
+            "version": await self.version(),
+            "by_kind": by_kind,
+            "prisoners_by_status": by_status,
+        }

