@@ -1,0 +1,161 @@
+"""The command line as an operator meets it: exit codes, one-line errors, data on stdout."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from feeds.registry.bundled import bundled_targets
+from tests.conftest import ROOT
+from tests.waiting import wait_for_sync
+
+SAMPLE = ROOT / "tests" / "data" / "viasna-sample-en.json"
+TOKEN = "123456789:AAExampleExampleExampleExampleExample12"
+
+
+def test_no_command_prints_help_and_exits_2(cli) -> None:
+    result = cli()
+    assert result.returncode == 2 and "commands" in result.stderr
+
+
+def test_unknown_command_exits_2(cli) -> None:
+    result = cli("fly")
+    assert result.returncode == 2 and "invalid choice: 'fly'" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "registry", "scan", "serve"])
+def test_help_everywhere(cli, command: str) -> None:
+    result = cli(command, "--help")
+    if command == "scan" and result.returncode == 2 and "invalid choice" in result.stderr:
+        pytest.skip("scan lands with the mention engine")
+    assert result.returncode == 0 and "usage: vestka" in result.stdout
+
+
+def test_bad_setting_is_one_line_exit_2_no_traceback_no_token(cli) -> None:
+    result = cli("run", POLL_INTERVAL="often", TELEGRAM_BOT_TOKEN=TOKEN)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "vestka: configuration error: POLL_INTERVAL: Input should be a valid integer, "
+        "unable to parse string as an integer"
+    ]
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def test_unreachable_redis_exit_2(cli) -> None:
+    result = cli("registry", "stats", REDIS_URL="redis://127.0.0.1:1/0")
+    assert result.returncode == 2
+    assert result.stderr.startswith("vestka: Redis does not answer")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("role", ["serve", "watch", "send"])
+def test_roles_not_built_yet_say_so(cli, role: str) -> None:
+    result = cli(role)
+    if result.returncode == 0:
+        pytest.skip(f"the {role} role exists now")
+    assert result.returncode == 2 and f"the '{role}' role is not built yet" in result.stderr
+
+
+def test_registry_import_show_stats(cli, tmp_path: Path) -> None:
+    imported = cli("registry", "import", str(SAMPLE))
+    assert imported.returncode == 0, imported.stderr
+    bundled = {t.id for t in bundled_targets()}
+    already = len(
+        bundled & {"andrej-capiuk", "eduard-palcys", "raman-hvazdziolka", "ksenia-syromolot"}
+    )
+    expected = f"{4 - already} added, {already} updated, 0 unchanged; 0 problems"
+    assert expected in imported.stdout
+
+    shown = cli("registry", "show", "chapiuk", "--json")
+    assert shown.returncode == 0
+    [line] = shown.stdout.splitlines()
+    assert json.loads(line)["id"] == "andrej-capiuk"
+
+    stats = json.loads(cli("registry", "stats", "--json").stdout)
+    assert stats["by_kind"]["prisoner"] >= 4 and stats["by_kind"]["colony"] == 19
+
+
+def test_registry_import_with_rejected_rows_exits_1(cli, tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("id,kind,name_be\nok-1,prisoner,Марфа Рабкова\nBAD ID,prisoner,X\n")
+    result = cli("registry", "import", str(path))
+    assert result.returncode == 1
+    assert "1 added" in result.stdout
+    assert f"rejected: {path}: line 3: id 'BAD ID' must match" in result.stderr
+
+
+def test_registry_show_nothing_found(cli) -> None:
+    result = cli("registry", "show", "<script>alert(1)</script>")
+    assert result.returncode == 0 and result.stdout == ""
+    assert "nothing matches" in result.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_run_stops_cleanly_on_sigterm_and_sigint(
+    cli_env: dict[str, str], tmp_path: Path, signum: int
+) -> None:
+    env = {**cli_env, "LOG_LEVEL": "INFO"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[str] = []
+    wait_for_sync(
+        lambda: _read_until(process, lines, "vestka running"), timeout=60, message="run to start"
+    )
+    assert "console mode" in lines[-1]
+    started = time.monotonic()
+    process.send_signal(signum)
+    assert process.wait(timeout=10) == 0
+    assert time.monotonic() - started < 10
+
+
+def test_run_with_embedded_storage_from_a_fresh_folder(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {k: v for k, v in cli_env.items() if k != "REDIS_URL"}
+    env["LOG_LEVEL"] = "INFO"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[str] = []
+    wait_for_sync(
+        lambda: _read_until(process, lines, "vestka running"), timeout=60, message="run to start"
+    )
+    assert any("embedded valkey" in line for line in lines)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    assert (tmp_path / "data" / "valkey" / "appendonlydir").is_dir()
+
+
+def _read_until(process: subprocess.Popen, lines: list[str], needle: str) -> bool:
+    if process.poll() is not None:
+        raise AssertionError(
+            f"exited {process.returncode}: {''.join(lines)}{process.stderr.read()}"
+        )
+    line = process.stderr.readline()
+    lines.append(line)
+    return needle in line
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "vestka"
+    assert script.exists()
+    result = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, env=os.environ, timeout=60
+    )
+    assert result.returncode == 0 and "usage: vestka" in result.stdout
