@@ -270,6 +270,7 @@ class Fetcher:
                 raise_for_status=False,
                 max_line_size=16 * 1024,
                 max_field_size=16 * 1024,
+                trace_configs=self._trace_configs or None,
             )
             self._global = asyncio.Semaphore(p.max_connections)
         return self._session

@@ -93,10 +93,10 @@ def blocked_reason(address: str | IPAddress) -> str | None:
         return "multicast address"
     if isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT:
         return "carrier-grade NAT address"
-    if ip.is_private:
-        return "private address"
     if ip.is_reserved:
         return "reserved address"
+    if ip.is_private:
+        return "private address"
     if not ip.is_global:
         return "non-global address"
     return None
