@@ -40,6 +40,28 @@ class Keys:
         """Marker: the registry has been seeded once (from REGISTRY_FILE or the bundled one)."""
         return self._k("registry", "seeded")
 
+    # -- chats and subscriptions (subscriptions/) -------------------------------------------------
+    def chat(self, chat_id: int) -> str:
+        """HASH of one chat's settings (no names: ids, language, mode, mute, state)."""
+        return self._k("chat", chat_id)
+
+    @property
+    def chats(self) -> str:
+        """SET of every chat id the bot knows (broadcasts iterate it)."""
+        return self._k("chats")
+
+    def chat_targets(self, chat_id: int) -> str:
+        """SET of target ids one chat follows."""
+        return self._k("subs", "chat", chat_id)
+
+    def target_chats(self, target_id: str) -> str:
+        """SET of chat ids following one target (fan-out reads it)."""
+        return self._k("subs", "target", target_id)
+
+    def chat_mutes(self, chat_id: int) -> str:
+        """HASH target id -> unix time until which this chat hears nothing about that target."""
+        return self._k("mutes", chat_id)
+
     def all_patterns(self) -> str:
         """A SCAN pattern for every key under this prefix (tests and ``/forget`` tooling)."""
         return self.prefix + "*"
