@@ -1,0 +1,884 @@
+"""The compiled registry and the scan.
+
+Compile (once per registry version): every name word, town form, nickname and kind word becomes
+skeleton stems with the endings they take (``forms``), in one dict ``stem -> [(endings, pattern)]``.
+Scan (per document): tokenize, key each token (cached), cut 0..4 characters of ending and look the
+rest up: O(tokens), whatever the registry size. Hits are candidates; ``_resolve_names`` and
+``_resolve_facilities`` turn them into mentions with the evidence rules of the issue, and only then
+are sentences split and events read, around the mentions.
+
+The ``Engine`` is immutable after ``compile_registry``; ``scan`` keeps its state in locals, so one
+engine serves any number of threads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from feeds.mentions import lexicon
+from feeds.mentions.events import fold, sentence_events
+from feeds.mentions.forms import (
+    Form,
+    first_name_forms,
+    fixed_forms,
+    matches,
+    splits,
+    surname_forms,
+    word_forms,
+)
+from feeds.mentions.models import EventType, Mention, ScanResult
+from feeds.mentions.normalize import MAX_TOKEN, TOKEN_RE, cyrillic_variants, skeleton
+from feeds.mentions.text import Sentences, summarize
+from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner
+
+# Pattern kinds
+SURNAME, KIND, QUAL, TOWN, NICK = "S", "K", "Q", "T", "N"
+
+_PARENS = re.compile(r"\([^)]*\)")
+_WORDS = re.compile(r"[^\W\d_][^\W\d_'’ʼ.]*(?:['’ʼ][^\W\d_]+)*|\d+")
+_PATRONYMIC = re.compile(r"(?:ovic|evic|avic|ic|ovna|evna|avna|aune|auna|iCna|ovi)$")
+_PREPOSITIONS = frozenset(
+    {"в", "у", "ў", "w", "u", "in", "на", "na", "at", "ля", "каля", "под", "пад", "pod", "near"}
+)
+_SEPARATOR = re.compile(r"[\s\-‐‑–]{1,3}")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Pattern:
+    kind: str
+    ref: object  # prisoner index, FacilityKind, qualifier name, facility index
+    rest: tuple[dict[str, frozenset[str]], ...] = ()  # forms of the words after the first
+    needs_cap: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    target: Prisoner
+    first: dict[str, frozenset[str]]  # stem -> endings of every first-name form
+    first_keys: frozenset[str]  # for initials
+    risky: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    target: Facility
+    qualifiers: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    pattern: Pattern
+    first: int  # token indices, inclusive
+    last: int
+
+
+def document_text(text: str, title: str | None = None) -> str:
+    """The string ``Engine.scan`` indexes: the title, a blank line, then the text."""
+    return f"{title}\n\n{text}" if title else text
+
+
+def words(name: str) -> list[str]:
+    return _WORDS.findall(_PARENS.sub(" ", name))
+
+
+def split_name(name: str) -> tuple[list[str], list[str]]:
+    """ "Алесь Бяляцкі" -> (["Алесь"], ["Бяляцкі"]); "Бабарико Виктор Дмитриевич" (surname first,
+    patronymic last) -> (["Виктор"], ["Бабарико"]); "Шарэнда-Панасюк" stays two surname words."""
+    parts = _PARENS.sub(" ", name).split()
+    if not parts:
+        return [], []
+    if len(parts) == 3 and _PATRONYMIC.search(skeleton(parts[2])):
+        return [parts[1]], words(parts[0])
+    if len(parts) == 1:
+        return [], words(parts[0])
+    return [w for p in parts[:-1] for w in words(p)], words(parts[-1])
+
+
+_GROUPS: dict[str, frozenset[str]] = {}
+
+
+def _first_name_groups() -> dict[str, frozenset[str]]:
+    """skeleton of any first-name form -> all forms (as raw strings) of its lines."""
+    if not _GROUPS:
+        for line in lexicon.FIRST_NAME_GROUPS.splitlines():
+            forms = line.split()
+            for form in forms:
+                key = skeleton(form)
+                _GROUPS[key] = _GROUPS.get(key, frozenset()) | frozenset(forms)
+    return _GROUPS
+
+
+def _first_name_lexicon() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for line in lexicon.FIRST_NAME_GROUPS.splitlines():
+        for form in line.split():
+            for key in cyrillic_variants(form):
+                for stem, endings in first_name_forms(key):
+                    out.setdefault(stem, set()).update(endings)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _add_forms(target: dict[str, set[str]], forms: Iterable[Form]) -> None:
+    for stem, endings in forms:
+        target.setdefault(stem, set()).update(endings)
+
+
+def _freeze(forms: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in forms.items()}
+
+
+def _word_spec(word: str, kind: str, female: bool | None = None) -> dict[str, frozenset[str]]:
+    spec: dict[str, set[str]] = {}
+    for key in cyrillic_variants(word):
+        if kind == "surname":
+            _add_forms(spec, surname_forms(key, female))
+        elif kind == "fixed":
+            _add_forms(spec, fixed_forms(key))
+        else:
+            _add_forms(spec, word_forms(key))
+    return _freeze(spec)
+
+
+def name_keys(target: Prisoner | Facility) -> set[str]:
+    """Skeleton keys of every name word of a target (surnames, first names and their equivalents,
+    towns, nicknames). For search-as-you-type: a query word fits a target when ``skeleton(word)``
+    is a prefix of one of its keys, so "bial", "Бяляц", "беляцк", "Białacki" and "Bialiatski" all
+    find Алесь Бяляцкі."""
+    keys: set[str] = set()
+    if isinstance(target, Prisoner):
+        groups = _first_name_groups()
+        for name in target.names():
+            first, last = split_name(name)
+            for word in last:
+                keys |= cyrillic_variants(word)
+            for word in first:
+                for form in groups.get(skeleton(word), frozenset({word})):
+                    keys |= cyrillic_variants(form)
+                keys |= cyrillic_variants(word)
+    else:
+        for text in (
+            target.name_be,
+            target.name_ru,
+            target.name_en,
+            target.town_be,
+            target.town_ru,
+            target.town_en,
+            *target.nicknames,
+            *target.aliases,
+            *(v for vs in target.town_forms.values() for v in vs),
+        ):
+            for word in words(text):
+                keys |= cyrillic_variants(word)
+        if target.number is not None:
+            keys.add(str(target.number))
+    keys.discard("")
+    return keys
+
+
+class Engine:
+    """A compiled registry. Build with ``compile_registry``; ``scan`` is thread-safe."""
+
+    def __init__(self, targets: Iterable[Prisoner | Facility]) -> None:
+        self.people: list[_Person] = []
+        self.places: list[_Place] = []
+        self.patterns: list[Pattern] = []
+        index: dict[str, dict[int, set[str]]] = {}
+        self._first_lexicon = _first_name_lexicon()
+        groups = _first_name_groups()
+        risky = {skeleton(w) for w in lexicon.RISKY_SURNAMES}
+
+        def add(first_spec: dict[str, frozenset[str]], pattern: Pattern) -> None:
+            pid = len(self.patterns)
+            self.patterns.append(pattern)
+            for stem, endings in first_spec.items():
+                index.setdefault(stem, {}).setdefault(pid, set()).update(endings)
+
+        seen: set[str] = set()
+        for target in targets:
+            if target.id in seen:
+                continue
+            seen.add(target.id)
+            if isinstance(target, Prisoner):
+                self._compile_person(target, groups, risky, add)
+            else:
+                self._compile_place(target, add)
+        self._compile_kinds(add)
+        self.index: dict[str, tuple[tuple[frozenset[str], int], ...]] = {
+            stem: tuple((frozenset(e), pid) for pid, e in entries.items())
+            for stem, entries in index.items()
+        }
+        self.person_ids = frozenset(p.target.id for p in self.people)
+        self.by_kind_number: dict[tuple[FacilityKind, int], tuple[int, ...]] = {}
+        for i, place in enumerate(self.places):
+            if place.target.number is not None:
+                key = (place.target.kind, place.target.number)
+                self.by_kind_number[key] = (*self.by_kind_number.get(key, ()), i)
+
+    # -- compile ---------------------------------------------------------------------------------
+
+    def _compile_person(self, target: Prisoner, groups, risky, add) -> None:
+        female = {Gender.FEMALE: True, Gender.MALE: False}.get(target.gender)
+        first: dict[str, set[str]] = {}
+        first_keys: set[str] = set()
+        surnames: list[list[str]] = []
+        for name in target.names():
+            given, last = split_name(name)
+            if last and last not in surnames:
+                surnames.append(last)
+            for word in given[:1]:
+                forms = set(groups.get(skeleton(word), frozenset())) | {word}
+                for form in forms:
+                    for key in cyrillic_variants(form):
+                        first_keys.add(key)
+                        _add_forms(first, first_name_forms(key))
+        index = len(self.people)
+        is_risky = False
+        for last in surnames:
+            specs = [_word_spec(w, "surname", female) for w in last]
+            if len(last) == 1 and any(k in risky for k in cyrillic_variants(last[0])):
+                is_risky = True
+            add(specs[0], Pattern(SURNAME, index, tuple(specs[1:]), True))
+        self.people.append(_Person(target, _freeze(first), frozenset(first_keys), is_risky))
+
+    def _compile_place(self, target: Facility, add) -> None:
+        index = len(self.places)
+        texts = [
+            target.name_be,
+            target.name_ru,
+            target.name_en,
+            *target.aliases,
+            *target.nicknames,
+            *(v for k, vs in target.town_forms.items() for v in vs),
+        ]
+        qualifiers = set()
+        for text in texts:
+            for name, (_strong, qwords) in lexicon.QUALIFIERS.items():
+                if any(fold(q) in fold(text).split() for q in qwords):
+                    qualifiers.add(name)
+        self.places.append(_Place(target, frozenset(qualifiers)))
+        kind_keys = self._kind_keys()
+        town_texts = [target.town_be, target.town_ru, target.town_en]
+        adjective_texts: list[str] = []
+        for key, values in target.town_forms.items():
+            if key.startswith("short_"):
+                continue
+            (adjective_texts if key.startswith("adjective") else town_texts).extend(values)
+        nick_texts = list(target.nicknames)
+        for alias in target.aliases:
+            alias_words = words(alias)
+            if any(self._is_kind_word(w, kind_keys) for w in alias_words):
+                adjective_texts.extend(
+                    w for w in alias_words if not self._is_kind_word(w, kind_keys)
+                )
+            else:
+                nick_texts.append(alias)
+        for text in town_texts:
+            ws = [w for w in words(text) if w.lower() not in _PREPOSITIONS]
+            if ws and not ws[0].isdigit():
+                specs = [_word_spec(w, "word") for w in ws]
+                add(specs[0], Pattern(TOWN, index, tuple(specs[1:]), True))
+        for text in adjective_texts:
+            for w in words(text):
+                if w.lower() in _PREPOSITIONS or w.isdigit():
+                    continue
+                if any(fold(w) in [fold(q) for q in qs] for _s, qs in lexicon.QUALIFIERS.values()):
+                    continue
+                add(_word_spec(w, "word"), Pattern(TOWN, index, (), False))
+        for text in nick_texts:
+            ws = words(text)
+            if not ws or all(len(w) <= 2 for w in ws):
+                continue
+            specs = [_word_spec(w, "word") for w in ws]
+            needs_cap = not text.islower()
+            add(specs[0], Pattern(NICK, index, tuple(specs[1:]), needs_cap))
+
+    _KIND_KEYS: dict[str, FacilityKind] | None = None
+
+    def _kind_keys(self) -> dict[str, FacilityKind]:
+        if self._KIND_KEYS is None:
+            keys: dict[str, FacilityKind] = {}
+            for kind, phrases in lexicon.KIND_WORDS.items():
+                for phrase in phrases:
+                    for w in words(phrase):
+                        keys.setdefault(skeleton(w), kind)
+            for abbr, kind in lexicon.KIND_ABBREVIATIONS.items():
+                keys.setdefault(skeleton(abbr), kind)
+            self._KIND_KEYS = keys
+        return self._KIND_KEYS
+
+    @staticmethod
+    def _is_kind_word(word: str, kind_keys: dict[str, FacilityKind]) -> bool:
+        key = skeleton(word)
+        return any(stem in kind_keys or (stem + "a") in kind_keys for stem, _e in splits(key))
+
+    def _compile_kinds(self, add) -> None:
+        for kind, phrases in lexicon.KIND_WORDS.items():
+            for phrase in phrases:
+                ws = words(phrase)
+                specs = [_word_spec(w, "word") for w in ws]
+                add(specs[0], Pattern(KIND, kind, tuple(specs[1:]), False))
+        for name, (_strong, qwords) in lexicon.QUALIFIERS.items():
+            for q in qwords:
+                if q.isupper():
+                    continue  # abbreviations are looked up verbatim
+                add(_word_spec(q, "word"), Pattern(QUAL, name, (), False))
+        self.abbreviations = dict(lexicon.KIND_ABBREVIATIONS)
+        self.qualifier_abbreviations = {
+            q: name for name, (_s, qs) in lexicon.QUALIFIERS.items() for q in qs if q.isupper()
+        }
+
+    # -- scan ------------------------------------------------------------------------------------
+
+    def scan(self, text: str, title: str | None = None, lang: str | None = None) -> ScanResult:
+        """Find the registry's targets in one document. Offsets index ``document_text(text, title)``."""
+        doc = document_text(text or "", title)
+        spans: list[tuple[int, int]] = []
+        toks: list[str] = []
+        for m in TOKEN_RE.finditer(doc):
+            start, end = m.span()
+            tok = m.group()
+            if tok.endswith(("'s", "’s")):
+                tok, end = tok[:-2], end - 2
+            spans.append((start, end))
+            toks.append(tok)
+        if not toks:
+            return ScanResult()
+        keys = [skeleton(t) if len(t) <= MAX_TOKEN else "" for t in toks]
+        hits = self._hits(doc, toks, keys, spans)
+        if not hits:
+            return ScanResult()
+        sentences = Sentences(doc)
+        sent_of = [sentences.index(s) for s, _e in spans]
+        people, ambiguous = self._resolve_names(doc, toks, keys, spans, hits, sentences, sent_of)
+        places = self._resolve_facilities(doc, toks, keys, spans, hits, sentences, sent_of)
+        if not (people or ambiguous or places):
+            return ScanResult()
+        return self._result(doc, spans, sentences, sent_of, people, ambiguous, places)
+
+    def _hits(self, doc, toks, keys, spans) -> list[_Hit]:
+        index = self.index
+        patterns = self.patterns
+        hits: list[_Hit] = []
+        n = len(toks)
+        for i, key in enumerate(keys):
+            if not key or key.isdigit():
+                continue
+            found: set[int] = set()
+            for stem, ending in splits(key):
+                entries = index.get(stem)
+                if entries:
+                    for endings, pid in entries:
+                        if ending in endings:
+                            found.add(pid)
+            if not found:
+                continue
+            cap = toks[i][:1].isupper()
+            for pid in found:
+                pattern = patterns[pid]
+                if pattern.needs_cap and not cap:
+                    continue
+                j = i
+                ok = True
+                for spec in pattern.rest:
+                    j += 1
+                    if j >= n or not _SEPARATOR.fullmatch(doc[spans[j - 1][1] : spans[j][0]]):
+                        ok = False
+                        break
+                    if not matches(keys[j], spec):
+                        ok = False
+                        break
+                if ok:
+                    hits.append(_Hit(pattern, i, j))
+        return hits
+
+    # -- names -----------------------------------------------------------------------------------
+
+    def _adjacent(self, doc, spans, i: int, j: int) -> bool:
+        """Tokens i < j touch: only spaces (no punctuation, no line break) between."""
+        gap = doc[spans[i][1] : spans[j][0]]
+        return 0 < len(gap) <= 3 and gap.isspace() and "\n" not in gap
+
+    def _initial(self, doc, toks, spans, i: int) -> str | None:
+        tok = toks[i]
+        if len(tok) <= 2 and tok[:1].isupper() and doc[spans[i][1] : spans[i][1] + 1] == ".":
+            return skeleton(tok)
+        return None
+
+    def _resolve_names(self, doc, toks, keys, spans, hits, sentences, sent_of):
+        by_span: dict[tuple[int, int], set[int]] = {}
+        for hit in hits:
+            if hit.pattern.kind == SURNAME:
+                by_span.setdefault((hit.first, hit.last), set()).add(hit.pattern.ref)
+        # a longer surname hit (Шарэнда-Панасюк) hides shorter ones inside it
+        confirmed: list[tuple[int, int, tuple[int, ...]]] = []  # (first tok, last tok, people)
+        pending: list[tuple[int, int, frozenset[int]]] = []
+        rivals: set[int] = set()
+        n = len(toks)
+        spans_sorted = sorted(by_span, key=lambda s: (s[0], -(s[1] - s[0])))
+        covered_until = -1
+        for first, last in spans_sorted:
+            if first <= covered_until:
+                continue
+            covered_until = last
+            cands = by_span[(first, last)]
+            start_tok, end_tok = first, last
+            chosen: set[int] = set()
+            rejected = False
+            # a first name (or initial) right before: "Алесь Бяляцкі", "А. Бяляцкі"
+            p = first - 1
+            if p >= 0:
+                initial = self._initial(doc, toks, spans, p)
+                if initial is not None and doc[spans[p][1] : spans[first][0]].strip() == ".":
+                    chosen = {c for c in cands if self._initial_fits(c, initial)}
+                    rejected = not chosen
+                    if chosen:
+                        start_tok = p
+                elif self._adjacent(doc, spans, p, first) and toks[p][:1].isupper():
+                    chosen = {c for c in cands if matches(keys[p], self.people[c].first)}
+                    if chosen:
+                        start_tok = p
+                    elif matches(keys[p], self._first_lexicon) and not self._is_surname_token(
+                        hits, p
+                    ):
+                        rejected = True
+            # surname first: "Бабарико Виктор", "Бяляцкі Алесь"
+            q = last + 1
+            if (
+                not chosen
+                and not rejected
+                and q < n
+                and self._adjacent(doc, spans, last, q)
+                and toks[q][:1].isupper()
+            ):
+                chosen = {c for c in cands if matches(keys[q], self.people[c].first)}
+                if chosen:
+                    end_tok = q
+            if rejected:
+                rivals |= cands
+                continue
+            if chosen:
+                confirmed.append((start_tok, end_tok, tuple(sorted(chosen))))
+            else:
+                pending.append((first, last, frozenset(cands)))
+        full: dict[int, list[int]] = {}
+        for first, _last, people in confirmed:
+            if len(people) == 1:
+                full.setdefault(people[0], []).append(first)
+        out: list[tuple[int, int, tuple[int, ...]]] = [c for c in confirmed if len(c[2]) == 1]
+        ambiguous: list[tuple[int, int, tuple[int, ...]]] = [c for c in confirmed if len(c[2]) > 1]
+        for first, last, cands in pending:
+            known = [c for c in cands if c in full]
+            if known:
+                best = min(
+                    known,
+                    key=lambda c: min(
+                        (first - f if f <= first else 10_000 + f - first) for f in full[c]
+                    ),
+                )
+                out.append((first, last, (best,)))
+                continue
+            if cands <= rivals:
+                continue
+            if any(self.people[c].risky for c in cands):
+                continue
+            if not self._context(sentences, sent_of[first]):
+                continue
+            group = tuple(sorted(cands))
+            (out if len(group) == 1 else ambiguous).append((first, last, group))
+        return out, ambiguous
+
+    def _is_surname_token(self, hits, i: int) -> bool:
+        return any(h.first <= i <= h.last and h.pattern.kind == SURNAME for h in hits)
+
+    def _initial_fits(self, person: int, initial: str) -> bool:
+        return any(k.startswith(initial) for k in self.people[person].first_keys)
+
+    def _context(self, sentences: Sentences, index: int) -> bool:
+        lo, hi = max(0, index - 1), min(len(sentences), index + 2)
+        return any(_CONTEXT.search(fold(sentences.get(i))) for i in range(lo, hi))
+
+    # -- facilities ------------------------------------------------------------------------------
+
+    def _resolve_facilities(self, doc, toks, keys, spans, hits, sentences, sent_of):
+        out: list[tuple[int, int, int]] = []  # (first tok, last tok, place)
+        towns: dict[int, list[tuple[int, int, int]]] = {}  # sentence -> (first, last, place)
+        quals: list[tuple[int, str]] = []
+        kinds: list[tuple[int, int, FacilityKind]] = []
+        for hit in hits:
+            kind = hit.pattern.kind
+            if kind == NICK:
+                out.append((hit.first, hit.last, hit.pattern.ref))
+            elif kind == TOWN:
+                towns.setdefault(sent_of[hit.first], []).append(
+                    (hit.first, hit.last, hit.pattern.ref)
+                )
+            elif kind == QUAL:
+                quals.append((hit.first, hit.pattern.ref))
+            elif kind == KIND:
+                kinds.append((hit.first, hit.last, hit.pattern.ref))
+        for i, tok in enumerate(toks):
+            if tok in self.abbreviations:
+                kinds.append((i, i, self.abbreviations[tok]))
+            if tok in self.qualifier_abbreviations:
+                quals.append((i, self.qualifier_abbreviations[tok]))
+                if tok in ("ВК", "VK"):
+                    kinds.append((i, i, FacilityKind.COLONY))
+        if not kinds:
+            return self._dedupe(out)
+        kinds.sort()
+        used_until = -1
+        for first, last, kind in kinds:
+            if first <= used_until:
+                continue
+            sent = sent_of[first]
+            number, num_tok = self._number_after(toks, keys, spans, doc, last)
+            qual_here = {q for qi, q in quals if abs(qi - first) <= 3 and sent_of[qi] == sent}
+            near_towns = [
+                t
+                for t in towns.get(sent, ())
+                if self.places[t[2]].target.kind == kind
+                and (first - 3 <= t[1] < first or last < t[0] <= (num_tok or last) + 4)
+            ]
+            cands: list[int]
+            if number is not None:
+                cands = list(self.by_kind_number.get((kind, number), ()))
+                if not cands:
+                    used_until = num_tok
+                    continue
+                by_town = [c for c in cands if any(t[2] == c for t in near_towns)]
+                if by_town:
+                    cands = by_town
+                elif _RUSSIA.search(fold(sentences.get(sent))):
+                    continue
+            else:
+                cands = sorted({t[2] for t in near_towns})
+                if not cands:
+                    strong = [
+                        i
+                        for i, p in enumerate(self.places)
+                        if p.target.kind == kind
+                        and any(lexicon.QUALIFIERS[q][0] for q in p.qualifiers & qual_here)
+                    ]
+                    cands = strong
+            cands = self._by_qualifier(cands, qual_here)
+            if len(cands) != 1:
+                continue
+            place = cands[0]
+            end_tok = max(last, num_tok or last)
+            start_tok = first
+            for t in near_towns:
+                if t[2] == place:
+                    start_tok, end_tok = min(start_tok, t[0]), max(end_tok, t[1])
+            used_until = end_tok
+            out.append((start_tok, end_tok, place))
+        return self._dedupe(out)
+
+    def _by_qualifier(self, cands: list[int], present: set[str]) -> list[int]:
+        if len(cands) <= 1 and not any(self.places[c].qualifiers for c in cands):
+            return cands
+        exact = [c for c in cands if self.places[c].qualifiers & present]
+        if exact:
+            return exact
+        return [c for c in cands if not self.places[c].qualifiers]
+
+    def _number_after(self, toks, keys, spans, doc, last: int) -> tuple[int | None, int | None]:
+        j = last + 1
+        skipped = 0
+        while j < len(toks) and skipped <= 2:
+            gap = doc[spans[j - 1][1] : spans[j][0]]
+            if len(gap) > 4 or "\n" in gap or any(c in gap for c in ",;:()"):
+                return None, None
+            tok = toks[j]
+            if tok.isdigit():
+                return (int(tok), j) if len(tok) <= 3 else (None, None)
+            if tok.lower() in lexicon.NUMBER_FILLERS:
+                skipped += 1
+                j += 1
+                continue
+            return None, None
+        return None, None
+
+    @staticmethod
+    def _dedupe(out: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        out.sort()
+        result: list[tuple[int, int, int]] = []
+        for item in out:
+            if result and item[0] <= result[-1][1] and item[2] == result[-1][2]:
+                continue
+            result.append(item)
+        return result
+
+    # -- result ----------------------------------------------------------------------------------
+
+    def _result(self, doc, spans, sentences, sent_of, people, ambiguous, places) -> ScanResult:
+        raw: list[
+            tuple[int, int, str, tuple[str, ...], bool]
+        ] = []  # start, end, id, others, person
+        for first, last, group in people:
+            raw.append((spans[first][0], spans[last][1], self.people[group[0]].target.id, (), True))
+        for first, last, group in ambiguous:
+            ids = [self.people[g].target.id for g in group]
+            raw.append((spans[first][0], spans[last][1], ids[0], tuple(ids[1:]), True))
+        for first, last, place in places:
+            raw.append((spans[first][0], spans[last][1], self.places[place].target.id, (), False))
+        raw.sort()
+        person_sents: dict[int, list[int]] = {}
+        for k, (start, _e, _t, _o, is_person) in enumerate(raw):
+            if is_person:
+                person_sents.setdefault(sentences.index(start), []).append(k)
+        mention_events: list[set[EventType]] = [set() for _ in raw]
+        sent_cache: dict[int, tuple[EventType, ...]] = {}
+
+        def events_of(index: int) -> tuple[EventType, ...]:
+            if index not in sent_cache:
+                sent_cache[index] = sentence_events(sentences.get(index))
+            return sent_cache[index]
+
+        for k, (start, _e, _t, _o, _p) in enumerate(raw):
+            mention_events[k].update(events_of(sentences.index(start)))
+        # sentences after a person's mention that refer back with a pronoun
+        last_person: int | None = None
+        for index in range(len(sentences)):
+            if index in person_sents:
+                last_person = index
+                continue
+            if last_person is None or index - last_person > 2:
+                continue
+            sentence = sentences.get(index)
+            tokens = fold(sentence).split()
+            if not any(t.strip('.,;:!?«»"()') in lexicon.PRONOUNS for t in tokens[:12]):
+                continue
+            evs = events_of(index)
+            if evs:
+                for k in person_sents[last_person]:
+                    mention_events[k].update(evs)
+        mentions: list[Mention] = []
+        all_events: set[EventType] = set()
+        scores: dict[int, float] = {}
+        for k, (start, end, target, others, is_person) in enumerate(raw):
+            evs = tuple(e for e in EventType if e in mention_events[k])
+            all_events.update(evs)
+            index = sentences.index(start)
+            mentions.append(
+                Mention(
+                    target=target,
+                    start=start,
+                    end=end,
+                    text=doc[start:end],
+                    events=evs,
+                    sentence=sentences.get(index),
+                    ambiguous_with=others,
+                )
+            )
+            scores[index] = (
+                scores.get(index, 0.0)
+                + (2.0 if is_person else 1.0)
+                + len(events_of(index))
+                - index * 0.01
+            )
+        prisoners = tuple(dict.fromkeys(m.target for m in mentions if _is_person(m, self)))
+        groups = tuple(
+            dict.fromkeys(
+                group
+                for m in mentions
+                if m.ambiguous_with
+                for group in [tuple(sorted((m.target, *m.ambiguous_with)))]
+                if not set(group) & set(prisoners)
+            )
+        )
+        facilities = tuple(
+            dict.fromkeys(m.target for m in mentions if m.target not in self.person_ids)
+        )
+        locations: dict[str, tuple[str, ...]] = {}
+        for m in mentions:
+            if m.target in prisoners:
+                here = tuple(
+                    dict.fromkeys(
+                        f.target
+                        for f in mentions
+                        if f.target in facilities and f.sentence == m.sentence
+                    )
+                )
+                if here:
+                    locations[m.target] = tuple(
+                        dict.fromkeys((*locations.get(m.target, ()), *here))
+                    )
+        summary, summary_spans = summarize(sentences, scores, [(m.start, m.end) for m in mentions])
+        return ScanResult(
+            prisoners=prisoners,
+            facilities=facilities,
+            ambiguous=groups,
+            events=tuple(e for e in EventType if e in all_events),
+            mentions=tuple(mentions),
+            summary=summary,
+            summary_spans=summary_spans,
+            locations=locations,
+        )
+
+
+def _is_person(mention: Mention, engine: Engine) -> bool:
+    return mention.target in engine.person_ids and not mention.ambiguous_with
+
+
+_CONTEXT = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(
+        fold(c)
+        for c in (
+            r"палітвяз",
+            r"палітвязн",
+            r"политзак",
+            r"политзэк",
+            r"политическ\w* заключ",
+            r"political prisoner",
+            r"prisoner",
+            r"wiezien\w* polityczn",
+            r"wiezni\w* polityczn",
+            r"politische\w* gefangen",
+            r"політв",
+            r"viasna",
+            r"вясн",
+            r"весн",
+            r"spring96",
+            r"правозащит",
+            r"праваабарон",
+            r"human rights",
+            r"колони",
+            r"калоні",
+            r"colony",
+            r"kolon",
+            r"сизо",
+            r"сіза",
+            r"sizo",
+            r"шизо",
+            r"шіза",
+            r"prison",
+            r"турм",
+            r"тюрьм",
+            r"wiezien",
+            r"gefangn",
+            r"sentenc",
+            r"приговор",
+            r"прысуд",
+            r"асудж",
+            r"осужд",
+            r"skazan",
+            r"wyrok",
+            r"verurteil",
+            r"arrest",
+            r"арест",
+            r"арышт",
+            r"затрыма",
+            r"задержа",
+            r"zatrzyma",
+            r"detain",
+            r"detention",
+            r"court",
+            r"суд",
+            r"sad\b",
+            r"sadu",
+            r"trial",
+            r"released",
+            r"freed",
+            r"освобож",
+            r"вызвал",
+            r"uwolni",
+            r"pardon",
+            r"помилов",
+            r"памілав",
+            r"hunger strike",
+            r"голодов",
+            r"галадоўк",
+            r"lawyer",
+            r"адвокат",
+            r"адвакат",
+            r"adwokat",
+            r"jail",
+            r"imprison",
+            r"custody",
+            r"behind bars",
+            r"за решетк",
+            r"за кратамі",
+            r"kgb",
+            r"кгб",
+            r"кдб",
+            r"extremis",
+            r"экстрем",
+            r"экстрэм",
+            r"nobel",
+            r"нобел",
+            r"letters?\b",
+            r"пісьм",
+            r"писем",
+            r"письм",
+            r"лiст",
+            r"ліст",
+            r"listy",
+            r"listow",
+            r"convict",
+            r"inmate",
+            r"заключ",
+            r"зняволен",
+            r"вязн",
+            r"этап",
+            r"deport",
+            r"вывез",
+            r"dissident",
+            r"opposition",
+            r"оппозиц",
+            r"апазіцы",
+            r"opozyc",
+            r"activist",
+            r"актывіст",
+            r"активист",
+            r"aktywist",
+            r"journalist",
+            r"журналіст",
+            r"журналист",
+            r"dziennikar",
+            r"hospital",
+            r"больниц",
+            r"бальніц",
+            r"szpital",
+            r"strafkolonie",
+            r"haft",
+            r"lager",
+        )
+    )
+    + ")"
+)
+
+_RUSSIA = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(
+        fold(c)
+        for c in (
+            r"russia",
+            r"russian",
+            r"росси",
+            r"российск",
+            r"расі",
+            r"расейск",
+            r"расійск",
+            r"rosj",
+            r"rosyjsk",
+            r"russland",
+            r"russisch",
+            r"росія",
+            r"російськ",
+            r"мордови",
+            r"перм",
+            r"krai\b",
+            r"край",
+            r"крае",
+        )
+    )
+    + ")"
+)
+
+
+def compile_registry(targets: Iterable[Prisoner | Facility]) -> Engine:
+    """Compile the registry's prisoners and facilities into an ``Engine`` (immutable)."""
+    return Engine(targets)

@@ -1,0 +1,151 @@
+"""Sentences and summaries: only computed for documents that mention something."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+# A sentence ends at . ! ? … (closing quotes/brackets may follow) before a space and a capital, a
+# digit or an opening quote; or at a line break.
+_END = re.compile(
+    r"(?<=[.!?…])[\"'»”)\]]*\s+(?=[«\"“„'(\[]*[^\W\d_a-zа-яёіўєї]|[«\"“„'(\[]*\d)|\s*\n\s*"
+)
+# Words whose dot does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    [
+        "no",
+        "nr",
+        "n",
+        "nos",
+        "art",
+        "ст",
+        "арт",
+        "стр",
+        "г",
+        "гг",
+        "вул",
+        "ул",
+        "пр",
+        "im",
+        "św",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "st",
+        "prof",
+        "vs",
+        "p",
+        "pp",
+        "т",
+        "е",
+        "etc",
+        "inc",
+        "jr",
+        "sr",
+        "ul",
+        "al",
+        "ok",
+        "tzw",
+        "np",
+        "см",
+        "напр",
+        "тыс",
+        "млн",
+        "руб",
+        "др",
+        "проф",
+        "и",
+        "о",
+    ]
+)
+_LAST_WORD = re.compile(r"([^\W\d_]+)\.[\"'»”)\]]*\s*$")
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, stripped of surrounding white space."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for match in _END.finditer(text):
+        before = text[max(start, match.start() - 12) : match.start()]
+        word = _LAST_WORD.search(before)
+        if (
+            word
+            and "\n" not in match.group()
+            and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS)
+        ):
+            continue  # an initial ("A. Bialiatski") or an abbreviation ("No. 9")
+        _add(text, start, match.start(), bounds)
+        start = match.end()
+    _add(text, start, len(text), bounds)
+    return bounds
+
+
+def _add(text: str, start: int, end: int, bounds: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        bounds.append((start, end))
+
+
+class Sentences:
+    """Sentence lookup by character offset."""
+
+    __slots__ = ("bounds", "starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.bounds = sentence_bounds(text)
+        self.starts = [b[0] for b in self.bounds]
+
+    def index(self, offset: int) -> int:
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+    def get(self, index: int) -> str:
+        start, end = self.bounds[index]
+        return self.text[start:end]
+
+    def __len__(self) -> int:
+        return len(self.bounds)
+
+
+SUMMARY_MAX = 600
+
+
+def summarize(
+    sentences: Sentences, scores: dict[int, float], spans: list[tuple[int, int]]
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The 1-3 best sentences (in text order, at most 600 characters) and the spans inside them."""
+    if not scores:
+        return "", ()
+    ranked = sorted(scores, key=lambda i: (-scores[i], i))
+    chosen: list[int] = []
+    total = 0
+    for index in ranked[:3]:
+        start, end = sentences.bounds[index]
+        length = end - start + (1 if chosen else 0)
+        if chosen and total + length > SUMMARY_MAX:
+            continue
+        chosen.append(index)
+        total += length
+    chosen.sort()
+    parts: list[str] = []
+    out_spans: list[tuple[int, int]] = []
+    offset = 0
+    for index in chosen:
+        start, end = sentences.bounds[index]
+        if offset:
+            parts.append(" ")
+            offset += 1
+        piece = sentences.text[start:end]
+        if len(piece) > SUMMARY_MAX - offset:
+            cut = piece.rfind(" ", 0, SUMMARY_MAX - offset - 1)
+            piece = piece[: cut if cut > 0 else SUMMARY_MAX - offset - 1] + "…"
+        for s, e in spans:
+            if start <= s and e <= start + len(piece) and e <= end:
+                out_spans.append((s - start + offset, e - start + offset))
+        parts.append(piece)
+        offset += len(piece)
+    return "".join(parts), tuple(sorted(set(out_spans)))
