@@ -142,9 +142,20 @@ def defang(text: str) -> str:
 
 def html_to_text(html: str, *, limit: int = MAX_TEXT) -> str:
     """Plain text of an HTML fragment: tags stripped, entities decoded, script/style contents
-    dropped, block elements as line breaks, whitespace collapsed, markup leftovers removed."""
+    dropped, block elements as line breaks, whitespace collapsed, markup leftovers removed.
+
+    Double-escaped HTML (``&amp;lt;p&amp;gt;``, common in feeds) decodes to text that still holds
+    tags; it is run through once more so those tags, and script contents, go too.
+    """
     if not html:
         return ""
+    text = _extract(html)
+    if _TAGLIKE.search(text):
+        text = _extract(text)
+    return defang(text)[:limit]
+
+
+def _extract(html: str) -> str:
     parser = _TextExtractor()
     try:
         parser.feed(html)
@@ -154,8 +165,7 @@ def html_to_text(html: str, *, limit: int = MAX_TEXT) -> str:
     text = "".join(parser.parts)
     text = _CONTROL.sub("", text).replace("\xa0", " ").replace("\r", "\n")
     lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return defang(text)[:limit]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 # ---------------------------------------------------------------------------------------------
