@@ -1,0 +1,166 @@
+"""Admin commands: /feeds, /track, /untrack, /stats. Admins are the ids in ``ADMIN_IDS``, nobody else.
+
+Everyone else gets "not allowed", and the attempt is logged without the message text or the user id.
+/stats shows counts only: no command reveals who follows whom.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from functools import wraps
+
+from pydantic import ValidationError
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.handlers.common import Turn, query_of, turn
+from bot.render import name_of
+from feeds.registry.importers import target_from_row
+from feeds.registry.models import ID_RE
+from feeds.registry.store import merged
+from feeds.sources import FeedSource, FeedStore, feed_id_for, validate_feed_url
+from feeds.ssrf import URLRefused
+
+log = logging.getLogger("vestka.bot")
+
+Handler = Callable[[Turn], Awaitable[None]]
+PRISONER_FIELDS = ("name_be", "name_ru", "name_en")
+FACILITY_FIELDS = ("number", "town_be")
+FEED_ACTIONS = ("add", "remove", "pause", "resume")
+FEED_LINES_MAX = 40
+
+
+def admin_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    @wraps(handler)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        now = await turn(update, context)
+        if not now.services.is_admin(now.user_id):
+            log.warning("refused an admin command (%s) from a non-admin", handler.__name__)
+            await now.reply(now.t("admin.not_allowed"))
+            return
+        await handler(now)
+
+    return guarded
+
+
+@admin_only
+async def stats(now: Turn) -> None:
+    svc = now.services
+    counts = await svc.subscriptions.counts()
+    feeds = FeedStore(svc.storage)
+    states = await feeds.states()
+    await now.reply(
+        now.t(
+            "admin.stats",
+            chats=counts.chats,
+            active=counts.active_chats,
+            subscriptions=counts.subscriptions,
+            targets=await svc.registry_store.count(),
+            version=await svc.registry_store.version(),
+            alerts_today=await svc.alerts_today(),
+            feeds=len(await feeds.all()),
+            failing=sum(1 for s in states.values() if s.errors),
+        )
+    )
+
+
+@admin_only
+async def track(now: Turn) -> None:
+    """``/track id; name_be; name_ru; name_en`` or ``/track id; <kind>; number; town``."""
+    parts = [part.strip() for part in query_of(now).split(";")]
+    if len(parts) < 2 or not parts[0]:
+        await now.reply(now.t("admin.track_usage"))
+        return
+    target_id, second = parts[0], parts[1].lower()
+    kind = (
+        second
+        if second in ("colony", "sizo", "prison", "open_facility", "detention_centre")
+        else "prisoner"
+    )
+    values = parts[2:] if kind != "prisoner" else parts[1:]
+    fields = PRISONER_FIELDS if kind == "prisoner" else FACILITY_FIELDS
+    cells = {"id": target_id, "kind": kind, **dict(zip(fields, values, strict=False))}
+    try:
+        target = target_from_row(cells)
+    except (ValueError, ValidationError) as exc:
+        await now.reply(now.t("admin.track_bad", reason=str(exc).splitlines()[0]))
+        return
+    store = now.services.registry_store
+    target = merged(await store.get(target.id), target)
+    await store.put(target)
+    await now.services.registry.refresh(force=True)
+    await now.reply(now.t("admin.track_done", name=name_of(target, now.lang), id=target.id))
+
+
+@admin_only
+async def untrack(now: Turn) -> None:
+    target_id = query_of(now).strip()
+    if not ID_RE.match(target_id):
+        await now.reply(now.t("admin.untrack_usage"))
+        return
+    removed = await now.services.registry_store.remove(target_id)
+    await now.services.registry.refresh(force=True)
+    await now.reply(
+        now.t("admin.untrack_done" if removed else "admin.untrack_missing", id=target_id)
+    )
+
+
+@admin_only
+async def feeds(now: Turn) -> None:
+    args = query_of(now).split()
+    store = FeedStore(now.services.storage)
+    if not args:
+        await now.reply(await _feed_list(now, store))
+        return
+    if len(args) != 2 or args[0] not in FEED_ACTIONS:
+        await now.reply(now.t("admin.feeds_usage"))
+        return
+    action, url = args
+    try:
+        done = await _feed_action(now, store, action, url)
+    except URLRefused as exc:
+        await now.reply(now.t("admin.feeds_bad", reason=str(exc)))
+        return
+    key = "admin.feeds_done" if done else "admin.feeds_bad"
+    await now.reply(now.t(key, action=action, url=url, reason=now.t("subscribe.not_tracked")))
+
+
+async def _feed_action(now: Turn, store: FeedStore, action: str, url: str) -> bool:
+    if action == "add":
+        url = validate_feed_url(url, now.services.settings.allow_private_feeds)
+        await store.merge([FeedSource(id=feed_id_for(url), url=url)])
+        return True
+    feed = await store.find(url)
+    if feed is None:
+        return False
+    if action == "remove":
+        return await store.remove(feed.id)
+    return await store.set_paused(feed.id, action == "pause") is not None
+
+
+async def _feed_list(now: Turn, store: FeedStore) -> str:
+    sources = await store.all()
+    if not sources:
+        return now.t("admin.feeds_empty")
+    states = await store.states()
+    lines = [now.t("admin.feeds_header", count=len(sources))]
+    for feed in sources[:FEED_LINES_MAX]:
+        state = states.get(feed.id)
+        health = (
+            "⏸" if feed.paused else "✅" if state and not state.errors else "⚠️" if state else "…"
+        )
+        ago = (
+            f" {int((time.time() - state.last_success) // 60)} min"
+            if state and state.last_success
+            else ""
+        )
+        error = (
+            f" — {html.escape(state.last_error[:80])}"
+            if state and state.errors and state.last_error
+            else ""
+        )
+        lines.append(f"{health} <code>{feed.id}</code> {html.escape(feed.label[:60])}{ago}{error}")
+    return "\n".join(lines)[:4096]

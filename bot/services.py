@@ -1,0 +1,102 @@
+"""What the bot's handlers reach for: settings, stores, and an up-to-date view of the registry.
+
+Handlers get one ``Services`` object from ``context.bot_data`` instead of importing globals, so tests
+build it against their own Redis prefix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from feeds.registry.search import SearchIndex
+
+from bot.settings import Settings
+from feeds.registry.models import AnyTarget, Facility, Prisoner
+from feeds.registry.store import RegistryStore
+from feeds.storage import Storage
+from feeds.timeline import Timeline, TimelineEvent
+from subscriptions.store import SubscriptionStore
+
+RECHECK_SECONDS = 2.0
+CARD_EVENTS = 5  # latest timeline events on a status card
+STATS_SCAN_MAX = 100_000
+
+
+class RegistryView:
+    """The registry and its search index, rebuilt when the registry version moves.
+
+    Reading the version costs one Redis GET, so it is checked at most every ``RECHECK_SECONDS``;
+    the rebuild runs in a thread and the old index keeps answering meanwhile.
+    """
+
+    def __init__(self, store: RegistryStore) -> None:
+        self.store = store
+        self.index = SearchIndex.build([])
+        self.by_id: dict[str, AnyTarget] = {}
+        self._version = -1
+        self._checked = 0.0
+        self._lock = asyncio.Lock()
+
+    async def current(self) -> SearchIndex:
+        if time.monotonic() - self._checked >= RECHECK_SECONDS:
+            await self.refresh()
+        return self.index
+
+    async def refresh(self, force: bool = False) -> None:
+        async with self._lock:
+            self._checked = time.monotonic()
+            version = await self.store.version()
+            if version == self._version and not force:
+                return
+            targets = await self.store.all()
+            self.index = await asyncio.to_thread(SearchIndex.build, targets)
+            self.by_id = {target.id: target for target in targets}
+            self._version = version
+
+    async def get(self, target_id: str) -> AnyTarget | None:
+        await self.current()
+        return self.by_id.get(target_id)
+
+    async def facility_of(self, prisoner: Prisoner) -> Facility | None:
+        if not prisoner.facility_id:
+            return None
+        facility = await self.get(prisoner.facility_id)
+        return facility if isinstance(facility, Facility) else None
+
+
+@dataclass
+class Services:
+    settings: Settings
+    storage: Storage
+    subscriptions: SubscriptionStore = field(init=False)
+    registry_store: RegistryStore = field(init=False)
+    registry: RegistryView = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.subscriptions = SubscriptionStore(self.storage)
+        self.registry_store = RegistryStore(self.storage)
+        self.registry = RegistryView(self.registry_store)
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.admin_ids
+
+    async def timeline(self, prisoner_id: str, limit: int = CARD_EVENTS) -> list[TimelineEvent]:
+        return await Timeline(self.storage.redis, self.storage.keys).get(prisoner_id, limit)
+
+    async def alerts_today(self) -> int:
+        """Alerts produced since midnight in ``TZ`` (stream ids are millisecond timestamps)."""
+        midnight = datetime.now(self.settings.zone).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        start = f"{int(midnight.timestamp() * 1000)}-0"
+        entries = await self.storage.redis.xrange(
+            self.storage.keys.alerts, start, "+", count=STATS_SCAN_MAX
+        )
+        return len(entries)
+
+    async def forget(self, chat_id: int) -> None:
+        """Everything held about a chat goes: subscriptions, mutes, settings."""
+        await self.subscriptions.forget(chat_id)
