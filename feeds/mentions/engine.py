@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from feeds.mentions import lexicon
-from feeds.mentions.events import fold, sentence_events
+from feeds.mentions.events import alternatives, fold, sentence_events
 from feeds.mentions.forms import (
     Form,
     first_name_forms,
@@ -42,6 +42,9 @@ _PATRONYMIC = re.compile(r"(?:ovic|evic|avic|ic|ovna|evna|avna|aune|auna|iCna|ov
 _PREPOSITIONS = frozenset(
     {"в", "у", "ў", "w", "u", "in", "на", "na", "at", "ля", "каля", "под", "пад", "pod", "near"}
 )
+_VOWELS = re.compile(r"[aeiou]")
+_DOUBLE_LETTER = re.compile(r"(.)\1+")
+_CLAUSE = re.compile(r"[,;:()\n.!?]")
 _SEPARATOR = re.compile(r"[\s\-‐‑–]{1,3}")
 
 
@@ -51,6 +54,7 @@ class Pattern:
     ref: object  # prisoner index, FacilityKind, qualifier name, facility index
     rest: tuple[dict[str, frozenset[str]], ...] = ()  # forms of the words after the first
     needs_cap: bool = False
+    risky: bool = False  # a common word or common surname (Знак, Колесникова): needs more evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +62,13 @@ class _Person:
     target: Prisoner
     first: dict[str, frozenset[str]]  # stem -> endings of every first-name form
     first_keys: frozenset[str]  # for initials
-    risky: bool
 
 
 @dataclass(frozen=True, slots=True)
 class _Place:
     target: Facility
     qualifiers: frozenset[str]
+    adjective_keys: frozenset[str]  # vowel-less adjective stems: Горецкая ~ Горацкай ~ Horecka
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,22 @@ class _Hit:
 def document_text(text: str, title: str | None = None) -> str:
     """The string ``Engine.scan`` indexes: the title, a blank line, then the text."""
     return f"{title}\n\n{text}" if title else text
+
+
+def devowel(stem: str) -> str:
+    """Consonants only: the part of a town adjective that be/ru/Łacinka spellings share."""
+    return _DOUBLE_LETTER.sub(r"\1", _VOWELS.sub("", stem))
+
+
+def town_adjective_stem(key: str) -> str:
+    """The adjective stem a town name gives: Горкі -> горецк-, Шклоў -> шклоўск-, Гомель ->
+    гомельск-, Івацэвічы -> івацэвіцк- (in key space)."""
+    stem = key.rstrip("aeiou") or key
+    if stem.endswith("sk"):
+        return stem
+    if stem.endswith(("k", "C")):
+        return stem[:-1] + "ck"
+    return stem + "sk"
 
 
 def words(name: str) -> list[str]:
@@ -186,6 +206,7 @@ class Engine:
         self.patterns: list[Pattern] = []
         index: dict[str, dict[int, set[str]]] = {}
         self._first_lexicon = _first_name_lexicon()
+        self.devowel_index: dict[str, set[int]] = {}
         groups = _first_name_groups()
         risky = {skeleton(w) for w in lexicon.RISKY_SURNAMES}
 
@@ -234,13 +255,15 @@ class Engine:
                         first_keys.add(key)
                         _add_forms(first, first_name_forms(key))
         index = len(self.people)
-        is_risky = False
         for last in surnames:
             specs = [_word_spec(w, "surname", female) for w in last]
-            if len(last) == 1 and any(k in risky for k in cyrillic_variants(last[0])):
-                is_risky = True
-            add(specs[0], Pattern(SURNAME, index, tuple(specs[1:]), True))
-        self.people.append(_Person(target, _freeze(first), frozenset(first_keys), is_risky))
+            is_risky = len(last) == 1 and bool(cyrillic_variants(last[0]) & risky)
+            add(specs[0], Pattern(SURNAME, index, tuple(specs[1:]), True, is_risky))
+            if len(last) == 1:
+                for stem in specs[0]:
+                    if len(stem) >= 4:
+                        self.devowel_index.setdefault(devowel(stem), set()).add(index)
+        self.people.append(_Person(target, _freeze(first), frozenset(first_keys)))
 
     def _compile_place(self, target: Facility, add) -> None:
         index = len(self.places)
@@ -257,7 +280,6 @@ class Engine:
             for name, (_strong, qwords) in lexicon.QUALIFIERS.items():
                 if any(fold(q) in fold(text).split() for q in qwords):
                     qualifiers.add(name)
-        self.places.append(_Place(target, frozenset(qualifiers)))
         kind_keys = self._kind_keys()
         town_texts = [target.town_be, target.town_ru, target.town_en]
         adjective_texts: list[str] = []
@@ -274,21 +296,35 @@ class Engine:
                 )
             else:
                 nick_texts.append(alias)
+        adjective_keys: set[str] = set()
+        town_keys: set[str] = set()
         for text in town_texts:
             ws = [w for w in words(text) if w.lower() not in _PREPOSITIONS]
             if ws and not ws[0].isdigit():
                 specs = [_word_spec(w, "word") for w in ws]
                 add(specs[0], Pattern(TOWN, index, tuple(specs[1:]), True))
+                for key in cyrillic_variants(ws[0]):
+                    town_keys.add(key)
+                    adjective_keys.add(devowel(town_adjective_stem(key)))
+        qualifier_words = {fold(q) for _s, qs in lexicon.QUALIFIERS.values() for q in qs}
         for text in adjective_texts:
             for w in words(text):
-                if w.lower() in _PREPOSITIONS or w.isdigit():
+                low = w.lower()
+                if low in _PREPOSITIONS or w.isdigit() or lexicon.is_town_filler(w):
                     continue
-                if any(fold(w) in [fold(q) for q in qs] for _s, qs in lexicon.QUALIFIERS.values()):
+                if fold(w) in qualifier_words:
                     continue
-                add(_word_spec(w, "word"), Pattern(TOWN, index, (), False))
+                spec = _word_spec(w, "word")
+                add(spec, Pattern(TOWN, index, (), False))
+                adjective_keys.update(devowel(stem) for stem in spec)
+        self.places.append(_Place(target, frozenset(qualifiers), frozenset(adjective_keys)))
         for text in nick_texts:
             ws = words(text)
             if not ws or all(len(w) <= 2 for w in ws):
+                continue
+            if len(ws) == 1 and cyrillic_variants(ws[0]) & town_keys:
+                # the town itself (Віцьба): only with prison context in the same sentence
+                add(_word_spec(ws[0], "word"), Pattern(NICK, index, (), True, True))
                 continue
             specs = [_word_spec(w, "word") for w in ws]
             needs_cap = not text.islower()
@@ -408,21 +444,26 @@ class Engine:
 
     def _resolve_names(self, doc, toks, keys, spans, hits, sentences, sent_of):
         by_span: dict[tuple[int, int], set[int]] = {}
+        safe_spans: set[tuple[int, int]] = set()  # matched by at least one non-risky spelling
         for hit in hits:
             if hit.pattern.kind == SURNAME:
                 by_span.setdefault((hit.first, hit.last), set()).add(hit.pattern.ref)
-        # a longer surname hit (Шарэнда-Панасюк) hides shorter ones inside it
-        confirmed: list[tuple[int, int, tuple[int, ...]]] = []  # (first tok, last tok, people)
-        pending: list[tuple[int, int, frozenset[int]]] = []
+                if not hit.pattern.risky:
+                    safe_spans.add((hit.first, hit.last))
+        self._fuzzy_full_names(doc, toks, keys, spans, by_span, safe_spans)
+        # (first tok, last tok, people, risky)
+        confirmed: list[tuple[int, int, tuple[int, ...], bool]] = []
+        pending: list[tuple[int, int, frozenset[int], bool]] = []
         rivals: set[int] = set()
         n = len(toks)
         spans_sorted = sorted(by_span, key=lambda s: (s[0], -(s[1] - s[0])))
         covered_until = -1
         for first, last in spans_sorted:
             if first <= covered_until:
-                continue
+                continue  # a longer surname hit (Шарэнда-Панасюк) hides shorter ones inside it
             covered_until = last
             cands = by_span[(first, last)]
+            risky = (first, last) not in safe_spans
             start_tok, end_tok = first, last
             chosen: set[int] = set()
             rejected = False
@@ -459,16 +500,22 @@ class Engine:
                 rivals |= cands
                 continue
             if chosen:
-                confirmed.append((start_tok, end_tok, tuple(sorted(chosen))))
+                confirmed.append((start_tok, end_tok, tuple(sorted(chosen)), risky))
             else:
-                pending.append((first, last, frozenset(cands)))
+                pending.append((first, last, frozenset(cands), risky))
+        # a common-word or common surname needs prisoner context somewhere in the document, even
+        # with the right first name (Grandmaster Andrei Aleksandrov, singer Katerina Andreyeva)
+        if any(c[3] for c in confirmed) and not any(
+            _CONTEXT.search(fold(sentences.get(i))) for i in range(len(sentences))
+        ):
+            confirmed = [c for c in confirmed if not c[3]]
         full: dict[int, list[int]] = {}
-        for first, _last, people in confirmed:
+        for first, _last, people, _r in confirmed:
             if len(people) == 1:
                 full.setdefault(people[0], []).append(first)
-        out: list[tuple[int, int, tuple[int, ...]]] = [c for c in confirmed if len(c[2]) == 1]
-        ambiguous: list[tuple[int, int, tuple[int, ...]]] = [c for c in confirmed if len(c[2]) > 1]
-        for first, last, cands in pending:
+        out = [c[:3] for c in confirmed if len(c[2]) == 1]
+        ambiguous = [c[:3] for c in confirmed if len(c[2]) > 1]
+        for first, last, cands, risky in pending:
             known = [c for c in cands if c in full]
             if known:
                 best = min(
@@ -481,7 +528,7 @@ class Engine:
                 continue
             if cands <= rivals:
                 continue
-            if any(self.people[c].risky for c in cands):
+            if risky and not self._titled(doc, toks, spans, first):
                 continue
             if not self._context(sentences, sent_of[first]):
                 continue
@@ -489,14 +536,36 @@ class Engine:
             (out if len(group) == 1 else ambiguous).append((first, last, group))
         return out, ambiguous
 
+    def _fuzzy_full_names(self, doc, toks, keys, spans, by_span, safe_spans) -> None:
+        """First name + a surname spelt with the other language's vowels ("Andrej Aleksandrau",
+        "Maryja Kalesnikova"): the consonants of the surname must agree, the first name exactly."""
+        covered = {i for first, last in by_span for i in range(first, last + 1)}
+        for i in range(1, len(toks)):
+            if i in covered or not toks[i][:1].isupper() or not toks[i - 1][:1].isupper():
+                continue
+            if not self._adjacent(doc, spans, i - 1, i) or len(keys[i]) < 5:
+                continue
+            people: set[int] = set()
+            for stem, _ending in splits(keys[i]):
+                people |= self.devowel_index.get(devowel(stem), set())
+            people = {p for p in people if matches(keys[i - 1], self.people[p].first)}
+            if people:
+                by_span[(i, i)] = people
+                safe_spans.add((i, i))
+
+    def _titled(self, doc, toks, spans, first: int) -> bool:
+        """ "political prisoner Znak", "палітвязень Знак": a title right before the surname."""
+        start = spans[max(0, first - 3)][0]
+        return bool(_TITLE.search(fold(doc[start : spans[first][0]])))
+
     def _is_surname_token(self, hits, i: int) -> bool:
         return any(h.first <= i <= h.last and h.pattern.kind == SURNAME for h in hits)
 
     def _initial_fits(self, person: int, initial: str) -> bool:
         return any(k.startswith(initial) for k in self.people[person].first_keys)
 
-    def _context(self, sentences: Sentences, index: int) -> bool:
-        lo, hi = max(0, index - 1), min(len(sentences), index + 2)
+    def _context(self, sentences: Sentences, index: int, reach: int = 1) -> bool:
+        lo, hi = max(0, index - reach), min(len(sentences), index + reach + 1)
         return any(_CONTEXT.search(fold(sentences.get(i))) for i in range(lo, hi))
 
     # -- facilities ------------------------------------------------------------------------------
@@ -509,7 +578,9 @@ class Engine:
         for hit in hits:
             kind = hit.pattern.kind
             if kind == NICK:
-                out.append((hit.first, hit.last, hit.pattern.ref))
+                # Американка / Akrestsina Street / Віцьба the river: a nickname needs prison context
+                if self._context(sentences, sent_of[hit.first], 0 if hit.pattern.risky else 1):
+                    out.append((hit.first, hit.last, hit.pattern.ref))
             elif kind == TOWN:
                 towns.setdefault(sent_of[hit.first], []).append(
                     (hit.first, hit.last, hit.pattern.ref)
@@ -535,12 +606,9 @@ class Engine:
             sent = sent_of[first]
             number, num_tok = self._number_after(toks, keys, spans, doc, last)
             qual_here = {q for qi, q in quals if abs(qi - first) <= 3 and sent_of[qi] == sent}
-            near_towns = [
-                t
-                for t in towns.get(sent, ())
-                if self.places[t[2]].target.kind == kind
-                and (first - 3 <= t[1] < first or last < t[0] <= (num_tok or last) + 4)
-            ]
+            near_towns = self._near_towns(
+                doc, toks, keys, spans, towns.get(sent, ()), kind, first, num_tok or last
+            )
             cands: list[int]
             if number is not None:
                 cands = list(self.by_kind_number.get((kind, number), ()))
@@ -550,7 +618,10 @@ class Engine:
                 by_town = [c for c in cands if any(t[2] == c for t in near_towns)]
                 if by_town:
                     cands = by_town
-                elif _RUSSIA.search(fold(sentences.get(sent))):
+                elif any(
+                    _RUSSIA.search(fold(sentences.get(i)))
+                    for i in range(max(0, sent - 1), min(len(sentences), sent + 2))
+                ):
                     continue
             else:
                 cands = sorted({t[2] for t in near_towns})
@@ -574,6 +645,44 @@ class Engine:
             used_until = end_tok
             out.append((start_tok, end_tok, place))
         return self._dedupe(out)
+
+    def _near_towns(self, doc, toks, keys, spans, towns, kind, first: int, last: int):
+        """Town forms that qualify the kind word: right before it ("Горецкая колония", "the Horki
+        colony", "шкловской исправительной колонии"), or after it and its number with only
+        prepositions between ("колония №9 в Горках", "penal colony No. 9 in Horki")."""
+        towns = [t for t in towns if self.places[t[2]].target.kind == kind]
+        before: list[tuple[int, int, int]] = []
+        pos = first - 1
+        for _step in range(3):
+            if pos < 0 or _CLAUSE.search(doc[spans[pos][1] : spans[pos + 1][0]]):
+                break
+            before = [t for t in towns if t[1] == pos]
+            if before or not lexicon.is_town_filler(toks[pos]):
+                break
+            pos -= 1
+        if before:
+            return before
+        if pos >= 0 and pos < first and not toks[pos][:1].isdigit():
+            # a town adjective the registry does not spell out: Горацкай / Гарадзенскай / Škłoŭskaj
+            stems = {devowel(stem) for stem, _e in splits(keys[pos])}
+            guess = [
+                (pos, pos, i)
+                for i, place in enumerate(self.places)
+                if place.target.kind == kind and place.adjective_keys & stems
+            ]
+            if guess:
+                return guess
+        pos = last + 1
+        for _step in range(4):
+            if pos >= len(toks) or _CLAUSE.search(doc[spans[pos - 1][1] : spans[pos][0]]):
+                break
+            after = [t for t in towns if t[0] == pos]
+            if after:
+                return after
+            if not lexicon.is_town_filler(toks[pos]):
+                break
+            pos += 1
+        return []
 
     def _by_qualifier(self, cands: list[int], present: set[str]) -> list[int]:
         if len(cands) <= 1 and not any(self.places[c].qualifiers for c in cands):
@@ -724,9 +833,8 @@ def _is_person(mention: Mention, engine: Engine) -> bool:
 
 _CONTEXT = re.compile(
     r"(?<!\w)(?:"
-    + "|".join(
-        fold(c)
-        for c in (
+    + alternatives(
+        (
             r"палітвяз",
             r"палітвязн",
             r"политзак",
@@ -839,6 +947,18 @@ _CONTEXT = re.compile(
             r"журналист",
             r"dziennikar",
             r"hospital",
+            r"турэм",
+            r"тюрем",
+            r"шпітал",
+            r"утриму",
+            r"утрымлів",
+            r"утрымліва",
+            r"содерж",
+            r"отбыва",
+            r"адбыва",
+            r"serving",
+            r"held",
+            r"verfahren",
             r"больниц",
             r"бальніц",
             r"szpital",
@@ -850,11 +970,15 @@ _CONTEXT = re.compile(
     + ")"
 )
 
+_TITLE = re.compile(
+    r"(?:political prisoner|palitviazn\w*|palitviaz\w*|палітвяз\w*|политзаключ\w*|политзэк\w*|wiezni\w* polityczn\w*"
+    r"|politische\w* gefangene\w*|політв'яз\w*|palitviaz\w*|politzek\w*)\s*$"
+)
+
 _RUSSIA = re.compile(
     r"(?<!\w)(?:"
-    + "|".join(
-        fold(c)
-        for c in (
+    + alternatives(
+        (
             r"russia",
             r"russian",
             r"росси",
@@ -871,6 +995,15 @@ _RUSSIA = re.compile(
             r"мордови",
             r"перм",
             r"krai\b",
+            r"moscow",
+            r"москв",
+            r"маскв",
+            r"moskw",
+            r"moskau",
+            r"petersburg",
+            r"петербург",
+            r"пецярбург",
+            r"peterburg",
             r"край",
             r"крае",
         )

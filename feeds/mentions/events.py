@@ -23,6 +23,42 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
+_LACINKA = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "д": "d", "ж": "z", "з": "z", "і": "i", "и": "i",
+    "й": "j", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
+    "т": "t", "у": "u", "ў": "u", "ф": "f", "х": "ch", "ц": "c", "ч": "c", "ш": "s", "щ": "sc",
+    "ы": "y", "ь": "", "ъ": "", "э": "e", "'": "j", "’": "j",
+}  # fmt: skip
+_IOTATED = {"е": "e", "ё": "o", "ю": "u", "я": "a"}
+_CYR_LETTER = re.compile(r"[а-яёіўє]")
+
+
+def lacinka(cue: str) -> str:
+    """A Cyrillic cue (regex fragment) as folded Łacinka reads it: "памёр" -> "pamior",
+    "перавялі" -> "pieraviali", "галадоўк" -> "haladouk". Regex syntax passes through."""
+    out: list[str] = []
+    prev = ""
+    for char in cue.lower():
+        if char in _IOTATED:
+            soft = prev and (_CYR_LETTER.match(prev) and prev not in "аеёіоуўыэюяь'’")
+            # Łacinka writes л+я as "la" (ł+a is ла): no i after l
+            out.append(("" if prev == "л" else "i" if soft else "j") + _IOTATED[char])
+        else:
+            out.append(_LACINKA.get(char, char))
+        prev = char
+    return "".join(out)
+
+
+def alternatives(cues) -> str:
+    """One regex alternation of the cues, folded, plus their Łacinka readings."""
+    forms: dict[str, None] = {}
+    for cue in cues:
+        forms[fold(cue)] = None
+        if _CYR_LETTER.search(cue.lower()):
+            forms[lacinka(cue)] = None
+    return "|".join(forms)
+
+
 # Each cue is a regex fragment matched at a word start (\b added). Keep them stems.
 CUES: dict[E, tuple[str, ...]] = {
     E.ARREST: (
@@ -87,6 +123,7 @@ CUES: dict[E, tuple[str, ...]] = {
         r"zaoczn",
         r"prozess",
         r"gerichtsverfahren",
+        r"verfahren",
         r"verhandlung",
         r"судов\w* засідан",
     ),
@@ -194,13 +231,13 @@ CUES: dict[E, tuple[str, ...]] = {
         r"нет (?:писем|связи|информации|вестей)",
         r"ни одного письма",
         r"писем не",
-        r"не (?:получа|доход|приход)\w* (?:ни )?(?:одного )?пис",
+        r"не (?:получа|доход|приход)\w*(?: \w+){0,3} пис",
         r"лишен\w* (?:свидани|звонк|передач|переписк)",
         r"не пуска\w* адвокат",
         r"няма (?:лістоў|сувязі|звестак)",
         r"ніводнага ліста",
         r"лістоў не",
-        r"не (?:атрымлiва|атрымліва|даходз)\w* (?:ні )?ліст",
+        r"не (?:атрымлiва|атрымліва|даходз)\w*(?: \w+){0,3} ліст",
         r"пазбаўлен\w* (?:спатканн|званк|перадач)",
         r"bez (?:kontaktu|listow|wiesci)",
         r"brak (?:kontaktu|listow|wiesci|informacji)",
@@ -351,7 +388,7 @@ CUES: dict[E, tuple[str, ...]] = {
         r"погиб",
         r"смерть",
         r"смерти",
-        r"памер\b",
+        r"памёр\b",
         r"памерла",
         r"смерць",
         r"смерці",
@@ -401,13 +438,26 @@ _NEGATION = re.compile(
     r"|\bотказ\w*|\bадмов\w*|\bodmow\w*|\bwithout|\bбез)\s+(?:[\w'-]+\s+){0,2}$"
 )
 
+# "апеляцыю не падаваў", "pardon was not granted"
+_NEGATION_AFTER = re.compile(r"[\w-]*\s+(?:\w+\s+)?(?:не|ні|nie|not|never|nicht)\b")
+
 _COMPILED: tuple[tuple[E, re.Pattern[str]], ...] = tuple(
-    (event, re.compile(r"(?<![\w])(?:" + "|".join(fold(c) for c in cues) + ")"))
-    for event, cues in CUES.items()
+    (event, re.compile(r"(?<![\w])(?:" + alternatives(cues) + ")")) for event, cues in CUES.items()
 )
 
 _NEGATABLE = frozenset(
-    {E.ARREST, E.SENTENCED, E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED, E.DIED, E.TRANSFER}
+    {
+        E.ARREST,
+        E.SENTENCED,
+        E.RELEASED,
+        E.RELEASED_EXPELLED,
+        E.PARDONED,
+        E.DIED,
+        E.TRANSFER,
+        E.APPEAL,
+        E.CHARGED,
+        E.TRIAL,
+    }
 )
 
 
@@ -418,7 +468,10 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
     found: list[E] = []
     for event, pattern in _COMPILED:
         for match in pattern.finditer(text):
-            if event in _NEGATABLE and _NEGATION.search(text, 0, match.start()) is not None:
+            if event in _NEGATABLE and (
+                _NEGATION.search(text, max(0, match.start() - 40), match.start()) is not None
+                or _NEGATION_AFTER.match(text, match.end()) is not None
+            ):
                 continue
             if event in (E.LISTED_EXTREMIST, E.LISTED_TERRORIST) and not _LIST_WORDS.search(text):
                 continue

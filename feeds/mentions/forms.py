@@ -166,10 +166,16 @@ def word_forms(key: str) -> list[Form]:
     if key[-1] in "eu":
         return [(key, frozenset({""}))]
     forms = [_fix(key, CONS_M)]
+    fleeting = _FLEETING_WORD_RE.search(key)  # Гомель -> Homlu, Бабруйск no
+    if fleeting and len(key) > 4:
+        forms.append(_fix(key[: fleeting.start()] + fleeting.group(1), CONS_M - {""}))
     soft = _SOFTEN.get(key[-1])
     if soft:
         forms.append(_fix(key[:-1] + soft, SOFT_ENDINGS))
     return forms
+
+
+_FLEETING_WORD_RE = re.compile(r"(?<=[^aeiou])[eo]([lkc])$")
 
 
 def fixed_forms(key: str) -> list[Form]:

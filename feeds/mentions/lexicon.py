@@ -11,7 +11,8 @@ from feeds.registry.models import FacilityKind
 # diminutives and public names included (Aleś for Aliaksandr, Źmicier for Dzmitry, Nasta for
 # Anastasija). A prisoner's first name pulls in its whole line.
 FIRST_NAME_GROUPS = """
-Аляксандр Александр Алесь Алесь Олександр Aliaksandr Alaksandr Aleksandr Alexander Aleksander Alexandr Aleś Ales Alies Sasha Саша Сашка Alexandre
+Аляксандр Александр Олександр Aliaksandr Alaksandr Aleksandr Alexander Aleksander Alexandr Sasha Саша Сашка Alexandre Aliaksandar
+Алесь Aleś Ales Alies Алеся
 Аляксей Алексей Олексій Aliaksei Alaksiej Aleksei Alexei Alexey Aleksiej Aleksey Alyaksei
 Андрэй Андрей Андрій Анджей Andrei Andrej Andrey Andrzej Andrii Andriy Andreas Andrew Andrzeja
 Віктар Виктор Віктор Viktar Viktor Wiktor Victor Wiktar
@@ -238,14 +239,6 @@ TOWN_FILLERS = frozenset(
         "u",
         "in",
         "at",
-        "near",
-        "under",
-        "пад",
-        "под",
-        "каля",
-        "ля",
-        "pod",
-        "koło",
         "of",
         "the",
         "town",
@@ -255,7 +248,6 @@ TOWN_FILLERS = frozenset(
         "na",
         "на",
         "im",
-        "bei",
         "von",
         "nr",
         "no",
@@ -277,6 +269,41 @@ TOWN_FILLERS = frozenset(
         "папраўчай",
     }
 )
+
+# Words between a town adjective and the kind word, by stem: "Гомельскую жаночую калонію",
+# "Homielskaj žanočaj kałoniji", "шкловской исправительной колонии", "Horki penal colony".
+TOWN_FILLER_STEMS = (
+    "жаноч",
+    "женск",
+    "жіноч",
+    "zanoc",
+    "zenska",
+    "kobiec",
+    "women",
+    "female",
+    "frauen",
+    "исправительн",
+    "папраўч",
+    "papraucz",
+    "papraucaj",
+    "виправн",
+    "penal",
+    "correction",
+    "karn",
+    "strict",
+    "строг",
+    "стро",
+    "общ",
+    "усилен",
+    "узмоцн",
+    "агульн",
+)
+
+
+def is_town_filler(token: str) -> bool:
+    low = token.lower()
+    return low in TOWN_FILLERS or low.startswith(TOWN_FILLER_STEMS)
+
 
 # Surnames that are common words or very common surnames: alone they need a full mention elsewhere
 # in the document, context is not enough (Znak = "sign"; Пушкин is the poet).

@@ -14,7 +14,7 @@ The steps, in order (see ``shared/reference/matching.md``):
 2. Latin digraphs fold into those classes: ch, cz, tsch, tch -> C; sh, sz, sch, shch, szcz -> S;
    zh, rz -> Z; kh -> h; ts, tz -> c; w -> v; y, j -> i; g -> h; x -> ks;
 3. Cyrillic letters map letter by letter (г, х -> h; ц -> c; ч -> C; ш, щ, шч -> S; ж -> Z; я -> ia;
-   ю -> iu; ё -> io; і, и, ы, й -> i; ў -> u; ь, ъ and apostrophes vanish);
+   ю -> iu; ё -> e (as often written); і, и, ы, й -> i; ў -> u; ь, ъ and apostrophes vanish);
 4. i before a vowel vanishes (it only marks softness: ia/ya/ja/я all become a), "SC" -> "S";
    v after a vowel and before a consonant or the end becomes u (Ціханоўскі, Tsikhanovsky, Cichanowski);
    doubled letters become one.
@@ -70,7 +70,7 @@ _CYRILLIC = {
     "ґ": "h",
     "д": "d",
     "е": "e",
-    "ё": "io",
+    "ё": "e",  # often written е; cyrillic_variants adds the "io" reading for Latin texts
     "є": "ie",
     "ж": "Z",
     "з": "z",
@@ -176,15 +176,20 @@ def cyrillic_variants(word: str) -> set[str]:
     """Skeletons of the spellings different presses give one Cyrillic (or Latin) word."""
     low = word.lower()
     out = {skeleton(low)}
+    if "ё" in low:
+        out |= cyrillic_variants(low.replace("ё", "ьо"))
     if any("а" <= c <= "я" or c in "іўёєї" for c in low):
         for mapping in _VARIANT_MAPS[1:]:
             text = low
             for old, new in mapping.items():
                 text = text.replace(old, new)
             out.add(skeleton(text))
-    elif "ch" in low:
-        # a Latin-only entry: its "ch" may be х in a Polish or Czech source
-        out.add(skeleton(low.replace("ch", "kh")))
+    else:
+        # a Latin-only entry: its "ch" may be х in a Polish or Czech source, its "ts" a German "z"
+        if "ch" in low:
+            out.add(skeleton(low.replace("ch", "kh")))
+        if "ts" in low:
+            out.add(skeleton(low.replace("ts", "z")))
     out.discard("")
     return out
 
