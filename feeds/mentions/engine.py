@@ -310,7 +310,7 @@ class Engine:
         for text in adjective_texts:
             for w in words(text):
                 low = w.lower()
-                if low in _PREPOSITIONS or w.isdigit() or lexicon.is_town_filler(w):
+                if low in _PREPOSITIONS or w.isdigit() or lexicon.is_town_filler(fold(w)):
                     continue
                 if fold(w) in qualifier_words:
                     continue
@@ -610,11 +610,13 @@ class Engine:
                 doc, toks, keys, spans, towns.get(sent, ()), kind, first, num_tok or last
             )
             cands: list[int]
+            if number is not None and (kind, number) not in self.by_kind_number:
+                # a number we do not track (or a date: "kałoniji 21 maja"): the town may still say
+                if not near_towns:
+                    continue
+                number = None
             if number is not None:
                 cands = list(self.by_kind_number.get((kind, number), ()))
-                if not cands:
-                    used_until = num_tok
-                    continue
                 by_town = [c for c in cands if any(t[2] == c for t in near_towns)]
                 if by_town:
                     cands = by_town
@@ -657,7 +659,7 @@ class Engine:
             if pos < 0 or _CLAUSE.search(doc[spans[pos][1] : spans[pos + 1][0]]):
                 break
             before = [t for t in towns if t[1] == pos]
-            if before or not lexicon.is_town_filler(toks[pos]):
+            if before or not lexicon.is_town_filler(fold(toks[pos])):
                 break
             pos -= 1
         if before:
@@ -679,7 +681,7 @@ class Engine:
             after = [t for t in towns if t[0] == pos]
             if after:
                 return after
-            if not lexicon.is_town_filler(toks[pos]):
+            if not lexicon.is_town_filler(fold(toks[pos])):
                 break
             pos += 1
         return []
