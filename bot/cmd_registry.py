@@ -8,7 +8,7 @@ import json
 import sys
 import unicodedata
 
-from bot.runtime import StartupError, fail, opened
+from bot.runtime import StartupError, announce_changes, fail, opened
 from bot.settings import configure_logging, settings_or_exit
 from feeds.registry.models import AnyTarget, Facility, Prisoner
 from feeds.registry.store import RegistryStore
@@ -37,6 +37,7 @@ def _with_registry(action, args: argparse.Namespace) -> int:
 
     async def go() -> int:
         async with opened(settings) as storage:
+            args.storage, args.settings = storage, settings
             return await action(RegistryStore(storage), args)
 
     try:
@@ -47,6 +48,7 @@ def _with_registry(action, args: argparse.Namespace) -> int:
 
 async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
     result, report = await registry.import_file(args.file)
+    await announce_changes(args.storage, args.settings, report, f"registry import {args.file}")
     for problem in result.problems:
         print(f"rejected: {problem}", file=sys.stderr)
     print(

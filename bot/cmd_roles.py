@@ -1,4 +1,5 @@
-"""The process roles of the Procfile: ``run`` (everything), ``serve``, ``watch`` and ``send``.
+"""The process roles of the Procfile: ``run`` (everything), ``serve`` and ``send`` (``watch`` is in
+``cmd_watch``).
 
 A role that is not built yet says so and exits 2, so a Procfile line never pretends to work.
 """
@@ -7,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 
+from bot.cmd_watch import prepare_feeds, watching
 from bot.runtime import StartupError, fail, started, stop_signal
 from bot.settings import Settings, configure_logging, settings_or_exit
 
@@ -16,7 +19,6 @@ log = logging.getLogger("vestka")
 
 NOT_BUILT = {
     "serve": "answer Telegram updates (the bot)",
-    "watch": "poll the feeds",
     "send": "fan out alerts and deliver messages",
 }
 
@@ -49,14 +51,19 @@ def run(args: argparse.Namespace) -> int:
 
 async def _run(settings: Settings) -> int:
     stop = stop_signal()
-    async with started(settings):
+    async with started(settings) as storage:
         mode = (
             "console mode: alerts are printed here"
             if settings.console_mode
             else f"Telegram mode via {settings.telegram_api_url}"
         )
         log.info("vestka running (%s); Ctrl-C or SIGTERM stops it", mode)
-        log.info("not built yet: feed watchers, the bot, delivery (later issues wire them in)")
-        await stop.wait()
+        log.info("not built yet: the bot, delivery (later issues wire them in)")
+        await prepare_feeds(storage, settings, merge_file=True)
+        async with watching(storage, settings) as watcher:
+            feeds = asyncio.create_task(watcher.run(stop), name="watcher")
+            await stop.wait()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(feeds, timeout=5)
     log.info("stopped")
     return 0

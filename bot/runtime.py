@@ -46,6 +46,9 @@ async def started(settings: Settings) -> AsyncIterator[Storage]:
             for problem in result.problems:
                 log.warning("registry: %s", problem)
             log.info("registry file merged: %s", report.line())
+            await announce_changes(
+                storage, settings, report, f"REGISTRY_FILE {settings.registry_file}"
+            )
         log.info(
             "storage: %s; registry: %d targets, version %d",
             storage.description,
@@ -53,6 +56,19 @@ async def started(settings: Settings) -> AsyncIterator[Storage]:
             await registry.version(),
         )
         yield storage
+
+
+async def announce_changes(storage: Storage, settings: Settings, report, origin: str) -> list:
+    """Registry status/facility changes -> timeline events and alerts (printed in console mode)."""
+    from bot.console import ConsolePrinter
+    from feeds.timeline import record_registry_changes
+
+    alerts = await record_registry_changes(storage, report.changes, origin, report.version)
+    if settings.console_mode:
+        printer = ConsolePrinter(settings.zone)
+        for alert in alerts:
+            printer(alert)
+    return alerts
 
 
 def stop_signal() -> asyncio.Event:

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     feeds_file: Path | None = None
     poll_interval: int = Field(default=300, ge=10, le=86400)
     allow_private_feeds: bool = False
+    backfill_hours: int = Field(default=0, ge=0, le=720)
+    seen_ttl_days: int = Field(default=60, ge=1, le=3650)
+    feed_contact_url: str = "https://github.com/vestka/vestka"
+    parse_processes: int = Field(default=0, ge=0, le=32)
     port: int = Field(default=8080, ge=1, le=65535)
     tz: str = "Europe/Minsk"
     log_level: str = "INFO"
@@ -52,6 +56,16 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")):
             raise ValueError("expected an http:// or https:// URL")
+        return value
+
+    @field_validator("feed_contact_url")
+    @classmethod
+    def _contact_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith(("http://", "https://", "mailto:")) or any(
+            c.isspace() or c in "()" for c in value
+        ):
+            raise ValueError("expected an http(s):// or mailto: URL without spaces or parentheses")
         return value
 
     @field_validator("redis_url", mode="before")

@@ -62,6 +62,63 @@ class Keys:
         """HASH target id -> unix time until which this chat hears nothing about that target."""
         return self._k("mutes", chat_id)
 
+    # -- feeds (feeds/sources.py, feeds/seen.py, feeds/leases.py) ---------------------------------
+    @property
+    def feed_sources(self) -> str:
+        """HASH feed id -> FeedSource JSON (URL, name, language, full-text mode, paused)."""
+        return self._k("feeds", "sources")
+
+    @property
+    def feed_state(self) -> str:
+        """HASH feed id -> FeedState JSON (validators, last success/error, error count, flags)."""
+        return self._k("feeds", "state")
+
+    @property
+    def feeds_due(self) -> str:
+        """ZSET feed id -> epoch seconds of its next check (paused feeds are not in it)."""
+        return self._k("feeds", "due")
+
+    @property
+    def feeds_seeded(self) -> str:
+        """Marker: the feed list has been seeded once (from FEEDS_FILE or the bundled list)."""
+        return self._k("feeds", "seeded")
+
+    def feed_lease(self, feed_id: str) -> str:
+        """STRING holder token, with a short PX expiry: one watcher fetches a feed at a time."""
+        return self._k("feeds", "lease", feed_id)
+
+    def feed_seen(self, feed_id: str) -> str:
+        """ZSET identity key -> epoch last seen, per feed; old members trimmed, whole key EXPIREs."""
+        return self._k("feeds", "seen", feed_id)
+
+    # -- alerts (feeds/alerts.py, feeds/stories.py) -----------------------------------------------
+    @property
+    def alerts(self) -> str:
+        """STREAM of alerts (field ``alert``: Alert JSON); trimmed by length and age."""
+        return self._k("alerts")
+
+    def alert_record(self, alert_id: str) -> str:
+        """STRING Alert JSON as last updated (sources merged in), kept for the story window."""
+        return self._k("alerts", "record", alert_id)
+
+    def story_key(self, kind: str, digest: str) -> str:
+        """STRING alert id for a story's canonical URL (``u``) or normalised title (``t``), 48 h."""
+        return self._k("alerts", "story", kind, digest)
+
+    def story_by_target(self, target_id: str) -> str:
+        """ZSET alert id -> epoch, recent alerts naming a target (near-identical title check)."""
+        return self._k("alerts", "by_target", target_id)
+
+    @property
+    def admin_notices(self) -> str:
+        """STREAM of one-off notices for admins (a feed failing for 24 h, ...); trimmed by length."""
+        return self._k("admin", "notices")
+
+    # -- status timeline (feeds/timeline.py) ------------------------------------------------------
+    def timeline(self, prisoner_id: str) -> str:
+        """LIST of timeline event JSON for one prisoner, newest first, capped."""
+        return self._k("timeline", prisoner_id)
+
     def all_patterns(self) -> str:
         """A SCAN pattern for every key under this prefix (tests and ``/forget`` tooling)."""
         return self.prefix + "*"

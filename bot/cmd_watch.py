@@ -1,0 +1,118 @@
+"""``watch`` (and ``watch --once``): the feed-watcher role, and the pieces ``run`` reuses.
+
+Settings become plain values here (``WatcherConfig``, ``FetchPolicy``); ``feeds/`` never reads them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.console import ConsolePrinter
+from bot.runtime import StartupError, fail, started, stop_signal
+from bot.settings import Settings, configure_logging, settings_or_exit
+from feeds.feedlist import bundled_feeds, read_feed_list
+from feeds.fetcher import Fetcher, FetchPolicy
+from feeds.sources import FeedStore
+from feeds.storage import Storage
+from feeds.watcher import Watcher, WatcherConfig
+
+log = logging.getLogger("vestka")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "watch",
+        help="run only the feed watcher role",
+        description="Poll the feeds and turn mentions into alerts, until SIGTERM or Ctrl-C. "
+        "Several 'watch' processes may share one Redis: they split the feeds with leases.",
+    )
+    parser.add_argument(
+        "--once", action="store_true", help="poll every unpaused feed once, due or not, then exit"
+    )
+    parser.set_defaults(handler=watch)
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    return FetchPolicy(
+        contact_url=settings.feed_contact_url, allow_private=settings.allow_private_feeds
+    )
+
+
+def watcher_config(settings: Settings) -> WatcherConfig:
+    return WatcherConfig(
+        poll_interval=float(settings.poll_interval),
+        backfill_hours=float(settings.backfill_hours),
+        seen_ttl=settings.seen_ttl_days * 86400.0,
+        parse_processes=settings.parse_processes,
+    )
+
+
+def load_feed_file(settings: Settings):
+    """FEEDS_FILE's sources; its problems are logged. StartupError when nothing at all loads."""
+    assert settings.feeds_file is not None
+    result = read_feed_list(settings.feeds_file, settings.allow_private_feeds)
+    for problem in result.problems:
+        log.warning("feeds: %s", problem)
+    if not result.sources and result.problems:
+        raise StartupError(f"FEEDS_FILE: {result.problems[0]}")
+    return result.sources
+
+
+async def prepare_feeds(storage: Storage, settings: Settings, merge_file: bool) -> None:
+    """Seed the feed list once (FEEDS_FILE or the bundled list); merge FEEDS_FILE if asked."""
+    store = FeedStore(storage)
+    if settings.feeds_file is not None:
+        sources = load_feed_file(settings)
+        seeded = await store.ensure_seeded(lambda: sources)
+        if seeded is None and merge_file:
+            log.info("feeds file merged: %s", (await store.merge(sources)).line())
+    else:
+        seeded = await store.ensure_seeded(bundled_feeds)
+    if seeded is not None:
+        log.info(
+            "feeds seeded from %s: %s", settings.feeds_file or "the bundled list", seeded.line()
+        )
+
+
+@asynccontextmanager
+async def watching(storage: Storage, settings: Settings) -> AsyncIterator[Watcher]:
+    """A ready watcher (engine built) on a fetcher of its own; prints alerts in console mode."""
+    printer = ConsolePrinter(settings.zone) if settings.console_mode else None
+    async with (
+        Fetcher(fetch_policy(settings)) as fetcher,
+        Watcher(storage, fetcher, watcher_config(settings), on_alert=printer) as watcher,
+    ):
+        yield watcher
+
+
+def watch(args: argparse.Namespace) -> int:
+    settings = settings_or_exit()
+    configure_logging(settings)
+    try:
+        return asyncio.run(_watch(settings, args.once))
+    except StartupError as exc:
+        return fail(str(exc))
+
+
+async def _watch(settings: Settings, once: bool) -> int:
+    stop = stop_signal()
+    async with started(settings) as storage:
+        await prepare_feeds(storage, settings, merge_file=True)
+        async with watching(storage, settings) as watcher:
+            if once:
+                stats = await watcher.once()
+                print(
+                    f"polled {stats.polls} feeds: {stats.errors} errors, {stats.items} items, "
+                    f"{stats.scanned} new items scanned, {stats.alerts} alerts",
+                    file=sys.stderr,
+                )
+                return 0
+            log.info("watching feeds; Ctrl-C or SIGTERM stops")
+            await watcher.run(stop)
+    log.info("stopped")
+    return 0

@@ -1,0 +1,83 @@
+"""Short Redis leases: one watcher fetches a feed at a time, whichever process it runs in.
+
+A lease is ``SET key token NX PX ttl``; it is renewed in the background while held (every third of
+its time to live) and released only by its holder (compare-and-delete), so a watcher that dies
+frees its feeds within ``ttl`` and a slow one never loses a lease it is still using.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+_RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+return 0
+"""
+
+
+class Leases:
+    def __init__(self, redis: Redis, ttl: float = 30.0) -> None:
+        self.redis = redis
+        self.ttl_ms = int(ttl * 1000)
+        self.owner = secrets.token_hex(8)
+        self._release = redis.register_script(_RELEASE)
+        self._renew = redis.register_script(_RENEW)
+
+    async def acquire(self, key: str) -> str | None:
+        token = f"{self.owner}:{secrets.token_hex(4)}"
+        ok = await self.redis.set(key, token, nx=True, px=self.ttl_ms)
+        return token if ok else None
+
+    async def release(self, key: str, token: str) -> None:
+        with contextlib.suppress(RedisError, ConnectionError):
+            await self._release(keys=[key], args=[token])
+
+    async def renew(self, key: str, token: str) -> bool:
+        return bool(await self._renew(keys=[key], args=[token, self.ttl_ms]))
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str, wait: float = 0.0) -> AsyncIterator[bool]:
+        """``async with leases.hold(key) as held:`` — ``held`` False when someone else has it.
+
+        ``wait`` > 0 retries for that long (``watch --once`` waits for a busy feed).
+        """
+        token = await self.acquire(key)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while token is None and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+            token = await self.acquire(key)
+        if token is None:
+            yield False
+            return
+        renewer = asyncio.create_task(self._keep(key, token))
+        try:
+            yield True
+        finally:
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewer
+            await self.release(key, token)
+
+    async def _keep(self, key: str, token: str) -> None:
+        while True:
+            await asyncio.sleep(self.ttl_ms / 3000)
+            try:
+                if not await self.renew(key, token):
+                    log.warning("lease %s was lost (expired while held)", key)
+                    return
+            except (RedisError, ConnectionError) as exc:
+                log.warning("lease %s: renewal failed: %s", key, exc)

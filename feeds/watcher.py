@@ -1,0 +1,347 @@
+"""The watcher loop: due feeds -> fetch -> parse -> new items -> mention engine -> alerts.
+
+Any number of watchers (tasks or processes) share one Redis: the schedule is a sorted set of due
+times, and a short lease per feed (``feeds.leases``) makes sure one watcher fetches a feed at a
+time. Each poll is its own task, bounded by ``max_polls``, so a feed that times out, answers 500
+or serves garbage only costs its own slot: it never delays or breaks the others.
+
+``run(stop)`` loops until ``stop`` is set; ``once()`` polls every unpaused feed once, due or not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from feeds import schedule
+from feeds.alerts import Alert, AlertStream
+from feeds.analysis import EngineFactory, EngineHost
+from feeds.fetcher import Fetcher, FetchResult
+from feeds.fulltext import fetch_full_text, needs_full_text
+from feeds.leases import Leases
+from feeds.parsing import ParsedFeed, parse_feed, parse_feed_async
+from feeds.registry.store import RegistryStore
+from feeds.seen import SeenStore
+from feeds.sources import FeedSource, FeedState, FeedStore
+from feeds.storage import Storage
+from feeds.stories import Stories
+from feeds.timeline import Timeline
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WatcherConfig:
+    """Plain values from settings (``bot/`` builds this; ``feeds/`` never reads settings)."""
+
+    poll_interval: float = 300.0
+    backfill_hours: float = 0.0
+    seen_ttl: float = 60 * 86400.0
+    lease_ttl: float = 30.0  # renewed while held
+    max_polls: int = 200  # poll tasks in flight in this watcher
+    max_full_text: int = 4  # article pages fetched at once per feed
+    registry_check: float = 2.0  # seconds between registry version checks
+    parse_processes: int = 0  # >0: parse feeds in a process pool of this size
+    idle_wait: float = 1.0  # longest sleep between schedule checks
+
+
+@dataclass
+class PollOutcome:
+    feed_id: str
+    status: str  # "ok", "not_modified", "error", "skipped"
+    new: int = 0
+    alerts: int = 0
+    message: str = ""
+
+
+@dataclass
+class Stats:
+    polls: int = 0
+    errors: int = 0
+    items: int = 0
+    scanned: int = 0
+    alerts: int = 0
+    outcomes: list[PollOutcome] = field(default_factory=list)
+
+
+class Watcher:
+    def __init__(
+        self,
+        storage: Storage,
+        fetcher: Fetcher,
+        config: WatcherConfig | None = None,
+        *,
+        engine_factory: EngineFactory | None = None,
+        on_alert: Callable[[Alert], None] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.storage = storage
+        self.fetcher = fetcher
+        self.config = config or WatcherConfig()
+        self.feeds = FeedStore(storage)
+        self.seen = SeenStore(storage.redis, storage.keys, self.config.seen_ttl)
+        self.leases = Leases(storage.redis, self.config.lease_ttl)
+        self.stream = AlertStream(storage.redis, storage.keys)
+        self.stories = Stories(storage.redis, storage.keys)
+        self.timeline = Timeline(storage.redis, storage.keys)
+        self.engine = EngineHost(RegistryStore(storage), engine_factory)
+        self.on_alert = on_alert
+        self.rng = rng or random.Random()
+        self.stats = Stats()
+        self._slots = asyncio.Semaphore(self.config.max_polls)
+        self._inflight: dict[str, asyncio.Task] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self._skip_until: dict[str, float] = {}  # feeds another watcher holds: look again later
+
+    async def __aenter__(self) -> Watcher:
+        if self.config.parse_processes > 0:
+            self._pool = ProcessPoolExecutor(self.config.parse_processes)
+        await self.engine.load()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        tasks = list(self._inflight.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.engine.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    # -- loops --------------------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event) -> None:
+        last_registry_check = 0.0
+        last_trim = 0.0
+        while not stop.is_set():
+            now = time.time()
+            if now - last_registry_check >= self.config.registry_check:
+                last_registry_check = now
+                await self._guarded(self.engine.check())
+            if now - last_trim >= 3600:
+                last_trim = now
+                await self._guarded(self.stream.trim())
+            free = self.config.max_polls - len(self._inflight)
+            if free > 0:
+                due = await self.feeds.due(now, limit=free + len(self._inflight) + 100)
+                for feed_id in due:
+                    if (
+                        feed_id not in self._inflight
+                        and self._skip_until.get(feed_id, 0.0) <= now
+                        and len(self._inflight) < self.config.max_polls
+                    ):
+                        self._spawn(feed_id, force=False)
+            wait = self.config.idle_wait
+            next_due = await self.feeds.next_due_at()
+            if next_due is not None:
+                wait = min(wait, max(0.2, next_due - time.time()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait)
+
+    async def once(self) -> Stats:
+        """Poll every unpaused feed once (due or not), wait for all, return the stats."""
+        await self.engine.check()
+        await self.engine.wait_rebuilt()
+        for feed_id in await self.feeds.unpaused_ids():
+            if feed_id not in self._inflight:
+                self._spawn(feed_id, force=True)
+        while self._inflight:
+            await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
+        return self.stats
+
+    def _spawn(self, feed_id: str, force: bool) -> None:
+        task = asyncio.create_task(self._poll_task(feed_id, force), name=f"poll-{feed_id}")
+        self._inflight[feed_id] = task
+        task.add_done_callback(lambda _t, f=feed_id: self._inflight.pop(f, None))
+
+    async def _poll_task(self, feed_id: str, force: bool) -> None:
+        async with self._slots:
+            try:
+                outcome = await self.poll(feed_id, force=force)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # one broken feed never stops the loop
+                log.exception("feed %s: poll failed", feed_id)
+                outcome = PollOutcome(feed_id, "error", message=f"{type(exc).__name__}: {exc}")
+                self._skip_until[feed_id] = time.time() + 30.0
+                self.stats.outcomes.append(outcome)
+                return
+            if outcome.status == "skipped":
+                self._skip_until[feed_id] = time.time() + 1.0
+            else:
+                self._skip_until.pop(feed_id, None)
+                self.stats.outcomes.append(outcome)
+                del self.stats.outcomes[:-2000]
+
+    async def _guarded(self, coro) -> None:
+        try:
+            await coro
+        except Exception:
+            log.warning("watcher housekeeping failed", exc_info=True)
+
+    # -- one feed -----------------------------------------------------------------------------
+    async def poll(self, feed_id: str, force: bool = False) -> PollOutcome:
+        wait = 2 * self.config.lease_ttl if force else 0.0
+        async with self.leases.hold(self.storage.keys.feed_lease(feed_id), wait=wait) as held:
+            if not held:
+                return PollOutcome(feed_id, "skipped", message="leased by another watcher")
+            if not force:
+                due = await self.feeds.due_score(feed_id)
+                if due is None or due > time.time():
+                    return PollOutcome(feed_id, "skipped", message="polled meanwhile")
+            source = await self.feeds.get(feed_id)
+            if source is None or source.paused:
+                return PollOutcome(feed_id, "skipped", message="removed or paused")
+            state = await self.feeds.state(feed_id)
+            result = await self.fetcher.fetch(
+                state.url or source.url, etag=state.etag, last_modified=state.last_modified
+            )
+            outcome = await self._handle(source, state, result)
+            await self.feeds.put_state(feed_id, state)
+            self.stats.polls += 1
+            return outcome
+
+    async def _handle(
+        self, source: FeedSource, state: FeedState, result: FetchResult
+    ) -> PollOutcome:
+        now = time.time()
+        state.last_check = now
+        if result.permanent_redirect:
+            state.url = result.permanent_redirect
+        if result.is_error:
+            return await self._failed(source, state, result.message, result.retry_after, now)
+        parsed: ParsedFeed | None = None
+        if result.ok:
+            parsed = await self._parse(result)
+            if not parsed.is_feed:
+                return await self._failed(source, state, parsed.bozo or "not a feed", None, now)
+        state.etag, state.last_modified = result.etag, result.last_modified
+        outcome = PollOutcome(source.id, result.status)
+        if parsed is not None:
+            outcome = await self._items(source, state, parsed, now)
+            state.title = parsed.title or state.title
+        self._succeeded(state, result, parsed, now)
+        return outcome
+
+    async def _parse(self, result: FetchResult) -> ParsedFeed:
+        if self._pool is None:
+            return await parse_feed_async(result.body, result.headers, result.url)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool, parse_feed, result.body, dict(result.headers), result.url
+        )
+
+    def _succeeded(
+        self, state: FeedState, result: FetchResult, parsed: ParsedFeed | None, now: float
+    ) -> None:
+        state.polls += 1
+        state.errors = 0
+        state.failing_since = state.flagged_at = None
+        state.last_success = now
+        hints = schedule.Hints(
+            ttl_minutes=parsed.ttl_minutes if parsed else None,
+            max_age=result.max_age,
+            expires=result.expires,
+            retry_after=result.retry_after,
+        )
+        interval = self.config.poll_interval
+        when = datetime.fromtimestamp(now, UTC)
+        state.next_check = now + schedule.next_delay_after_success(interval, hints, when, self.rng)
+
+    async def _failed(
+        self, source: FeedSource, state: FeedState, message: str, retry_after, now: float
+    ) -> PollOutcome:
+        self.stats.errors += 1
+        state.errors += 1
+        state.last_error, state.last_error_at = message[:500], now
+        state.failing_since = state.failing_since or now
+        delay = schedule.next_delay_after_error(
+            self.config.poll_interval, state.errors, retry_after, self.rng
+        )
+        state.next_check = now + delay
+        log.info("feed %s (%s): %s; next try in %.0f s", source.id, source.url, message, delay)
+        if schedule.should_flag(state.failing_since, state.flagged_at, now):
+            state.flagged_at = now
+            await self._notify_admins(source, state)
+        return PollOutcome(source.id, "error", message=message)
+
+    async def _notify_admins(self, source: FeedSource, state: FeedState) -> None:
+        hours = (time.time() - (state.failing_since or time.time())) / 3600
+        text = f"feed {source.label} ({source.id}) has failed for {hours:.0f} h: {state.last_error}"
+        log.warning("%s", text)
+        await self.storage.redis.xadd(
+            self.storage.keys.admin_notices,
+            {"kind": "feed_failing", "feed_id": source.id, "text": text},
+            maxlen=1000,
+            approximate=True,
+        )
+
+    async def _items(
+        self, source: FeedSource, state: FeedState, parsed: ParsedFeed, now: float
+    ) -> PollOutcome:
+        items = parsed.items
+        self.stats.items += len(items)
+        known = await self.seen.known(source.id, items) if items else []
+        new = [item for item, k in zip(items, known, strict=True) if not k]
+        if state.polls == 0 or state.baseline:
+            cutoff = now - self.config.backfill_hours * 3600
+            wanted = [i for i in new if i.published and i.published.timestamp() >= cutoff]
+            wanted = wanted if self.config.backfill_hours > 0 else []
+            state.baseline = False
+        else:  # never alert an item dated before the seen TTL: we may have forgotten it
+            stale = now - self.config.seen_ttl
+            wanted = [i for i in new if not (i.published and i.published.timestamp() < stale)]
+        alerts = 0
+        if wanted:
+            alerts = await self._alert_items(source, list(reversed(wanted)))
+        await self.seen.mark(source.id, items, now)
+        state.last_items, state.last_new = len(items), len(new)
+        return PollOutcome(source.id, "ok", new=len(new), alerts=alerts)
+
+    async def _alert_items(self, source: FeedSource, items: list) -> int:
+        gate = asyncio.Semaphore(self.config.max_full_text)
+
+        async def text_of(item) -> str:
+            if not needs_full_text(item, source.full_text):
+                return item.text
+            async with gate:
+                return await fetch_full_text(self.fetcher, item.link) or item.text
+
+        texts = await asyncio.gather(*(text_of(i) for i in items))
+        count = 0
+        for item, text in zip(items, texts, strict=True):  # oldest first
+            self.stats.scanned += 1
+            alert = self.engine.analyse(item, text, source)
+            if alert is not None and await self.emit(alert):
+                count += 1
+        return count
+
+    async def emit(self, alert: Alert) -> bool:
+        """Append a news alert, or merge it into the earlier alert of the same story."""
+        earlier = await self.stories.claim(alert)
+        if earlier is None:
+            await self.stream.append(alert)
+            await self.timeline.record_alert(alert)
+        elif earlier.kind == "sources":
+            alert = earlier
+            await self.stream.append(alert)
+            await self.timeline.update_sources(alert)
+        else:
+            return False  # this source was already listed: handled before a crash
+        self.stats.alerts += alert.kind == "news"
+        if self.on_alert is not None:
+            try:
+                self.on_alert(alert)
+            except Exception:
+                log.exception("alert callback failed")
+        return alert.kind == "news"
