@@ -765,6 +765,10 @@ class Engine:
             if evs:
                 for k in person_sents[last_person]:
                     mention_events[k].update(evs)
+        if any(EventType.RELEASED_EXPELLED in evs for evs in mention_events):
+            # "freed ... and taken to Lithuania" across sentences: one released_expelled event
+            for evs in mention_events:
+                evs.discard(EventType.RELEASED)
         mentions: list[Mention] = []
         all_events: set[EventType] = set()
         scores: dict[int, float] = {}
