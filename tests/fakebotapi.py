@@ -618,6 +618,7 @@ class FakeBotAPI:
         self._session: ClientSession | None = None
         self._webhook_task: asyncio.Task | None = None
         self._max_calls = max_calls
+        self.clock: Callable[[], float] = time.monotonic  # rate limit clock; tests may replace it
         self._reset_state()
 
     # -- state ---------------------------------------------------------------------------------
@@ -634,7 +635,7 @@ class FakeBotAPI:
         self.last_delivery_at: float | None = None
         self.failures: list[Failure] = []
         self._failure_ids = itertools.count(1)
-        self._global_bucket = _Bucket(self.limits.global_burst, time.monotonic())
+        self._global_bucket = _Bucket(self.limits.global_burst, self.clock())
         self._chat_buckets: dict[int | str, _Bucket] = {}
         # updates
         self._update_ids = itertools.count(100_000_001)
@@ -778,7 +779,7 @@ class FakeBotAPI:
             if not hasattr(self.limits, key):
                 raise ValueError(f"unknown limit {key!r}")
             setattr(self.limits, key, float(value))
-        now = time.monotonic()
+        now = self.clock()
         self._global_bucket = _Bucket(self.limits.global_burst, now)
         self._chat_buckets.clear()
 
@@ -909,9 +910,12 @@ class FakeBotAPI:
             self.injected.popitem(last=False)
         if self.webhook is not None:
             self._queue_webhook(upd)
+        self._wake_pollers()
+        return upd["update_id"]
+
+    def _wake_pollers(self) -> None:
         self._updates_changed.set()
         self._updates_changed = asyncio.Event()
-        return upd["update_id"]
 
     def _user(self, user: int | Mapping | None, fallback_id: int, language_code: str | None):
         if isinstance(user, Mapping):
@@ -1142,6 +1146,7 @@ class FakeBotAPI:
                         "can_send_video_notes",
                         "can_send_voice_notes",
                         "can_edit_tag",
+                        "can_react_to_messages",
                     ),
                     False,
                 ),
@@ -1346,7 +1351,7 @@ class FakeBotAPI:
         return result
 
     def _check_limits(self, chat: Any) -> None:
-        now = time.monotonic()
+        now = self.clock()
         lim = self.limits
         bucket = self._chat_buckets.get(chat)
         if isinstance(chat, int) and chat > 0:
@@ -1664,6 +1669,7 @@ class FakeBotAPI:
             self.allowed_updates = list(params["allowed_updates"])
         self._poll_generation += 1
         generation = self._poll_generation
+        self._wake_pollers()  # an older poll still waiting ends with 409, as on Telegram
         self._confirm(offset)
         deadline = time.monotonic() + timeout
         while True:
@@ -1727,8 +1733,7 @@ class FakeBotAPI:
         for upd in self._updates:
             self._queue_webhook(upd)
         self._poll_generation += 1
-        self._updates_changed.set()
-        self._updates_changed = asyncio.Event()
+        self._wake_pollers()
         return True
 
     def m_delete_webhook(self, params: dict) -> bool:
