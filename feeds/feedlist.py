@@ -123,7 +123,8 @@ def _parse_opml(data: bytes, name: str, allow_private: bool) -> FeedListResult:
         if full_text not in ("auto", "yes", "no"):
             full_text = "auto"
         robots = (outline.get("vestka-blocksRobots") or "").lower() == "true"
-        title = outline.get("text") or outline.get("title") or ""
+        title = outline.get("title") or outline.get("text") or ""
+        title = "" if title.strip() == url else title
         try:
             result.sources.append(_source(url, lang, title, full_text, robots, allow_private))
         except URLRefused as exc:

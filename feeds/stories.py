@@ -69,10 +69,14 @@ class Stories:
         the same story, with ``alert``'s source added when it was not listed yet (``kind`` is
         ``sources`` then; ``news`` unchanged when it was already listed)."""
         keys = self._story_keys(alert)
+        own = self.keys.alert_record(alert.id)
+        # The record goes first, so whoever finds a story key already finds the record.
+        if not await self.redis.set(own, alert.model_dump_json(), nx=True, ex=self.window):
+            return await self._record(alert.id)  # handled before (a crash before marking seen)
         existing_id: str | None = None
         for key in keys:
             got = await self.redis.set(key, alert.id, nx=True, ex=self.window, get=True)
-            if got is not None:
+            if got is not None and got.decode() != alert.id:
                 existing_id = got.decode()
                 break
         if existing_id is None:
@@ -81,11 +85,11 @@ class Stories:
         if record is None:
             await self._register(alert, keys)
             return None
-        if keys:  # point this story's keys at the earlier alert
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for key in keys:
-                    pipe.set(key, record.id, ex=self.window)
-                await pipe.execute()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.delete(own)
+            for key in keys:  # point this story's keys at the earlier alert
+                pipe.set(key, record.id, ex=self.window)
+            await pipe.execute()
         return await self._add_sources(record, alert.sources)
 
     async def _record(self, alert_id: str) -> Alert | None:
@@ -95,7 +99,6 @@ class Stories:
     async def _register(self, alert: Alert, keys: list[str]) -> None:
         now = time.time()
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.set(self.keys.alert_record(alert.id), alert.model_dump_json(), ex=self.window)
             for key in keys:
                 pipe.set(key, alert.id, ex=self.window)
             for target in alert.targets:
