@@ -67,7 +67,6 @@ def build_application(services: Services) -> Application:
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .concurrent_updates(64)
-        .post_init(_post_init)
         .build()
     )
     application.bot_data["services"] = services
@@ -139,7 +138,7 @@ async def _error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not apologise for a failed handler")
 
 
-async def _post_init(application: Application) -> None:
+async def startup(application: Application) -> None:
     """The command menu in each language; failing is cosmetic, never fatal."""
     for lang in LANGS:
         commands = [BotCommand(name, t(lang, f"commands.{name}")) for name in USER_COMMANDS]

@@ -10,7 +10,7 @@ import logging
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import build_application, startup
 from bot.services import Services
 
 log = logging.getLogger("vestka.bot")
@@ -20,6 +20,7 @@ async def serve_bot(services: Services, stop: asyncio.Event) -> None:
     """Answer Telegram updates by long polling until ``stop`` is set, then shut down cleanly."""
     application = build_application(services)
     async with application:
+        await startup(application)
         await application.start()
         await application.updater.start_polling(
             allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, timeout=20

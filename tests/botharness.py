@@ -16,6 +16,7 @@ from feeds.registry.importers import load_registry_file
 from feeds.registry.store import RegistryStore
 from feeds.storage import Storage
 from tests.fakebotapi import FakeBotAPI
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_REGISTRY = ROOT / "tests" / "data" / "mentions" / "registry.csv"
@@ -72,7 +73,7 @@ async def running_bot(storage: Storage, **settings: object) -> AsyncIterator[Har
         stop = asyncio.Event()
         task = asyncio.create_task(serve_bot(services, stop))
         try:
-            await api.wait_for_call("getUpdates", timeout=30)
+            await wait_for(lambda: api.calls("getUpdates"), timeout=30, message="polling")
             yield Harness(api, services)
         finally:
             stop.set()
