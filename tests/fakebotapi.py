@@ -85,6 +85,8 @@ BOT_USER = {
     "has_main_web_app": False,
 }
 
+BOT_FROM = {k: BOT_USER[k] for k in ("id", "is_bot", "first_name", "username")}
+
 # Methods that put a message in a chat: rate limited, counted as deliveries.
 SEND_METHODS = frozenset(
     {
@@ -316,6 +318,7 @@ HTML_TAGS = {
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY_RE = re.compile(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,4}));")
 _SPACE = " \t\r\n\f\v"
+_SPECIAL = re.compile("[<&]")
 
 
 class HtmlError(ValueError):
@@ -323,7 +326,7 @@ class HtmlError(ValueError):
 
 
 def utf16_len(s: str) -> int:
-    return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
+    return len(s) if s.isascii() else len(s.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _byte_offset(text: str, i: int) -> int:
@@ -365,18 +368,20 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
     n = len(text)
     i = 0
     while i < n:
+        m = _SPECIAL.search(text, i)  # copy plain runs in one go
+        stop = m.start() if m else n
+        if stop > i:
+            chunk = text[i:stop]
+            out.append(chunk)
+            pos16 += utf16_len(chunk)
+            i = stop
+            continue
         ch = text[i]
         if ch == "&":
             got = _decode_entity(text, i)
-            if got:
-                out.append(got[0])
-                pos16 += utf16_len(got[0])
-                i = got[1]
-                continue
-        if ch != "<":
-            out.append(ch)
-            pos16 += 2 if ord(ch) > 0xFFFF else 1
-            i += 1
+            out.append(got[0] if got else "&")
+            pos16 += utf16_len(got[0]) if got else 1
+            i = got[1] if got else i + 1
             continue
         begin = i
         if i + 1 < n and text[i + 1] == "/":  # an end tag
@@ -598,8 +603,8 @@ class FakeBotAPI:
         enforce_limits: bool = False,
         limits: Limits | None = None,
         latency_ms: float = 0.0,
-        max_calls: int = 100_000,
-        max_messages: int = 100_000,
+        max_calls: int = 50_000,
+        max_messages: int = 50_000,
         any_token: bool = False,
         admin: bool = True,
     ) -> None:
@@ -618,6 +623,8 @@ class FakeBotAPI:
         self._session: ClientSession | None = None
         self._webhook_task: asyncio.Task | None = None
         self._max_calls = max_calls
+        self._poll_generation = 0  # kept across reset(): a waiting poll just carries on
+        self._closing = False
         self.clock: Callable[[], float] = time.monotonic  # rate limit clock; tests may replace it
         self._reset_state()
 
@@ -642,7 +649,6 @@ class FakeBotAPI:
         self._updates: deque[dict] = deque()
         self.injected: OrderedDict[int, dict] = OrderedDict()
         self._updates_changed = asyncio.Event()
-        self._poll_generation = 0
         self.allowed_updates: list[str] | None = None
         self.webhook: dict | None = None
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status or 0)
@@ -668,6 +674,9 @@ class FakeBotAPI:
     def reset(self) -> None:
         """Forget everything (calls, counters, failures, chats, pending updates, webhook)."""
         waiting = self._updates_changed
+        if self._webhook_task:
+            self._webhook_task.cancel()
+            self._webhook_task = None
         self._reset_state()
         waiting.set()
 
@@ -719,6 +728,7 @@ class FakeBotAPI:
         self.port = sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        self._closing = True  # waiting polls return [] at once
         self._updates_changed.set()
         if self._webhook_task:
             self._webhook_task.cancel()
@@ -930,10 +940,13 @@ class FakeBotAPI:
         known = self.chats.get(chat_id)
         if known is not None and (chat_type is None or known["type"] == chat_type):
             return known
-        if chat_type is None:
-            chat_type = "private" if isinstance(chat_id, int) and chat_id > 0 else "supergroup"
-            if isinstance(chat_id, int) and -1_000_000_000_000 < chat_id < 0:
-                chat_type = "group"
+        if chat_type is None:  # what the id looks like: -100… supergroup, @name channel
+            if isinstance(chat_id, str):
+                chat_type = "channel"
+            elif chat_id > 0:
+                chat_type = "private"
+            else:
+                chat_type = "group" if chat_id > -1_000_000_000_000 else "supergroup"
         chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
         if chat_type == "private":
             chat["first_name"] = f"User{chat_id}"
@@ -1448,7 +1461,7 @@ class FakeBotAPI:
         if chat["type"] == "channel":
             msg["sender_chat"] = chat
         else:
-            msg["from"] = {k: BOT_USER[k] for k in ("id", "is_bot", "first_name", "username")}
+            msg["from"] = BOT_FROM
         thread = params.get("message_thread_id")
         if thread:
             msg["message_thread_id"] = int(thread)
@@ -1677,7 +1690,7 @@ class FakeBotAPI:
             if found:
                 return found
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if remaining <= 0 or self._closing:
                 return []
             waiter = self._updates_changed
             if self._poll_generation != generation:
@@ -1967,6 +1980,7 @@ async def _serve(args: argparse.Namespace) -> None:
         limits=limits,
         latency_ms=args.latency_ms,
         max_calls=args.max_calls,
+        max_messages=args.max_messages,
         any_token=args.any_token,
     )
     stop = asyncio.Event()
@@ -1989,7 +2003,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--private-burst", type=float, default=Limits.private_burst)
     parser.add_argument("--global-rate", type=float, default=Limits.global_rate)
-    parser.add_argument("--max-calls", type=int, default=100_000)
+    parser.add_argument("--max-calls", type=int, default=50_000, help="recorded calls kept")
+    parser.add_argument("--max-messages", type=int, default=50_000, help="messages kept for edits")
     args = parser.parse_args(argv)
     try:
         import uvloop  # type: ignore[import-not-found]

@@ -7,6 +7,7 @@ Most checks go through python-telegram-bot's own ``Bot`` so that what PTB makes 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -395,11 +396,12 @@ async def test_failure_migrated_gives_chat_migrated(bot: Bot, api: FakeBotAPI) -
     assert info.value.new_chat_id == -1005
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_failure_flood_gives_retry_after(bot: Bot, api: FakeBotAPI, http) -> None:
     api.fail("flood", retry_after=7)
     with pytest.raises(tgerr.RetryAfter) as info:
         await bot.send_message(5, "x")
-    assert int(info.value._retry_after.total_seconds()) == 7
+    assert info.value.retry_after == 7
     api.fail("flood", retry_after=3)
     status, body = await raw(http, api, "sendMessage", data={"chat_id": "5", "text": "x"})
     assert status == 429 and body == {
@@ -662,6 +664,7 @@ async def test_webhook_delivery_and_conflict(api: FakeBotAPI, bot: Bot) -> None:
 
 
 # -- admin side and subprocess mode -----------------------------------------------------------------
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_admin_http(api: FakeBotAPI, http, bot: Bot) -> None:
     async with http.post(
         f"{api.url}/_fake/inject", json={"kind": "send_text", "args": [5, "/start"]}
@@ -826,3 +829,34 @@ async def test_ptb_application_round_trip(api: FakeBotAPI) -> None:
             await app.stop()
     assert {"getMe", "deleteWebhook", "getUpdates"} <= set(api.method_counts)
     assert api.pending_updates == 0  # PTB confirmed everything on the way out
+
+
+async def test_stop_ends_a_waiting_long_poll_at_once(http) -> None:
+    api = FakeBotAPI()
+    await api.start()
+    poll = asyncio.create_task(raw(http, api, "getUpdates", data={"timeout": "30"}))
+    await wait_for(lambda: api.method_counts["getUpdates"], message="the poll")
+    started = time.monotonic()
+    await api.stop()
+    with contextlib.suppress(aiohttp.ClientError):
+        await asyncio.wait_for(poll, 5)
+    assert time.monotonic() - started < 2
+
+
+async def test_reset_does_not_break_a_waiting_poll(api: FakeBotAPI, http) -> None:
+    poll = asyncio.create_task(raw(http, api, "getUpdates", data={"timeout": "10"}))
+    await wait_for(lambda: api.method_counts["getUpdates"], message="the poll")
+    api.reset()
+    api.send_text(5, "after reset")
+    status, body = await asyncio.wait_for(poll, 5)
+    assert status == 200 and body["result"][0]["message"]["text"] == "after reset"
+
+
+async def test_latency_applies_to_every_call_but_polling() -> None:
+    async with FakeBotAPI(latency_ms=300) as api, aiohttp.ClientSession() as http:
+        started = time.monotonic()
+        await send_ok(http, api, 1)
+        assert time.monotonic() - started >= 0.3
+        started = time.monotonic()
+        await raw(http, api, "getUpdates", data={"timeout": "0"})
+        assert time.monotonic() - started < 0.3
