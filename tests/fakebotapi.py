@@ -52,15 +52,21 @@ import contextlib
 import itertools
 import json
 import math
+import os
 import re
 import signal
+import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from collections import Counter, OrderedDict, deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp import ClientSession, ClientTimeout, web
 
 BOT_ID = 7000000001
@@ -702,6 +708,17 @@ class FakeBotAPI:
         """The URL with the token, as Telegram's ``https://api.telegram.org/bot<token>``."""
         return f"{self.base_url}{self.token}"
 
+    def ptb_builder(self) -> Any:
+        """``Application.builder()`` already pointed at this server (token, base URLs)."""
+        from telegram.ext import Application
+
+        return (
+            Application.builder()
+            .token(self.token)
+            .base_url(self.base_url)
+            .base_file_url(self.base_file_url)
+        )
+
     def build_app(self) -> web.Application:
         app = web.Application(client_max_size=64 << 20)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
@@ -960,6 +977,18 @@ class FakeBotAPI:
         self._message_ids[chat_id] = mid
         return mid
 
+    def _new_message(self, chat_id: int | str, chat_type: str | None) -> dict[str, Any]:
+        """A message's common fields; channel messages are signed by the channel itself."""
+        chat = self._chat(chat_id, chat_type)
+        msg: dict[str, Any] = {
+            "message_id": self._next_message_id(chat_id),
+            "date": int(time.time()),
+            "chat": chat,
+        }
+        if chat["type"] == "channel":
+            msg["sender_chat"] = chat
+        return msg
+
     def _store(self, msg: dict) -> None:
         key = (msg["chat"]["id"], msg["message_id"])
         self.messages[key] = msg
@@ -988,15 +1017,9 @@ class FakeBotAPI:
         extra: Mapping[str, Any] | None,
     ) -> dict:
         chat_id = norm_chat(chat_id)
-        chat = self._chat(chat_id, chat_type)
-        msg: dict[str, Any] = {
-            "message_id": self._next_message_id(chat_id),
-            "date": int(time.time()),
-            "chat": chat,
-        }
-        if chat["type"] == "channel":
-            msg["sender_chat"] = chat
-        else:
+        msg = self._new_message(chat_id, chat_type)
+        chat = msg["chat"]
+        if "sender_chat" not in msg:
             fallback = chat_id if chat["type"] == "private" else DEFAULT_USER_ID
             msg["from"] = self._user(user, fallback, language_code)  # type: ignore[arg-type]
         if message_thread_id is not None:
@@ -1452,15 +1475,8 @@ class FakeBotAPI:
 
     def _outgoing(self, params: dict, **content: Any) -> dict:
         chat_id = params["chat_id"]
-        chat = self._chat(chat_id)
-        msg: dict[str, Any] = {
-            "message_id": self._next_message_id(chat_id),
-            "date": int(time.time()),
-            "chat": chat,
-        }
-        if chat["type"] == "channel":
-            msg["sender_chat"] = chat
-        else:
+        msg = self._new_message(chat_id, None)
+        if "sender_chat" not in msg:
             msg["from"] = BOT_FROM
         thread = params.get("message_thread_id")
         if thread:
@@ -1968,9 +1984,109 @@ _HANDLERS: dict[str, Callable[[FakeBotAPI, dict], Any]] = {
 _METHOD_NAMES = {name.lower(): name for name in _HANDLERS}
 
 
+@pytest.fixture
+async def fake_bot_api() -> AsyncIterator[FakeBotAPI]:
+    """``from tests.fakebotapi import fake_bot_api`` in a conftest or test module to use it."""
+    async with FakeBotAPI() as api:
+        yield api
+
+
 # ---------------------------------------------------------------------------------------------
 # Subprocess mode
 # ---------------------------------------------------------------------------------------------
+class FakeBotAPIProcess:
+    """The server in its own process, driven over the admin HTTP side (for benchmarks)::
+
+    with FakeBotAPIProcess("--enforce-limits") as fake:
+        env["TELEGRAM_API_URL"] = fake.base_url; env["TELEGRAM_TOKEN"] = fake.token
+        fake.inject("send_text", 42, "/start")
+        fake.fail("blocked", chat_id=42)
+        fake.stats()["delivered_total"]
+    """
+
+    def __init__(self, *args: str, python: str = sys.executable) -> None:
+        self.args = [python, "-m", "tests.fakebotapi", "--port", "0", *args]
+        self.proc: subprocess.Popen[str] | None = None
+        self.url = self.token = ""
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.url}/file/bot"
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def start(self) -> None:
+        root = Path(__file__).resolve().parent.parent
+        env = {**os.environ, "PYTHONPATH": str(root)}
+        self.proc = subprocess.Popen(
+            self.args, cwd=root, env=env, stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().split()
+        if len(line) != 3 or line[0] != "LISTENING":
+            self.stop()
+            raise RuntimeError(f"fake Bot API did not start: {line}")
+        _, self.url, self.token = line
+
+    def stop(self) -> int | None:
+        if self.proc is None:
+            return None
+        self.proc.terminate()
+        try:
+            return self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return self.proc.wait()
+
+    def __enter__(self) -> FakeBotAPIProcess:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _admin(self, path: str, body: dict | None = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(  # noqa: S310 (loopback URL we printed ourselves)
+            f"{self.url}/_fake/{path}", data=data, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310
+            return json.loads(resp.read())
+
+    def stats(self) -> dict:
+        return self._admin("stats")
+
+    def calls(self, **query: Any) -> list:
+        return self._admin("calls?" + urllib.parse.urlencode(query))
+
+    def inject(self, kind: str | dict, *args: Any, **kwargs: Any) -> int:
+        body = (
+            {"update": kind}
+            if isinstance(kind, dict)
+            else {"kind": kind, "args": args, "kwargs": kwargs}
+        )
+        return self._admin("inject", body)["update_id"]
+
+    def fail(self, kind: str | None = None, **kwargs: Any) -> int:
+        return self._admin("fail", {"kind": kind, **kwargs})["id"]
+
+    def unfail(self) -> None:
+        self._admin("fail", {"clear": True})
+
+    def set_limits(self, enforce: bool | None = None, **values: float) -> dict:
+        return self._admin("limits", {"enforce": enforce, **values})["limits"]
+
+    def reset(self) -> None:
+        self._admin("reset", {})
+
+
 async def _serve(args: argparse.Namespace) -> None:
     limits = Limits(private_burst=args.private_burst, global_rate=args.global_rate)
     api = FakeBotAPI(

@@ -9,12 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -45,13 +41,13 @@ from tests.fakebotapi import (
     BOT_USERNAME,
     DEFAULT_TOKEN,
     FakeBotAPI,
+    FakeBotAPIProcess,
     HtmlError,
     Limits,
+    fake_bot_api,  # noqa: F401 (a fixture)
     parse_html,
 )
 from tests.waiting import wait_for
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -718,48 +714,34 @@ async def test_admin_http(api: FakeBotAPI, http, bot: Bot) -> None:
 
 
 def test_subprocess_mode_serves_and_stops_on_sigterm() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.fakebotapi",
-            "--port",
-            "0",
-            "--enforce-limits",
-            "--latency-ms",
-            "1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().split()
-        assert line[0] == "LISTENING" and line[2] == DEFAULT_TOKEN
-        url = line[1]
+    fake = FakeBotAPIProcess("--enforce-limits", "--latency-ms", "1")
+    with fake:
+        assert fake.token == DEFAULT_TOKEN and fake.url.startswith("http://127.0.0.1:")
 
-        async def drive() -> dict:
+        async def send() -> int:
             async with aiohttp.ClientSession() as http:
-                async with http.post(
-                    f"{url}/bot{DEFAULT_TOKEN}/sendMessage", data={"chat_id": "3", "text": "hi"}
-                ) as r:
-                    assert r.status == 200
-                async with http.post(
-                    f"{url}/_fake/inject", json={"kind": "migrate", "args": [-5, -1005]}
-                ) as r:
-                    assert (await r.json())["ok"]
-                async with http.get(f"{url}/_fake/stats") as r:
-                    return await r.json()
+                url = f"{fake.base_url}{fake.token}/sendMessage"
+                async with http.post(url, data={"chat_id": "3", "text": "hi"}) as r:
+                    return r.status
 
-        stats = asyncio.run(drive())
+        fake.fail("blocked", chat_id=3)
+        assert asyncio.run(send()) == 403
+        assert asyncio.run(send()) == 200
+        assert fake.inject("migrate", -5, -1005) > 0
+        assert (
+            fake.inject(
+                {"message": {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}}}
+            )
+            > 0
+        )
+        stats = fake.stats()
         assert stats["delivered"] == {"3": 1} and stats["enforce_limits"] is True
-        assert stats["pending_updates"] == 2
-    finally:
-        proc.terminate()
-        assert proc.wait(10) == 0
+        assert stats["pending_updates"] == 3 and stats["errors"] == {"403": 1}
+        assert [row[3] for row in fake.calls(method="sendMessage", compact=1)] == [403, 200]
+        assert fake.set_limits(False, private_burst=5)["private_burst"] == 5
+        fake.reset()
+        assert fake.stats()["delivered_total"] == 0
+        assert fake.stop() == 0  # SIGTERM: a clean exit
 
 
 # -- the real Application, end to end ---------------------------------------------------------------
@@ -767,7 +749,7 @@ async def test_ptb_application_round_trip(api: FakeBotAPI) -> None:
     app = (
         Application.builder()
         .token(api.token)
-        .base_url(api.base_url)
+        .base_url(api.base_url)  # PTB calls {base_url}{token}/{method}
         .base_file_url(api.base_file_url)
         .build()
     )
@@ -860,3 +842,10 @@ async def test_latency_applies_to_every_call_but_polling() -> None:
         started = time.monotonic()
         await raw(http, api, "getUpdates", data={"timeout": "0"})
         assert time.monotonic() - started < 0.3
+
+
+async def test_fixture_and_builder_shortcut(fake_bot_api: FakeBotAPI) -> None:  # noqa: F811
+    app = fake_bot_api.ptb_builder().build()
+    async with app:
+        assert app.bot.username == BOT_USERNAME
+        assert app.bot.base_url == fake_bot_api.api_url
