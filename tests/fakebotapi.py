@@ -32,11 +32,24 @@ to that chat get (403 blocked/kicked, 400 with ``migrate_to_chat_id``), as on Te
 With ``enforce_limits=True`` sends are rate limited by token buckets like Telegram's documented
 limits (see ``Limits``); going over answers 429 with ``retry_after`` = seconds until a slot frees.
 
+Shortcuts: ``api.ptb_builder()`` is ``Application.builder()`` already pointed here; the
+``fake_bot_api`` fixture (``from tests.fakebotapi import fake_bot_api``) yields a started server.
+``api.update(uid)`` / ``api.query_id(uid)`` give an injected update / its query id;
+``await api.wait_for_inline_answer(uid)`` the bot's answer (results, next_offset, is_personal,
+cache_time); ``api.callback_answers[query_id]``; ``api.set_member``/``set_admins`` program
+getChatMember; ``api.stats()``; ``api.reset()``.
+
 Subprocess mode, for benchmarks driving it from other processes::
 
     python -m tests.fakebotapi --port 0 [--enforce-limits] [--latency-ms 5] [--token T]
+        [--any-token] [--private-burst 3] [--global-rate 30] [--max-calls N] [--max-messages N]
 
-prints ``LISTENING http://127.0.0.1:PORT TOKEN`` on stdout, then serves until SIGTERM/SIGINT.
+prints ``LISTENING http://127.0.0.1:PORT TOKEN`` on stdout, then serves until SIGTERM/SIGINT
+(exit 0). ``with FakeBotAPIProcess("--enforce-limits") as fake:`` does that and wraps the admin
+side (``fake.stats()``, ``fake.inject("send_text", 42, "/start")``, ``fake.fail("blocked",
+chat_id=42)``, ``fake.set_limits(...)``, ``fake.calls(method="sendMessage", compact=1)``).
+Memory: calls and messages are capped (``max_calls``, ``max_messages``); counters per method and
+per chat, and one small entry per distinct (chat, text) for the duplicate count, are kept always.
 Admin side (no token): ``GET /_fake/stats``, ``GET /_fake/calls?method=&chat_id=&since=&limit=``,
 ``POST /_fake/inject`` (a raw update, or ``{"kind": "send_text", "args": [42, "/start"],
 "kwargs": {}}``), ``POST /_fake/fail`` (``{"kind": "blocked", "chat_id": 42, "times": null}``, or
