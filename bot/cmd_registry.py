@@ -6,11 +6,11 @@ import argparse
 import asyncio
 import json
 import sys
-import unicodedata
 
 from bot.runtime import StartupError, announce_changes, fail, opened
 from bot.settings import configure_logging, settings_or_exit
-from feeds.registry.models import AnyTarget, Facility, Prisoner
+from feeds.registry.models import AnyTarget, Prisoner
+from feeds.registry.search import SearchIndex
 from feeds.registry.store import RegistryStore
 
 
@@ -59,8 +59,10 @@ async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
 
 
 async def _show(registry: RegistryStore, args: argparse.Namespace) -> int:
-    query = fold(args.query)
-    found = [t for t in await registry.all() if any(query in fold(text) for text in searchable(t))]
+    """The same cross-script search as the bot's: "bial", "Бяляц" and "Białacki" find one man."""
+    targets = await registry.all()
+    exact = [t for t in targets if t.id == args.query]
+    found = exact or [hit.target for hit in SearchIndex.build(targets).search(args.query)]
     for target in found:
         print(target.model_dump_json() if args.json else describe(target))
     if not found:
@@ -79,29 +81,6 @@ async def _stats(registry: RegistryStore, args: argparse.Namespace) -> int:
     for status, count in sorted(stats["prisoners_by_status"].items()):
         print(f"  prisoners {status}: {count}")
     return 0
-
-
-def fold(text: str) -> str:
-    """Case and diacritics folded, so 'bialacki' finds 'Białacki'. (The bot's search is smarter.)"""
-    text = unicodedata.normalize("NFKD", text.casefold().replace("ł", "l"))
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-def searchable(target: AnyTarget) -> list[str]:
-    texts = [target.id, *target.aliases]
-    if isinstance(target, Prisoner):
-        texts += [target.name_be, target.name_ru, target.name_en]
-    elif isinstance(target, Facility):
-        texts += [
-            target.name_be,
-            target.name_ru,
-            target.name_en,
-            target.town_be,
-            target.town_ru,
-            target.town_en,
-            *target.nicknames,
-        ]
-    return texts
 
 
 def describe(target: AnyTarget) -> str:
