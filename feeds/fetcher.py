@@ -496,6 +496,9 @@ def _mib(n: int) -> str:
     return f"{n / MiB:.1f} MiB" if n >= MiB // 10 else f"{n} bytes"
 
 
+_DNS_ERROR = getattr(aiohttp, "ClientConnectorDNSError", ())  # aiohttp >= 3.11
+
+
 def _classify(exc: BaseException) -> tuple[ErrorKind, str]:
     """Map an aiohttp / OS exception to an error kind and a one-line message."""
     chain: list[BaseException] = []
@@ -509,7 +512,7 @@ def _classify(exc: BaseException) -> tuple[ErrorKind, str]:
             return ErrorKind.BLOCKED_ADDRESS, str(e)
     if isinstance(exc, aiohttp.ClientProxyConnectionError):
         return ErrorKind.PROXY, f"proxy connection failed: {exc}"
-    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+    if isinstance(exc, _DNS_ERROR):
         return ErrorKind.DNS, f"DNS lookup failed for {exc.host}: {exc.os_error}"
     if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):
         return ErrorKind.TLS, f"TLS error: {exc}"

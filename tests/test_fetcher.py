@@ -499,3 +499,26 @@ async def test_fetch_never_raises_for_many_hostile_urls_at_once(server: FeedServ
         results = await asyncio.gather(*(f.fetch(u) for u in urls))
     assert [r.status for r in results].count("ok") == 1
     assert all(r.message for r in results if r.is_error)
+
+
+async def test_one_slow_feed_does_not_delay_another(server: FeedServer) -> None:
+    server.trickle("/slow", interval=0.05)
+    server.add("/fast", RSS)
+    policy = FetchPolicy(**{**LOCAL.__dict__, "total_timeout": 30})
+    async with fetcher(policy) as f:
+        slow = asyncio.create_task(f.fetch(server.url("/slow")))
+        await wait_for(lambda: server.hits["/slow"] == 1, message="slow feed started")
+        fast = asyncio.create_task(f.fetch(server.url("/fast")))
+        done, _ = await asyncio.wait({slow, fast}, return_when=asyncio.FIRST_COMPLETED)
+        assert done == {fast} and fast.result().ok
+        slow.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await slow
+
+
+async def test_server_on_several_loopback_addresses() -> None:
+    async with FeedServer(hosts=("127.0.0.1", "127.0.0.2")) as srv:
+        srv.add("/feed", RSS)
+        async with fetcher() as f:
+            results = [await f.fetch(srv.url("/feed", host=h)) for h in srv.hosts]
+    assert all(r.ok for r in results) and srv.hits["/feed"] == 2
