@@ -119,6 +119,16 @@ class Keys:
         """LIST of timeline event JSON for one prisoner, newest first, capped."""
         return self._k("timeline", prisoner_id)
 
+    # -- delivery (subscriptions/) -----------------------------------------------------------------
+    def deliveries(self, lane: str) -> str:
+        """STREAM of ``Delivery`` JSON for one lane (alerts, broadcast), read by group ``senders``."""
+        return self._k("deliveries", lane)
+
+    @property
+    def dead_letters(self) -> str:
+        """STREAM of deliveries that kept failing, with their last error."""
+        return self._k("deliveries", "dead")
+
     def all_patterns(self) -> str:
         """A SCAN pattern for every key under this prefix (tests and ``/forget`` tooling)."""
         return self.prefix + "*"
