@@ -78,7 +78,26 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         _add(text, start, match.start(), bounds)
         start = match.end()
     _add(text, start, len(text), bounds)
+    if any(e - s > SENTENCE_MAX for s, e in bounds):
+        bounds = [piece for s, e in bounds for piece in _chunks(text, s, e)]
     return bounds
+
+
+SENTENCE_MAX = 600
+
+
+def _chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A "sentence" longer than SENTENCE_MAX (a page without full stops, HTML soup) in pieces cut
+    at white space where there is some, so that every later step stays bounded."""
+    out: list[tuple[int, int]] = []
+    while end - start > SENTENCE_MAX:
+        cut = text.rfind(" ", start + SENTENCE_MAX // 2, start + SENTENCE_MAX)
+        if cut <= start:
+            cut = start + SENTENCE_MAX
+        _add(text, start, cut, out)
+        start = cut
+    _add(text, start, end, out)
+    return out
 
 
 def _add(text: str, start: int, end: int, bounds: list[tuple[int, int]]) -> None:

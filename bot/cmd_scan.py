@@ -1,0 +1,129 @@
+"""``scan [--registry FILE] [--jsonl] [FILES...]``: run the mention engine over text from a shell.
+
+Without ``--jsonl`` each file (or standard input) is one document and the output is for people.
+With ``--jsonl`` every input line is ``{"id": ..., "text": ..., "lang"?: ..., "title"?: ...}`` and every
+output line, in input order, is ``{"id": ..., **ScanResult.to_json()}``; a line that is not a JSON
+object with a text yields ``{"id": ..., "error": "..."}`` and the run goes on (exit code 1 at the end).
+Offsets index ``feeds.mentions.document_text(text, title)`` (the text itself when there is no title).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from feeds.mentions import Engine, compile_registry
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    scan = subparsers.add_parser(
+        "scan",
+        help="find tracked prisoners and facilities in text",
+        description=__doc__.split("\n\n")[1] if __doc__ else None,
+    )
+    scan.add_argument(
+        "--registry",
+        metavar="FILE",
+        help="use exactly this registry (CSV or Viasna JSON) instead of the one in force",
+    )
+    scan.add_argument(
+        "--jsonl", action="store_true", help='input lines {"id","text"}; output one JSON per line'
+    )
+    scan.add_argument("files", nargs="*", metavar="FILE", help="input files (default: stdin)")
+    scan.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    names = args.files or ["-"]
+    for name in names:
+        if name != "-" and not Path(name).is_file():
+            print(f"scan: cannot read {name}: no such file", file=sys.stderr)
+            return 2
+    engine = _engine(args.registry)
+    if engine is None:
+        return 2
+    failed = False
+    counter = [0]
+    for name in names:
+        if name == "-":
+            failed |= _process(engine, "<stdin>", sys.stdin, args.jsonl, counter)
+        else:
+            with Path(name).open(encoding="utf-8", errors="replace") as stream:
+                failed |= _process(engine, name, stream, args.jsonl, counter)
+    sys.stdout.flush()
+    return 1 if failed else 0
+
+
+def _process(engine: Engine, name: str, stream: TextIO, jsonl: bool, counter: list[int]) -> bool:
+    """Scan one input; True when some line was rejected."""
+    if not jsonl:
+        _print_human(engine, name, stream.read(), sys.stdout)
+        return False
+    failed = False
+    for line in stream:
+        counter[0] += 1
+        obj, ok = scan_line(engine, line, counter[0])
+        failed |= not ok
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    return failed
+
+
+def _engine(registry: str | None) -> Engine | None:
+    if registry:
+        from feeds.registry.importers import load_registry_file
+
+        result = load_registry_file(registry)
+        for problem in result.problems:
+            print(f"registry: {problem}", file=sys.stderr)
+        if not result.targets:
+            print(f"scan: no targets in {registry}", file=sys.stderr)
+            return None
+        return compile_registry(result.targets)
+    # TODO(registry store): use the registry in force (Redis) once feeds.registry.store offers a
+    # synchronous loader; until then the bundled registry is what is in force after seeding.
+    from feeds.registry.bundled import bundled_targets
+
+    return compile_registry(bundled_targets())
+
+
+def scan_line(engine: Engine, line: str, number: int) -> tuple[dict, bool]:
+    """One ``--jsonl`` input line -> (output object, ok)."""
+    try:
+        item = json.loads(line)
+    except ValueError as exc:
+        return {"id": None, "error": f"line {number}: not JSON ({exc.msg})"}, False
+    if not isinstance(item, dict):
+        return {"id": None, "error": f"line {number}: not a JSON object"}, False
+    ident = item.get("id")
+    text = item.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return {"id": ident, "error": f"line {number}: no text"}, False
+    title = item.get("title")
+    lang = item.get("lang")
+    if title is not None and not isinstance(title, str):
+        return {"id": ident, "error": f"line {number}: title is not a string"}, False
+    result = engine.scan(text, title=title or None, lang=lang if isinstance(lang, str) else None)
+    return {"id": ident, **result.to_json()}, True
+
+
+def _print_human(engine: Engine, name: str, text: str, out: TextIO) -> None:
+    result = engine.scan(text)
+    out.write(f"== {name}\n")
+    if result.empty:
+        out.write("nothing found\n\n")
+        return
+    if result.prisoners:
+        out.write(f"prisoners:  {', '.join(result.prisoners)}\n")
+    if result.facilities:
+        out.write(f"facilities: {', '.join(result.facilities)}\n")
+    for group in result.ambiguous:
+        out.write(f"ambiguous:  {' or '.join(group)}\n")
+    out.write(f"events:     {', '.join(map(str, result.events)) or '-'}\n")
+    for m in result.mentions:
+        events = f"  [{', '.join(map(str, m.events))}]" if m.events else ""
+        others = f" (or {', '.join(m.ambiguous_with)})" if m.ambiguous_with else ""
+        out.write(f"  {m.start}-{m.end} {m.text!r} -> {m.target}{others}{events}\n")
+    out.write(f"summary: {result.summary}\n\n")
