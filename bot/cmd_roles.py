@@ -1,5 +1,5 @@
-"""The process roles of the Procfile: ``run`` (everything), ``serve`` and ``send`` (``watch`` is in
-``cmd_watch``).
+"""The process roles of the Procfile: ``run`` (everything) and ``send`` (``watch`` is in
+``cmd_watch``, ``serve`` in ``cmd_serve``).
 
 A role that is not built yet says so and exits 2, so a Procfile line never pretends to work.
 """
@@ -12,13 +12,14 @@ import contextlib
 import logging
 
 from bot.cmd_watch import prepare_feeds, watching
+from bot.polling import serve_bot
 from bot.runtime import StartupError, fail, started, stop_signal
+from bot.services import Services
 from bot.settings import Settings, configure_logging, settings_or_exit
 
 log = logging.getLogger("vestka")
 
 NOT_BUILT = {
-    "serve": "answer Telegram updates (the bot)",
     "send": "fan out alerts and deliver messages",
 }
 
@@ -58,12 +59,16 @@ async def _run(settings: Settings) -> int:
             else f"Telegram mode via {settings.telegram_api_url}"
         )
         log.info("vestka running (%s); Ctrl-C or SIGTERM stops it", mode)
-        log.info("not built yet: the bot, delivery (later issues wire them in)")
+        log.info("not built yet: delivery (a later issue wires it in)")
         await prepare_feeds(storage, settings, merge_file=True)
         async with watching(storage, settings) as watcher:
-            feeds = asyncio.create_task(watcher.run(stop), name="watcher")
+            tasks = [asyncio.create_task(watcher.run(stop), name="watcher")]
+            if not settings.console_mode:
+                tasks.append(
+                    asyncio.create_task(serve_bot(Services(settings, storage), stop), name="bot")
+                )
             await stop.wait()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(feeds, timeout=5)
+                await asyncio.wait_for(asyncio.gather(*tasks), timeout=8)
     log.info("stopped")
     return 0

@@ -64,11 +64,15 @@ async def storage(redis_url: str, prefix: str, tmp_path: Path) -> AsyncIterator[
 @pytest.fixture
 def cli_env(redis_url: str, prefix: str, tmp_path: Path) -> dict[str, str]:
     """Environment for running ``python -m bot`` against the server under test, in a clean folder."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "REGISTRY_"))}
+    skip = ("TELEGRAM_", "REGISTRY_", "FEEDS_", "HTTP_PROXY", "HTTPS_PROXY")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
+    no_feeds = tmp_path / "no-feeds.txt"  # the bundled list would reach for the internet
+    no_feeds.write_text("# tests serve their own feeds on loopback\n")
     env.update(
         REDIS_URL=redis_url,
         REDIS_PREFIX=prefix,
         VESTKA_DATA_DIR=str(tmp_path / "data"),
+        FEEDS_FILE=str(no_feeds),
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )

@@ -1,0 +1,45 @@
+"""``serve``: the Telegram role alone: answer commands, buttons and inline queries."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+from bot.polling import serve_bot
+from bot.runtime import StartupError, fail, started, stop_signal
+from bot.services import Services
+from bot.settings import Settings, configure_logging, settings_or_exit
+
+log = logging.getLogger("vestka")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="run only the bot role (answer Telegram updates)",
+        description="Answer Telegram updates until SIGTERM or Ctrl-C. Needs TELEGRAM_BOT_TOKEN.",
+    )
+    parser.set_defaults(handler=serve)
+
+
+def serve(args: argparse.Namespace) -> int:
+    settings = settings_or_exit()
+    configure_logging(settings)
+    if settings.console_mode:
+        return fail(
+            "'serve' answers Telegram and needs TELEGRAM_BOT_TOKEN; "
+            "'run' works without one (console mode)"
+        )
+    try:
+        return asyncio.run(_serve(settings))
+    except StartupError as exc:
+        return fail(str(exc))
+
+
+async def _serve(settings: Settings) -> int:
+    stop = stop_signal()
+    async with started(settings) as storage:
+        await serve_bot(Services(settings, storage), stop)
+    log.info("stopped")
+    return 0
