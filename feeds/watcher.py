@@ -45,7 +45,7 @@ class WatcherConfig:
     backfill_hours: float = 0.0
     seen_ttl: float = 60 * 86400.0
     lease_ttl: float = 30.0  # renewed while held
-    max_polls: int = 200  # poll tasks in flight in this watcher
+    max_polls: int = 40  # poll tasks in flight (each may hold a Redis connection; the pool has 100)
     max_full_text: int = 4  # article pages fetched at once per feed
     registry_check: float = 2.0  # seconds between registry version checks
     parse_processes: int = 0  # >0: parse feeds in a process pool of this size

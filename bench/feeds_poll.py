@@ -1,0 +1,266 @@
+"""Feed polling at scale: 1,000 feeds x 20 items (~2 KB each) from 127.0.0.1-127.0.0.8.
+
+    python -m bench.feeds_poll                      # embedded Valkey in a temp folder
+    REDIS_URL=redis://127.0.0.1:6379/15 python -m bench.feeds_poll --parse-processes 2
+    python -m bench.feeds_poll --feeds 200 --runs 1 # smoke
+
+The feed server runs in a child process (so its CPU is not counted as the watcher's), one port per
+loopback address; the per-host limit of the fetcher (4) therefore applies as across 8 outlets.
+Every feed has an ETag. Cycles, each a ``Watcher.once()`` over every feed:
+
+1. baseline: first poll of every feed (items marked seen, nothing scanned);
+2. **changed**: every feed serves 20 new items (ETag changed): fetch, parse, seen check, full
+   mention-engine scan of 20,000 items, alerts for the ~10 % that name a prisoner;
+3. **unchanged**: every feed answers 304.
+
+Cycles 2 and 3 are repeated ``--runs`` times (median printed). Peak memory is this process's
+maximum RSS (``ru_maxrss``). Items/s through the engine: the changed cycle's items scanned
+directly, without I/O, single thread. Targets (2 cores): changed <= 15 s, unchanged <= 3 s,
+peak <= 250 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+HOSTS = tuple(f"127.0.0.{i}" for i in range(1, 9))
+WORDS = [
+    "у",
+    "Мінску",
+    "суд",
+    "разгледзеў",
+    "справу",
+    "палітычнага",
+    "вязня",
+    "які",
+    "ўтрымліваецца",
+    "ў",
+    "калоніі",
+    "праваабаронцы",
+    "паведамляюць",
+    "што",
+    "яго",
+    "перавялі",
+    "ў",
+    "іншую",
+    "ўстанову",
+    "родныя",
+    "не",
+    "атрымліваюць",
+    "лістоў",
+    "апошнія",
+    "тыдні",
+    "адвакат",
+    "не",
+    "змог",
+    "сустрэцца",
+    "з",
+    "падабаронным",
+    "навіны",
+    "рэгіёнаў",
+    "эканоміка",
+    "надвор'е",
+    "спорт",
+    "культура",
+    "адукацыя",
+]
+MENTIONS = (
+    "Палітвязня Алеся Бяляцкага перавялі ў калонію №9 у Горках.",
+    "Марыю Калеснікаву змясцілі ў ШІЗА ў гомельскай калоніі.",
+    "Суд асудзіў Ігара Лосіка, яго этапавалі ў Навапалацк.",
+)
+
+
+def make_feed(feed: int, gen: int, items: int = 20, size: int = 2000) -> bytes:
+    rng = random.Random(feed * 7919 + gen)
+    parts = []
+    for i in range(items):
+        words, length = [], 0
+        while length < size - 150:
+            words.append(rng.choice(WORDS))
+            length += len(words[-1].encode()) + 1
+        text = " ".join(words) + "."
+        if rng.random() < 0.1:
+            text = rng.choice(MENTIONS) + " " + text
+        when = format_datetime(_dt(gen, i))
+        parts.append(
+            f"<item><title>Навіна {feed}-{gen}-{i}: {escape(' '.join(words[:6]))}</title>"
+            f"<link>https://outlet{feed % 50}.example/{feed}/{gen}/{i}</link>"
+            f"<guid isPermaLink='false'>{feed}-{gen}-{i}</guid><pubDate>{when}</pubDate>"
+            f"<description>{escape(text)}</description></item>"
+        )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+        f"<title>Feed {feed}</title><link>https://outlet{feed}.example/</link>"
+        + "".join(parts)
+        + "</channel></rss>"
+    ).encode()
+
+
+def _dt(gen: int, i: int):
+    from datetime import UTC, datetime, timedelta
+
+    return datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=gen * 100 + i)
+
+
+def serve(feeds: int, conn) -> None:
+    """Child process: the feed server; answers 'gen N' (switch content) and 'stop'."""
+    from aiohttp import web
+
+    async def main() -> None:
+        gen = 0
+        cache: dict[int, bytes] = {}
+
+        async def handler(request: web.Request) -> web.Response:
+            feed = int(request.path[2:])
+            etag = f'"{feed}-{gen}"'
+            if request.headers.get("If-None-Match") == etag:
+                return web.Response(status=304, headers={"ETag": etag})
+            body = cache.get(feed)
+            if body is None:
+                body = cache[feed] = make_feed(feed, gen)
+            return web.Response(
+                body=body, headers={"ETag": etag, "Content-Type": "application/rss+xml"}
+            )
+
+        app = web.Application()
+        app.router.add_get("/{tail:.*}", handler)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        for feed in range(feeds):
+            cache[feed] = make_feed(feed, gen)
+        ports = {}
+        for host in HOSTS:
+            site = web.TCPSite(runner, host, 0, backlog=1024)
+            await site.start()
+            ports[host] = site._server.sockets[0].getsockname()[1]
+        conn.send(ports)
+        loop = asyncio.get_running_loop()
+        while True:
+            msg = await loop.run_in_executor(None, conn.recv)
+            if msg == "stop":
+                break
+            gen = int(msg.split()[1])
+            cache.clear()
+            for feed in range(feeds):  # build bodies before the timed cycle
+                cache[feed] = make_feed(feed, gen)
+            conn.send("ok")
+        await runner.cleanup()
+
+    asyncio.run(main())
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def bench(args: argparse.Namespace) -> None:
+    from feeds.fetcher import Fetcher, FetchPolicy
+    from feeds.parsing import parse_feed
+    from feeds.registry.bundled import bundled_targets
+    from feeds.registry.store import RegistryStore
+    from feeds.sources import FeedSource, FeedStore, feed_id_for
+    from feeds.storage import connect
+    from feeds.watcher import Watcher, WatcherConfig
+
+    parent, child = mp.Pipe()
+    server = mp.get_context("spawn").Process(target=serve, args=(args.feeds, child), daemon=True)
+    server.start()
+    ports = parent.recv()
+    prefix = f"bench-{random.getrandbits(32):08x}:"
+    storage = await connect(args.redis_url, Path(tempfile.mkdtemp()), prefix)
+    figures: dict[str, list[float]] = {"changed": [], "unchanged": []}
+    try:
+        await RegistryStore(storage).merge(bundled_targets())
+        store = FeedStore(storage)
+        for feed in range(args.feeds):
+            host = HOSTS[feed % len(HOSTS)]
+            url = f"http://{host}:{ports[host]}/f{feed}"
+            await store.put(FeedSource(id=feed_id_for(url), url=url))
+        policy = FetchPolicy(allow_private=True, trust_env=False)
+        config = WatcherConfig(parse_processes=args.parse_processes, max_polls=args.max_polls)
+        async with Fetcher(policy) as fetcher, Watcher(storage, fetcher, config) as watcher:
+            t = time.perf_counter()
+            await watcher.once()
+            print(f"baseline (first poll) {time.perf_counter() - t:.2f} s", file=sys.stderr)
+            for run in range(args.runs):
+                parent.send(f"gen {run + 1}")
+                parent.recv()
+                before = watcher.stats.scanned
+                t = time.perf_counter()
+                await watcher.once()
+                figures["changed"].append(time.perf_counter() - t)
+                scanned = watcher.stats.scanned - before
+                t = time.perf_counter()
+                await watcher.once()
+                figures["unchanged"].append(time.perf_counter() - t)
+                print(
+                    f"run {run + 1}: changed {figures['changed'][-1]:.2f} s ({scanned} items "
+                    f"scanned), unchanged {figures['unchanged'][-1]:.2f} s",
+                    file=sys.stderr,
+                )
+            errors = [o for o in watcher.stats.outcomes if o.status == "error"]
+            alerts = await watcher.stream.length()
+            # the engine alone, on the last changed cycle's items
+            items = [
+                i
+                for f in range(args.feeds)
+                for i in parse_feed(make_feed(f, args.runs), {}, "").items
+            ]
+            engine = watcher.engine.engine
+            t = time.perf_counter()
+            for item in items:
+                engine.scan(item.text, title=item.title, lang="be")
+            engine_rate = len(items) / (time.perf_counter() - t)
+    finally:
+        parent.send("stop")
+        server.join(10)
+        keys = [k async for k in storage.redis.scan_iter(match=prefix + "*", count=1000)]
+        if keys:
+            await storage.redis.unlink(*keys)
+        await storage.close()
+    print(
+        f"feeds {args.feeds} x 20 items (~2 KB), hosts {len(HOSTS)}, parse processes "
+        f"{args.parse_processes}, runs {args.runs}"
+    )
+    print(
+        f"cycle, every feed changed:  {statistics.median(figures['changed']):6.2f} s  (target <= 15)"
+    )
+    print(
+        f"cycle, every feed 304:      {statistics.median(figures['unchanged']):6.2f} s  (target <= 3)"
+    )
+    print(f"peak memory (max RSS):      {peak_mb():6.0f} MB (target <= 250)")
+    print(
+        f"engine throughput:          {engine_rate:6.0f} items/s ({len(items)} items, one thread)"
+    )
+    print(f"errors {len(errors)}, alert stream entries {alerts}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--parse-processes", type=int, default=0)
+    parser.add_argument("--max-polls", type=int, default=40)
+    parser.add_argument("--redis-url", default=None, help="default: REDIS_URL, else embedded")
+    args = parser.parse_args()
+    if args.redis_url is None:
+        import os
+
+        args.redis_url = os.environ.get("REDIS_URL")
+    asyncio.run(bench(args))
+
+
+if __name__ == "__main__":
+    main()
