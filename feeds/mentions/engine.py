@@ -35,6 +35,7 @@ from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner
 
 # Pattern kinds
 SURNAME, KIND, QUAL, TOWN, NICK = "S", "K", "Q", "T", "N"
+FUZZY = "F"  # a surname matched on its consonants only: needs the person's first name right before
 
 _PARENS = re.compile(r"\([^)]*\)")
 _WORDS = re.compile(r"[^\W\d_][^\W\d_'’ʼ.]*(?:['’ʼ][^\W\d_]+)*|\d+")
@@ -69,6 +70,7 @@ class _Place:
     target: Facility
     qualifiers: frozenset[str]
     adjective_keys: frozenset[str]  # vowel-less adjective stems: Горецкая ~ Горацкай ~ Horecka
+    town_consonants: frozenset[str]  # vowel-less town stems: Глыбокае ~ Głębokiem
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +233,7 @@ class Engine:
             for stem, entries in index.items()
         }
         self.person_ids = frozenset(p.target.id for p in self.people)
+        self._fuzzy_patterns = [Pattern(FUZZY, i, (), True) for i in range(len(self.people))]
         self.by_kind_number: dict[tuple[FacilityKind, int], tuple[int, ...]] = {}
         for i, place in enumerate(self.places):
             if place.target.number is not None:
@@ -298,6 +301,7 @@ class Engine:
                 nick_texts.append(alias)
         adjective_keys: set[str] = set()
         town_keys: set[str] = set()
+        town_consonants: set[str] = set()
         for text in town_texts:
             ws = [w for w in words(text) if w.lower() not in _PREPOSITIONS]
             if ws and not ws[0].isdigit():
@@ -306,6 +310,8 @@ class Engine:
                 for key in cyrillic_variants(ws[0]):
                     town_keys.add(key)
                     adjective_keys.add(devowel(town_adjective_stem(key)))
+                for stem in specs[0]:
+                    town_consonants.add(devowel(stem))
         qualifier_words = {fold(q) for _s, qs in lexicon.QUALIFIERS.values() for q in qs}
         for text in adjective_texts:
             for w in words(text):
@@ -317,7 +323,14 @@ class Engine:
                 spec = _word_spec(w, "word")
                 add(spec, Pattern(TOWN, index, (), False))
                 adjective_keys.update(devowel(stem) for stem in spec)
-        self.places.append(_Place(target, frozenset(qualifiers), frozenset(adjective_keys)))
+        self.places.append(
+            _Place(
+                target,
+                frozenset(qualifiers),
+                frozenset(adjective_keys),
+                frozenset(c for c in town_consonants if len(c) >= 3),
+            )
+        )
         for text in nick_texts:
             ws = words(text)
             if not ws or all(len(w) <= 2 for w in ws):
@@ -360,10 +373,14 @@ class Engine:
                 if q.isupper():
                     continue  # abbreviations are looked up verbatim
                 add(_word_spec(q, "word"), Pattern(QUAL, name, (), False))
-        self.abbreviations = dict(lexicon.KIND_ABBREVIATIONS)
-        self.qualifier_abbreviations = {
-            q: name for name, (_s, qs) in lexicon.QUALIFIERS.items() for q in qs if q.isupper()
-        }
+        # abbreviations are looked up verbatim (upper case): ИК-9, СИЗО КГБ, ВК-2
+        self.abbreviations: dict[str, tuple[Pattern, ...]] = {}
+        for abbr, kind in lexicon.KIND_ABBREVIATIONS.items():
+            self.abbreviations[abbr] = (Pattern(KIND, kind),)
+        for name, (_s, qs) in lexicon.QUALIFIERS.items():
+            for q in qs:
+                if q.isupper():
+                    self.abbreviations[q] = (*self.abbreviations.get(q, ()), Pattern(QUAL, name))
 
     # -- scan ------------------------------------------------------------------------------------
 
@@ -401,6 +418,9 @@ class Engine:
         for i, key in enumerate(keys):
             if not key or key.isdigit():
                 continue
+            abbreviation = self.abbreviations.get(toks[i])
+            if abbreviation:
+                hits.extend(_Hit(pattern, i, i) for pattern in abbreviation)
             found: set[int] = set()
             for stem, ending in splits(key):
                 entries = index.get(stem)
@@ -408,9 +428,11 @@ class Engine:
                     for endings, pid in entries:
                         if ending in endings:
                             found.add(pid)
-            if not found:
-                continue
             cap = toks[i][:1].isupper()
+            if not found:
+                if cap and i and len(key) >= 5 and toks[i - 1][:1].isupper():
+                    hits.extend(self._fuzzy(doc, toks, keys, spans, i))
+                continue
             for pid in found:
                 pattern = patterns[pid]
                 if pattern.needs_cap and not cap:
@@ -446,11 +468,11 @@ class Engine:
         by_span: dict[tuple[int, int], set[int]] = {}
         safe_spans: set[tuple[int, int]] = set()  # matched by at least one non-risky spelling
         for hit in hits:
-            if hit.pattern.kind == SURNAME:
+            if hit.pattern.kind in (SURNAME, FUZZY):
                 by_span.setdefault((hit.first, hit.last), set()).add(hit.pattern.ref)
                 if not hit.pattern.risky:
                     safe_spans.add((hit.first, hit.last))
-        self._fuzzy_full_names(doc, toks, keys, spans, by_span, safe_spans)
+        fuzzy_spans = {(h.first, h.last) for h in hits if h.pattern.kind == FUZZY}
         # (first tok, last tok, people, risky)
         confirmed: list[tuple[int, int, tuple[int, ...], bool]] = []
         pending: list[tuple[int, int, frozenset[int], bool]] = []
@@ -501,7 +523,7 @@ class Engine:
                 continue
             if chosen:
                 confirmed.append((start_tok, end_tok, tuple(sorted(chosen)), risky))
-            else:
+            elif (first, last) not in fuzzy_spans:
                 pending.append((first, last, frozenset(cands), risky))
         # a common-word or common surname needs prisoner context somewhere in the document, even
         # with the right first name (Grandmaster Andrei Aleksandrov, singer Katerina Andreyeva)
@@ -536,22 +558,21 @@ class Engine:
             (out if len(group) == 1 else ambiguous).append((first, last, group))
         return out, ambiguous
 
-    def _fuzzy_full_names(self, doc, toks, keys, spans, by_span, safe_spans) -> None:
+    def _fuzzy(self, doc, toks, keys, spans, i: int) -> list[_Hit]:
         """First name + a surname spelt with the other language's vowels ("Andrej Aleksandrau",
         "Maryja Kalesnikova"): the consonants of the surname must agree, the first name exactly."""
-        covered = {i for first, last in by_span for i in range(first, last + 1)}
-        for i in range(1, len(toks)):
-            if i in covered or not toks[i][:1].isupper() or not toks[i - 1][:1].isupper():
-                continue
-            if not self._adjacent(doc, spans, i - 1, i) or len(keys[i]) < 5:
-                continue
-            people: set[int] = set()
-            for stem, _ending in splits(keys[i]):
-                people |= self.devowel_index.get(devowel(stem), set())
-            people = {p for p in people if matches(keys[i - 1], self.people[p].first)}
-            if people:
-                by_span[(i, i)] = people
-                safe_spans.add((i, i))
+        if not self._adjacent(doc, spans, i - 1, i) or not matches(
+            keys[i - 1], self._first_lexicon
+        ):
+            return []
+        people: set[int] = set()
+        for stem, _ending in splits(keys[i]):
+            people |= self.devowel_index.get(devowel(stem), set())
+        return [
+            _Hit(self._fuzzy_patterns[p], i, i)
+            for p in people
+            if matches(keys[i - 1], self.people[p].first)
+        ]
 
     def _titled(self, doc, toks, spans, first: int) -> bool:
         """ "political prisoner Znak", "палітвязень Знак": a title right before the surname."""
@@ -589,13 +610,6 @@ class Engine:
                 quals.append((hit.first, hit.pattern.ref))
             elif kind == KIND:
                 kinds.append((hit.first, hit.last, hit.pattern.ref))
-        for i, tok in enumerate(toks):
-            if tok in self.abbreviations:
-                kinds.append((i, i, self.abbreviations[tok]))
-            if tok in self.qualifier_abbreviations:
-                quals.append((i, self.qualifier_abbreviations[tok]))
-                if tok in ("ВК", "VK"):
-                    kinds.append((i, i, FacilityKind.COLONY))
         if not kinds:
             return self._dedupe(out)
         kinds.sort()
@@ -623,7 +637,7 @@ class Engine:
                 elif any(
                     _RUSSIA.search(fold(sentences.get(i)))
                     for i in range(max(0, sent - 1), min(len(sentences), sent + 2))
-                ):
+                ) or self._foreign_place_after(doc, toks, keys, spans, num_tok, cands):
                     continue
             else:
                 cands = sorted({t[2] for t in near_towns})
@@ -685,6 +699,23 @@ class Engine:
                 break
             pos += 1
         return []
+
+    def _foreign_place_after(self, doc, toks, keys, spans, last: int, cands) -> bool:
+        """ "ИК-9 в Кемеровской области", "SIZO-1 in St Petersburg": a place right after the number
+        that is none of ours (our towns matched already; Belarusian regions are fine)."""
+        pos = last + 1
+        for _step in range(2):
+            if pos >= len(toks) or _CLAUSE.search(doc[spans[pos - 1][1] : spans[pos][0]]):
+                return False
+            tok = toks[pos]
+            if tok.lower() in _LOCATIVE_PREPOSITIONS:
+                pos += 1
+                continue
+            if pos == last + 1 or not tok[:1].isupper() or fold(tok).startswith(_BELARUS_PLACES):
+                return False
+            stems = {devowel(stem) for stem, _e in splits(keys[pos])}
+            return not any(self.places[c].town_consonants & stems for c in cands)
+        return False
 
     def _by_qualifier(self, cands: list[int], present: set[str]) -> list[int]:
         if len(cands) <= 1 and not any(self.places[c].qualifiers for c in cands):
@@ -957,6 +988,9 @@ _CONTEXT = re.compile(
             r"тюрем",
             r"шпітал",
             r"утриму",
+            r"трымаю",
+            r"trzyma",
+            r"держат",
             r"утрымлів",
             r"утрымліва",
             r"содерж",
@@ -975,6 +1009,17 @@ _CONTEXT = re.compile(
     )
     + ")"
 )
+
+_LOCATIVE_PREPOSITIONS = frozenset({"в", "у", "ў", "in", "w", "we", "im"})
+_BELARUS_PLACES = tuple(
+    fold(p)
+    for p in (
+        "магіл", "могил", "mahil", "mogil", "mohyl", "гомел", "homel", "homiel", "homl", "gomel",
+        "брэс", "брес", "brest", "brzes", "віцеб", "витеб", "vitsyeb", "vitebsk", "viciebsk",
+        "witebsk", "гродз", "гродн", "hrodn", "grodn", "мінск", "минск", "minsk", "mińsk",
+        "беларус", "belarus", "białorus", "weißrussland",
+    )
+)  # fmt: skip
 
 _TITLE = re.compile(
     r"(?:political prisoner|palitviazn\w*|palitviaz\w*|палітвяз\w*|политзаключ\w*|политзэк\w*|wiezni\w* polityczn\w*"
@@ -1003,6 +1048,8 @@ _RUSSIA = re.compile(
             r"krai\b",
             r"moscow",
             r"москв",
+            r"москов",
+            r"moskiew",
             r"маскв",
             r"moskw",
             r"moskau",

@@ -32,7 +32,9 @@ FEM_A = frozenset({"a", "ai", "oi", "u", "ei", "ou", "e", "i", "ie"})
 # Masculine nouns ending in a consonant: Знак, Знака, Знаку, Знакам, Znakiem, Znakowi, Лосіку.
 CONS_M = frozenset({"", "a", "u", "om", "am", "em", "e", "i", "ovi", "ie", "iem", "s"})
 # Nouns/names in -а/-я (Бабарыка, Лойка, Марыя, калонія): -і/-ы, -у, -ай/-ой, -ою, -ę, -ą, -е.
-NOUN_A = frozenset({"a", "i", "u", "e", "ai", "oi", "ou", "ei", "am", "ie", "ami", "ah", "aC"})
+NOUN_A = frozenset(
+    {"a", "i", "u", "e", "ai", "oi", "ou", "ei", "am", "ie", "ami", "ah", "aC", "ih", "im", "imi"}
+)
 # Nouns whose nominative ends in -i/-y (Горкі, colony, Dzmitry, Навасады).
 NOUN_I = frozenset({"i", "a", "u", "em", "om", "am", "e", "ovi", "ah", "aC", "ami", "es", "ie"})
 # -ей/-ай stems (Карней, Андрэй, Мікалай): Карнея, Андрэю, Андрэем, Mikałajem.

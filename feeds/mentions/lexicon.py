@@ -179,6 +179,7 @@ KIND_ABBREVIATIONS: dict[str, FacilityKind] = {
     "IK": FacilityKind.COLONY,
     "PK": FacilityKind.COLONY,
     "ВК": FacilityKind.COLONY,
+    "VK": FacilityKind.COLONY,
     "СИЗО": FacilityKind.SIZO,
     "СІЗА": FacilityKind.SIZO,
     "СІЗО": FacilityKind.SIZO,

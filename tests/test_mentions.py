@@ -1,0 +1,392 @@
+"""Mention engine: one test per rule and language (names, facilities, events, summary, API, scan CLI)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot import cmd_scan
+from feeds.mentions import (
+    EventType,
+    compile_registry,
+    document_text,
+    name_keys,
+    query_matches,
+    skeleton,
+)
+from feeds.mentions.normalize import cyrillic_variants
+from feeds.registry.importers import load_registry_file
+from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner
+
+REGISTRY = Path(__file__).parent / "data" / "mentions" / "registry.csv"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    result = load_registry_file(REGISTRY)
+    assert not result.problems
+    return compile_registry(result.targets)
+
+
+def found(engine, text, title=None):
+    result = engine.scan(text, title=title)
+    return set(result.prisoners), set(result.facilities), {tuple(g) for g in result.ambiguous}
+
+
+# -- skeleton -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["Бяляцкі", "Bialiatski", "Białacki", "Bialacki", "Bjaljacki", "Bialatski"],
+        ["Беляцкий", "Belyatsky", "Bielacki", "Beliatsky"],
+        ["Калеснікава", "Kalesnikava", "Kalesnikawa"],
+        ["Ціханоўскі", "Tsikhanouski", "Tsikhanovski"],
+        ["Шчыракова", "Shchyrakova", "Ščyrakova", "Szczyrakowa"],
+        ["Статкевіч", "Statkevich", "Statkiewicz", "Statkievič", "Statkewitsch"],
+        ["Андрэева", "Andreyeva", "Andriejewa"],
+        ["Дар'я", "Darya", "Дарʼя"],
+    ],
+)
+def test_skeleton_unites_scripts(spellings):
+    assert len({skeleton(s) for s in spellings}) == 1, {s: skeleton(s) for s in spellings}
+
+
+def test_yo_is_read_both_ways():
+    # ё is often written е; the registry side adds the "io" reading for Latin texts
+    assert skeleton("Кастусёў") == skeleton("Кастусеў")
+    assert {skeleton("Kastusiou"), skeleton("Kastusiow")} <= cyrillic_variants("Кастусёў")
+
+
+def test_skeleton_keeps_cyrillic_sh_apart_from_s_h():
+    assert skeleton("Схема") != skeleton("Шема")
+
+
+def test_inline_search_keys_find_the_same_man(engine):
+    target = next(p.target for p in engine.people if p.target.id == "ales-bialiacki")
+    keys = name_keys(target)
+    for query in ["bial", "Бяляц", "беляцк", "Białacki", "Bialiatski", "Ales Bial", "Алесь"]:
+        assert query_matches(query, keys), query
+    assert not query_matches("Kalesnikava", keys)
+
+
+# -- names ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Алеся Бяляцкага этапавалі ў калонію.",  # be genitive
+        "Беляцкому снова отказали в свидании, сообщил Алесь Беляцкий.",  # ru
+        "Ales Bialiatski was moved to a penal colony.",  # en
+        "Aleś Bialacki trafił do kolonii karnej.",  # Łacinka / Polish
+        "Aleś Białackiego przewieziono do kolonii.",  # pl genitive
+        "Der Menschenrechtler Ales Bjaljazki wurde verlegt.",  # de
+        "Правозахисника Алеся Бяляцького етапували до колонії.",  # uk
+        "А. Бяляцкі за кратамі з ліпеня 2021 года.",  # initial
+        "Бяляцкі Алесь Віктаравіч асуджаны.",  # surname first
+    ],
+)
+def test_full_name_in_any_language_and_case(engine, text):
+    assert "ales-bialiacki" in found(engine, text)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Марыю Калеснікаву наведаў бацька ў калоніі.", "maryja-kalesnikava"),
+        ("Marii Kalesnikawej odmówiono widzenia w kolonii.", "maryja-kalesnikava"),
+        ("Паўла Севярынца пакаралі ШІЗА.", "pavel-seviarynets"),  # fleeting vowel
+        ("Николая Дедка вывезли из колонии.", "mikalaj-dziadok"),
+        ("Палатка: Віктара Бабарыку перавялі ў лякарню.", "viktar-babaryka"),
+        ("Виктора Бабарико доставили в больницу.", "viktar-babaryka"),  # indeclinable -о
+        ("Ирину и Павла Белавуса задержали на границе.", "pavel-belavus"),  # Latin-only entry
+        ("Паліну Шарэнда-Панасюк зноў асудзілі.", "palina-sharenda-panasiuk"),  # compound surname
+        ("Max: Maksim Znak, skazany na dziesięć lat kolonii.", "maksim-znak"),
+    ],
+)
+def test_inflected_forms(engine, text, target):
+    assert target in found(engine, text)[0]
+
+
+def test_surname_repeated_after_full_name(engine):
+    text = "Ихар Лосик. Игорь Лосик объявил голодовку. Лосика поддержали друзья."
+    result = engine.scan(text)
+    assert [m.text for m in result.mentions if m.target == "ihar-losik"][-1] == "Лосика"
+
+
+def test_surname_with_prisoner_context(engine):
+    assert "ihar-losik" in found(engine, "Палітвязень Лосік абвясціў галадоўку.")[0]
+
+
+def test_surname_without_context_does_not_fire(engine):
+    assert found(engine, "Лосик приготовил ужин для гостей.") == (set(), set(), set())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Святлана Ціханоўская выступіла ў Вільні.",  # wife: feminine form
+        "Alina Stefanovich, his wife, spoke to the press about the colony.",  # other first name
+        "Rastsislau Stefanovich won the chess final after his trial run.",  # namesake
+        "Grandmaster Andrei Aleksandrov won the Minsk Open chess festival.",  # common surname
+        "Дорожный знак установили у колонии.",  # common word (lower case)
+        "Знак прыпынку перанеслі да турмы.",  # common word, capitalized
+        "The Pushkin museum reopened; Alexander Pushkin's poems were read.",
+        "Babarykaland is a word, not a name.",  # inside a longer word
+    ],
+)
+def test_not_the_prisoner(engine, text):
+    assert found(engine, text)[0] == set(), text
+
+
+def test_political_prisoner_title_confirms_a_common_word_surname(engine):
+    assert "maksim-znak" in found(engine, "Political prisoner Znak has not been heard from.")[0]
+
+
+def test_shared_surname_is_ambiguous(engine):
+    people, _f, ambiguous = found(engine, "Адвокат Бабарыкі паведаміў, што палітвязень у шпіталі.")
+    assert people == set()
+    assert ambiguous == {("eduard-babaryka", "viktar-babaryka")}
+
+
+def test_shared_surname_resolved_by_full_mention(engine):
+    text = "Эдуарда Бабарыку асудзілі. Бабарыка не прызнаў віны."
+    people, _f, ambiguous = found(engine, text)
+    assert people == {"eduard-babaryka"} and not ambiguous
+
+
+def test_fuzzy_vowels_with_exact_first_name(engine):
+    text = "Andrej Aleksandrau, białoruski dziennikarz skazany na 14 lat, wyszedł na wolność."
+    assert "andrei-aliaksandrau" in found(engine, text)[0]
+
+
+# -- facilities -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Его этапировали в ИК-9.",
+        "Яго перавялі ў калонію №9.",
+        "He is held in penal colony No. 9 in Horki.",
+        "Przebywa w kolonii karnej nr 9.",
+        "Сидит в колонии в Горках.",
+        "Яго перавялі ў Горацкую калонію.",  # adjective the registry does not spell
+        "Из Горецкой колонии пишут редко.",
+        "Letters to the Horki colony do not arrive.",
+        "Er sitzt in der Strafkolonie Nr. 9.",
+    ],
+)
+def test_colony_by_number_town_or_adjective(engine, text):
+    assert found(engine, text)[1] == {"ik-9-horki"}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "facility"),
+    [
+        ("Задержанных отвезли на Окрестина.", "akrestsina-minsk"),
+        ("He spent a month in Valadarka prison.", "sizo-1-minsk"),
+        ("Яго трымаюць у Воўчых норах.", "ik-22-damanava"),
+        ("Его перевели в СИЗО КГБ.", "kgb-sizo-minsk"),
+        ("Её этапировали в СИЗО-1.", "sizo-1-minsk"),
+        ("Пераведзены ў Магілёўскую турму №4.", "prison-4-mahiliou"),
+    ],
+)
+def test_facility_nicknames_and_qualifiers(engine, text, facility):
+    assert found(engine, text)[1] == {facility}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Горки в парке залили водой.",  # bare town (and a common word)
+        "Зимой в Горках красиво.",  # bare town
+        "На стадыёне №9 прайшоў матч.",  # bare number
+        "Американка Джейн Миллер приехала в Минск.",  # a nickname used as a common noun
+        "An American was held in SIZO-1 in St Petersburg, Russian media said.",
+        "В ИК-9 в Пермском крае бунт.",  # a Russian colony with the same number
+        "A coffee shop opened on Akrestsina Street.",
+        "Рака Віцьба ўпадае ў Дзвіну.",  # the village name without prison context
+    ],
+)
+def test_not_a_facility(engine, text):
+    assert found(engine, text)[1] == set(), text
+
+
+# -- events ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("Алеся Бяляцкага этапавалі ў калонію.", EventType.TRANSFER),
+        ("Алесь Беляцкий этапирован в колонию.", EventType.TRANSFER),
+        ("Aleś Białacki został przewieziony do kolonii.", EventType.TRANSFER),
+        ("Ales Bialiatski was transferred to a colony.", EventType.TRANSFER),
+        ("Ihar Losik pieraviali ŭ inšuju kałoniju.", EventType.TRANSFER),  # Łacinka
+        ("Ігара Лосіка змясцілі ў ШІЗА.", EventType.PUNISHMENT_CELL),
+        ("Игорь Лосик объявил голодовку.", EventType.HUNGER_STRIKE),
+        ("Ігар Лосік вызвалены.", EventType.RELEASED),
+        ("Ihar Losik was sentenced to 15 years.", EventType.SENTENCED),
+        ("Ігару Лосіку прад'явілі абвінавачванне па артыкуле 411.", EventType.NEW_CASE),
+        ("Ihar Losik was pardoned.", EventType.PARDONED),
+        (
+            "Ihar Losik was recognized as a political prisoner.",
+            EventType.RECOGNIZED_POLITICAL_PRISONER,
+        ),
+        ("Игоря Лосика внесли в перечень экстремистов.", EventType.LISTED_EXTREMIST),
+        ("Igor Losik wurde begnadigt.", EventType.PARDONED),
+    ],
+)
+def test_event_cues(engine, text, event):
+    assert event in engine.scan(text).events, text
+
+
+def test_released_and_deported_is_one_event(engine):
+    result = engine.scan("Maksim Znak was freed and taken to Ukraine with other prisoners.")
+    assert EventType.RELEASED_EXPELLED in result.events
+    assert EventType.RELEASED not in result.events
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ihar Losik refused to ask for a pardon.",
+        "Игорь Лосик не был помилован.",
+        "Ihar Losik was not released.",
+    ],
+)
+def test_negation(engine, text):
+    events = engine.scan(text).events
+    assert EventType.PARDONED not in events and EventType.RELEASED not in events
+
+
+def test_events_carry_to_a_pronoun_sentence(engine):
+    result = engine.scan("Ihar Losik is in the colony. He was placed in a punishment cell.")
+    assert EventType.PUNISHMENT_CELL in result.mentions[0].events
+
+
+def test_nothing_happened_means_no_events(engine):
+    assert engine.scan("Ihar Losik turned 31 in the colony.").events == ()
+
+
+def test_location_attaches_facility_to_person(engine):
+    result = engine.scan("Ігара Лосіка перавялі ў калонію №9 у Горках.")
+    assert result.locations == {"ihar-losik": ("ik-9-horki",)}
+
+
+# -- offsets, summary, title ----------------------------------------------------------------------
+
+
+def test_offsets_index_the_document_with_title(engine):
+    title, text = "Бяляцкі ў ШІЗА", "Алеся Бяляцкага зноў змясцілі ў ШІЗА калоніі №9."
+    result = engine.scan(text, title=title)
+    doc = document_text(text, title)
+    assert doc == f"{title}\n\n{text}"
+    for m in result.mentions:
+        assert doc[m.start : m.end] == m.text
+
+
+def test_summary_marks_spans_and_stays_short(engine):
+    text = " ".join(["Пагода была добрая."] * 50) + " Алеся Бяляцкага этапавалі ў калонію №9."
+    result = engine.scan(text)
+    assert len(result.summary) <= 600
+    assert result.summary_spans
+    for start, end in result.summary_spans:
+        assert result.summary[start:end] in {"Алеся Бяляцкага", "калонію №9"}
+
+
+def test_engine_works_with_plain_registry_fields():
+    targets = [
+        Prisoner(id="p1", name_en="Ales Bialiatski", gender=Gender.MALE),
+        Facility(id="f1", kind=FacilityKind.COLONY, number=9, town_en="Horki"),
+    ]
+    engine = compile_registry(targets)
+    result = engine.scan("Алеся Бяляцкага перавялі ў калонію №9 у Горках.")
+    assert result.prisoners == ("p1",) and result.facilities == ("f1",)
+
+
+def test_scan_is_thread_safe(engine):
+    texts = [f"Ігар Лосік ({i}) вызвалены з калоніі №9." for i in range(200)]
+    expected = [engine.scan(t).to_json() for t in texts]
+    results: dict[int, dict] = {}
+
+    def work(start: int) -> None:
+        for i in range(start, len(texts), 4):
+            results[i] = engine.scan(texts[i]).to_json()
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [results[i] for i in range(len(texts))] == expected
+
+
+# -- scan command ---------------------------------------------------------------------------------
+
+
+def run_scan(argv, stdin_text, monkeypatch, capsys):
+    parser = argparse.ArgumentParser()
+    cmd_scan.add_parser(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin_text))
+    code = args.handler(args)
+    return code, capsys.readouterr()
+
+
+def test_scan_jsonl(monkeypatch, capsys):
+    lines = [
+        json.dumps({"id": 1, "text": "Алеся Бяляцкага этапавалі ў калонію №9 у Горках."}),
+        "not json",
+        json.dumps({"id": "b", "text": "Nothing here.", "lang": "en"}),
+        json.dumps({"id": 4}),
+    ]
+    code, out = run_scan(
+        ["scan", "--registry", str(REGISTRY), "--jsonl"],
+        "\n".join(lines) + "\n",
+        monkeypatch,
+        capsys,
+    )
+    rows = [json.loads(line) for line in out.out.splitlines()]
+    assert code == 1
+    assert [r["id"] for r in rows] == [1, None, "b", 4]
+    assert rows[0]["prisoners"] == ["ales-bialiacki"]
+    assert rows[0]["facilities"] == ["ik-9-horki"]
+    assert rows[0]["events"] == ["transfer"]
+    m = rows[0]["mentions"][0]
+    assert set(m) == {"target", "start", "end", "text", "events", "sentence"}
+    assert "error" in rows[1] and "error" in rows[3]
+    assert rows[2]["prisoners"] == [] and rows[2]["events"] == []
+    assert set(rows[2]) == {
+        "id",
+        "prisoners",
+        "facilities",
+        "ambiguous",
+        "events",
+        "mentions",
+        "summary",
+        "summary_spans",
+    }
+
+
+def test_scan_human(monkeypatch, capsys):
+    code, out = run_scan(
+        ["scan", "--registry", str(REGISTRY)], "Ігар Лосік вызвалены.", monkeypatch, capsys
+    )
+    assert code == 0
+    assert "ihar-losik" in out.out
+
+
+def test_scan_missing_file_is_a_usage_error(monkeypatch, capsys, tmp_path):
+    code, out = run_scan(
+        ["scan", "--registry", str(REGISTRY), str(tmp_path / "nope.txt")], "", monkeypatch, capsys
+    )
+    assert code == 2 and "nope.txt" in out.err
