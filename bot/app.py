@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import admin, follow, inline, membership, privacy, start, status
+from bot.handlers import admin, broadcast, follow, inline, membership, privacy, start, status
 from bot.handlers.common import turn
 from bot.i18n import LANGS, t
 from bot.services import Services
@@ -47,6 +47,8 @@ ADMIN_COMMANDS = {
     "track": admin.track,
     "untrack": admin.untrack,
     "stats": admin.stats,
+    "broadcast": broadcast.broadcast,
+    "broadcast_cancel": broadcast.broadcast_cancel,
 }
 BUTTONS = {
     r"^sub:": follow.follow_button,
@@ -54,6 +56,7 @@ BUTTONS = {
     r"^card:": status.card_button,
     r"^lang:": start.lang_button,
     r"^forget:": privacy.forget_button,
+    r"^bc:": broadcast.broadcast_button,
 }
 CHANNEL_COMMAND = re.compile(r"^/([a-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)
 

@@ -129,6 +129,37 @@ class Keys:
         """STREAM of deliveries that kept failing, with their last error."""
         return self._k("deliveries", "dead")
 
+    # -- admin broadcasts (subscriptions/broadcast.py) ---------------------------------------------
+    def broadcast_draft(self, broadcast_id: str) -> str:
+        """STRING draft JSON awaiting the admin's confirm button; expires after an hour."""
+        return self._k("broadcast", "draft", broadcast_id)
+
+    def broadcast(self, broadcast_id: str) -> str:
+        """HASH one broadcast: admin chat, method/params, audience, state, total, enqueue cursor."""
+        return self._k("broadcast", broadcast_id)
+
+    def broadcast_counts(self, broadcast_id: str) -> str:
+        """HASH outcome (sent, failed, blocked) -> count, bumped by the sender."""
+        return self._k("broadcast", broadcast_id, "counts")
+
+    def broadcast_counted(self, broadcast_id: str) -> str:
+        """SET chat ids whose outcome is counted (a redelivered message is not counted twice)."""
+        return self._k("broadcast", broadcast_id, "counted")
+
+    def broadcast_audience(self, broadcast_id: str) -> str:
+        """LIST ``chat[:thread]`` of the active chats, fixed at start; enqueued from the cursor."""
+        return self._k("broadcast", broadcast_id, "audience")
+
+    @property
+    def broadcast_current(self) -> str:
+        """STRING id of the broadcast being prepared or sent (at most one at a time)."""
+        return self._k("broadcast", "current")
+
+    @property
+    def broadcast_unreported(self) -> str:
+        """SET ids of finished or cancelled broadcasts whose final report is not posted yet."""
+        return self._k("broadcast", "unreported")
+
     def all_patterns(self) -> str:
         """A SCAN pattern for every key under this prefix (tests and ``/forget`` tooling)."""
         return self.prefix + "*"

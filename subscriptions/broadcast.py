@@ -1,0 +1,733 @@
+"""Admin broadcasts: one message to every active chat (or to one target's subscribers), through the
+delivery queue's broadcast lane, with counters, cancel and resume.
+
+Life of a broadcast (all state in Redis, so any process can carry on after a crash):
+
+- **draft**: what ``/broadcast`` previewed, waiting for the confirm button (a key that expires).
+- **preparing**: confirmed; ``broadcast:current`` names it (at most one at a time). The audience
+  is not fixed yet.
+- **running**: the audience is fixed: a list of the active chats (``chat[:thread]``), and the
+  deliveries are enqueued from a cursor in batches. Each batch is one MULTI (the XADDs and the new
+  cursor) under WATCH of the broadcast's hash, so a process that dies half-way leaves a cursor that
+  says exactly what was enqueued, and two processes resuming at once never enqueue a chat twice.
+- **done** / **cancelled**: final. The id goes to ``broadcast:unreported`` until the final report
+  is posted.
+
+The sender talks to this module through two calls (it never imports ``bot/``):
+
+- ``await store.is_cancelled(delivery.ref)`` before sending a broadcast delivery (cached, cheap);
+- ``await store.record(delivery.ref, outcome, delivery.chat_id)`` once a delivery is settled, with
+  outcome ``sent`` | ``failed`` | ``blocked``. Counting is per chat, so a redelivered message is
+  never counted twice, and the counters freeze once the broadcast is cancelled or done.
+
+``BroadcastMonitor`` (one per ``send``/``run`` process) finishes preparing and enqueuing what a
+crash left half-done, edits the admin's progress message every few seconds (sent, failed, blocked,
+remaining, ETA at the current rate) and posts the final report. It needs a Bot API client with
+``send_message`` and ``edit_message_text`` (python-telegram-bot's ``telegram.Bot``) and the texts
+(``t(lang, key, **params)``): both are injected, since this package never imports ``bot/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel
+from redis.exceptions import RedisError, WatchError
+
+from feeds.storage import Storage
+from subscriptions.deliveries import GROUP, STREAM_MAXLEN, Delivery, Lane
+
+log = logging.getLogger("vestka.broadcast")
+
+ALL = "*"  # the audience "every active chat"; otherwise a target id
+BATCH_SIZE = 500  # deliveries per MULTI when enqueuing
+DRAFT_TTL = 3600  # seconds a preview's confirm button stays valid
+KEEP_FINISHED = 30 * 86400  # a finished broadcast's hash and counters are kept this long
+CANCEL_CACHE_SECONDS = 0.0  # >0: is_cancelled() may answer "no" from memory for this long
+OUTCOMES = ("sent", "failed", "blocked")
+
+Outcome = Literal["sent", "failed", "blocked"]
+
+
+class State(StrEnum):
+    PREPARING = "preparing"
+    RUNNING = "running"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_STATES = (State.PREPARING, State.RUNNING)
+
+
+class Draft(BaseModel):
+    """A previewed broadcast waiting for confirmation."""
+
+    id: str
+    admin_chat: int
+    lang: str = "en"
+    method: Literal["sendMessage", "copyMessage"] = "sendMessage"
+    params: dict[str, Any]
+    audience: str = ALL  # ALL or a target id
+    audience_label: str = ""  # how the texts name the audience (plain text, escaped when shown)
+
+
+@dataclass
+class Broadcast:
+    """A confirmed broadcast as stored, with its counters."""
+
+    id: str
+    admin_chat: int
+    lang: str
+    method: str
+    params: dict[str, Any]
+    audience: str
+    audience_label: str
+    state: State
+    total: int = 0  # chats in the fixed audience (0 while preparing)
+    cursor: int = 0  # audience entries enqueued so far
+    created_at: float = 0.0
+    started_at: float = 0.0
+    finished_at: float = 0.0
+    progress_message_id: int | None = None
+    shown: str = ""  # digest of the progress text last shown (no edit when it would not change)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sent(self) -> int:
+        return self.counts.get("sent", 0)
+
+    @property
+    def failed(self) -> int:
+        return self.counts.get("failed", 0)
+
+    @property
+    def blocked(self) -> int:
+        return self.counts.get("blocked", 0)
+
+    @property
+    def settled(self) -> int:
+        return self.sent + self.failed + self.blocked
+
+    @property
+    def remaining(self) -> int:
+        return max(self.total - self.settled, 0)
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    @property
+    def fully_enqueued(self) -> bool:
+        return self.state is not State.PREPARING and self.cursor >= self.total
+
+
+def new_id() -> str:
+    """Short, unique, sortable by time, and free of ``:`` (delivery ids are ``b:<id>:<chat>``)."""
+    return f"{int(time.time()):x}{secrets.token_hex(2)}"
+
+
+def delivery_id(broadcast_id: str, chat_id: int) -> str:
+    return f"b:{broadcast_id}:{chat_id}"
+
+
+# KEYS: draft, current, meta. ARGV: id, meta prefix, then field/value pairs of the new hash.
+# The draft is consumed, the broadcast becomes current, unless another one is still active.
+START = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'expired', ''} end
+local current = redis.call('GET', KEYS[2])
+if current then
+  local state = redis.call('HGET', ARGV[2] .. current, 'state')
+  if state == 'preparing' or state == 'running' then return {'busy', current} end
+end
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[3], unpack(ARGV, 3))
+redis.call('DEL', KEYS[1])
+return {'started', ARGV[1]}
+"""
+
+# KEYS: meta, current, unreported. ARGV: id, new state, now, required state ('' = any active).
+FINISH = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if state ~= 'preparing' and state ~= 'running' then return 0 end
+if ARGV[4] ~= '' and state ~= ARGV[4] then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'finished_at', ARGV[3])
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+redis.call('SADD', KEYS[3], ARGV[1])
+return 1
+"""
+
+# KEYS: meta, counts, counted. ARGV: outcome, chat id ('' = do not deduplicate).
+RECORD = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if state ~= 'preparing' and state ~= 'running' then return 0 end
+if ARGV[2] ~= '' and redis.call('SADD', KEYS[3], ARGV[2]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+return 1
+"""
+
+
+class BroadcastStore:
+    def __init__(self, storage: Storage, batch_size: int | None = None) -> None:
+        self.redis = storage.redis
+        self.keys = storage.keys
+        self.batch_size = batch_size or BATCH_SIZE
+        self._start = self.redis.register_script(START)
+        self._finish = self.redis.register_script(FINISH)
+        self._record = self.redis.register_script(RECORD)
+        self._cancelled: set[str] = set()
+        self._not_cancelled_at: dict[str, float] = {}
+
+    # -- drafts -----------------------------------------------------------------------------------
+    async def save_draft(self, draft: Draft) -> None:
+        await self.redis.set(
+            self.keys.broadcast_draft(draft.id), draft.model_dump_json(), ex=DRAFT_TTL
+        )
+
+    async def draft(self, draft_id: str) -> Draft | None:
+        raw = await self.redis.get(self.keys.broadcast_draft(draft_id))
+        return Draft.model_validate_json(raw) if raw else None
+
+    async def discard_draft(self, draft_id: str) -> bool:
+        return bool(await self.redis.delete(self.keys.broadcast_draft(draft_id)))
+
+    # -- starting ---------------------------------------------------------------------------------
+    async def current(self) -> Broadcast | None:
+        """The broadcast being prepared or sent, if any."""
+        raw = await self.redis.get(self.keys.broadcast_current)
+        if not raw:
+            return None
+        found = await self.get(raw.decode())
+        return found if found is not None and found.active else None
+
+    async def start(self, draft: Draft) -> tuple[str, str]:
+        """Confirm a draft. Returns ``("started", id)``, ``("busy", running id)`` or
+        ``("expired", "")`` (the draft is gone: already confirmed, discarded or too old)."""
+        now = time.time()
+        meta = {
+            "id": draft.id,
+            "admin_chat": draft.admin_chat,
+            "lang": draft.lang,
+            "method": draft.method,
+            "params": json.dumps(draft.params, ensure_ascii=False),
+            "audience": draft.audience,
+            "audience_label": draft.audience_label,
+            "state": State.PREPARING.value,
+            "total": 0,
+            "cursor": 0,
+            "created_at": now,
+        }
+        args: list[Any] = [draft.id, self.keys.broadcast("")]
+        for key, value in meta.items():
+            args += [key, value]
+        keys = [
+            self.keys.broadcast_draft(draft.id),
+            self.keys.broadcast_current,
+            self.keys.broadcast(draft.id),
+        ]
+        status, ref = await self._start(keys=keys, args=args)
+        return _s(status), _s(ref)
+
+    async def set_progress_message(self, broadcast_id: str, message_id: int, text: str) -> None:
+        """Where the progress is shown (the admin's chat) and what it says now."""
+        await self.redis.hset(
+            self.keys.broadcast(broadcast_id),
+            mapping={"progress_message_id": message_id, "shown": shown_digest(text)},
+        )
+
+    async def mark_shown(self, broadcast_id: str, text: str) -> None:
+        await self.redis.hset(self.keys.broadcast(broadcast_id), "shown", shown_digest(text))
+
+    # -- reading ----------------------------------------------------------------------------------
+    async def get(self, broadcast_id: str) -> Broadcast | None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self.keys.broadcast(broadcast_id))
+            pipe.hgetall(self.keys.broadcast_counts(broadcast_id))
+            meta, counts = await pipe.execute()
+        if not meta:
+            return None
+        m = {k.decode(): v.decode() for k, v in meta.items()}
+        progress = m.get("progress_message_id")
+        return Broadcast(
+            id=m["id"],
+            admin_chat=int(m["admin_chat"]),
+            lang=m.get("lang", "en"),
+            method=m["method"],
+            params=json.loads(m["params"]),
+            audience=m.get("audience", ALL),
+            audience_label=m.get("audience_label", ""),
+            state=State(m["state"]),
+            total=int(m.get("total", 0)),
+            cursor=int(m.get("cursor", 0)),
+            created_at=float(m.get("created_at", 0)),
+            started_at=float(m.get("started_at", 0)),
+            finished_at=float(m.get("finished_at", 0)),
+            progress_message_id=int(progress) if progress else None,
+            shown=m.get("shown", ""),
+            counts={k.decode(): int(v) for k, v in counts.items()},
+        )
+
+    async def audience_size(self, audience: str) -> int:
+        """How many active chats a broadcast to ``audience`` would reach now (for the preview)."""
+        return len(await self._active_audience(audience))
+
+    # -- preparing and enqueuing ------------------------------------------------------------------
+    async def prepare(self, broadcast_id: str) -> bool:
+        """Fix the audience (active chats only) and move to ``running``. Idempotent: does nothing
+        unless the broadcast is still ``preparing``. Returns whether this call did it."""
+        meta_key = self.keys.broadcast(broadcast_id)
+        audience = await self.redis.hget(meta_key, "audience")
+        if audience is None:
+            return False
+        entries = await self._active_audience(audience.decode())
+        audience_key = self.keys.broadcast_audience(broadcast_id)
+        while True:
+            try:
+                async with self.redis.pipeline(transaction=True) as pipe:
+                    await pipe.watch(meta_key)
+                    if _s(await pipe.hget(meta_key, "state")) != State.PREPARING:
+                        return False
+                    pipe.multi()
+                    pipe.delete(audience_key)
+                    for start in range(0, len(entries), 1000):
+                        pipe.rpush(audience_key, *entries[start : start + 1000])
+                    pipe.hset(
+                        meta_key,
+                        mapping={
+                            "state": State.RUNNING.value,
+                            "total": len(entries),
+                            "cursor": 0,
+                            "started_at": time.time(),
+                        },
+                    )
+                    await pipe.execute()
+                    return True
+            except WatchError:
+                continue
+
+    async def advance(self, broadcast_id: str, max_batches: int | None = None) -> int:
+        """Enqueue the next batches of a running broadcast from its cursor, each batch with its
+        new cursor in one transaction. Stops when all are enqueued, the broadcast is no longer
+        running, or after ``max_batches``. Returns how many deliveries this call enqueued."""
+        meta_key = self.keys.broadcast(broadcast_id)
+        audience_key = self.keys.broadcast_audience(broadcast_id)
+        lane_key = self.keys.deliveries(Lane.BROADCAST)
+        enqueued = batches = 0
+        while max_batches is None or batches < max_batches:
+            try:
+                async with self.redis.pipeline(transaction=True) as pipe:
+                    await pipe.watch(meta_key)
+                    state, cursor, total, method, params = await pipe.hmget(
+                        meta_key, "state", "cursor", "total", "method", "params"
+                    )
+                    if _s(state) != State.RUNNING or int(cursor) >= int(total):
+                        return enqueued
+                    cursor = int(cursor)
+                    entries = await pipe.lrange(audience_key, cursor, cursor + self.batch_size - 1)
+                    if not entries:  # the list is shorter than total: nothing more to do
+                        return enqueued
+                    pipe.multi()
+                    base = json.loads(params)
+                    for entry in entries:
+                        delivery = _delivery(broadcast_id, _s(method), base, _s(entry))
+                        pipe.xadd(
+                            lane_key,
+                            {"d": delivery.model_dump_json()},
+                            maxlen=STREAM_MAXLEN,
+                            approximate=True,
+                        )
+                    pipe.hset(meta_key, "cursor", cursor + len(entries))
+                    await pipe.execute()
+            except WatchError:
+                continue
+            enqueued += len(entries)
+            batches += 1
+        return enqueued
+
+    async def drive(self, broadcast_id: str, max_batches: int | None = None) -> int:
+        """Prepare if needed, then enqueue (what the confirm button and the monitor both call)."""
+        await self.prepare(broadcast_id)
+        return await self.advance(broadcast_id, max_batches)
+
+    async def _active_audience(self, audience: str) -> list[str]:
+        """``chat`` or ``chat:thread`` for each active chat of the audience, sorted by chat id."""
+        if audience == ALL:
+            chat_ids = sorted(int(c) for c in await self.redis.smembers(self.keys.chats))
+        else:
+            chat_ids = sorted(
+                int(c) for c in await self.redis.smembers(self.keys.target_chats(audience))
+            )
+        out: list[str] = []
+        for start in range(0, len(chat_ids), 1000):
+            chunk = chat_ids[start : start + 1000]
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for chat_id in chunk:
+                    pipe.hmget(self.keys.chat(chat_id), "active", "thread_id")
+                replies = await pipe.execute()
+            for chat_id, (active, thread) in zip(chunk, replies, strict=True):
+                if active == b"0":
+                    continue
+                out.append(f"{chat_id}:{int(thread)}" if thread else str(chat_id))
+        return out
+
+    # -- the sender's hooks -----------------------------------------------------------------------
+    async def record(self, ref: str, outcome: Outcome | str, chat_id: int | None = None) -> bool:
+        """Count one settled delivery of broadcast ``ref``. ``chat_id`` (the delivery's) makes it
+        idempotent. Ignored once the broadcast is cancelled or done. Returns whether it counted."""
+        outcome = str(outcome)
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown broadcast outcome {outcome!r}")
+        keys = [
+            self.keys.broadcast(ref),
+            self.keys.broadcast_counts(ref),
+            self.keys.broadcast_counted(ref),
+        ]
+        args = [outcome, "" if chat_id is None else chat_id]
+        return bool(await self._record(keys=keys, args=args))
+
+    async def is_cancelled(self, ref: str) -> bool:
+        """Whether broadcast ``ref`` was cancelled: the sender skips (and acks) its deliveries.
+        One HGET; a cancellation is then remembered for good (``CANCEL_CACHE_SECONDS`` > 0 would
+        also let "no" come from memory, at the price of sends after a cancel)."""
+        if ref in self._cancelled:
+            return True
+        checked = self._not_cancelled_at.get(ref)
+        now = time.monotonic()
+        if checked is not None and now - checked < CANCEL_CACHE_SECONDS:
+            return False
+        state = _s(await self.redis.hget(self.keys.broadcast(ref), "state"))
+        if state == State.CANCELLED:
+            self._cancelled.add(ref)
+            self._not_cancelled_at.pop(ref, None)
+            return True
+        if len(self._not_cancelled_at) > 1000:
+            self._not_cancelled_at.clear()
+        self._not_cancelled_at[ref] = now
+        return False
+
+    # -- stopping ---------------------------------------------------------------------------------
+    async def cancel(self, broadcast_id: str) -> bool:
+        """Stop an active broadcast: counters freeze, nothing more is enqueued, and its queued
+        deliveries leave the lane (the sender also skips any it holds already)."""
+        if not await self._transition(broadcast_id, State.CANCELLED):
+            return False
+        self._cancelled.add(broadcast_id)
+        return True
+
+    async def finish(self, broadcast_id: str) -> bool:
+        """A running broadcast whose deliveries are all settled is done."""
+        return await self._transition(broadcast_id, State.DONE, required=State.RUNNING)
+
+    async def _transition(self, broadcast_id: str, state: State, required: str = "") -> bool:
+        keys = [
+            self.keys.broadcast(broadcast_id),
+            self.keys.broadcast_current,
+            self.keys.broadcast_unreported,
+        ]
+        args = [broadcast_id, state.value, time.time(), required]
+        return bool(await self._finish(keys=keys, args=args))
+
+    async def drop_queued(self, broadcast_id: str) -> int:
+        """Remove the broadcast's deliveries still in the lane (new or pending). Returns how many."""
+        return await self._scan_lane(broadcast_id, remove=True)
+
+    async def queued(self, broadcast_id: str) -> int:
+        """Deliveries of the broadcast still in the lane (new or held by a sender)."""
+        return await self._scan_lane(broadcast_id, remove=False)
+
+    async def _scan_lane(self, broadcast_id: str, remove: bool) -> int:
+        key = self.keys.deliveries(Lane.BROADCAST)
+        needle = f'"ref":"{broadcast_id}"'.encode()
+        found = 0
+        last = "-"
+        while True:
+            batch = await self.redis.xrange(key, min=last, max="+", count=1000)
+            mine = [
+                eid
+                for eid, fields in batch
+                if needle in fields.get(b"d", b"")
+                and Delivery.model_validate_json(fields[b"d"]).ref == broadcast_id
+            ]
+            if mine and remove:
+                await self.redis.xack(key, GROUP, *mine)
+                found += await self.redis.xdel(key, *mine)
+            else:
+                found += len(mine)
+            if len(batch) < 1000:
+                return found
+            last = "(" + _s(batch[-1][0])
+
+    # -- reports ----------------------------------------------------------------------------------
+    async def unreported(self) -> list[str]:
+        return sorted(_s(b) for b in await self.redis.smembers(self.keys.broadcast_unreported))
+
+    async def claim_report(self, broadcast_id: str) -> bool:
+        """Take the duty of posting the final report (one process wins)."""
+        return bool(await self.redis.srem(self.keys.broadcast_unreported, broadcast_id))
+
+    async def retire(self, broadcast_id: str) -> None:
+        """After the report: drop the audience list and per-chat marks, keep the record a while."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(
+                self.keys.broadcast_audience(broadcast_id),
+                self.keys.broadcast_counted(broadcast_id),
+            )
+            pipe.expire(self.keys.broadcast(broadcast_id), KEEP_FINISHED)
+            pipe.expire(self.keys.broadcast_counts(broadcast_id), KEEP_FINISHED)
+            await pipe.execute()
+
+
+def shown_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _delivery(broadcast_id: str, method: str, base: dict[str, Any], entry: str) -> Delivery:
+    chat, _, thread = entry.partition(":")
+    params = dict(base)
+    if thread:
+        params["message_thread_id"] = int(thread)
+    return Delivery(
+        id=delivery_id(broadcast_id, int(chat)),
+        chat_id=int(chat),
+        method=method,  # type: ignore[arg-type]
+        params=params,
+        lane=Lane.BROADCAST,
+        kind="broadcast",
+        ref=broadcast_id,
+    )
+
+
+def _s(value: bytes | str | None) -> str:
+    if value is None:
+        return ""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+# -- the monitor ------------------------------------------------------------------------------------
+
+
+class BotClient(Protocol):
+    """What the monitor needs of a Bot API client (``telegram.Bot`` has it)."""
+
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Any: ...
+
+    async def edit_message_text(
+        self, text: str, chat_id: int, message_id: int, **kwargs: Any
+    ) -> Any: ...
+
+
+Texts = Callable[..., str]  # t(lang, key, **params) -> Telegram HTML
+
+
+def clock_text(seconds: float) -> str:
+    """``H:MM:SS`` (the same in every language)."""
+    seconds = max(round(seconds), 0)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def progress_text(texts: Texts, b: Broadcast, eta: float | None) -> str:
+    """The admin's progress message: counts, what remains, and the time left at the current rate."""
+    return texts(
+        b.lang,
+        "broadcast.progress",
+        id=b.id,
+        audience=b.audience_label,
+        sent=b.sent,
+        failed=b.failed,
+        blocked=b.blocked,
+        remaining=b.remaining,
+        total=b.total,
+        eta=clock_text(eta) if eta is not None else texts(b.lang, "broadcast.eta_unknown"),
+    )
+
+
+class Rate:
+    """Settled deliveries per second over a sliding window, for the ETA."""
+
+    def __init__(self, window: float = 60.0) -> None:
+        self.window = window
+        self.samples: deque[tuple[float, int]] = deque()
+
+    def add(self, now: float, settled: int) -> None:
+        self.samples.append((now, settled))
+        while len(self.samples) > 2 and now - self.samples[1][0] >= self.window:
+            self.samples.popleft()
+
+    def per_second(self) -> float:
+        if len(self.samples) < 2:
+            return 0.0
+        (t0, c0), (t1, c1) = self.samples[0], self.samples[-1]
+        return (c1 - c0) / (t1 - t0) if t1 > t0 and c1 > c0 else 0.0
+
+    def eta(self, remaining: int) -> float | None:
+        rate = self.per_second()
+        return remaining / rate if rate > 0 else None
+
+
+class BroadcastMonitor:
+    """Carries running broadcasts forward and keeps the admin informed.
+
+    Every ``interval`` seconds: post the final reports still owed; then, for the current broadcast,
+    prepare/enqueue what a crash left undone, declare it done once every delivery is settled (or,
+    after ``stall_seconds`` without progress, once none of its deliveries is left in the lane), and
+    otherwise edit its progress message. ``clock`` (monotonic seconds) is injectable for tests.
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        bot: BotClient,
+        texts: Texts,
+        *,
+        interval: float = 5.0,
+        stall_seconds: float = 120.0,
+        batches_per_tick: int = 20,
+        clock: Callable[[], float] = time.monotonic,
+        store: BroadcastStore | None = None,
+        owns_bot: bool = False,
+    ) -> None:
+        self.store = store or BroadcastStore(storage)
+        self.bot = bot
+        self.owns_bot = owns_bot
+        self.texts = texts
+        self.interval = interval
+        self.stall_seconds = stall_seconds
+        self.batches_per_tick = batches_per_tick
+        self.clock = clock
+        self._rates: dict[str, Rate] = {}
+        self._last_settled: dict[str, tuple[int, float]] = {}
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Tick every ``interval`` seconds until ``stop`` is set (then close the bot if owned)."""
+        log.info("broadcast monitor running (every %.1f s)", self.interval)
+        try:
+            while not stop.is_set():
+                try:
+                    await self.tick()
+                except (RedisError, OSError) as exc:
+                    log.warning("broadcast monitor: storage unavailable (%s)", type(exc).__name__)
+                except Exception:
+                    log.exception("broadcast monitor tick failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.interval)
+        finally:
+            if self.owns_bot:
+                with contextlib.suppress(Exception):
+                    await self.bot.shutdown()  # type: ignore[attr-defined]
+
+    async def tick(self) -> None:
+        for broadcast_id in await self.store.unreported():
+            await self._report(broadcast_id)
+        current = await self.store.current()
+        if current is None:
+            return
+        if not current.fully_enqueued:
+            await self.store.prepare(current.id)
+            await self.store.advance(current.id, self.batches_per_tick)
+        b = await self.store.get(current.id)
+        if b is None or not b.active:
+            if b is not None:
+                await self._report(b.id)
+            return
+        if b.progress_message_id is None:
+            await self._post_progress(b)
+        done = b.fully_enqueued and (b.settled >= b.total or await self._stalled_out(b))
+        if done and await self.store.finish(b.id):
+            await self._report(b.id)
+            return
+        await self._show_progress(b)
+
+    async def _stalled_out(self, b: Broadcast) -> bool:
+        """No progress for ``stall_seconds`` and nothing of it left in the lane: what is missing
+        was lost (dropped by /forget, or acked without a count); stop waiting for it."""
+        now = self.clock()
+        last = self._last_settled.get(b.id)
+        if last is None or last[0] != b.settled:
+            self._last_settled[b.id] = (b.settled, now)
+            return False
+        if now - last[1] < self.stall_seconds:
+            return False
+        return await self.store.queued(b.id) == 0
+
+    def _progress_text(self, b: Broadcast) -> str:
+        rate = self._rates.setdefault(b.id, Rate())
+        rate.add(self.clock(), b.settled)
+        return progress_text(self.texts, b, rate.eta(b.remaining))
+
+    async def _post_progress(self, b: Broadcast) -> None:
+        text = self._progress_text(b)
+        message = await self._call(self.bot.send_message(b.admin_chat, text, parse_mode="HTML"))
+        if message is not None:
+            b.progress_message_id, b.shown = message.message_id, shown_digest(text)
+            await self.store.set_progress_message(b.id, message.message_id, text)
+
+    async def _show_progress(self, b: Broadcast, text: str | None = None) -> None:
+        """Edit the progress message, unless it already says this (checked in Redis, so a new
+        monitor after a restart, or a second one, does not repeat an edit)."""
+        text = text or self._progress_text(b)
+        if b.progress_message_id is None or b.shown == shown_digest(text):
+            return
+        try:
+            await self.bot.edit_message_text(
+                text, chat_id=b.admin_chat, message_id=b.progress_message_id, parse_mode="HTML"
+            )
+        except Exception as exc:  # telegram.error.TelegramError and network errors
+            reason = str(exc).lower()
+            if "not found" in reason and b.active:  # the admin deleted it: post a new one
+                await self._post_progress(b)
+                return
+            if "not modified" not in reason:
+                log.warning("broadcast monitor: progress edit failed (%s)", type(exc).__name__)
+                return
+        b.shown = shown_digest(text)
+        await self.store.mark_shown(b.id, text)
+
+    async def _report(self, broadcast_id: str) -> None:
+        if not await self.store.claim_report(broadcast_id):
+            return
+        b = await self.store.get(broadcast_id)
+        if b is None:
+            return
+        key = (
+            "broadcast.report_cancelled" if b.state is State.CANCELLED else "broadcast.report_done"
+        )
+        duration = (b.finished_at or time.time()) - (b.started_at or b.created_at)
+        params = {
+            "id": b.id,
+            "audience": b.audience_label,
+            "sent": b.sent,
+            "failed": b.failed,
+            "blocked": b.blocked,
+            "lost": b.remaining,
+            "total": b.total,
+            "duration": clock_text(duration),
+        }
+        await self._show_progress(b, self.texts(b.lang, "broadcast.progress_final", **params))
+        await self._call(
+            self.bot.send_message(
+                b.admin_chat, self.texts(b.lang, key, **params), parse_mode="HTML"
+            )
+        )
+        await self.store.retire(broadcast_id)
+        for memo in (self._rates, self._last_settled):
+            memo.pop(broadcast_id, None)
+        log.info("broadcast %s %s: %d sent of %d", b.id, b.state.value, b.sent, b.total)
+
+    async def _call(self, call: Any) -> Any:
+        """A Bot API call whose failure must not stop the monitor (the broadcast goes on)."""
+        try:
+            return await call
+        except Exception as exc:  # telegram.error.TelegramError and network errors
+            if "not modified" not in str(exc).lower():
+                log.warning("broadcast monitor: Bot API call failed (%s)", type(exc).__name__)
+            return None
