@@ -154,8 +154,8 @@ _ROOTS = """
 Цыбул:Цыбул Цішк:Тишк Чабат:Чебот Чаркас:Черкас Чыж:Чиж Шабан Шалак Шамяк:Шемяк Шарэц:Шарец Шульг
 Шчук:Щук Юрчук Ядловец:Ядловец Ярош Ясюк Яцук Бабок Бакун Бакшт Ганул:Ганул Дзямід:Демид Журк Канон
 Кебік:Кебик Лагвін:Логвин Мацюш:Матюш Навіц:Новиц Радык:Радык Сушчэн:Сущен Тарашк:Тарашк Цукер Шэмет:Шемет
-Турок Грэк:Грек Жмудз:Жмуд Пінчук:Пинчук  Гомел:Гомел Слонім:Слоним Навагруд:Новогруд
-Мінч:Минч  Кобрын:Кобрин Нясвіж:Несвиж  Лід:Лид  Орш
+Турок Грэк:Грек Жмудз:Жмуд Пінчук:Пинчук
+
 """
 
 
@@ -181,6 +181,60 @@ def _parse_roots() -> list[tuple[str, str]]:
 
 
 ROOTS: list[tuple[str, str]] = _parse_roots()
+
+# Roots that are surnames on their own, with no ending (Мароз, Жук, Шпак: often common words too).
+BARE_ROOTS = frozenset(
+    [
+        "Мароз",
+        "Жук",
+        "Шпак",
+        "Дуб",
+        "Крук",
+        "Грак",
+        "Дрозд",
+        "Сыч",
+        "Кот",
+        "Ткач",
+        "Кушнер",
+        "Мазур",
+        "Ярош",
+        "Гетман",
+        "Кулак",
+        "Трус",
+        "Сноп",
+        "Кузнец",
+        "Шавец",
+        "Зубр",
+        "Чыж",
+        "Рыбак",
+        "Казак",
+        "Барсук",
+        "Бурак",
+        "Гарох",
+        "Грыб",
+        "Клён",
+        "Бор",
+        "Гром",
+        "Сакал",
+        "Галуб",
+        "Варан",
+        "Сарок",
+        "Дудар",
+        "Колас",
+        "Войт",
+        "Капрал",
+        "Лагун",
+        "Паляк",
+        "Літвін",
+        "Татар",
+        "Турок",
+        "Кулеш",
+        "Лемеш",
+        "Гайдук",
+        "Бакун",
+        "Шэмет",
+    ]
+)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -672,10 +726,12 @@ def generate_people(n: int, seed: int = 0, shared_surname_share: float = 0.05) -
                         _weighted(rng, PATTERNS, [p.weight for p in PATTERNS]),
                     )
                 key = (root_be, pattern.key)
-                bare_masculine = not pattern.be_m and (
-                    root_be.endswith(MASCULINE_ONLY_BE) or root_ru.endswith(MASCULINE_ONLY_RU)
+                bad_bare = not pattern.be_m and (
+                    root_be not in BARE_ROOTS
+                    or root_be.endswith(MASCULINE_ONLY_BE)
+                    or root_ru.endswith(MASCULINE_ONLY_RU)
                 )
-                if key not in surnames and not bare_masculine:
+                if key not in surnames and not bad_bare:
                     break
             else:  # pragma: no cover - 60 collisions in a row would need an absurd n
                 continue
