@@ -23,7 +23,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import admin, broadcast, follow, inline, membership, privacy, start, status
+from bot.handlers import (
+    admin,
+    broadcast,
+    delivery,
+    follow,
+    inline,
+    membership,
+    privacy,
+    start,
+    status,
+)
 from bot.handlers.common import turn
 from bot.i18n import LANGS, t
 from bot.services import Services
@@ -39,6 +49,7 @@ USER_COMMANDS = {
     "status": status.status,
     "mute": follow.mute,
     "unmute": follow.unmute,
+    "mode": delivery.mode,
     "lang": start.lang,
     "forget": privacy.forget,
 }
@@ -56,6 +67,8 @@ BUTTONS = {
     r"^card:": status.card_button,
     r"^lang:": start.lang_button,
     r"^forget:": privacy.forget_button,
+    r"^mute:": delivery.mute_button,
+    r"^unmute:": delivery.unmute_button,
     r"^bc:": broadcast.broadcast_button,
 }
 CHANNEL_COMMAND = re.compile(r"^/([a-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)

@@ -11,13 +11,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from feeds.registry.search import SearchIndex
-
 from bot.settings import Settings
 from feeds.registry.models import AnyTarget, Facility, Prisoner
+from feeds.registry.search import SearchIndex
 from feeds.registry.store import RegistryStore
 from feeds.storage import Storage
 from feeds.timeline import Timeline, TimelineEvent
+from subscriptions.deliveries import DeliveryQueue
+from subscriptions.digest import DigestStore
 from subscriptions.store import SubscriptionStore
 
 RECHECK_SECONDS = 2.0
@@ -98,5 +99,8 @@ class Services:
         return len(entries)
 
     async def forget(self, chat_id: int) -> None:
-        """Everything held about a chat goes: subscriptions, mutes, settings."""
+        """Everything held about a chat goes: subscriptions, mutes, settings, its waiting digest
+        and its queued messages."""
         await self.subscriptions.forget(chat_id)
+        await DigestStore(self.storage).forget(chat_id)
+        await DeliveryQueue(self.storage).drop_chat(chat_id)

@@ -11,6 +11,11 @@ from dataclasses import dataclass
 
 SCHEMA_VERSION = 1
 
+# The consumer group of the fan-out on the alerts stream (``Keys.alerts``). Several ``send``
+# processes join it as consumers; a new group starts at the stream's end ("$"): history is not
+# re-sent on the first deploy.
+FANOUT_GROUP = "fanout"
+
 
 @dataclass(frozen=True, slots=True)
 class Keys:
@@ -123,6 +128,25 @@ class Keys:
     def deliveries(self, lane: str) -> str:
         """STREAM of ``Delivery`` JSON for one lane (alerts, broadcast), read by group ``senders``."""
         return self._k("deliveries", lane)
+
+    def fanout_done(self, alert_id: str) -> str:
+        """HASH chat id -> 1: chats an alert was already fanned out to (queued or put in their
+        digest), written in the same script as the deliveries; expires after a few days."""
+        return self._k("fanout", "done", alert_id)
+
+    def digest_buffer(self, chat_id: int) -> str:
+        """HASH alert id -> item JSON (the chat's followed ids in it, when): a daily chat's alerts
+        waiting for its digest; the whole key expires a few days after the last append."""
+        return self._k("digest", "chat", chat_id)
+
+    @property
+    def digest_due(self) -> str:
+        """ZSET chat id -> epoch seconds when its digest is due (only chats with a buffer)."""
+        return self._k("digest", "due")
+
+    def digest_alert(self, alert_id: str) -> str:
+        """STRING Alert JSON kept for the digests that will name it (sources merged in); expires."""
+        return self._k("digest", "alert", alert_id)
 
     @property
     def dead_letters(self) -> str:
