@@ -438,11 +438,12 @@ class BroadcastStore:
         return bool(await self._finish(keys=keys, args=args))
 
     async def drop_queued(self, broadcast_id: str) -> int:
-        """Remove the broadcast's deliveries still in the lane (new or pending). Returns how many."""
+        """Remove the broadcast's deliveries still queued (new, pending, or delayed by the sender).
+        Returns how many."""
         return await self._scan_lane(broadcast_id, remove=True)
 
     async def queued(self, broadcast_id: str) -> int:
-        """Deliveries of the broadcast still in the lane (new or held by a sender)."""
+        """Deliveries of the broadcast still queued (new, held by a sender, or delayed)."""
         return await self._scan_lane(broadcast_id, remove=False)
 
     async def _scan_lane(self, broadcast_id: str, remove: bool) -> int:
@@ -464,8 +465,27 @@ class BroadcastStore:
             else:
                 found += len(mine)
             if len(batch) < 1000:
-                return found
+                return found + await self._scan_delayed(broadcast_id, remove)
             last = "(" + _s(batch[-1][0])
+
+    async def _scan_delayed(self, broadcast_id: str, remove: bool) -> int:
+        """Deliveries the sender parked until later (429, backoff): members ``<lane>|<json>`` of
+        the delayed set, which it puts back on the lane when due."""
+        key = getattr(self.keys, "deliveries_delayed", None)
+        if key is None:  # a queue without a delayed set
+            return 0
+        prefix = f"{Lane.BROADCAST}|".encode()
+        needle = f'"ref":"{broadcast_id}"'.encode()
+        mine = []
+        async for member, _score in self.redis.zscan_iter(key, count=1000):
+            raw = member if isinstance(member, bytes) else member.encode()
+            if raw.startswith(prefix) and needle in raw:
+                body = raw[len(prefix) :]
+                if Delivery.model_validate_json(body).ref == broadcast_id:
+                    mine.append(member)
+        if mine and remove:
+            return await self.redis.zrem(key, *mine)
+        return len(mine)
 
     # -- reports ----------------------------------------------------------------------------------
     async def unreported(self) -> list[str]:

@@ -663,3 +663,25 @@ async def test_monitor_builds_its_own_bot_from_settings(h: Harness) -> None:
     stop = asyncio.Event()
     stop.set()
     await m.run(stop)  # returns at once and closes its bot
+
+
+async def test_deliveries_delayed_by_the_sender_count_as_queued_and_are_cancelled(
+    h: Harness,
+) -> None:
+    queue = DeliveryQueue(h.services.storage)
+    if not hasattr(queue, "defer"):
+        pytest.skip("this delivery queue has no delayed set")
+    store = BroadcastStore(h.services.storage)
+    draft = Draft(id="later1", admin_chat=ADMIN, params={"text": "hi"})
+    await store.save_draft(draft)
+    await store.start(draft)
+    await store.drive("later1")
+    (lane_name, entry_id, delivery), *_ = await queue.read("s", count=1)
+    delivery.not_before = 4_000_000_000.0  # a long 429 wait
+    await queue.defer(lane_name, entry_id, delivery)
+    assert len(await lane(h)) == 3
+    assert await store.queued("later1") == 4
+    assert await store.cancel("later1")
+    assert await store.drop_queued("later1") == 4
+    assert await store.queued("later1") == 0
+    assert await queue.delayed_count() == 0
