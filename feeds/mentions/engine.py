@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from feeds.mentions import lexicon
 from feeds.mentions.events import alternatives, fold, sentence_events
@@ -151,6 +152,21 @@ def _freeze(forms: dict[str, set[str]]) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in forms.items()}
 
 
+@lru_cache(maxsize=1 << 16)
+def _first_name_spec(word: str) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """Forms of a first name and all its equivalents (Алесь -> Aleś, Ales...): (stem -> endings,
+    keys for initials). Cached: thousands of prisoners share a few hundred first names."""
+    groups = _first_name_groups()
+    spec: dict[str, set[str]] = {}
+    keys: set[str] = set()
+    for form in set(groups.get(skeleton(word), frozenset())) | {word}:
+        for key in cyrillic_variants(form):
+            keys.add(key)
+            _add_forms(spec, first_name_forms(key))
+    return _freeze(spec), frozenset(keys)
+
+
+@lru_cache(maxsize=1 << 16)
 def _word_spec(word: str, kind: str, female: bool | None = None) -> dict[str, frozenset[str]]:
     spec: dict[str, set[str]] = {}
     for key in cyrillic_variants(word):
@@ -199,6 +215,26 @@ def name_keys(target: Prisoner | Facility) -> set[str]:
     return keys
 
 
+_LOOKUP_CACHE = 200_000
+
+
+class _SentenceOf:
+    """Token index -> sentence index, computed only for the tokens that are asked about."""
+
+    __slots__ = ("_memo", "_sentences", "_spans")
+
+    def __init__(self, sentences: Sentences, spans: list[tuple[int, int]]) -> None:
+        self._sentences = sentences
+        self._spans = spans
+        self._memo: dict[int, int] = {}
+
+    def __getitem__(self, token: int) -> int:
+        memo = self._memo.get(token)
+        if memo is None:
+            memo = self._memo[token] = self._sentences.index(self._spans[token][0])
+        return memo
+
+
 class Engine:
     """A compiled registry. Build with ``compile_registry``; ``scan`` is thread-safe."""
 
@@ -233,6 +269,10 @@ class Engine:
             for stem, entries in index.items()
         }
         self.person_ids = frozenset(p.target.id for p in self.people)
+        # key -> pattern ids. A memo, not state: entries are immutable tuples and a dict get/set is
+        # atomic under the GIL, so threads at worst compute an entry twice.
+        self._lookups: dict[str, tuple[int, ...]] = {}
+        self._abbreviation_set = frozenset(self.abbreviations)
         self._fuzzy_patterns = [Pattern(FUZZY, i, (), True) for i in range(len(self.people))]
         self.by_kind_number: dict[tuple[FacilityKind, int], tuple[int, ...]] = {}
         for i, place in enumerate(self.places):
@@ -244,19 +284,24 @@ class Engine:
 
     def _compile_person(self, target: Prisoner, groups, risky, add) -> None:
         female = {Gender.FEMALE: True, Gender.MALE: False}.get(target.gender)
-        first: dict[str, set[str]] = {}
-        first_keys: set[str] = set()
         surnames: list[list[str]] = []
+        specs_of_first: dict[int, tuple[dict[str, frozenset[str]], frozenset[str]]] = {}
         for name in target.names():
             given, last = split_name(name)
             if last and last not in surnames:
                 surnames.append(last)
             for word in given[:1]:
-                forms = set(groups.get(skeleton(word), frozenset())) | {word}
-                for form in forms:
-                    for key in cyrillic_variants(form):
-                        first_keys.add(key)
-                        _add_forms(first, first_name_forms(key))
+                spec = _first_name_spec(word)
+                specs_of_first[id(spec)] = spec
+        if len(specs_of_first) == 1:
+            first, first_keys = next(iter(specs_of_first.values()))
+        else:
+            merged: dict[str, set[str]] = {}
+            keys: set[str] = set()
+            for spec, spec_keys in specs_of_first.values():
+                _add_forms(merged, spec.items())
+                keys |= spec_keys
+            first, first_keys = _freeze(merged), frozenset(keys)
         index = len(self.people)
         for last in surnames:
             specs = [_word_spec(w, "surname", female) for w in last]
@@ -266,7 +311,7 @@ class Engine:
                 for stem in specs[0]:
                     if len(stem) >= 4:
                         self.devowel_index.setdefault(devowel(stem), set()).add(index)
-        self.people.append(_Person(target, _freeze(first), frozenset(first_keys)))
+        self.people.append(_Person(target, first, first_keys))
 
     def _compile_place(self, target: Facility, add) -> None:
         index = len(self.places)
@@ -387,23 +432,17 @@ class Engine:
     def scan(self, text: str, title: str | None = None, lang: str | None = None) -> ScanResult:
         """Find the registry's targets in one document. Offsets index ``document_text(text, title)``."""
         doc = document_text(text or "", title)
-        spans: list[tuple[int, int]] = []
-        toks: list[str] = []
-        for m in TOKEN_RE.finditer(doc):
-            start, end = m.span()
-            tok = m.group()
-            if tok.endswith(("'s", "’s")):
-                tok, end = tok[:-2], end - 2
-            spans.append((start, end))
-            toks.append(tok)
-        if not toks:
+        found = list(TOKEN_RE.finditer(doc))
+        if not found:
             return ScanResult()
+        toks = [m.group() for m in found]
+        spans = [m.span() for m in found]
         keys = [skeleton(t) if len(t) <= MAX_TOKEN else "" for t in toks]
         hits = self._hits(doc, toks, keys, spans)
         if not hits:
             return ScanResult()
         sentences = Sentences(doc)
-        sent_of = [sentences.index(s) for s, _e in spans]
+        sent_of = _SentenceOf(sentences, spans)
         people, ambiguous = self._resolve_names(doc, toks, keys, spans, hits, sentences, sent_of)
         places = self._resolve_facilities(doc, toks, keys, spans, hits, sentences, sent_of)
         if not (people or ambiguous or places):
@@ -411,29 +450,25 @@ class Engine:
         return self._result(doc, spans, sentences, sent_of, people, ambiguous, places)
 
     def _hits(self, doc, toks, keys, spans) -> list[_Hit]:
-        index = self.index
         patterns = self.patterns
+        cache = self._lookups
+        found_list: list[tuple[int, ...] | None] = [cache.get(k) for k in keys]
+        for i, found in enumerate(found_list):
+            if found is None:
+                key = keys[i]
+                found = () if not key or key.isdigit() else self._lookup(key)
+                if len(cache) > _LOOKUP_CACHE:
+                    cache.clear()
+                cache[key] = found_list[i] = found
         hits: list[_Hit] = []
         n = len(toks)
-        for i, key in enumerate(keys):
-            if not key or key.isdigit():
-                continue
-            abbreviation = self.abbreviations.get(toks[i])
-            if abbreviation:
-                hits.extend(_Hit(pattern, i, i) for pattern in abbreviation)
-            found: set[int] = set()
-            for stem, ending in splits(key):
-                entries = index.get(stem)
-                if entries:
-                    for endings, pid in entries:
-                        if ending in endings:
-                            found.add(pid)
+        if not self._abbreviation_set.isdisjoint(toks):
+            for i, tok in enumerate(toks):
+                if tok in self.abbreviations:
+                    hits.extend(_Hit(pattern, i, i) for pattern in self.abbreviations[tok])
+        for i in [i for i, f in enumerate(found_list) if f]:
             cap = toks[i][:1].isupper()
-            if not found:
-                if cap and i and len(key) >= 5 and toks[i - 1][:1].isupper():
-                    hits.extend(self._fuzzy(doc, toks, keys, spans, i))
-                continue
-            for pid in found:
+            for pid in found_list[i]:
                 pattern = patterns[pid]
                 if pattern.needs_cap and not cap:
                     continue
@@ -449,7 +484,26 @@ class Engine:
                         break
                 if ok:
                     hits.append(_Hit(pattern, i, j))
+        for i in [
+            i
+            for i in range(1, n)
+            if not found_list[i] and toks[i][:1].isupper() and toks[i - 1][:1].isupper()
+        ]:
+            if len(keys[i]) >= 5:
+                hits.extend(self._fuzzy(doc, toks, keys, spans, i))
         return hits
+
+    def _lookup(self, key: str) -> tuple[int, ...]:
+        """Pattern ids whose first word takes this key (stem + allowed ending)."""
+        found: set[int] = set()
+        index = self.index
+        for stem, ending in splits(key):
+            entries = index.get(stem)
+            if entries:
+                for endings, pid in entries:
+                    if ending in endings:
+                        found.add(pid)
+        return tuple(found)
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -765,6 +819,9 @@ class Engine:
             raw.append((spans[first][0], spans[last][1], ids[0], tuple(ids[1:]), True))
         for first, last, place in places:
             raw.append((spans[first][0], spans[last][1], self.places[place].target.id, (), False))
+        raw = [
+            (s, e - 2 if doc[e - 2 : e] in ("'s", "’s") else e, t, o, p) for s, e, t, o, p in raw
+        ]
         raw.sort()
         person_sents: dict[int, list[int]] = {}
         for k, (start, _e, _t, _o, is_person) in enumerate(raw):
