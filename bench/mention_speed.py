@@ -487,13 +487,14 @@ def _child_memory(args: argparse.Namespace) -> None:
     people, facilities = build_registry(args.prisoners, args.seed)
     targets = [p.prisoner for p in people] + facilities
     docs = make_documents(people, facilities, args.docs, seed=args.seed)
+    factory: Callable
     if args.child_memory == "baseline":
         docs = docs[: args.baseline_docs]
-    elif args.tracemalloc:
-        docs = docs[:TRACEMALLOC_DOCS]  # tracing slows everything down several times
-        factory: Callable = Baseline
+        factory = Baseline
     else:
         factory = load_engine_factory(args.engine)
+        if args.tracemalloc:
+            docs = docs[:TRACEMALLOC_DOCS]  # tracing slows everything down several times
     gc.collect()
     before = _rss_now_mb()
     if args.tracemalloc:
