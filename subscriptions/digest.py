@@ -156,12 +156,14 @@ class DigestScheduler:
         self.interval = interval
         self.subscriptions = SubscriptionStore(storage)
         self._consume = self.redis.register_script(CONSUME)
+        self.checks = 0  # completed checks (tests wait on it)
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("digest scheduler running")
         while not stop.is_set():
             try:
                 await self.tick()
+                self.checks += 1
             except asyncio.CancelledError:
                 raise
             except Exception:
