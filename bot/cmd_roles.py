@@ -1,5 +1,5 @@
-"""The process roles of the Procfile: ``run`` (everything) and ``send`` (``watch`` is in
-``cmd_watch``, ``serve`` in ``cmd_serve``).
+"""The process roles of the Procfile: ``run`` (everything) (``watch`` is in ``cmd_watch``, ``serve``
+in ``cmd_serve``, ``send`` in ``cmd_send``).
 
 A role that is not built yet says so and exits 2, so a Procfile line never pretends to work.
 """
@@ -19,9 +19,7 @@ from bot.settings import Settings, configure_logging, settings_or_exit
 
 log = logging.getLogger("vestka")
 
-NOT_BUILT = {
-    "send": "fan out alerts and deliver messages",
-}
+NOT_BUILT: dict[str, str] = {}  # role -> what it would do; every role is built now
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     feed_contact_url: str = "https://github.com/vestka/vestka"
     parse_processes: int = Field(default=0, ge=0, le=32)
     port: int = Field(default=8080, ge=1, le=65535)
+    send_rate: float = Field(default=30.0, gt=0, le=10000)
+    broadcast_rate: float = Field(default=30.0, gt=0, le=10000)
+    paid_broadcasts: bool = False
+    send_concurrency: int = Field(default=32, ge=1, le=512)
+    send_claim_idle: float = Field(default=60.0, ge=0.05, le=86400)
+    send_max_attempts: int = Field(default=8, ge=1, le=100)
     tz: str = "Europe/Minsk"
     log_level: str = "INFO"
 

@@ -184,6 +184,60 @@ class Keys:
         """SET ids of finished or cancelled broadcasts whose final report is not posted yet."""
         return self._k("broadcast", "unreported")
 
+    @property
+    def deliveries_delayed(self) -> str:
+        """ZSET ``<lane>|<Delivery JSON>`` -> epoch seconds when it may be sent again (429, backoff);
+        a sender moves due members back onto their lane stream."""
+        return self._k("deliveries", "delayed")
+
+    def delivery_guard(self, delivery_id: str) -> str:
+        """STRING ``sending:<consumer>`` (short TTL) before the call, ``sent`` (days) after."""
+        return self._k("deliveries", "guard", delivery_id)
+
+    def delivery_guard_pattern(self, chat_id: int) -> str:
+        """SCAN pattern for one chat's guards (delivery ids end in ``:<chat id>``)."""
+        return self._k("deliveries", "guard", f"*:{chat_id}")
+
+    def chat_failures(self, chat_id: int) -> str:
+        """INT consecutive 403 / chat-not-found answers for a chat; a success deletes it."""
+        return self._k("deliveries", "fails", chat_id)
+
+    @property
+    def delivery_counters(self) -> str:
+        """HASH counter -> count (sent, failed, blocked, rate_limited, dead, ...): counts only."""
+        return self._k("deliveries", "counters")
+
+    def delivery_day(self, day: str) -> str:
+        """HASH counter -> count for one day (``YYYY-MM-DD`` in ``TZ``), kept a week."""
+        return self._k("deliveries", "day", day)
+
+    def sender_alive(self, consumer: str) -> str:
+        """STRING heartbeat of one sender process (short PX expiry)."""
+        return self._k("senders", "alive", consumer)
+
+    # -- shared rate limits (subscriptions/ratelimit.py), one budget per bot token -----------------
+    def rate_bucket(self, name: str) -> str:
+        """STRING GCRA theoretical arrival time (ms) of a global budget (``all``, ``broadcast``)."""
+        return self._k("rl", "bucket", name)
+
+    def rate_chat(self, chat_id: int) -> str:
+        """STRING GCRA theoretical arrival time (ms) of one chat (1/s private, 20/min groups)."""
+        return self._k("rl", "chat", chat_id)
+
+    @property
+    def rate_pause_all(self) -> str:
+        """STRING set with a PX expiry while Telegram asked the whole bot to wait (global flood)."""
+        return self._k("rl", "pause")
+
+    def rate_pause_chat(self, chat_id: int) -> str:
+        """STRING set with a PX expiry while Telegram asked us to wait for one chat (429)."""
+        return self._k("rl", "pause", chat_id)
+
+    @property
+    def rate_floods(self) -> str:
+        """ZSET chat -> ms of recent 429s: several chats at once means a global flood."""
+        return self._k("rl", "floods")
+
     def all_patterns(self) -> str:
         """A SCAN pattern for every key under this prefix (tests and ``/forget`` tooling)."""
         return self.prefix + "*"

@@ -28,6 +28,19 @@ STREAM_MAXLEN = 1_000_000  # approximate; trimming by length only bounds a runaw
 DEAD_MAXLEN = 10_000
 
 
+# KEYS: delayed zset. ARGV: now, limit, lane stream key prefix, maxlen. Members are "<lane>|<json>".
+PROMOTE = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, member in ipairs(due) do
+  local bar = string.find(member, '|', 1, true)
+  local lane = string.sub(member, 1, bar - 1)
+  redis.call('XADD', ARGV[3] .. lane, 'MAXLEN', '~', ARGV[4], '*', 'd', string.sub(member, bar + 1))
+  redis.call('ZREM', KEYS[1], member)
+end
+return #due
+"""
+
+
 class Lane(StrEnum):
     ALERTS = "alerts"
     BROADCAST = "broadcast"
@@ -60,6 +73,7 @@ class DeliveryQueue:
     def __init__(self, storage: Storage) -> None:
         self.redis = storage.redis
         self.keys = storage.keys
+        self._promote = self.redis.register_script(PROMOTE)
 
     async def ensure_groups(self) -> None:
         for lane in Lane:
@@ -131,6 +145,36 @@ class DeliveryQueue:
             pipe.xdel(self.keys.deliveries(lane), entry_id)
             await pipe.execute()
 
+    async def defer(self, lane: Lane, entry_id: str, delivery: Delivery) -> None:
+        """Take a delivery off its lane until ``delivery.not_before`` (a 429, a backoff): it waits in
+        the delayed set, and ``promote_due`` puts it back on its lane when the time comes."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(
+                self.keys.deliveries_delayed,
+                {f"{delivery.lane}|{delivery.model_dump_json()}": delivery.not_before},
+            )
+            pipe.xack(self.keys.deliveries(lane), GROUP, entry_id)
+            pipe.xdel(self.keys.deliveries(lane), entry_id)
+            await pipe.execute()
+
+    async def promote_due(self, now: float | None = None, limit: int = 500) -> int:
+        """Move delayed deliveries whose time has come back onto their lanes (atomically: a
+        delivery is always in exactly one place). Any sender may call it; returns how many moved."""
+        now = time.time() if now is None else now
+        moved = await self._promote(
+            keys=[self.keys.deliveries_delayed],
+            args=[now, limit, self.keys.deliveries(""), STREAM_MAXLEN],
+        )
+        return int(moved)
+
+    async def next_due(self) -> float | None:
+        """When the earliest delayed delivery is due (epoch seconds), or None."""
+        first = await self.redis.zrange(self.keys.deliveries_delayed, 0, 0, withscores=True)
+        return float(first[0][1]) if first else None
+
+    async def delayed_count(self) -> int:
+        return await self.redis.zcard(self.keys.deliveries_delayed)
+
     async def claim_stale(
         self, consumer: str, min_idle_ms: int, count: int = 100
     ) -> list[tuple[Lane, str, Delivery]]:
@@ -190,7 +234,16 @@ class DeliveryQueue:
                 if len(batch) < 1000:
                     break
                 last = "(" + _sid(batch[-1][0])
-        return removed
+        return removed + await self._drop_delayed(chat_id)
+
+    async def _drop_delayed(self, chat_id: int) -> int:
+        key = self.keys.deliveries_delayed
+        doomed = []
+        async for member, _score in self.redis.zscan_iter(key, count=1000):
+            raw = member.decode() if isinstance(member, bytes) else member
+            if Delivery.model_validate_json(raw.partition("|")[2]).chat_id == chat_id:
+                doomed.append(member)
+        return await self.redis.zrem(key, *doomed) if doomed else 0
 
 
 def _entries(lane: Lane, answer: Any) -> list[tuple[Lane, str, Delivery]]:

@@ -1,0 +1,167 @@
+"""Telegram's send limits, shared through Redis by every sender of the same bot token.
+
+One Lua call per send checks, atomically and on Redis' clock:
+
+- a pause Telegram asked for (a 429): for the whole bot, or for one chat;
+- the chat's own budget: 1 message/s to a private chat, 20/minute to a group, supergroup or channel
+  (negative ids);
+- the global budget(s) of the delivery's lane.
+
+Each budget is a GCRA (a token bucket kept as one "theoretical arrival time" per key). When the chat
+is free and the global budget frees within the lane's *horizon*, the script reserves a slot and
+answers "go after N ms" (the caller sleeps N ms, then sends: no second call, no thundering herd);
+otherwise it answers "wait N ms" and reserves nothing.
+
+Lanes: alerts may take a few slots ahead (``alert_burst``) and reserve up to a second ahead, while
+broadcasts only take a slot when the shared budget is free now (and also within their own
+``broadcast_rate``), so under a broadcast an alert's slot comes first. With paid broadcasts on,
+broadcasts leave the free 30/s budget to alerts and use only their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from feeds.storage import Storage
+
+# KEYS: pause_all, pause_chat, chat bucket, global bucket 1..n
+# ARGV: chat interval ms, chat tolerance ms, horizon ms, then (interval ms, tolerance ms) per bucket
+ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local pa = redis.call('PTTL', KEYS[1])
+local pc = redis.call('PTTL', KEYS[2])
+if pa > 0 or pc > 0 then
+  if pa >= pc then return {0, pa, 'pause_all'} end
+  return {0, pc, 'pause_chat'}
+end
+local ctat = tonumber(redis.call('GET', KEYS[3]) or '0')
+local cwait = ctat - tonumber(ARGV[2]) - now
+if cwait > 0 then return {0, math.ceil(cwait), 'chat'} end
+local n = #KEYS - 3
+local tats = {}
+local gwait = 0
+for i = 1, n do
+  local tat = tonumber(redis.call('GET', KEYS[3 + i]) or '0')
+  tats[i] = tat
+  local w = tat - tonumber(ARGV[3 + 2 * i]) - now
+  if w > gwait then gwait = w end
+end
+if gwait > tonumber(ARGV[3]) then return {0, math.ceil(gwait), 'global'} end
+local at = now + gwait
+for i = 1, n do
+  local new = math.max(tats[i], at) + tonumber(ARGV[2 + 2 * i])
+  redis.call('SET', KEYS[3 + i], string.format('%.3f', new), 'PX', math.ceil(new - now) + 1000)
+end
+local cnew = math.max(ctat, at) + tonumber(ARGV[1])
+redis.call('SET', KEYS[3], string.format('%.3f', cnew), 'PX', math.ceil(cnew - now) + 1000)
+return {1, math.floor(gwait), ''}
+"""
+
+# KEYS: pause_chat, pause_all, floods. ARGV: chat id, pause ms, window ms, chats for a global flood.
+# Pauses the chat; when several chats got a 429 within the window, pauses the whole bot too.
+FLOOD = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ms = tonumber(ARGV[2])
+if redis.call('PTTL', KEYS[1]) < ms then redis.call('SET', KEYS[1], '1', 'PX', ms) end
+redis.call('ZADD', KEYS[3], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[3]))
+redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]) * 2)
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[4]) then
+  if redis.call('PTTL', KEYS[2]) < ms then redis.call('SET', KEYS[2], '1', 'PX', ms) end
+  return 1
+end
+return 0
+"""
+
+PRIVATE_INTERVAL_MS = 1000.0  # 1 message/s to one private chat
+GROUP_INTERVAL_MS = 3000.0  # 20 messages/minute to one group, supergroup or channel
+
+
+@dataclass(frozen=True, slots=True)
+class RateConfig:
+    send_rate: float = 30.0  # messages/s for the whole bot (every sender together)
+    broadcast_rate: float = 30.0  # messages/s for broadcasts (their own budget)
+    paid_broadcasts: bool = False  # broadcasts leave the free budget to alerts (Telegram Stars)
+    alert_burst: int = 5  # slots alerts may take ahead of the steady rate
+    alert_horizon_ms: float = 1000.0  # alerts reserve a slot up to this far ahead
+    broadcast_horizon_ms: float = 50.0
+    private_interval_ms: float = PRIVATE_INTERVAL_MS
+    group_interval_ms: float = GROUP_INTERVAL_MS
+    flood_window_ms: int = 1000
+    flood_chats: int = 3  # 429s from this many chats within the window: pause everyone
+
+
+class Decision(NamedTuple):
+    """``go``: send after ``wait`` seconds (a slot is reserved). Otherwise wait ``wait`` s first;
+    ``scope`` says why: ``chat``, ``global``, ``pause_chat`` or ``pause_all``."""
+
+    go: bool
+    wait: float
+    scope: str
+
+
+class RateLimiter:
+    def __init__(self, storage: Storage, config: RateConfig | None = None) -> None:
+        self.redis = storage.redis
+        self.keys = storage.keys
+        self.config = config or RateConfig()
+        self._acquire = self.redis.register_script(ACQUIRE)
+        self._flood = self.redis.register_script(FLOOD)
+        cfg = self.config
+        every = 1000.0 / cfg.send_rate
+        every_broadcast = 1000.0 / cfg.broadcast_rate
+        self._lanes: dict[str, tuple[list[str], list[float], float]] = {
+            "alerts": (
+                [self.keys.rate_bucket("all")],
+                [every, cfg.alert_burst * every],
+                cfg.alert_horizon_ms,
+            ),
+            "broadcast": (
+                [self.keys.rate_bucket("broadcast")]
+                + ([] if cfg.paid_broadcasts else [self.keys.rate_bucket("all")]),
+                [every_broadcast, 0.0] + ([] if cfg.paid_broadcasts else [every, 0.0]),
+                cfg.broadcast_horizon_ms,
+            ),
+        }
+
+    def chat_interval_ms(self, chat_id: int) -> float:
+        cfg = self.config
+        return cfg.private_interval_ms if chat_id > 0 else cfg.group_interval_ms
+
+    async def acquire(self, chat_id: int, lane: str = "alerts") -> Decision:
+        buckets, args, horizon = self._lanes[str(lane)]
+        keys = [
+            self.keys.rate_pause_all,
+            self.keys.rate_pause_chat(chat_id),
+            self.keys.rate_chat(chat_id),
+            *buckets,
+        ]
+        go, wait_ms, scope = await self._acquire(
+            keys=keys, args=[self.chat_interval_ms(chat_id), 0, horizon, *args]
+        )
+        scope = scope.decode() if isinstance(scope, bytes) else str(scope)
+        return Decision(bool(go), max(0, int(wait_ms)) / 1000.0, scope)
+
+    async def flood(self, chat_id: int, retry_after: float) -> bool:
+        """Telegram answered 429 for this chat: pause it for ``retry_after`` s. Returns True when
+        this looks like a global flood (several chats at once) and everyone is paused too."""
+        cfg = self.config
+        ms = max(1, int(retry_after * 1000))
+        answer = await self._flood(
+            keys=[
+                self.keys.rate_pause_chat(chat_id),
+                self.keys.rate_pause_all,
+                self.keys.rate_floods,
+            ],
+            args=[chat_id, ms, cfg.flood_window_ms, cfg.flood_chats],
+        )
+        return bool(answer)
+
+    async def pause_all(self, seconds: float) -> None:
+        await self.redis.set(self.keys.rate_pause_all, "1", px=max(1, int(seconds * 1000)))
+
+    async def forget_chat(self, chat_id: int) -> None:
+        await self.redis.delete(self.keys.rate_chat(chat_id), self.keys.rate_pause_chat(chat_id))

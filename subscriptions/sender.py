@@ -1,0 +1,527 @@
+"""The sender: reads the delivery queue and posts each message straight to the Bot API.
+
+One ``Sender`` is one consumer in the ``senders`` group. Any number of them (in one process or many)
+share the queue, the rate limits (``ratelimit.py``) and the duplicate guard, all in Redis:
+
+- **Duplicate guard**, one key per delivery id: ``sending:<consumer>`` (SET before the call, short
+  TTL), then ``sent`` (kept for days) once Telegram accepted the message. A sender that meets
+  ``sent`` acks without sending; one that meets ``sending`` from a live owner leaves the entry to it;
+  ``sending`` from a dead owner (no heartbeat) is taken over and sent again. So the only possible
+  repeats are the messages a killed sender had in flight, and nothing is lost.
+- **Acks** only after Telegram accepted the message or the sender gave up (dead letter, chat gone).
+  Entries a dead sender left pending are claimed (XAUTOCLAIM) after ``claim_idle_ms``.
+- **Waiting** never holds a message in memory for long: a 429, a backoff or a busy chat moves the
+  delivery to the delayed set (``DeliveryQueue.defer``) and any sender puts it back when due.
+- **Error policy**: see ``outcomes.py``.
+
+Hooks for pipeline benchmarks: ``on_sent(delivery, monotonic_time)`` is called after each accepted
+message, and ``totals`` counts outcomes in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import random
+import secrets
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+
+from feeds.storage import Storage
+from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
+from subscriptions.outcomes import BLOCK_AFTER, FAILS_TTL, Kind, Outcome, classify, count, day_of
+from subscriptions.outcomes import network_error as network_outcome
+from subscriptions.ratelimit import RateConfig, RateLimiter
+from subscriptions.splitting import plain_text, split_message
+from subscriptions.store import SubscriptionStore
+
+log = logging.getLogger("vestka.sender")
+
+# KEYS: guard, chat hash. ARGV: owner, sending ttl ms, heartbeat key prefix.
+GUARD_BEGIN = """
+local v = redis.call('GET', KEYS[1])
+if v == 'sent' then return 'sent' end
+if redis.call('HGET', KEYS[2], 'active') == '0' then return 'inactive' end
+if v then
+  local owner = string.sub(v, 9)
+  if owner ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. owner) == 1 then return 'busy' end
+end
+redis.call('SET', KEYS[1], 'sending:' .. ARGV[1], 'PX', ARGV[2])
+return 'go'
+"""
+
+# KEYS: guard. ARGV: owner. Drop our own ``sending`` mark (never someone else's, never ``sent``).
+GUARD_RELEASE = """
+if redis.call('GET', KEYS[1]) == 'sending:' .. ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+def default_consumer() -> str:
+    return f"{socket.gethostname()[:20]}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class SenderConfig:
+    api_url: str = field(repr=False)  # "{TELEGRAM_API_URL}/bot{token}": a secret, never logged
+    consumer: str = field(default_factory=default_consumer)
+    concurrency: int = 32  # requests in flight
+    claim_idle_ms: int = 60_000  # a pending entry idle this long belongs to a dead sender
+    claim_every: float = 5.0
+    max_attempts: int = 8  # timeouts/5xx before the dead-letter stream
+    backoff_base: float = 2.0
+    backoff_max: float = 600.0
+    sending_ttl_ms: int = 120_000
+    sent_ttl: int = 7 * 86400
+    request_timeout: float = 8.0
+    inline_wait: float = 1.5  # a chat busy for longer than this: defer instead of holding a slot
+    parts_wait: float = 4.0  # between the parts of a split message, hold the slot this long
+    block_after: int = BLOCK_AFTER
+    paid_broadcasts: bool = False
+    zone: ZoneInfo = UTC  # type: ignore[assignment]
+    heartbeat_ttl_ms: int = 15_000
+    read_block_ms: int = 200
+    promote_every: float = 0.25
+    grace: float = 7.0  # on stop: in-flight requests get this long to finish
+    fatal_pause: float = 30.0
+
+
+class _Stopping(Exception):
+    """Raised inside a delivery when the sender stops before the message went out."""
+
+
+@dataclass
+class _Piece:
+    params: dict[str, Any]
+    part_id: str | None = None  # set for the parts of a split message
+
+
+class Sender:
+    def __init__(
+        self,
+        storage: Storage,
+        config: SenderConfig,
+        rates: RateConfig | None = None,
+        on_sent: Callable[[Delivery, float], None] | None = None,
+    ) -> None:
+        self.storage = storage
+        self.redis = storage.redis
+        self.keys = storage.keys
+        self.config = config
+        self.consumer = config.consumer
+        self.queue = DeliveryQueue(storage)
+        self.limiter = RateLimiter(storage, rates)
+        self.subscriptions = SubscriptionStore(storage)
+        self.on_sent = on_sent
+        self.totals: Counter[str] = Counter()
+        self._guard_begin = self.redis.register_script(GUARD_BEGIN)
+        self._guard_release = self.redis.register_script(GUARD_RELEASE)
+        self._tasks: dict[str, asyncio.Task] = {}  # entry id -> task
+        self._posting: set[str] = set()  # entry ids whose request is on the wire
+        self._gates = {lane: asyncio.Lock() for lane in Lane}
+        self._stopping = asyncio.Event()  # stop reading, hand back what is not on the wire
+        self._closed = asyncio.Event()  # in-flight work is over: helpers end
+        self._session: aiohttp.ClientSession | None = None
+        self._alive_key = self.keys.sender_alive(self.consumer)
+        self._fatal_logged = 0.0
+
+    # -- the loop ------------------------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set; then stop reading, let requests on the wire finish, hand
+        the rest back to the queue, and return (well within 10 s)."""
+        await self.queue.ensure_groups()
+        await self._beat()
+        timeout = aiohttp.ClientTimeout(total=self.config.request_timeout)
+        connector = aiohttp.TCPConnector(
+            limit=self.config.concurrency, keepalive_timeout=60, ttl_dns_cache=300
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector, timeout=timeout, json_serialize=_dumps
+        )
+        helpers = [
+            asyncio.create_task(self._heartbeat(), name="sender-heartbeat"),
+            asyncio.create_task(self._maintenance(), name="sender-maintenance"),
+        ]
+        log.info("sender %s started (%d in flight at most)", self.consumer, self.config.concurrency)
+        try:
+            await self._read_loop(stop)
+        finally:
+            self._stopping.set()
+            await self._drain()
+            self._closed.set()
+            _, stuck = await asyncio.wait(helpers, timeout=2.0)
+            for task in stuck:
+                task.cancel()
+            await self._session.close()
+            with contextlib.suppress(Exception):
+                await self.redis.delete(self._alive_key)
+            log.info("sender %s stopped: %s", self.consumer, dict(self.totals))
+
+    async def _read_loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            free = self.config.concurrency - len(self._tasks)
+            if free <= 0:
+                await asyncio.wait(
+                    list(self._tasks.values()), timeout=0.5, return_when=asyncio.FIRST_COMPLETED
+                )
+                continue
+            try:
+                entries = await self.queue.read(
+                    self.consumer, count=free, block_ms=self.config.read_block_ms
+                )
+            except Exception as exc:  # Redis away for a moment: retry, never crash the role
+                log.warning("sender: reading the queue failed (%s); retrying", type(exc).__name__)
+                await _sleep_or(stop, 1.0)
+                continue
+            for lane, entry_id, delivery in entries:
+                self._spawn(lane, entry_id, delivery)
+
+    def _spawn(self, lane: Lane, entry_id: str, delivery: Delivery) -> None:
+        if entry_id in self._tasks:
+            return
+        task = asyncio.create_task(self._handle(lane, entry_id, delivery))
+        self._tasks[entry_id] = task
+        task.add_done_callback(lambda _t, e=entry_id: self._tasks.pop(e, None))
+
+    async def _drain(self) -> None:
+        tasks = list(self._tasks.values())
+        if not tasks:
+            return
+        _done, pending = await asyncio.wait(tasks, timeout=self.config.grace)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=2.0)
+
+    async def _heartbeat(self) -> None:
+        while not await _sleep_or(self._closed, self.config.heartbeat_ttl_ms / 3000):
+            with contextlib.suppress(Exception):
+                await self._beat()
+
+    async def _beat(self) -> None:
+        await self.redis.set(self._alive_key, "1", px=self.config.heartbeat_ttl_ms)
+
+    async def _maintenance(self) -> None:
+        """Put due delayed deliveries back on their lanes; claim what dead senders left."""
+        last_claim = 0.0
+        while not self._closed.is_set():
+            try:
+                await self.queue.promote_due()
+                now = time.monotonic()
+                if now - last_claim >= self.config.claim_every:
+                    last_claim = now
+                    await self.claim_once()
+            except Exception as exc:
+                log.warning("sender maintenance failed (%s); retrying", type(exc).__name__)
+            await _sleep_or(self._closed, self.config.promote_every)
+
+    async def claim_once(self) -> int:
+        """Claim entries idle for ``claim_idle_ms`` (a dead sender's) and deliver them."""
+        if self._stopping.is_set():
+            return 0
+        claimed = await self.queue.claim_stale(
+            self.consumer, self.config.claim_idle_ms, count=max(1, self.config.concurrency * 2)
+        )
+        fresh = [(lane, eid, d) for lane, eid, d in claimed if eid not in self._tasks]
+        for lane, entry_id, delivery in fresh:
+            self._spawn(lane, entry_id, delivery)
+        if fresh:
+            log.info("claimed %d deliveries left pending by another sender", len(fresh))
+        return len(fresh)
+
+    # -- one delivery ----------------------------------------------------------------------------
+    async def _handle(self, lane: Lane, entry_id: str, delivery: Delivery) -> None:
+        try:
+            state = await self._guard(delivery)
+            if state == "busy":  # its live owner is sending it and will ack it
+                return
+            if state in ("sent", "inactive"):
+                await self._finish(
+                    lane, entry_id, "duplicates_skipped" if state == "sent" else "dropped"
+                )
+                return
+            await self._deliver(lane, entry_id, delivery)
+        except (_Stopping, asyncio.CancelledError):
+            if entry_id in self._posting:
+                # On the wire when cancelled: it stays pending and its guard says ``sending`` by
+                # us, so whoever claims it after we are gone sends it again (at most one repeat).
+                self._posting.discard(entry_id)
+            else:
+                await asyncio.shield(self._hand_back(lane, entry_id, delivery))
+        except Exception:
+            log.exception("sender: a delivery failed unexpectedly; it stays pending for a retry")
+
+    async def _guard(self, delivery: Delivery) -> str:
+        state = await self._guard_begin(
+            keys=[self.keys.delivery_guard(delivery.id), self.keys.chat(delivery.chat_id)],
+            args=[self.consumer, self.config.sending_ttl_ms, self.keys.sender_alive("")],
+        )
+        return state.decode() if isinstance(state, bytes) else str(state)
+
+    async def _release(self, delivery_id: str) -> None:
+        await self._guard_release(
+            keys=[self.keys.delivery_guard(delivery_id)], args=[self.consumer]
+        )
+
+    async def _deliver(self, lane: Lane, entry_id: str, delivery: Delivery) -> None:
+        pieces = [_Piece(dict(delivery.params))]
+        migrations = 0
+        while pieces:
+            piece = pieces[0]
+            inline = self.config.parts_wait if piece.part_id else self.config.inline_wait
+            if not await self._wait_turn(lane, entry_id, delivery, inline):
+                return
+            outcome = await self._post(lane, entry_id, delivery, piece.params)
+            kind = outcome.kind
+            if kind is Kind.OK:
+                pieces.pop(0)
+                if piece.part_id:
+                    await self.redis.set(
+                        self.keys.delivery_guard(piece.part_id), "sent", ex=self.config.sent_ttl
+                    )
+                continue
+            if kind is Kind.FLOOD:
+                everyone = await self.limiter.flood(delivery.chat_id, outcome.retry_after)
+                if everyone:
+                    log.warning("global flood: every sender waits %.0f s", outcome.retry_after)
+                self.totals["rate_limited"] += 1
+                await self._defer(lane, entry_id, delivery, outcome.retry_after, "rate_limited")
+                return
+            if kind is Kind.MIGRATED and outcome.new_chat_id is not None and migrations < 2:
+                migrations += 1
+                moved = await self.subscriptions.migrate(delivery.chat_id, outcome.new_chat_id)
+                log.info("a group became a supergroup: %d subscriptions moved, resending", moved)
+                await self._count("migrated")
+                delivery.chat_id = outcome.new_chat_id
+                continue
+            if kind is Kind.TOO_LONG and piece.part_id is None and delivery.method == "sendMessage":
+                parts = await self._split(delivery, piece.params)
+                if parts is not None:
+                    pieces = parts
+                    await self._count("split")
+                    continue
+            if kind is Kind.BAD_HTML and piece.params.get("parse_mode"):
+                params = dict(piece.params)
+                params.pop("parse_mode")
+                params.pop("entities", None)
+                for name in ("text", "caption"):
+                    if isinstance(params.get(name), str):
+                        params[name] = plain_text(params[name])
+                piece.params = params
+                if piece.part_id is None:
+                    delivery.params = params  # a requeue keeps the plain version
+                await self._count("plain")
+                continue
+            if kind is Kind.GONE:
+                await self._gone(lane, entry_id, delivery, outcome)
+                return
+            if kind is Kind.RETRY:
+                delivery.attempts += 1
+                if delivery.attempts < self.config.max_attempts:
+                    delay = min(
+                        self.config.backoff_max, self.config.backoff_base * 2**delivery.attempts
+                    )
+                    delay *= random.uniform(0.8, 1.2)
+                    self.totals["retried"] += 1
+                    await self._defer(lane, entry_id, delivery, delay, "retried")
+                    return
+            if kind is Kind.FATAL:
+                await self._fatal(lane, entry_id, delivery, outcome)
+                return
+            await self._dead(lane, entry_id, delivery, outcome)
+            return
+        await self._done(lane, entry_id, delivery)
+
+    async def _split(self, delivery: Delivery, params: dict) -> list[_Piece] | None:
+        text = params.get("text")
+        if not isinstance(text, str):
+            return None
+        html = str(params.get("parse_mode") or "").lower() == "html"
+        texts = split_message(text, html=html)
+        if len(texts) < 2:
+            return None
+        ids = [f"{delivery.id}#{k}" for k in range(1, len(texts) + 1)]
+        done = await self.redis.mget([self.keys.delivery_guard(i) for i in ids])
+        pieces = []
+        for k, (part_id, part, mark) in enumerate(zip(ids, texts, done, strict=True)):
+            if mark == b"sent":
+                continue
+            part_params = {**params, "text": part}
+            if k < len(texts) - 1:  # buttons go under the last part
+                part_params.pop("reply_markup", None)
+            pieces.append(_Piece(part_params, part_id))
+        return pieces  # empty: every part went out before
+
+    async def _wait_turn(
+        self, lane: Lane, entry_id: str, delivery: Delivery, inline: float
+    ) -> bool:
+        """Wait for a send slot. False when the delivery was deferred instead (busy chat, pause)."""
+        while True:
+            if self._stopping.is_set():
+                raise _Stopping
+            async with self._gates[lane]:  # one waiter per lane polls the global budget
+                while True:
+                    decision = await self.limiter.acquire(delivery.chat_id, lane)
+                    if decision.go or decision.scope not in ("global", "pause_all"):
+                        break
+                    if decision.scope == "pause_all" and decision.wait > inline:
+                        break
+                    await self._sleep(decision.wait)
+            if decision.go:
+                if decision.wait:
+                    await asyncio.sleep(decision.wait)  # our reserved slot: keep it
+                return True
+            if decision.wait > inline:
+                await self._defer(lane, entry_id, delivery, decision.wait, None)
+                return False
+            await self._sleep(decision.wait)
+
+    async def _sleep(self, seconds: float) -> None:
+        if await _sleep_or(self._stopping, seconds):
+            raise _Stopping
+
+    async def _post(
+        self, lane: Lane, entry_id: str, delivery: Delivery, params: dict[str, Any]
+    ) -> Outcome:
+        assert self._session is not None
+        body = {**params, "chat_id": delivery.chat_id}
+        if self.config.paid_broadcasts and lane is Lane.BROADCAST:
+            body["allow_paid_broadcast"] = True
+        self._posting.add(entry_id)  # stays there if we are cancelled on the wire
+        try:
+            async with self._session.post(
+                f"{self.config.api_url}/{delivery.method}", json=body
+            ) as response:
+                status, raw = response.status, await response.read()
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            self._posting.discard(entry_id)
+            return network_outcome(exc)
+        self._posting.discard(entry_id)
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            payload = None
+        return classify(status, payload)
+
+    # -- endings ---------------------------------------------------------------------------------
+    async def _done(self, lane: Lane, entry_id: str, delivery: Delivery) -> None:
+        keys = self.keys
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(keys.delivery_guard(delivery.id), "sent", ex=self.config.sent_ttl)
+            pipe.xack(keys.deliveries(lane), "senders", entry_id)
+            pipe.xdel(keys.deliveries(lane), entry_id)
+            pipe.delete(keys.chat_failures(delivery.chat_id))
+            count(pipe, keys, self._day(), "sent")
+            await pipe.execute()
+        self.totals["sent"] += 1
+        if self.on_sent is not None:
+            self.on_sent(delivery, time.monotonic())
+
+    async def _finish(self, lane: Lane, entry_id: str, counter: str) -> None:
+        """Ack without sending (already sent, or the chat is inactive)."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xack(self.keys.deliveries(lane), "senders", entry_id)
+            pipe.xdel(self.keys.deliveries(lane), entry_id)
+            count(pipe, self.keys, self._day(), counter)
+            await pipe.execute()
+        self.totals[counter] += 1
+
+    async def _defer(
+        self, lane: Lane, entry_id: str, delivery: Delivery, seconds: float, counter: str | None
+    ) -> None:
+        await self._release(delivery.id)
+        delivery.not_before = time.time() + seconds
+        await self.queue.defer(lane, entry_id, delivery)
+        if counter:
+            await self._count(counter)
+
+    async def _hand_back(self, lane: Lane, entry_id: str, delivery: Delivery) -> None:
+        """Stopping before the request went out: back on the lane at once, guard released."""
+        with contextlib.suppress(Exception):
+            await self._release(delivery.id)
+            await self.queue.requeue(lane, entry_id, delivery)
+            self.totals["handed_back"] += 1
+
+    async def _gone(self, lane: Lane, entry_id: str, delivery: Delivery, outcome: Outcome) -> None:
+        """403 or chat not found: give this message up; after ``block_after`` in a row the chat goes
+        inactive and its queued deliveries are dropped."""
+        chat_id = delivery.chat_id
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.incr(self.keys.chat_failures(chat_id))
+            pipe.expire(self.keys.chat_failures(chat_id), FAILS_TTL)
+            pipe.delete(self.keys.delivery_guard(delivery.id))
+            pipe.xack(self.keys.deliveries(lane), "senders", entry_id)
+            pipe.xdel(self.keys.deliveries(lane), entry_id)
+            count(pipe, self.keys, self._day(), "blocked")
+            count(pipe, self.keys, self._day(), "failed")
+            in_a_row, *_ = await pipe.execute()
+        self.totals["blocked"] += 1
+        log.debug("chat %s: %s (%d in a row)", chat_id, outcome.reason, in_a_row)
+        if in_a_row != self.config.block_after:
+            return
+        chat = await self.subscriptions.chat(chat_id)
+        if chat is not None and chat.active:
+            chat.active, chat.inactive_reason = False, outcome.reason
+            await self.subscriptions.save_chat(chat)
+        dropped = await self.queue.drop_chat(chat_id)
+        await self._count("deactivated")
+        log.info(
+            "a chat is unreachable (%s, %d answers in a row): marked inactive, %d queued dropped",
+            outcome.reason,
+            in_a_row,
+            dropped,
+        )
+
+    async def _dead(self, lane: Lane, entry_id: str, delivery: Delivery, outcome: Outcome) -> None:
+        await self._release(delivery.id)
+        await self.queue.dead_letter(lane, entry_id, delivery, outcome.error)
+        await self._count("dead", "failed")
+        self.totals["dead"] += 1
+        log.warning("a delivery was parked in the dead-letter stream: %s", outcome.error)
+
+    async def _fatal(self, lane: Lane, entry_id: str, delivery: Delivery, outcome: Outcome) -> None:
+        """401/404: the token or API URL is wrong. Keep the message, make everyone wait."""
+        await self.limiter.pause_all(self.config.fatal_pause)
+        await self._defer(lane, entry_id, delivery, self.config.fatal_pause, None)
+        if time.monotonic() - self._fatal_logged > 60:
+            self._fatal_logged = time.monotonic()
+            log.error(
+                "Telegram refuses the bot (%s): check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL; "
+                "deliveries wait",
+                outcome.error,
+            )
+
+    async def _count(self, *names: str) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                count(pipe, self.keys, self._day(), name)
+            await pipe.execute()
+
+    def _day(self) -> str:
+        return day_of(time.time(), self.config.zone)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+async def _sleep_or(event: asyncio.Event, seconds: float) -> bool:
+    """Sleep ``seconds`` unless ``event`` is set first; True when it was."""
+    if event.is_set():
+        return True
+    if seconds <= 0:
+        return False
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), seconds)
+    return event.is_set()
