@@ -124,6 +124,22 @@ class DigestStore:
         )
         return bool(changed)
 
+    async def migrate(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its waiting digest moves with it (the sender's migration
+        may call this; otherwise the old id's digest is dropped at its hour, chat unknown)."""
+        old_key, new_key = self.keys.digest_buffer(old_id), self.keys.digest_buffer(new_id)
+        due = await self.redis.zscore(self.keys.digest_due, old_id)
+        items = await self.redis.hgetall(old_key)
+        if due is None or not items:
+            return
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(new_key, mapping=items)
+            pipe.expire(new_key, BUFFER_TTL)
+            pipe.delete(old_key)
+            pipe.zrem(self.keys.digest_due, old_id)
+            pipe.zadd(self.keys.digest_due, {str(new_id): int(due)}, nx=True)
+            await pipe.execute()
+
     async def forget(self, chat_id: int) -> None:
         """/forget: the chat's waiting alerts and its schedule go."""
         async with self.redis.pipeline(transaction=True) as pipe:

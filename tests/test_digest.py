@@ -127,6 +127,16 @@ async def test_later_mutes_and_unsubscribes_are_left_out(
         assert not await storage.redis.exists(storage.keys.digest_buffer(chat_id))
 
 
+async def test_migrated_group_keeps_its_digest(storage: Storage, store: SubscriptionStore) -> None:
+    await chat(store, -5, A, mode=DeliveryMode.DAILY, digest_hour=9)
+    await fan(storage, at(MINSK, 12, 10), alert(1, (A,)))
+    await store.migrate(-5, -1005)
+    await DigestStore(storage).migrate(-5, -1005)
+    assert await DigestStore(storage).pending(-1005) == 1
+    assert await DigestScheduler(storage, plain_digest, MINSK).tick(at(MINSK, 13, 9)) == 1
+    assert [d.chat_id for d in await queued(storage)] == [-1005]
+
+
 async def test_two_schedulers_send_one_digest(storage: Storage, store: SubscriptionStore) -> None:
     for chat_id in range(1, 11):
         await chat(store, chat_id, A, mode=DeliveryMode.DAILY, digest_hour=9)

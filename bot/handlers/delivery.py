@@ -82,13 +82,11 @@ async def mute_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     parts = (query.data or "").split(":")
     target = await _target(now, parts[1]) if len(parts) in (2, 3) else None
     choice = parts[2] if len(parts) == 3 else None
-    if target is None or (choice is not None and choice not in MUTE_CHOICES):
-        await query.answer(now.t("errors.expired"))
+    if choice is not None and choice not in MUTE_CHOICES:
+        target = None
+    if not await _may_press(now, target):
         return
-    if not await now.may_change_subscriptions():
-        await query.answer(now.t("groups.admins_only"), show_alert=True)
-        return
-    await query.answer()
+    assert target is not None
     name = name_of(target, now.lang)
     if choice is None:
         buttons = [
@@ -117,18 +115,27 @@ async def unmute_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     now = await turn(update, context)
     target = await _target(now, (query.data or "").removeprefix("unmute:"))
-    if target is None:
-        await query.answer(now.t("errors.expired"))
+    if not await _may_press(now, target):
         return
-    if not await now.may_change_subscriptions():
-        await query.answer(now.t("groups.admins_only"), show_alert=True)
-        return
-    await query.answer()
+    assert target is not None
     await now.services.subscriptions.unmute_target(now.chat.id, target.id)
     await query.edit_message_text(
         now.t("mute.person_unmuted", name=name_of(target, now.lang)),
         parse_mode="HTML",
     )
+
+
+async def _may_press(now: Turn, target: AnyTarget | None) -> bool:
+    """Answer the button press: "expired" for bad data, "admins only" in groups, else nothing."""
+    query = now.update.callback_query
+    if target is None:
+        await query.answer(now.t("errors.expired"))
+        return False
+    if not await now.may_change_subscriptions():
+        await query.answer(now.t("groups.admins_only"), show_alert=True)
+        return False
+    await query.answer()
+    return True
 
 
 async def _target(now: Turn, target_id: str) -> AnyTarget | None:
