@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis.asyncio as aioredis
+from redis.asyncio.connection import UnixDomainSocketConnection
 from redis.exceptions import RedisError
 
 from feeds.keys import SCHEMA_VERSION, Keys
@@ -26,6 +27,10 @@ from feeds.keys import SCHEMA_VERSION, Keys
 log = logging.getLogger(__name__)
 
 SOCKET_PATH_MAX = 100  # AF_UNIX paths are limited to 107 bytes on Linux
+# Many tasks share one client (200 feed polls at once): past this many connections they wait
+# for one (up to POOL_WAIT seconds) instead of failing.
+MAX_CONNECTIONS = 64
+POOL_WAIT = 20.0
 
 
 class StorageError(Exception):
@@ -118,7 +123,10 @@ async def connect(redis_url: str | None, data_dir: Path, prefix: str = "vestka:"
     """Open Redis (or start the embedded server), check it answers and that we understand its data."""
     embedded = None
     if redis_url:
-        client = aioredis.from_url(redis_url, health_check_interval=30)
+        pool = aioredis.BlockingConnectionPool.from_url(
+            redis_url, max_connections=MAX_CONNECTIONS, timeout=POOL_WAIT, health_check_interval=30
+        )
+        client = aioredis.Redis(connection_pool=pool)
         description = "redis at " + _without_password(redis_url)
     else:
         embedded = EmbeddedValkey(data_dir)
@@ -126,7 +134,13 @@ async def connect(redis_url: str | None, data_dir: Path, prefix: str = "vestka:"
             await asyncio.to_thread(embedded.start)
         except Exception as exc:
             raise StorageError(f"could not start the embedded Valkey in {data_dir}: {exc}") from exc
-        client = aioredis.Redis(unix_socket_path=str(embedded.socket_path))
+        pool = aioredis.BlockingConnectionPool(
+            connection_class=UnixDomainSocketConnection,
+            path=str(embedded.socket_path),
+            max_connections=MAX_CONNECTIONS,
+            timeout=POOL_WAIT,
+        )
+        client = aioredis.Redis(connection_pool=pool)
         description = f"embedded valkey in {embedded.data_dir}"
     storage = Storage(
         client, Keys(prefix), embedded if embedded and embedded.owned else None, description

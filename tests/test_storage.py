@@ -86,3 +86,18 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except OSError:
         return False
+
+
+async def test_many_concurrent_users_wait_for_a_connection(storage: Storage) -> None:
+    import asyncio
+
+    from feeds.storage import MAX_CONNECTIONS
+
+    async def slow_call(i: int) -> None:
+        await storage.redis.blpop(
+            [f"{storage.keys.prefix}none"], timeout=0.05
+        )  # holds a connection
+        await storage.redis.set(f"{storage.keys.prefix}pool:{i}", i)
+
+    await asyncio.gather(*(slow_call(i) for i in range(MAX_CONNECTIONS * 3)))
+    assert await storage.redis.get(f"{storage.keys.prefix}pool:{MAX_CONNECTIONS * 3 - 1}")
