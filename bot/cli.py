@@ -10,9 +10,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot import cmd_feeds, cmd_registry, cmd_roles, cmd_send, cmd_serve, cmd_watch
+from bot import cmd_feeds, cmd_registry, cmd_roles, cmd_scan, cmd_send, cmd_serve, cmd_watch
 
-COMMANDS = (cmd_roles, cmd_serve, cmd_send, cmd_watch, cmd_registry, cmd_feeds)
+COMMANDS = (cmd_roles, cmd_serve, cmd_send, cmd_watch, cmd_registry, cmd_feeds, cmd_scan)
 
 
 class Parser(argparse.ArgumentParser):
