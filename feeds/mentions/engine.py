@@ -527,6 +527,9 @@ class Engine:
                 if not hit.pattern.risky:
                     safe_spans.add((hit.first, hit.last))
         fuzzy_spans = {(h.first, h.last) for h in hits if h.pattern.kind == FUZZY}
+        surname_tokens = {
+            i for h in hits if h.pattern.kind == SURNAME for i in range(h.first, h.last + 1)
+        }
         # (first tok, last tok, people, risky)
         confirmed: list[tuple[int, int, tuple[int, ...], bool]] = []
         pending: list[tuple[int, int, frozenset[int], bool]] = []
@@ -556,9 +559,7 @@ class Engine:
                     chosen = {c for c in cands if matches(keys[p], self.people[c].first)}
                     if chosen:
                         start_tok = p
-                    elif matches(keys[p], self._first_lexicon) and not self._is_surname_token(
-                        hits, p
-                    ):
+                    elif matches(keys[p], self._first_lexicon) and p not in surname_tokens:
                         rejected = True
             # surname first: "Бабарико Виктор", "Бяляцкі Алесь"
             q = last + 1
@@ -632,9 +633,6 @@ class Engine:
         """ "political prisoner Znak", "палітвязень Знак": a title right before the surname."""
         start = spans[max(0, first - 3)][0]
         return bool(_TITLE.search(fold(doc[start : spans[first][0]])))
-
-    def _is_surname_token(self, hits, i: int) -> bool:
-        return any(h.first <= i <= h.last and h.pattern.kind == SURNAME for h in hits)
 
     def _initial_fits(self, person: int, initial: str) -> bool:
         return any(k.startswith(initial) for k in self.people[person].first_keys)
@@ -823,6 +821,7 @@ class Engine:
             (s, e - 2 if doc[e - 2 : e] in ("'s", "’s") else e, t, o, p) for s, e, t, o, p in raw
         ]
         raw.sort()
+        raw = _capped(raw)
         person_sents: dict[int, list[int]] = {}
         for k, (start, _e, _t, _o, is_person) in enumerate(raw):
             if is_person:
@@ -894,20 +893,16 @@ class Engine:
         facilities = tuple(
             dict.fromkeys(m.target for m in mentions if m.target not in self.person_ids)
         )
-        locations: dict[str, tuple[str, ...]] = {}
+        places_in: dict[int, dict[str, None]] = {}
         for m in mentions:
-            if m.target in prisoners:
-                here = tuple(
-                    dict.fromkeys(
-                        f.target
-                        for f in mentions
-                        if f.target in facilities and f.sentence == m.sentence
-                    )
-                )
-                if here:
-                    locations[m.target] = tuple(
-                        dict.fromkeys((*locations.get(m.target, ()), *here))
-                    )
+            if m.target in facilities:
+                places_in.setdefault(sentences.index(m.start), {})[m.target] = None
+        located: dict[str, dict[str, None]] = {}
+        for m in mentions:
+            here = places_in.get(sentences.index(m.start))
+            if here and m.target in prisoners:
+                located.setdefault(m.target, {}).update(here)
+        locations = {k: tuple(v) for k, v in located.items()}
         summary, summary_spans = summarize(sentences, scores, [(m.start, m.end) for m in mentions])
         return ScanResult(
             prisoners=prisoners,
@@ -919,6 +914,22 @@ class Engine:
             summary_spans=summary_spans,
             locations=locations,
         )
+
+
+MAX_MENTIONS_PER_TARGET = 50
+
+
+def _capped(raw: list) -> list:
+    """At most MAX_MENTIONS_PER_TARGET mentions of one target per document (the first ones): a
+    page repeating a name ten thousand times says nothing more than fifty times."""
+    seen: dict[str, int] = {}
+    out = []
+    for item in raw:
+        count = seen.get(item[2], 0)
+        if count < MAX_MENTIONS_PER_TARGET:
+            seen[item[2]] = count + 1
+            out.append(item)
+    return out
 
 
 def _is_person(mention: Mention, engine: Engine) -> bool:
