@@ -12,9 +12,9 @@ is free and the global budget frees within the lane's *horizon*, the script rese
 answers "go after N ms" (the caller sleeps N ms, then sends: no second call, no thundering herd);
 otherwise it answers "wait N ms" and reserves nothing.
 
-Lanes: alerts may take a few slots ahead (``alert_burst``) and reserve up to a second ahead, while
-broadcasts only take a slot when the shared budget is free now (and also within their own
-``broadcast_rate``), so under a broadcast an alert's slot comes first. With paid broadcasts on,
+Lanes: alerts reserve slots up to a second ahead, while broadcasts only take a slot that is free
+now (and also stay within their own ``broadcast_rate``), so under a broadcast backlog an alert gets
+the very next slot. With paid broadcasts on,
 broadcasts leave the free 30/s budget to alerts and use only their own.
 """
 
@@ -85,7 +85,7 @@ class RateConfig:
     send_rate: float = 30.0  # messages/s for the whole bot (every sender together)
     broadcast_rate: float = 30.0  # messages/s for broadcasts (their own budget)
     paid_broadcasts: bool = False  # broadcasts leave the free budget to alerts (Telegram Stars)
-    alert_burst: int = 5  # slots alerts may take ahead of the steady rate
+    alert_burst: int = 0  # extra slots alerts may take at once (0: never over the rate)
     alert_horizon_ms: float = 1000.0  # alerts reserve a slot up to this far ahead
     broadcast_horizon_ms: float = 50.0
     private_interval_ms: float = PRIVATE_INTERVAL_MS

@@ -52,7 +52,7 @@ async def test_broadcasts_take_no_burst_and_leave_room_for_alerts(storage: Stora
     blocked = await limiter.acquire(2, "broadcast")
     assert not blocked.go and blocked.scope == "global"
     alert = await limiter.acquire(3, "alerts")
-    assert alert.go and alert.wait == 0  # the broadcast backlog does not delay the alert
+    assert alert.go and alert.wait <= 0.1  # the next slot: the broadcast backlog is not ahead
 
 
 async def test_broadcast_rate_is_its_own_budget_too(storage: Storage) -> None:
