@@ -4,18 +4,23 @@ Without ``--jsonl`` each file (or standard input) is one document and the output
 With ``--jsonl`` every input line is ``{"id": ..., "text": ..., "lang"?: ..., "title"?: ...}`` and every
 output line, in input order, is ``{"id": ..., **ScanResult.to_json()}``; a line that is not a JSON
 object with a text yields ``{"id": ..., "error": "..."}`` and the run goes on (exit code 1 at the end).
-Offsets index ``feeds.mentions.document_text(text, title)`` (the text itself when there is no title).
+Offsets index the input ``text``; a mention in the ``title`` carries ``"in": "title"`` and offsets
+into the title.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from feeds.mentions import Engine, compile_registry
+from bot.runtime import StartupError, opened
+from bot.settings import settings_or_exit
+from feeds.mentions import Engine, compile_registry, document_text
+from feeds.registry.store import RegistryStore
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -82,11 +87,19 @@ def _engine(registry: str | None) -> Engine | None:
             print(f"scan: no targets in {registry}", file=sys.stderr)
             return None
         return compile_registry(result.targets)
-    # TODO(registry store): use the registry in force (Redis) once feeds.registry.store offers a
-    # synchronous loader; until then the bundled registry is what is in force after seeding.
-    from feeds.registry.bundled import bundled_targets
+    try:
+        targets = asyncio.run(_registry_in_force())
+    except StartupError as exc:
+        print(f"vestka: {exc}", file=sys.stderr)
+        return None
+    return compile_registry(targets)
 
-    return compile_registry(bundled_targets())
+
+async def _registry_in_force() -> list:
+    """The registry every running process sees: the one in storage (seeded on first use)."""
+    settings = settings_or_exit()
+    async with opened(settings) as storage:
+        return await RegistryStore(storage).all()
 
 
 def scan_line(engine: Engine, line: str, number: int) -> tuple[dict, bool]:
@@ -106,7 +119,23 @@ def scan_line(engine: Engine, line: str, number: int) -> tuple[dict, bool]:
     if title is not None and not isinstance(title, str):
         return {"id": ident, "error": f"line {number}: title is not a string"}, False
     result = engine.scan(text, title=title or None, lang=lang if isinstance(lang, str) else None)
-    return {"id": ident, **result.to_json()}, True
+    return {"id": ident, **relative_to_text(result.to_json(), title or "")}, True
+
+
+def relative_to_text(output: dict, title: str) -> dict:
+    """Offsets index the input ``text``, as the output format promises. The engine scanned
+    ``document_text(text, title)``; a mention found in the title gets ``"in": "title"`` and offsets
+    into the title instead."""
+    if not title:
+        return output
+    shift = len(document_text("", title))
+    for mention in output["mentions"]:
+        in_title = mention["start"] < shift
+        mention["in"] = "title" if in_title else "text"
+        if not in_title:
+            mention["start"] -= shift
+            mention["end"] -= shift
+    return output
 
 
 def _print_human(engine: Engine, name: str, text: str, out: TextIO) -> None:
