@@ -79,6 +79,17 @@ CUES: dict[E, tuple[str, ...]] = {
         r"verhaftet",
         r"затрима",
         r"заарештова",
+        r"apprehended",
+        r"picked up by (?:the )?(?:police|security|kgb)",
+        r"detention of",
+        r"re-?detained",
+        r"взяли под арест",
+        r"zatrzymani",
+        r"festnahme",
+        r"inhaftiert",
+        r"in gewahrsam",
+        r"арештова",
+        r"взяли під варту",
     ),
     E.CHARGED: (
         r"charged",
@@ -97,9 +108,27 @@ CUES: dict[E, tuple[str, ...]] = {
         r"angeklagt",
         r"anklage",
         r"обвинувач",
+        r"обвинил",
+        r"инкриминир",
+        r"вменя\\w* (?:\\w+ )?(?:стат|стать|организац|участи)",
+        r"возбу(?:жд|д)\\w* (?:\\w+ ){0,2}дел",
+        r"(?:criminal )?case (?:was |has been |had been )?(?:opened|launched|initiated|brought)",
+        r"opened (?:a |another )?(?:criminal )?case",
+        r"faces? (?:\\w+ )?charges",
+        r"узбудз\\w* (?:\\w+ ){0,2}справ",
+        r"інкрымін",
+        r"wszcz\\w* (?:\\w+ ){0,2}(?:spraw|postepowani|sledztw)",
+        r"zarzuca",
+        r"strafverfahren",
+        r"ermittlungsverfahren",
+        r"vorgeworfen",
+        r"beschuldigt",
+        r"порушил\\w* (?:\\w+ ){0,2}справ",
+        r"порушено (?:\\w+ ){0,2}справ",
+        r"інкримін",
     ),
     E.TRIAL: (
-        r"trial\b",
+        r"(?<!pre-)(?<!pre)trial\b",
         r"trials\b",
         r"hearing",
         r"in absentia",
@@ -126,6 +155,36 @@ CUES: dict[E, tuple[str, ...]] = {
         r"verfahren",
         r"verhandlung",
         r"судов\w* засідан",
+        r"behind closed doors",
+        r"closed-door",
+        r"stands? trial",
+        r"went on trial",
+        r"за закрытыми дверями",
+        r"в закрытом режиме",
+        r"закрыт\\w* (?:судебн\\w* )?(?:процесс|заседани|суд)\\b",
+        r"рассматрива\\w* (?:уголовн\\w* )?дел",
+        r"судят\\b",
+        r"суд\\w* (?:\\w+ ){0,2}(?:начался|начнется|продолжа)",
+        r"ожида\\w* (?:нов\\w* )?суда\\b",
+        r"за зачыненымі дзвярыма",
+        r"судзяць",
+        r"разгляда\\w* (?:крымінальн\\w* )?справ",
+        r"чака\\w* (?:нов\\w* )?суда\\b",
+        r"чака\\w* (?:нов\\w* )?суду\\b",
+        r"zamknietymi drzwiami",
+        r"zamknietych drzwiach",
+        r"sad odbyl",
+        r"przed sadem",
+        r"procesie",
+        r"procesem",
+        r"czeka\\w* na (?:nowy )?(?:proces|sad)",
+        r"verschlossenen turen",
+        r"vor gericht",
+        r"gerichtsprozess",
+        r"за зачиненими дверима",
+        r"закрит\\w* (?:судов\\w* )?(?:процес|засідан|режим)",
+        r"судитимуть",
+        r"процес\\b",
     ),
     E.SENTENCED: (
         r"sentenced",
@@ -145,6 +204,20 @@ CUES: dict[E, tuple[str, ...]] = {
         r"verurteil",
         r"засуджен",
         r"засудил",
+        r"(?:got|gets|received|receives|given|handed(?: down)?) (?:a |an |another )?(?:new )?(?:[\\w-]+ ){0,2}(?:sentence|prison term|years?|months?|days?)\\b",
+        r"\\w+ days? of (?:administrative )?(?:arrest|detention)",
+        r"назначил\\w* (?:\\w+ ){0,3}(?:\\d+|\\w+) (?:год|года|лет|суток|месяц\\w*)\\b",
+        r"получил\\w* (?:\\w+ ){0,2}(?:\\d+|\\w+) (?:год|года|лет|суток)\\b",
+        r"получил\\w* (?:нов\\w* |реальн\\w* )?срок",
+        r"атрыма\\w* (?:\\w+ ){0,2}(?:\\d+|\\w+) (?:гадоў|гады|год|сутак|месяц\\w*)\\b",
+        r"атрыма\\w* (?:нов\\w* )?тэрмін",
+        r"прызначы\\w* (?:\\w+ ){0,3}(?:\\d+|\\w+) (?:гадоў|гады|год|сутак)\\b",
+        r"otrzyma\\w* (?:\\w+ ){0,2}(?:\\d+|\\w+) (?:lat|lata|dni|miesi\\w*)\\b",
+        r"dosta\\w* (?:\\w+ ){0,2}(?:\\d+|\\w+) (?:lat|lata|dni)\\b",
+        r"zu (?:je )?(?:\\d+|\\w+) (?:jahren|monaten|tagen)\\b",
+        r"haftstrafe von",
+        r"отрима\\w* (?:\\w+ ){0,2}(?:\\d+|\\w+) (?:років|роки|рік|діб)\\b",
+        r"призначи\\w* (?:\\w+ ){0,3}(?:\\d+|\\w+) (?:років|роки|рік|діб)\\b",
     ),
     E.APPEAL: (
         r"appeal",
@@ -165,6 +238,13 @@ CUES: dict[E, tuple[str, ...]] = {
         r"uprawomocni",
         r"berufung",
         r"revision",
+        r"(?:verdict|sentence|ruling) (?:\\w+ ){0,2}unchanged",
+        r"приговор\\w* (?:\\w+ ){0,2}без изменени",
+        r"прысуд\\w* (?:\\w+ ){0,2}без змен",
+        r"wyrok\\w* (?:\\w+ ){0,2}bez zmian",
+        r"rechtskraftig",
+        r"вирок\\w* (?:\\w+ ){0,2}без змін",
+        r"набра\\w* (?:законн\\w* )?сил",
     ),
     E.TRANSFER: (
         r"transferred",
@@ -201,6 +281,11 @@ CUES: dict[E, tuple[str, ...]] = {
         r"verbracht",
         r"етапова",
         r"переведено",
+        r"relocated",
+        r"transported to",
+        r"trafil\\w* do szpitala",
+        r"etapem",
+        r"в (?:друг\\w* )?(?:колони|тюрьм)\\w* (?:\\w+ )?(?:перевел|этапир)",
     ),
     E.PUNISHMENT_CELL: (
         r"sh?izo",
@@ -208,7 +293,6 @@ CUES: dict[E, tuple[str, ...]] = {
         r"шизо",
         r"шiза",
         r"шіза",
-        r"sizа",
         r"punishment cell",
         r"punitive (?:confinement|isolation|cell)",
         r"solitary",
@@ -225,6 +309,14 @@ CUES: dict[E, tuple[str, ...]] = {
         r"strafzelle",
         r"einzelhaft",
         r"штрафн\w* ізолятор",
+        r"карцэр",
+        r"шызо",
+        r"karzer",
+        r"strafisolator",
+        r"disziplinarzelle",
+        r"isolationshaft",
+        r"камерн\\w* тип",
+        r"isolation cell",
     ),
     E.INCOMMUNICADO: (
         r"incommunicado",
@@ -299,6 +391,15 @@ CUES: dict[E, tuple[str, ...]] = {
         r"ізоляці",
         r"побачен",
         r"не пускають",
+        r"без права переписки",
+        r"лишен\\w* (?:права )?переписк",
+        r"keine\\w* (?:nachricht|lebenszeichen|briefe|post)",
+        r"nichts (?:mehr )?(?:von (?:ihr|ihm) )?gehort",
+        r"немає (?:листів|зв'язку|звісток)",
+        r"не отриму\\w* (?:\\w+ ){0,2}лист",
+        r"листи (?:\\w+ )?не (?:доход|прихо)",
+        r"без зв'язку",
+        r"нічого не відомо",
     ),
     E.HEALTH: (
         r"hospital",
@@ -369,6 +470,30 @@ CUES: dict[E, tuple[str, ...]] = {
         r"не мог хадзіць",
         r"ulcer",
         r"язв",
+        r"госпитал",
+        r"реанимац",
+        r"рэанімац",
+        r"operacj",
+        r"przeszl\\w* operac",
+        r"krank",
+        r"erkrank",
+        r"medizinisch",
+        r"arzt",
+        r"diabet",
+        r"диабет",
+        r"дыябет",
+        r"инвалид",
+        r"інвалід",
+        r"cardiolog",
+        r"кардиолог",
+        r"кардыёлаг",
+        r"кардіолог",
+        r"схуд",
+        r"захвор",
+        r"захвар",
+        r"zachorowa",
+        r"chory\\b",
+        r"chora\\b",
     ),
     E.HUNGER_STRIKE: (
         r"hunger strike",
@@ -383,6 +508,22 @@ CUES: dict[E, tuple[str, ...]] = {
         r"self-harm",
         r"нан[её]с себе",
         r"okaleczy",
+        r"refus\\w* (?:to eat|food)",
+        r"отказ\\w* от (?:еды|пищи|приема пищи)",
+        r"голодал",
+        r"галадал",
+        r"адмаўл\\w* ад ежы",
+        r"адмовіў\\w* ад ежы",
+        r"odmawia\\w* (?:przyjmowania )?(?:jedzenia|posilkow)",
+        r"odmowil\\w* (?:przyjmowania )?(?:jedzenia|posilkow)",
+        r"verweiger\\w* (?:die )?nahrung",
+        r"nahrungsaufnahme",
+        r"selbstverletz",
+        r"відмовля\\w* від їжі",
+        r"відмови\\w* від їжі",
+        r"голоду",
+        r"вскрыл\\w* вены",
+        r"перерезал\\w* вены",
     ),
     E.NEW_CASE: (
         r"new (?:criminal )?(?:case|charges?)",
@@ -399,6 +540,25 @@ CUES: dict[E, tuple[str, ...]] = {
         r"kolejne zarzuty",
         r"neues verfahren",
         r"нов\w* (?:кримінальн\w* )?справ",
+        r"another (?:criminal )?case",
+        r"new trial",
+        r"disobe(?:y|dience)",
+        r"insubordination",
+        r"нов\\w* стат",
+        r"нов\\w* обвинени",
+        r"злостн\\w* неповиновени",
+        r"нов\\w* артыкул",
+        r"нов\\w* абвінавачванн",
+        r"злосн\\w* непадпарадкаван",
+        r"нов\\w* суд",
+        r"kolejn\\w* (?:\\w+ )?(?:spraw|zarzut)",
+        r"nowe zarzuty",
+        r"nieposluszenst",
+        r"weitere\\w* verfahren",
+        r"neue\\w* anklage",
+        r"ungehorsam",
+        r"злісн\\w* непокор",
+        r"нов\\w* обвинуваченн",
     ),
     E.RELEASED: (
         r"released\b",
@@ -426,6 +586,22 @@ CUES: dict[E, tuple[str, ...]] = {
         r"freigekommen",
         r"вийш\w* на волю",
         r"звільнен",
+        r"walked out of (?:the )?(?:colony|prison|jail|detention)",
+        r"(?:is|are|was|were) (?:now |finally )?free\\b",
+        r"вышл?\\w* из (?:колонии|тюрьмы|сизо|заключения)",
+        r"выш(?:ел|ла|ли) на волю",
+        r"выйш\\w* з (?:калоніі|турмы|сізо|сіза|зняволення)",
+        r"uwolni",
+        r"wyszedl\\w* z (?:kolonii|wiezienia|aresztu)",
+        r"wyszla z (?:kolonii|wiezienia|aresztu)",
+        r"ist (?:wieder )?frei\\b",
+        r"sind (?:wieder )?frei\\b",
+        r"entlassen",
+        r"kam\\w* frei",
+        r"auf freiem fuss",
+        r"звільни",
+        r"вийш\\w* на свобод",
+        r"вийш\w* з (?:колонії|в'язниці|сізо)",
     ),
     E.RELEASED_EXPELLED: (
         r"deported",
@@ -434,21 +610,30 @@ CUES: dict[E, tuple[str, ...]] = {
         r"forced (?:out|to leave)",
         r"taken (?:out )?(?:to|across) (?:lithuania|ukraine|poland|latvia|the border)",
         r"taken abroad",
-        r"вывезен",
-        r"вывезли",
+        r"вывез\w* (?:\w+ ){0,3}(?:в |у |ў |на |за |к |да |до )?(?:литв|літв|украин|украін|польш|латви|латві|границ|мяж|рубеж|кордон)",
         r"депортирова",
         r"выдворен",
         r"выслан",
-        r"вывезлі",
         r"дэпартава",
         r"выслалі",
         r"deportowan",
-        r"wywiezion",
         r"wydalon",
         r"ausgewiesen",
         r"abgeschoben",
         r"депортова",
-        r"вивез",
+        r"flown (?:\\w+ ){0,2}to (?:vilnius|lithuania|kyiv|ukraine|poland|warsaw|the border)",
+        r"handed (?:over )?to (?:ukraine|lithuania|the ukrainian|poland)",
+        r"taken (?:out )?(?:to|across) (?:vilnius|kyiv)",
+        r"передан\\w* (?:\\w+ ){0,2}(?:украин|литв)",
+        r"передали (?:\\w+ ){0,2}(?:украин|литв)",
+        r"перада\\w* (?:\\w+ ){0,2}(?:украін|літв)",
+        r"przekazan\\w* (?:\\w+ ){0,2}(?:ukrain|litw|stronie ukrainsk)",
+        r"wywiezi\\w* (?:\\w+ ){0,3}(?:na ukraine|do litwy|za granice|na litwe|do polski)",
+        r"ausgeflogen",
+        r"(?:nach litauen|in die ukraine|nach polen|ins ausland) (?:\\w+ ){0,2}(?:gebracht|gefahren)",
+        r"передал\\w* (?:\\w+ ){0,2}україн",
+        r"вивез\\w* (?:\\w+ ){0,3}(?:до |в |у |за )?(?:литв|україн|польщ|кордон)",
+        r"видвор",
     ),
     E.PARDONED: (
         r"pardoned",
@@ -459,6 +644,12 @@ CUES: dict[E, tuple[str, ...]] = {
         r"ulaskawi(?:on|l)",
         r"begnadigt",
         r"помилува",
+        r"(?:under|after|following|by|via|through) (?:a |an )?(?:presidential )?pardon\\b",
+        r"по помиловани",
+        r"pa pamilavann",
+        r"па памілаванн",
+        r"(?:na mocy|w drodze|po) ulaskawieni",
+        r"begnadigung",
     ),
     E.DIED: (
         r"died",
@@ -481,6 +672,13 @@ CUES: dict[E, tuple[str, ...]] = {
         r"gestorben",
         r"starb",
         r"помер",
+        r"found dead",
+        r"гибел",
+        r"загінула",
+        r"nie zyje",
+        r"ums leben",
+        r"tod\\b",
+        r"загину",
     ),
     E.LISTED_EXTREMIST: (
         r"extremist",
@@ -488,6 +686,7 @@ CUES: dict[E, tuple[str, ...]] = {
         r"экстрэміс",
         r"ekstremist",
         r"екстреміст",
+        r"экстрэмісц",
     ),
     E.LISTED_TERRORIST: (
         r"terrorist",
@@ -508,12 +707,45 @@ CUES: dict[E, tuple[str, ...]] = {
         r"uzna\w* (?:go |ja )?za wiezni",
         r"als politische\w* gefangene\w* anerkannt",
         r"визнан\w* політв",
+        r"recogni[sz]\w* (?:[\w.'-]+ ){0,8}?as (?:a |the )?political prisoners?",
+        r"recognition (?:\\w+ ){0,3}as (?:a )?political prisoner",
+        r"призна\\w* (?:\\S+ ){0,5}?политзаключ",
+        r"прызна\\w* (?:\\S+ ){0,5}?палітвязн",
+        r"uzna\\w* (?:\\S+ ){0,5}?za wiezni",
+        r"als politische\\w* gefangene\\w* anerkannt",
+        r"anerkannt (?:\\w+ ){0,4}als politische",
+        r"визна\\w* (?:\\S+ ){0,5}?політв",
+    ),
+    # something happened that fits no type: prizes and honours
+    E.OTHER: (
+        r"prize",
+        r"award(?:ed|s)?\b",
+        r"honou?r(?:ary|ed)\b",
+        r"преми",
+        r"наград",
+        r"награж",
+        r"почетн\w* граждан",
+        r"прэмі",
+        r"узнагарод",
+        r"ганаров\w* грамадзян",
+        r"nagrod",
+        r"wyroznien",
+        r"honorow\w* obywatel",
+        r"preis\b",
+        r"preistrager",
+        r"auszeichnung",
+        r"ausgezeichnet",
+        r"ehrenburger",
+        r"премі",
+        r"нагород",
     ),
 }
 
 # The list events need the list word too: "extremist" alone is not being listed.
 _LIST_WORDS = re.compile(
-    r"\b(?:list|register|registry|перечень|перечн|список|спис|пералік|lista|liste)", re.I
+    r"\b(?:list|register|registry|перечень|перечн|список|спис|спіс|пералік|перелік|lista|liste|spis"
+    r"|pieralik|verzeichnis)",
+    re.I,
 )
 
 _NEGATION = re.compile(
@@ -543,40 +775,113 @@ _NEGATABLE = frozenset(
     }
 )
 
+# "Journalist X, sentenced to 14 years for ...": backstory in apposition, not news
+_APPOSITION = re.compile(r",\s*(?:who was |который был |які быў )?$")
+# "a released prisoner", "due to be released", "freed earlier this year": not a release now;
+# "many of his cellmates were freed": somebody else's release
+_NOT_NOW_BEFORE = re.compile(
+    r"(?:\ba|due to be|to be|will be|would be|could be|calls? for"
+    r"|(?:сокамерн|сукамерн|sukamiern|cellmate|fellow|други|іншы|innych|andere)\w*(?:\s+\w+)?)\s+$"
+)
+_NOT_NOW_AFTER = re.compile(
+    r"\w*\s+(?:prisoners?|inmates?|detainees?|earlier|last|previously|сукамерн\w*|вязн\w*"
+    r"|палітвязн\w*|заключ\w*|sukamiern\w*|viazn\w*|wiezn\w*)"
+)
+# "since his arrest", "после ареста": the arrest is backstory
+_ARREST_BACKSTORY = re.compile(
+    r"(?:\bsince|\bafter|\bbefore|\bfollowing|\bс момента|\bпосле|\bпасля|\bз моманту|\bseit"
+    r"|\bnach|\bod czasu|\bпісля|\bз часу|\bpo)\s+(?:(?:his|her|their|the|its|его|её|ее|яго|яе"
+    r"|seiner|ihrer|jego|jej|його|її|іі|jaho|jaje)\s+)?$"
+)
+# "a petition for pardon", "прашэнне аб памілаванні": asking is not being pardoned
+_PETITION = re.compile(
+    r"(?:прошени|ходатайств|прашэнн|хадайніцтв|просьб|prosb|wnios|petition|ask|request|plea"
+    r"|клопотанн|прохан|gnadengesuch|apply|applied|praszenn|prasenn|chadajnictv)\w*\s+(?:\w+\s+){0,2}$"
+)
+# "refused to leave Belarus": no expulsion
+_REFUSED_TO_LEAVE = re.compile(
+    r"(?:refus\w*|declin\w*) to leave|отказал\w* (?:\w+ )?покида|отказал\w* (?:\w+ )?уезжа"
+    r"|адмовіў\w* (?:\w+ )?пакіда|admoviu\w* (?:\w+ )?pakida|odmowil\w* (?:\w+ )?(?:wyjazdu|opuszcz)"
+    r"|відмови\w* (?:\w+ )?(?:залиша|покида|виїжджа)|weigert\w* sich\W+(?:\w+\s+){0,3}zu verlassen"
+)
+# "soon to be moved": not a transfer yet
+_FUTURE_BEFORE = re.compile(
+    r"(?:\bsoon|\bскоро|\bвскоре|\bхутка|\bchutka|\bwkrotce|\bbald|\bнезабаром|\bбудет|\bбудзе)\s+(?:\w+\s+)?$"
+)
+# "Ł ŠIZA" folds to "siza" like Łacinka SIZA (the remand prison): check the unfolded text
+_SIZA = re.compile(r"(?<![\w])(?:šiza|šyza|шіза|шiза|шиза)", re.I)
+
+
+def _negated(text: str, start: int, end: int) -> bool:
+    return (
+        _NEGATION.search(text, max(0, start - 40), start) is not None
+        or _NEGATION_AFTER.match(text, end) is not None
+    )
+
 
 @lru_cache(maxsize=8192)
 def sentence_events(sentence: str) -> tuple[E, ...]:
     """Event types a sentence reports, in ``EventType`` order."""
     text = fold(sentence)
     found: list[E] = []
+    cells: list[int] | None = None
     for event, pattern in _COMPILED:
         for match in pattern.finditer(text):
-            if event in _NEGATABLE and (
-                _NEGATION.search(text, max(0, match.start() - 40), match.start()) is not None
-                or _NEGATION_AFTER.match(text, match.end()) is not None
-            ):
+            start, end = match.start(), match.end()
+            if event in _NEGATABLE and _negated(text, start, end):
                 continue
             if event in (E.LISTED_EXTREMIST, E.LISTED_TERRORIST) and not _LIST_WORDS.search(text):
                 continue
-            if event is E.SENTENCED and _APPOSITION.search(text, 0, match.start()):
+            if event is E.SENTENCED and _APPOSITION.search(text, 0, start):
                 continue
+            if event is E.ARREST and _ARREST_BACKSTORY.search(text, max(0, start - 30), start):
+                continue
+            if event is E.PARDONED and _PETITION.search(text, max(0, start - 40), start):
+                continue
+            if event is E.RELEASED_EXPELLED and _REFUSED_TO_LEAVE.search(text):
+                continue
+            if (
+                event is E.PUNISHMENT_CELL
+                and match.group() == "siza"
+                and not _SIZA.search(sentence)
+            ):
+                continue
+            if event is E.TRANSFER:
+                if _FUTURE_BEFORE.search(text, max(0, start - 25), start):
+                    continue
+                if cells is None:
+                    cells = _cell_starts(text)
+                # "переведён в ШИЗО", "przeniesiony do karceru": a punishment, not a transfer
+                if any(end <= c <= end + 30 for c in cells):
+                    continue
             if event is E.RELEASED and (
-                _NOT_NOW_BEFORE.search(text, max(0, match.start() - 20), match.start())
-                or _NOT_NOW_AFTER.match(text, match.end())
+                _NOT_NOW_BEFORE.search(text, max(0, start - 30), start)
+                or _NOT_NOW_AFTER.match(text, end)
             ):
                 continue
             found.append(event)
             break
-    if E.RELEASED_EXPELLED in found and E.RELEASED in found:
-        found.remove(E.RELEASED)
-    return tuple(found)
+    return _tidy(found)
 
 
-# "Journalist X, sentenced to 14 years for ...": backstory in apposition, not news
-_APPOSITION = re.compile(r",\s*(?:who was |который был |які быў )?$")
-# "a released prisoner", "due to be released", "freed earlier this year": not a release now
-_NOT_NOW_BEFORE = re.compile(r"(?:\ba|due to be|to be|will be|would be|could be|calls? for)\s+$")
-_NOT_NOW_AFTER = re.compile(
-    r"\w*\s+(?:prisoners?|inmates?|detainees?|earlier|last|previously|сукамерн\w*|вязн\w*"
-    r"|палітвязн\w*|заключ\w*|sukamiern\w*|viazn\w*|wiezn\w*)"
-)
+def _cell_starts(text: str) -> list[int]:
+    return [m.start() for m in _CELL.finditer(text)]
+
+
+def _tidy(found: list[E]) -> tuple[E, ...]:
+    """Resolve overlaps between the types one sentence reports."""
+    present = set(found)
+    if E.RELEASED_EXPELLED in present:
+        present.discard(E.RELEASED)
+    if E.DIED in present:
+        # "died in the prison hospital": the death is the news
+        present.discard(E.HEALTH)
+    if E.SENTENCED in present:
+        # "sentenced to 13 years on charges of ...": the charges are backstory
+        present.discard(E.CHARGED)
+    if E.OTHER in present and len(present) > 1:
+        present.discard(E.OTHER)
+    return tuple(e for e in found if e in present)
+
+
+_CELL = dict(_COMPILED)[E.PUNISHMENT_CELL]
