@@ -32,7 +32,7 @@ def test_feeds_add_refuses_hostile_urls(cli, url: str, why: str) -> None:
 
 def test_feeds_add_list_pause_resume_remove_export(cli, tmp_path: Path) -> None:
     url = "https://example.org/feeds/test.xml"
-    added = cli("feeds", "add", url, "--name", "Test outlet", "--lang", "be")
+    added = cli("feeds", "add", url, "--name", "Test outlet", "--lang", "be", **EMPTY)
     assert added.returncode == 0, added.stderr
     feed_id = added.stdout.split("\t")[0]
     again = cli("feeds", "add", url + "#frag")
