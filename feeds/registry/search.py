@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ from feeds.mentions.forms import (
     surname_forms,
     word_forms,
 )
-from feeds.mentions.normalize import MAX_TOKEN, TOKEN_RE, cyrillic_variants, skeleton
+from feeds.mentions.normalize import MAX_TOKEN, cyrillic_variants, skeleton
 from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner, PrisonerStatus
 
 Target = Prisoner | Facility
@@ -733,13 +734,18 @@ def _alternatives(word: str, raw: str) -> tuple[tuple[str, bool], ...]:
     return tuple(out)
 
 
+# Letters and digits apart, so "IK9" and "ИК-9" both read as a kind word and a number (the
+# engine's text tokenizer keeps \w runs whole, which suits prose, not typed queries).
+QUERY_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|\d+")
+
+
 def _tokens(query: str) -> list[_Token]:
     """At most MAX_QUERY_WORDS keyed words of the first MAX_QUERY_CHARS characters; fillers dropped
     when something else is left."""
     if not isinstance(query, str):
         return []
     out: list[_Token] = []
-    for word in TOKEN_RE.findall(query[:MAX_QUERY_CHARS]):
+    for word in QUERY_TOKEN_RE.findall(query[:MAX_QUERY_CHARS]):
         word = word[:MAX_TOKEN]
         if word.isdigit():
             number = str(int(word[:9]))
