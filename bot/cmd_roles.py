@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 
+from bot.cmd_send import Loop, role_loops, run_loops
 from bot.cmd_watch import prepare_feeds, watching
 from bot.polling import serve_bot
 from bot.runtime import StartupError, fail, started, stop_signal
@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(settings: Settings) -> int:
+    """Every role in this process: the watcher always; with a token also the bot and delivery."""
     stop = stop_signal()
     async with started(settings) as storage:
         mode = (
@@ -57,16 +58,12 @@ async def _run(settings: Settings) -> int:
             else f"Telegram mode via {settings.telegram_api_url}"
         )
         log.info("vestka running (%s); Ctrl-C or SIGTERM stops it", mode)
-        log.info("not built yet: delivery (a later issue wires it in)")
         await prepare_feeds(storage, settings, merge_file=True)
         async with watching(storage, settings) as watcher:
-            tasks = [asyncio.create_task(watcher.run(stop), name="watcher")]
+            loops: list[Loop] = [watcher.run]
             if not settings.console_mode:
-                tasks.append(
-                    asyncio.create_task(serve_bot(Services(settings, storage), stop), name="bot")
-                )
-            await stop.wait()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.gather(*tasks), timeout=8)
+                services = Services(settings, storage)
+                loops += [lambda stop: serve_bot(services, stop), *role_loops(storage, settings)]
+            await run_loops(loops, stop)
     log.info("stopped")
     return 0

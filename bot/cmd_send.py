@@ -1,4 +1,4 @@
-"""``send``: the delivery role alone: the sender (and, once wired in, fan-out and broadcasts).
+"""``send``: the delivery role alone: fan-out, digests, the sender and the broadcast monitor.
 
 Several ``send`` processes may share one Redis: they are consumers of one group and share one rate
 limit. SIGTERM stops reading, lets requests on the wire finish, hands the rest back, exits 0 within
@@ -16,9 +16,15 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.alert_message import AlertRenderer, DigestRenderer
+from bot.handlers.broadcast import broadcast_monitor
 from bot.runtime import StartupError, fail, opened, stop_signal
+from bot.services import RegistryView
 from bot.settings import Settings, configure_logging, settings_or_exit
+from feeds.registry.store import RegistryStore
 from feeds.storage import Storage
+from subscriptions.digest import DigestScheduler
+from subscriptions.fanout import Fanout
 from subscriptions.ratelimit import RateConfig
 from subscriptions.sender import Sender, SenderConfig
 
@@ -66,8 +72,16 @@ def make_sender(storage: Storage, settings: Settings, **hooks) -> Sender:
 
 
 def role_loops(storage: Storage, settings: Settings) -> list[Loop]:
-    """Every loop of the delivery role. Fan-out and broadcast loops are added here."""
-    return [make_sender(storage, settings).run]
+    """Every loop of the delivery role: fan-out of alerts (and daily digests) into the queue, the
+    sender draining it, and the monitor that reports a running broadcast's progress."""
+    registry = RegistryView(RegistryStore(storage))
+    zone = settings.zone
+    return [
+        Fanout(storage, AlertRenderer(registry, zone), zone).run,
+        DigestScheduler(storage, DigestRenderer(registry, zone), zone).run,
+        make_sender(storage, settings).run,
+        broadcast_monitor(storage, settings).run,
+    ]
 
 
 async def run_loops(loops: list[Loop], stop: asyncio.Event, within: float = STOP_WITHIN) -> None:
