@@ -90,6 +90,11 @@ CUES: dict[E, tuple[str, ...]] = {
         r"in gewahrsam",
         r"арештова",
         r"взяли під варту",
+        r"seized",
+        r"схапіл",
+        r"схватил",
+        r"заарешту",
+        r"арештува",
     ),
     E.CHARGED: (
         r"charged",
@@ -126,6 +131,7 @@ CUES: dict[E, tuple[str, ...]] = {
         r"порушил\w* (?:\w+ ){0,2}справ",
         r"порушено (?:\w+ ){0,2}справ",
         r"інкримін",
+        r"accus\w* (?:\w+ ){0,2}of",
     ),
     E.TRIAL: (
         r"(?<!pre-)(?<!pre)trial\b",
@@ -185,6 +191,9 @@ CUES: dict[E, tuple[str, ...]] = {
         r"закрит\w* (?:судов\w* )?(?:процес|засідан|режим)",
         r"судитимуть",
         r"процес\b",
+        r"(?:передал\w*|передан\w*|направл\w*|перадал\w*|скірава\w*) (?:\w+ )?(?:в|у|до) суд\b",
+        r"(?:trafil\w*|skierowan\w*|przekazan\w*) do sadu",
+        r"(?:went|sent|referred) to court",
     ),
     E.SENTENCED: (
         r"sentenced",
@@ -218,6 +227,14 @@ CUES: dict[E, tuple[str, ...]] = {
         r"haftstrafe von",
         r"отрима\w* (?:\w+ ){0,2}(?:\d+|\w+) (?:років|роки|рік|діб)\b",
         r"призначи\w* (?:\w+ ){0,3}(?:\d+|\w+) (?:років|роки|рік|діб)\b",
+        r"jailed (?:\w+ ){0,2}for",
+        r"gave (?:him|her|them) (?:\w+ ){0,2}(?:years|months|days)\b",
+        r"verhang",
+        r"wymierzy\w* (?:\w+ )?kar",
+        r"вынес\w* (?:\w+ )?приговор",
+        r"вынес\w* (?:\w+ )?прысуд",
+        r"винис\w* (?:\w+ )?вирок",
+        r"виніс\w* (?:\w+ )?вирок",
     ),
     E.APPEAL: (
         r"appeal",
@@ -245,6 +262,10 @@ CUES: dict[E, tuple[str, ...]] = {
         r"rechtskraftig",
         r"вирок\w* (?:\w+ ){0,2}без змін",
         r"набра\w* (?:законн\w* )?сил",
+        r"отклонил\w* (?:\w+ ){0,2}жалоб",
+        r"адхіліл\w* (?:\w+ ){0,2}скарг",
+        r"кассационн",
+        r"касацыйн",
     ),
     E.TRANSFER: (
         r"transferred",
@@ -286,6 +307,7 @@ CUES: dict[E, tuple[str, ...]] = {
         r"trafil\w* do szpitala",
         r"etapem",
         r"в (?:друг\w* )?(?:колони|тюрьм)\w* (?:\w+ )?(?:перевел|этапир)",
+        r"(?:ins|in ein|in das) (?:\w+ )?(?:gefangnis|straflager|lager|untersuchungsgefangnis)\b(?: \w+){0,4} gebracht",
     ),
     E.PUNISHMENT_CELL: (
         r"sh?izo",
@@ -317,6 +339,7 @@ CUES: dict[E, tuple[str, ...]] = {
         r"isolationshaft",
         r"камерн\w* тип",
         r"isolation cell",
+        r"шізо",
     ),
     E.INCOMMUNICADO: (
         r"incommunicado",
@@ -400,6 +423,14 @@ CUES: dict[E, tuple[str, ...]] = {
         r"листи (?:\w+ )?не (?:доход|прихо)",
         r"без зв'язку",
         r"нічого не відомо",
+        r"писем (?:\w+ ){0,3}нет",
+        r"лістоў (?:\w+ ){0,3}няма",
+        r"листів (?:\w+ ){0,3}немає",
+        r"листи (?:\w+ ){0,3}не (?:доход|прихо)",
+        r"listow (?:\w+ ){0,3}(?:nie ma|brak)",
+        r"cut off from",
+        r"ohne kontakt",
+        r"kontakt zur aussenwelt",
     ),
     E.HEALTH: (
         r"hospital",
@@ -602,6 +633,9 @@ CUES: dict[E, tuple[str, ...]] = {
         r"звільни",
         r"вийш\w* на свобод",
         r"вийш\w* з (?:колонії|в'язниці|сізо)",
+        r"kam\w* (?:\w+ ){0,5}frei\b",
+        r"opuscil\w* (?:kolonie|wiezienie|areszt)",
+        r"left (?:the )?prison",
     ),
     E.RELEASED_EXPELLED: (
         r"deported",
@@ -634,6 +668,8 @@ CUES: dict[E, tuple[str, ...]] = {
         r"передал\w* (?:\w+ ){0,2}україн",
         r"вивез\w* (?:\w+ ){0,3}(?:до |в |у |за )?(?:литв|україн|польщ|кордон)",
         r"видвор",
+        r"deportava",
+        r"депорту",
     ),
     E.PARDONED: (
         r"pardoned",
@@ -687,6 +723,7 @@ CUES: dict[E, tuple[str, ...]] = {
         r"ekstremist",
         r"екстреміст",
         r"экстрэмісц",
+        r"extremistenliste",
     ),
     E.LISTED_TERRORIST: (
         r"terrorist",
@@ -694,6 +731,10 @@ CUES: dict[E, tuple[str, ...]] = {
         r"тэрарыст",
         r"terroryst",
         r"терорист",
+        r"тэрарысц",
+        r"terrorliste",
+        r"terroristenliste",
+        r"terror list",
     ),
     E.RECOGNIZED_POLITICAL_PRISONER: (
         r"recogni[sz]ed (?:him |her |them )?as (?:a )?political prisoner",
@@ -715,6 +756,8 @@ CUES: dict[E, tuple[str, ...]] = {
         r"als politische\w* gefangene\w* anerkannt",
         r"anerkannt (?:\w+ ){0,4}als politische",
         r"визна\w* (?:[^ ]+ ){0,5}?політв",
+        r"(?:named|declared|designated) (?:\w+ ){0,3}(?:a )?political prisoner",
+        r"erkannt\w* (?:\w+ ){0,3}als politische\w* gefangene\w* an",
     ),
     # something happened that fits no type: prizes and honours
     E.OTHER: (
@@ -744,7 +787,7 @@ CUES: dict[E, tuple[str, ...]] = {
 # The list events need the list word too: "extremist" alone is not being listed.
 _LIST_WORDS = re.compile(
     r"\b(?:list|register|registry|перечень|перечн|список|спис|спіс|пералік|перелік|lista|liste|spis"
-    r"|pieralik|verzeichnis)",
+    r"|pieralik|verzeichnis|\w+liste\b)",
     re.I,
 )
 
