@@ -328,6 +328,29 @@ RISKY_SURNAMES = frozenset(
     }
 )
 
+# Nouns that refer back to the person just named ("The journalist...", "Анархіст адбывае...",
+# "his wife says the letters stopped"), folded (ё>е, й>и, ł>l, no diacritics) like the engine's
+# tokens. A sentence opening with one carries its events to that person.
+_REFERRING_NOUNS = """
+journalist journalists activist blogger anarchist politician musician artist defender volunteer
+prisoner wife husband daughter son mother father sister brother family relatives
+журналист журналиста журналистка журналистку активист активистка блогер анархист анархиста
+политик музыкант художник правозащитник правозащитница волонтер волонтерка политзаключенный
+политзаключенная политзаключенного жена муж дочь сын мать отец сестра брат родные родственники
+журналіст журналіста журналістка журналістку актывіст актывістка анархіст анархіста палітык
+музыка мастак праваабаронца валанцер валанцерка валанцерку палітвязень палітвязня жонка мужа
+дачка маці бацька сястра родныя сваякі сям'я
+dziennikarz dziennikarka dziennikarza aktywista aktywistka bloger anarchista polityk muzyk
+artysta obronca wolontariusz wolontariuszka wiezien zona maz corka matka ojciec siostra rodzina
+bliscy
+journalistin aktivist aktivistin politiker politikerin musikerin kunstler menschenrechtler frau
+ehemann tochter sohn mutter vater schwester bruder familie angehorige
+журналістка активіст активістка анархіст політик музикант правозахисник політв'язень дружина
+чоловік донька мати батько родина рідні
+zurnalist zurnalistka aktyvist palityk muzyka mastak pravaabaronca valancior valanciorka
+palitviazien zonka muz dacka maci backa siastra rodnyja svajaki
+"""
+
 # Pronouns that open a sentence referring back to the person just named.
 PRONOUNS = frozenset(
     [
@@ -426,4 +449,4 @@ PRONOUNS = frozenset(
         "обидва",
         "обидві",
     ]
-)
+) | frozenset(_REFERRING_NOUNS.split())
