@@ -17,6 +17,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
+from typing import NamedTuple
 
 from feeds.mentions import lexicon
 from feeds.mentions.events import alternatives, fold, sentence_events
@@ -53,7 +56,7 @@ _SEPARATOR = re.compile(r"[\s\-‐‑–]{1,3}")
 @dataclass(frozen=True, slots=True, eq=False)
 class Pattern:
     kind: str
-    ref: object  # prisoner index, FacilityKind, qualifier name, facility index
+    ref: object  # prisoner index, FacilityKind, qualifier name, facility index (TOWN: a tuple)
     rest: tuple[dict[str, frozenset[str]], ...] = ()  # forms of the words after the first
     needs_cap: bool = False
     risky: bool = False  # a common word or common surname (Знак, Колесникова): needs more evidence
@@ -74,11 +77,51 @@ class _Place:
     town_consonants: frozenset[str]  # vowel-less town stems: Глыбокае ~ Głębokiem
 
 
+class _TokenInfo(NamedTuple):
+    """What one raw token can start, memoised per distinct token (``Engine._token_info``)."""
+
+    key: str  # skeleton ("" for an over-long token)
+    pids: tuple[int, ...]  # patterns whose first word takes the key (and the token's case)
+    strong: bool  # one of them names a person, a kind or a nickname (towns alone name nothing)
+    phrases: tuple  # the rest of such patterns that go on with more words ("detention" + "centre")
+    fuzzy: bool  # capitalised, no pattern, but a vowel-less surname stem: "Aleksandrau" (_fuzzy)
+    first: bool  # capitalised first name of the lexicon (what _fuzzy wants before a surname)
+    abbreviations: tuple[Pattern, ...]  # ИК, СИЗО, КГБ... (looked up verbatim)
+
+
+_PIDS = itemgetter(1)
+_STRONG = itemgetter(2)
+_PHRASES = itemgetter(3)
+_FUZZY_FLAG = itemgetter(4)
+_ABBREVIATIONS = itemgetter(6)
+
+
+def _worth_resolving(infos: list[_TokenInfo]) -> bool:
+    """Whether the tokens can make any mention: a person, kind or nickname pattern (a phrase only
+    when the next words fit too), or a fuzzy surname right after a first name. Conservative: the
+    separators between words are not looked at. Most news items have none and stop here."""
+    if any(map(_STRONG, infos)):
+        return True
+    n = len(infos)
+    for i in compress(range(n), map(_PHRASES, infos)):
+        for rest in infos[i].phrases:
+            if i + len(rest) < n and all(
+                matches(infos[i + k].key, spec) for k, spec in enumerate(rest, 1)
+            ):
+                return True
+    return any(infos[i - 1].first for i in compress(range(n), map(_FUZZY_FLAG, infos)) if i)
+
+
 @dataclass(frozen=True, slots=True)
 class _Hit:
     pattern: Pattern
     first: int  # token indices, inclusive
     last: int
+
+
+def _spec_key(spec: dict[str, frozenset[str]]) -> tuple:
+    """A hashable, order-free form of a spec (stem -> endings), to tell equal spellings apart."""
+    return tuple(sorted((stem, tuple(sorted(endings))) for stem, endings in spec.items()))
 
 
 def document_text(text: str, title: str | None = None) -> str:
@@ -249,10 +292,15 @@ class Engine:
         risky = {skeleton(w) for w in lexicon.RISKY_SURNAMES}
 
         def add(first_spec: dict[str, frozenset[str]], pattern: Pattern) -> None:
+            if pattern.kind == TOWN and self._join_town(first_spec, pattern):
+                return
             pid = len(self.patterns)
             self.patterns.append(pattern)
             for stem, endings in first_spec.items():
                 index.setdefault(stem, {}).setdefault(pid, set()).update(endings)
+
+        # town spelling -> its pattern id: every facility in one town shares one TOWN pattern
+        self._town_pids: dict[tuple, int] = {}
 
         seen: set[str] = set()
         for target in targets:
@@ -264,6 +312,7 @@ class Engine:
             else:
                 self._compile_place(target, add)
         self._compile_kinds(add)
+        self._freeze_towns()
         self.index: dict[str, tuple[tuple[frozenset[str], int], ...]] = {
             stem: tuple((frozenset(e), pid) for pid, e in entries.items())
             for stem, entries in index.items()
@@ -272,7 +321,9 @@ class Engine:
         # key -> pattern ids. A memo, not state: entries are immutable tuples and a dict get/set is
         # atomic under the GIL, so threads at worst compute an entry twice.
         self._lookups: dict[str, tuple[int, ...]] = {}
-        self._abbreviation_set = frozenset(self.abbreviations)
+        # raw token -> _TokenInfo, the same kind of memo one step earlier: most tokens of a document
+        # were seen before, and one dict get is cheaper than ``skeleton`` plus the key look-up
+        self._tokens: dict[str, _TokenInfo] = {}
         self._fuzzy_patterns = [Pattern(FUZZY, i, (), True) for i in range(len(self.people))]
         self.by_kind_number: dict[tuple[FacilityKind, int], tuple[int, ...]] = {}
         for i, place in enumerate(self.places):
@@ -281,6 +332,27 @@ class Engine:
                 self.by_kind_number[key] = (*self.by_kind_number.get(key, ()), i)
 
     # -- compile ---------------------------------------------------------------------------------
+
+    def _join_town(self, first_spec: dict[str, frozenset[str]], pattern: Pattern) -> bool:
+        """Add the pattern's facility to an earlier TOWN pattern with the same spelling, if any.
+
+        Minsk has a dozen facilities: one pattern per town spelling (``ref`` a tuple of facility
+        indices, see ``_freeze_towns``) makes one town word one hit instead of a dozen."""
+        key = (_spec_key(first_spec), tuple(_spec_key(s) for s in pattern.rest), pattern.needs_cap)
+        pid = self._town_pids.get(key)
+        if pid is None:
+            self._town_pids[key] = len(self.patterns)
+            return False
+        places = self.patterns[pid].ref
+        places.extend(p for p in pattern.ref if p not in places)
+        return True
+
+    def _freeze_towns(self) -> None:
+        """TOWN patterns' facility lists become tuples (patterns are immutable once compiled)."""
+        for pid in self._town_pids.values():
+            p = self.patterns[pid]
+            self.patterns[pid] = Pattern(p.kind, tuple(p.ref), p.rest, p.needs_cap, p.risky)
+        del self._town_pids
 
     def _compile_person(self, target: Prisoner, groups, risky, add) -> None:
         female = {Gender.FEMALE: True, Gender.MALE: False}.get(target.gender)
@@ -351,7 +423,7 @@ class Engine:
             ws = [w for w in words(text) if w.lower() not in _PREPOSITIONS]
             if ws and not ws[0].isdigit():
                 specs = [_word_spec(w, "word") for w in ws]
-                add(specs[0], Pattern(TOWN, index, tuple(specs[1:]), True))
+                add(specs[0], Pattern(TOWN, [index], tuple(specs[1:]), True))
                 for key in cyrillic_variants(ws[0]):
                     town_keys.add(key)
                     adjective_keys.add(devowel(town_adjective_stem(key)))
@@ -366,7 +438,7 @@ class Engine:
                 if fold(w) in qualifier_words:
                     continue
                 spec = _word_spec(w, "word")
-                add(spec, Pattern(TOWN, index, (), False))
+                add(spec, Pattern(TOWN, [index], (), False))
                 adjective_keys.update(devowel(stem) for stem in spec)
         self.places.append(
             _Place(
@@ -432,13 +504,15 @@ class Engine:
     def scan(self, text: str, title: str | None = None, lang: str | None = None) -> ScanResult:
         """Find the registry's targets in one document. Offsets index ``document_text(text, title)``."""
         doc = document_text(text or "", title)
-        found = list(TOKEN_RE.finditer(doc))
-        if not found:
+        toks = TOKEN_RE.findall(doc)
+        if not toks:
             return ScanResult()
-        toks = [m.group() for m in found]
-        spans = [m.span() for m in found]
-        keys = [skeleton(t) if len(t) <= MAX_TOKEN else "" for t in toks]
-        hits = self._hits(doc, toks, keys, spans)
+        infos = self._token_infos(toks)
+        if not _worth_resolving(infos):
+            return ScanResult()  # towns and qualifiers alone name nothing: skip spans and sentences
+        spans = [m.span() for m in TOKEN_RE.finditer(doc)]
+        keys = [info.key for info in infos]
+        hits = self._hits(doc, toks, keys, spans, infos)
         if not hits:
             return ScanResult()
         sentences = Sentences(doc)
@@ -449,29 +523,52 @@ class Engine:
             return ScanResult()
         return self._result(doc, spans, sentences, sent_of, people, ambiguous, places)
 
-    def _hits(self, doc, toks, keys, spans) -> list[_Hit]:
+    def _token_infos(self, toks: list[str]) -> list[_TokenInfo]:
+        """What every token can start, from the per-token memo (one dict get per token)."""
+        memo = self._tokens
+        infos = list(map(memo.get, toks))
+        if None in infos:
+            if len(memo) > _LOOKUP_CACHE:
+                memo.clear()
+            for i, info in enumerate(infos):
+                if info is None:
+                    infos[i] = memo[toks[i]] = self._token_info(toks[i])
+        return infos
+
+    def _token_info(self, tok: str) -> _TokenInfo:
+        """Everything about one raw token that does not depend on its neighbours."""
+        key = skeleton(tok) if len(tok) <= MAX_TOKEN else ""
+        found = self._lookups.get(key)
+        if found is None:
+            found = () if not key or key.isdigit() else self._lookup(key)
+            if len(self._lookups) > _LOOKUP_CACHE:
+                self._lookups.clear()
+            self._lookups[key] = found
+        cap = tok[:1].isupper()
         patterns = self.patterns
-        cache = self._lookups
-        found_list: list[tuple[int, ...] | None] = [cache.get(k) for k in keys]
-        for i, found in enumerate(found_list):
-            if found is None:
-                key = keys[i]
-                found = () if not key or key.isdigit() else self._lookup(key)
-                if len(cache) > _LOOKUP_CACHE:
-                    cache.clear()
-                cache[key] = found_list[i] = found
+        pids = found if cap else tuple(p for p in found if not patterns[p].needs_cap)
+        abbreviations = self.abbreviations.get(tok, ())
+        naming = [patterns[p] for p in pids if patterns[p].kind not in (TOWN, QUAL)]
+        strong = any(not p.rest for p in naming) or any(p.kind == KIND for p in abbreviations)
+        phrases = tuple(p.rest for p in naming if p.rest)
+        fuzzy = (
+            cap
+            and not found
+            and len(key) >= 5
+            and any(devowel(stem) in self.devowel_index for stem, _e in splits(key))
+        )
+        first = cap and matches(key, self._first_lexicon)
+        return _TokenInfo(key, pids, strong, phrases, fuzzy, first, abbreviations)
+
+    def _hits(self, doc, toks, keys, spans, infos) -> list[_Hit]:
+        patterns = self.patterns
         hits: list[_Hit] = []
         n = len(toks)
-        if not self._abbreviation_set.isdisjoint(toks):
-            for i, tok in enumerate(toks):
-                if tok in self.abbreviations:
-                    hits.extend(_Hit(pattern, i, i) for pattern in self.abbreviations[tok])
-        for i in [i for i, f in enumerate(found_list) if f]:
-            cap = toks[i][:1].isupper()
-            for pid in found_list[i]:
+        for i in compress(range(n), map(_ABBREVIATIONS, infos)):
+            hits.extend(_Hit(pattern, i, i) for pattern in infos[i].abbreviations)
+        for i in compress(range(n), map(_PIDS, infos)):
+            for pid in infos[i].pids:
                 pattern = patterns[pid]
-                if pattern.needs_cap and not cap:
-                    continue
                 j = i
                 ok = True
                 for spec in pattern.rest:
@@ -484,12 +581,8 @@ class Engine:
                         break
                 if ok:
                     hits.append(_Hit(pattern, i, j))
-        for i in [
-            i
-            for i in range(1, n)
-            if not found_list[i] and toks[i][:1].isupper() and toks[i - 1][:1].isupper()
-        ]:
-            if len(keys[i]) >= 5:
+        for i in compress(range(n), map(_FUZZY_FLAG, infos)):
+            if i and infos[i - 1].first:
                 hits.extend(self._fuzzy(doc, toks, keys, spans, i))
         return hits
 
@@ -645,7 +738,7 @@ class Engine:
 
     def _resolve_facilities(self, doc, toks, keys, spans, hits, sentences, sent_of):
         out: list[tuple[int, int, int]] = []  # (first tok, last tok, place)
-        towns: dict[int, list[tuple[int, int, int]]] = {}  # sentence -> (first, last, place)
+        town_hits: list[_Hit] = []
         quals: list[tuple[int, str]] = []
         kinds: list[tuple[int, int, FacilityKind]] = []
         for hit in hits:
@@ -655,15 +748,17 @@ class Engine:
                 if self._context(sentences, sent_of[hit.first], 0 if hit.pattern.risky else 1):
                     out.append((hit.first, hit.last, hit.pattern.ref))
             elif kind == TOWN:
-                towns.setdefault(sent_of[hit.first], []).append(
-                    (hit.first, hit.last, hit.pattern.ref)
-                )
+                town_hits.append(hit)
             elif kind == QUAL:
                 quals.append((hit.first, hit.pattern.ref))
             elif kind == KIND:
                 kinds.append((hit.first, hit.last, hit.pattern.ref))
         if not kinds:
-            return self._dedupe(out)
+            return self._dedupe(out)  # a town is only ever read next to a kind word
+        towns: dict[int, list[tuple[int, int, int]]] = {}  # sentence -> (first, last, place)
+        for hit in town_hits:
+            here = towns.setdefault(sent_of[hit.first], [])
+            here.extend((hit.first, hit.last, place) for place in hit.pattern.ref)
         kinds.sort()
         used_until = -1
         for first, last, kind in kinds:
