@@ -25,38 +25,56 @@ from typing import NamedTuple
 
 from feeds.storage import Storage
 
-# KEYS: pause_all, pause_chat, chat bucket, global bucket 1..n
-# ARGV: chat interval ms, chat tolerance ms, horizon ms, then (interval ms, tolerance ms) per bucket
+# KEYS: pause_all, global bucket 1..m, then (pause_chat, chat bucket) for each of n sends
+# ARGV: m, horizon ms, (interval ms, tolerance ms) per global bucket, then the chat interval per send
+# Answers "go:wait ms:scope" per send, in order, joined by spaces (one string parses fast); each
+# granted send reserves its slots at once, so a batch of sends (one queue read) costs one call.
 ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local m = tonumber(ARGV[1])
+local horizon = tonumber(ARGV[2])
+local n = (#KEYS - 1 - m) / 2
 local pa = redis.call('PTTL', KEYS[1])
-local pc = redis.call('PTTL', KEYS[2])
-if pa > 0 or pc > 0 then
-  if pa >= pc then return {0, pa, 'pause_all'} end
-  return {0, pc, 'pause_chat'}
-end
-local ctat = tonumber(redis.call('GET', KEYS[3]) or '0')
-local cwait = ctat - tonumber(ARGV[2]) - now
-if cwait > 0 then return {0, math.ceil(cwait), 'chat'} end
-local n = #KEYS - 3
-local tats = {}
-local gwait = 0
+local tats, dirty = {}, false
+for j = 1, m do tats[j] = tonumber(redis.call('GET', KEYS[1 + j]) or '0') end
+local out = {}
 for i = 1, n do
-  local tat = tonumber(redis.call('GET', KEYS[3 + i]) or '0')
-  tats[i] = tat
-  local w = tat - tonumber(ARGV[3 + 2 * i]) - now
-  if w > gwait then gwait = w end
+  local kp, kc = KEYS[1 + m + 2 * i - 1], KEYS[1 + m + 2 * i]
+  local pc = redis.call('PTTL', kp)
+  if pa > 0 or pc > 0 then
+    if pa >= pc then out[i] = '0:' .. pa .. ':pause_all' else out[i] = '0:' .. pc .. ':pause_chat' end
+  else
+    local ctat = tonumber(redis.call('GET', kc) or '0')
+    local cwait = ctat - now
+    if cwait > 0 then
+      out[i] = '0:' .. math.ceil(cwait) .. ':chat'
+    else
+      local gwait = 0
+      for j = 1, m do
+        local w = tats[j] - tonumber(ARGV[2 + 2 * j]) - now
+        if w > gwait then gwait = w end
+      end
+      if gwait > horizon then
+        out[i] = '0:' .. math.ceil(gwait - horizon) .. ':global'
+      else
+        local at = now + gwait
+        for j = 1, m do tats[j] = math.max(tats[j], at) + tonumber(ARGV[1 + 2 * j]) end
+        dirty = true
+        local cnew = math.max(ctat, at) + tonumber(ARGV[2 + 2 * m + i])
+        redis.call('SET', kc, string.format('%.3f', cnew), 'PX', math.ceil(cnew - now) + 1000)
+        out[i] = '1:' .. math.floor(gwait) .. ':'
+      end
+    end
+  end
 end
-if gwait > tonumber(ARGV[3]) then return {0, math.ceil(gwait), 'global'} end
-local at = now + gwait
-for i = 1, n do
-  local new = math.max(tats[i], at) + tonumber(ARGV[2 + 2 * i])
-  redis.call('SET', KEYS[3 + i], string.format('%.3f', new), 'PX', math.ceil(new - now) + 1000)
+if dirty then
+  for j = 1, m do
+    redis.call('SET', KEYS[1 + j], string.format('%.3f', tats[j]), 'PX',
+      math.ceil(tats[j] - now) + 1000)
+  end
 end
-local cnew = math.max(ctat, at) + tonumber(ARGV[1])
-redis.call('SET', KEYS[3], string.format('%.3f', cnew), 'PX', math.ceil(cnew - now) + 1000)
-return {1, math.floor(gwait), ''}
+return table.concat(out, ' ')
 """
 
 # KEYS: pause_chat, pause_all, floods. ARGV: chat id, pause ms, window ms, chats for a global flood.
@@ -132,18 +150,32 @@ class RateLimiter:
         return cfg.private_interval_ms if chat_id > 0 else cfg.group_interval_ms
 
     async def acquire(self, chat_id: int, lane: str = "alerts") -> Decision:
+        """A slot for one send to ``chat_id`` on ``lane`` (``alerts`` or ``broadcast``)."""
+        [decision] = await self.acquire_many([chat_id], lane)
+        return decision
+
+    async def acquire_many(self, chat_ids: list[int], lane: str = "alerts") -> list[Decision]:
+        """Slots for several sends of one lane, in order, in one call (a batch read from the queue)."""
+        if not chat_ids:
+            return []
         buckets, args, horizon = self._lanes[str(lane)]
-        keys = [
-            self.keys.rate_pause_all,
-            self.keys.rate_pause_chat(chat_id),
-            self.keys.rate_chat(chat_id),
-            *buckets,
-        ]
-        go, wait_ms, scope = await self._acquire(
-            keys=keys, args=[self.chat_interval_ms(chat_id), 0, horizon, *args]
+        keys = [self.keys.rate_pause_all, *buckets]
+        for chat_id in chat_ids:
+            keys += [self.keys.rate_pause_chat(chat_id), self.keys.rate_chat(chat_id)]
+        answers = await self._acquire(
+            keys=keys,
+            args=[
+                len(buckets),
+                horizon,
+                *args,
+                *(self.chat_interval_ms(chat_id) for chat_id in chat_ids),
+            ],
         )
-        scope = scope.decode() if isinstance(scope, bytes) else str(scope)
-        return Decision(bool(go), max(0, int(wait_ms)) / 1000.0, scope)
+        out = []
+        for answer in (answers.decode() if isinstance(answers, bytes) else answers).split(" "):
+            go, wait_ms, scope = answer.split(":")
+            out.append(Decision(go == "1", max(0, int(wait_ms)) / 1000.0, scope))
+        return out
 
     async def flood(self, chat_id: int, retry_after: float) -> bool:
         """Telegram answered 429 for this chat: pause it for ``retry_after`` s. Returns True when

@@ -39,32 +39,65 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from feeds.storage import Storage
-from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
+from subscriptions.deliveries import GROUP, Delivery, DeliveryQueue, Lane
 from subscriptions.outcomes import BLOCK_AFTER, FAILS_TTL, Kind, Outcome, classify, count, day_of
 from subscriptions.outcomes import network_error as network_outcome
-from subscriptions.ratelimit import RateConfig, RateLimiter
+from subscriptions.ratelimit import Decision, RateConfig, RateLimiter
 from subscriptions.splitting import plain_text, split_message
 from subscriptions.store import SubscriptionStore
 
 log = logging.getLogger("vestka.sender")
 
-# KEYS: guard, chat hash. ARGV: owner, sending ttl ms, heartbeat key prefix.
+# KEYS: guard 1..n, chat hash 1..n. ARGV: owner, sending ttl ms, heartbeat key prefix.
+# For each delivery of a batch: sent / inactive / busy (a live owner has it) / go (ours now).
 GUARD_BEGIN = """
-local v = redis.call('GET', KEYS[1])
-if v == 'sent' then return 'sent' end
-if redis.call('HGET', KEYS[2], 'active') == '0' then return 'inactive' end
-if v then
-  local owner = string.sub(v, 9)
-  if owner ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. owner) == 1 then return 'busy' end
+local n = #KEYS / 2
+local out = {}
+for i = 1, n do
+  local v = redis.call('GET', KEYS[i])
+  local state = 'go'
+  if v == 'sent' then
+    state = 'sent'
+  elseif redis.call('HGET', KEYS[n + i], 'active') == '0' then
+    state = 'inactive'
+  elseif v then
+    local owner = string.sub(v, 9)
+    if owner ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. owner) == 1 then state = 'busy' end
+  end
+  if state == 'go' then redis.call('SET', KEYS[i], 'sending:' .. ARGV[1], 'PX', ARGV[2]) end
+  out[i] = state
 end
-redis.call('SET', KEYS[1], 'sending:' .. ARGV[1], 'PX', ARGV[2])
-return 'go'
+return table.concat(out, ' ')
 """
 
 # KEYS: guard. ARGV: owner. Drop our own ``sending`` mark (never someone else's, never ``sent``).
 GUARD_RELEASE = """
 if redis.call('GET', KEYS[1]) == 'sending:' .. ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
+"""
+
+
+# KEYS: (guard, lane stream, chat failures) per message. ARGV: sent ttl s, group, entry ids.
+# Accepted by Telegram: mark sent first, then ack (a claimer then skips it); a batch in one call.
+DONE = """
+for i = 1, #KEYS / 3 do
+  redis.call('SET', KEYS[3 * i - 2], 'sent', 'EX', ARGV[1])
+  redis.call('XACK', KEYS[3 * i - 1], ARGV[2], ARGV[2 + i])
+  redis.call('XDEL', KEYS[3 * i - 1], ARGV[2 + i])
+  redis.call('DEL', KEYS[3 * i])
+end
+return 1
+"""
+
+# KEYS: guard, lane stream, chat failures. ARGV: entry id, failures ttl s, group.
+# Chat unreachable: give this message up, count the answer; returns how many in a row.
+GONE = """
+redis.call('DEL', KEYS[1])
+redis.call('XACK', KEYS[2], ARGV[3], ARGV[1])
+redis.call('XDEL', KEYS[2], ARGV[1])
+local n = redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], ARGV[2])
+return n
 """
 
 
@@ -127,6 +160,11 @@ class Sender:
         self.totals: Counter[str] = Counter()
         self._guard_begin = self.redis.register_script(GUARD_BEGIN)
         self._guard_release = self.redis.register_script(GUARD_RELEASE)
+        self._done_script = self.redis.register_script(DONE)
+        self._gone_script = self.redis.register_script(GONE)
+        self._unflushed: Counter[str] = Counter()  # counters not yet added in Redis
+        self._acks: list[tuple] = []  # accepted messages waiting for their ack round trip
+        self._acking: asyncio.Task | None = None
         self._tasks: dict[str, asyncio.Task] = {}  # entry id -> task
         self._posting: set[str] = set()  # entry ids whose request is on the wire
         self._gates = {lane: asyncio.Lock() for lane in Lane}
@@ -163,19 +201,26 @@ class Sender:
             _, stuck = await asyncio.wait(helpers, timeout=2.0)
             for task in stuck:
                 task.cancel()
+            with contextlib.suppress(Exception):
+                await self.flush_counters()
             await self._session.close()
             with contextlib.suppress(Exception):
                 await self.redis.delete(self._alive_key)
             log.info("sender %s stopped: %s", self.consumer, dict(self.totals))
 
     async def _read_loop(self, stop: asyncio.Event) -> None:
+        batch = max(1, self.config.concurrency // 4)
+        last_read = 0.0
         while not stop.is_set():
             free = self.config.concurrency - len(self._tasks)
-            if free <= 0:
+            # Read in batches (one XREADGROUP per few messages), but at least every 50 ms while a
+            # slot is free, so an alert never waits long behind a busy sender.
+            if free <= 0 or (free < batch and time.monotonic() - last_read < 0.05):
                 await asyncio.wait(
-                    list(self._tasks.values()), timeout=0.5, return_when=asyncio.FIRST_COMPLETED
+                    list(self._tasks.values()), timeout=0.05, return_when=asyncio.FIRST_COMPLETED
                 )
                 continue
+            last_read = time.monotonic()
             try:
                 entries = await self.queue.read(
                     self.consumer, count=free, block_ms=self.config.read_block_ms
@@ -184,15 +229,24 @@ class Sender:
                 log.warning("sender: reading the queue failed (%s); retrying", type(exc).__name__)
                 await _sleep_or(stop, 1.0)
                 continue
-            for lane, entry_id, delivery in entries:
-                self._spawn(lane, entry_id, delivery)
+            await self._start(entries)
 
-    def _spawn(self, lane: Lane, entry_id: str, delivery: Delivery) -> None:
-        if entry_id in self._tasks:
-            return
-        task = asyncio.create_task(self._handle(lane, entry_id, delivery))
-        self._tasks[entry_id] = task
-        task.add_done_callback(lambda _t, e=entry_id: self._tasks.pop(e, None))
+    async def _start(self, entries: list[tuple[Lane, str, Delivery]]) -> int:
+        """Take the guards of a batch in one call, then deliver each in a task of its own."""
+        entries = [e for e in entries if e[1] not in self._tasks]
+        if not entries:
+            return 0
+        try:
+            states = await self._guards([d for _, _, d in entries])
+            slots = await self._first_slots(entries, states)
+        except Exception as exc:  # they stay pending; a claim retries them
+            log.warning("sender: taking guards failed (%s)", type(exc).__name__)
+            return 0
+        for (lane, entry_id, delivery), state, slot in zip(entries, states, slots, strict=True):
+            task = asyncio.create_task(self._handle(lane, entry_id, delivery, state, slot))
+            self._tasks[entry_id] = task
+            task.add_done_callback(lambda _t, e=entry_id: self._tasks.pop(e, None))
+        return len(entries)
 
     async def _drain(self) -> None:
         tasks = list(self._tasks.values())
@@ -217,6 +271,7 @@ class Sender:
         last_claim = 0.0
         while not self._closed.is_set():
             try:
+                await self.flush_counters()
                 await self.queue.promote_due()
                 now = time.monotonic()
                 if now - last_claim >= self.config.claim_every:
@@ -233,17 +288,21 @@ class Sender:
         claimed = await self.queue.claim_stale(
             self.consumer, self.config.claim_idle_ms, count=max(1, self.config.concurrency * 2)
         )
-        fresh = [(lane, eid, d) for lane, eid, d in claimed if eid not in self._tasks]
-        for lane, entry_id, delivery in fresh:
-            self._spawn(lane, entry_id, delivery)
-        if fresh:
-            log.info("claimed %d deliveries left pending by another sender", len(fresh))
-        return len(fresh)
+        started = await self._start(claimed)
+        if started:
+            log.info("claimed %d deliveries left pending by another sender", started)
+        return started
 
     # -- one delivery ----------------------------------------------------------------------------
-    async def _handle(self, lane: Lane, entry_id: str, delivery: Delivery) -> None:
+    async def _handle(
+        self,
+        lane: Lane,
+        entry_id: str,
+        delivery: Delivery,
+        state: str,
+        slot: Decision | None = None,
+    ) -> None:
         try:
-            state = await self._guard(delivery)
             if state == "busy":  # its live owner is sending it and will ack it
                 return
             if state in ("sent", "inactive"):
@@ -251,7 +310,7 @@ class Sender:
                     lane, entry_id, "duplicates_skipped" if state == "sent" else "dropped"
                 )
                 return
-            await self._deliver(lane, entry_id, delivery)
+            await self._deliver(lane, entry_id, delivery, slot)
         except (_Stopping, asyncio.CancelledError):
             if entry_id in self._posting:
                 # On the wire when cancelled: it stays pending and its guard says ``sending`` by
@@ -262,26 +321,52 @@ class Sender:
         except Exception:
             log.exception("sender: a delivery failed unexpectedly; it stays pending for a retry")
 
-    async def _guard(self, delivery: Delivery) -> str:
-        state = await self._guard_begin(
-            keys=[self.keys.delivery_guard(delivery.id), self.keys.chat(delivery.chat_id)],
+    async def _first_slots(
+        self, entries: list[tuple[Lane, str, Delivery]], states: list[str]
+    ) -> list[Decision | None]:
+        """Ask the limiter for the whole batch at once (per lane): one call, not one per send."""
+        slots: list[Decision | None] = [None] * len(entries)
+        if self._stopping.is_set():
+            return slots
+        for lane in Lane:
+            picked = [
+                i
+                for i, ((entry_lane, _, _), state) in enumerate(zip(entries, states, strict=True))
+                if entry_lane is lane and state == "go"
+            ]
+            if picked:
+                chats = [entries[i][2].chat_id for i in picked]
+                for i, decision in zip(
+                    picked, await self.limiter.acquire_many(chats, lane), strict=True
+                ):
+                    slots[i] = decision
+        return slots
+
+    async def _guards(self, deliveries: list[Delivery]) -> list[str]:
+        keys = [self.keys.delivery_guard(d.id) for d in deliveries]
+        keys += [self.keys.chat(d.chat_id) for d in deliveries]
+        states = await self._guard_begin(
+            keys=keys,
             args=[self.consumer, self.config.sending_ttl_ms, self.keys.sender_alive("")],
         )
-        return state.decode() if isinstance(state, bytes) else str(state)
+        return (states.decode() if isinstance(states, bytes) else str(states)).split(" ")
 
     async def _release(self, delivery_id: str) -> None:
         await self._guard_release(
             keys=[self.keys.delivery_guard(delivery_id)], args=[self.consumer]
         )
 
-    async def _deliver(self, lane: Lane, entry_id: str, delivery: Delivery) -> None:
+    async def _deliver(
+        self, lane: Lane, entry_id: str, delivery: Delivery, slot: Decision | None
+    ) -> None:
         pieces = [_Piece(dict(delivery.params))]
         migrations = 0
         while pieces:
             piece = pieces[0]
             inline = self.config.parts_wait if piece.part_id else self.config.inline_wait
-            if not await self._wait_turn(lane, entry_id, delivery, inline):
+            if not await self._wait_turn(lane, entry_id, delivery, inline, slot):
                 return
+            slot = None
             outcome = await self._post(lane, entry_id, delivery, piece.params)
             kind = outcome.kind
             if kind is Kind.OK:
@@ -295,21 +380,20 @@ class Sender:
                 everyone = await self.limiter.flood(delivery.chat_id, outcome.retry_after)
                 if everyone:
                     log.warning("global flood: every sender waits %.0f s", outcome.retry_after)
-                self.totals["rate_limited"] += 1
                 await self._defer(lane, entry_id, delivery, outcome.retry_after, "rate_limited")
                 return
             if kind is Kind.MIGRATED and outcome.new_chat_id is not None and migrations < 2:
                 migrations += 1
                 moved = await self.subscriptions.migrate(delivery.chat_id, outcome.new_chat_id)
                 log.info("a group became a supergroup: %d subscriptions moved, resending", moved)
-                await self._count("migrated")
+                self._count("migrated")
                 delivery.chat_id = outcome.new_chat_id
                 continue
             if kind is Kind.TOO_LONG and piece.part_id is None and delivery.method == "sendMessage":
                 parts = await self._split(delivery, piece.params)
                 if parts is not None:
                     pieces = parts
-                    await self._count("split")
+                    self._count("split")
                     continue
             if kind is Kind.BAD_HTML and piece.params.get("parse_mode"):
                 params = dict(piece.params)
@@ -321,7 +405,7 @@ class Sender:
                 piece.params = params
                 if piece.part_id is None:
                     delivery.params = params  # a requeue keeps the plain version
-                await self._count("plain")
+                self._count("plain")
                 continue
             if kind is Kind.GONE:
                 await self._gone(lane, entry_id, delivery, outcome)
@@ -333,7 +417,6 @@ class Sender:
                         self.config.backoff_max, self.config.backoff_base * 2**delivery.attempts
                     )
                     delay *= random.uniform(0.8, 1.2)
-                    self.totals["retried"] += 1
                     await self._defer(lane, entry_id, delivery, delay, "retried")
                     return
             if kind is Kind.FATAL:
@@ -364,22 +447,28 @@ class Sender:
         return pieces  # empty: every part went out before
 
     async def _wait_turn(
-        self, lane: Lane, entry_id: str, delivery: Delivery, inline: float
+        self,
+        lane: Lane,
+        entry_id: str,
+        delivery: Delivery,
+        inline: float,
+        slot: Decision | None = None,
     ) -> bool:
-        """Wait for a send slot. False when the delivery was deferred instead (busy chat, pause)."""
+        """Wait for a send slot (``slot``: the answer already got for the batch). False when the
+        delivery was deferred instead (busy chat, pause)."""
         while True:
             if self._stopping.is_set():
                 raise _Stopping
-            async with self._gates[lane]:  # one waiter per lane polls the global budget
-                while True:
+            decision = slot or await self.limiter.acquire(delivery.chat_id, lane)
+            slot = None
+            if _global_wait(decision, inline):
+                async with self._gates[lane]:  # then one waiter per lane polls the global budget
                     decision = await self.limiter.acquire(delivery.chat_id, lane)
-                    if decision.go or decision.scope not in ("global", "pause_all"):
-                        break
-                    if decision.scope == "pause_all" and decision.wait > inline:
-                        break
-                    await self._sleep(decision.wait)
+                    while _global_wait(decision, inline):
+                        await self._sleep(decision.wait)
+                        decision = await self.limiter.acquire(delivery.chat_id, lane)
             if decision.go:
-                if decision.wait:
+                if decision.wait >= 0.002:
                     await asyncio.sleep(decision.wait)  # our reserved slot: keep it
                 return True
             if decision.wait > inline:
@@ -417,25 +506,53 @@ class Sender:
     # -- endings ---------------------------------------------------------------------------------
     async def _done(self, lane: Lane, entry_id: str, delivery: Delivery) -> None:
         keys = self.keys
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(keys.delivery_guard(delivery.id), "sent", ex=self.config.sent_ttl)
-            pipe.xack(keys.deliveries(lane), "senders", entry_id)
-            pipe.xdel(keys.deliveries(lane), entry_id)
-            pipe.delete(keys.chat_failures(delivery.chat_id))
-            count(pipe, keys, self._day(), "sent")
-            await pipe.execute()
-        self.totals["sent"] += 1
+        done = asyncio.get_running_loop().create_future()
+        self._acks.append(
+            (
+                keys.delivery_guard(delivery.id),
+                keys.deliveries(lane),
+                keys.chat_failures(delivery.chat_id),
+                entry_id,
+                done,
+            )
+        )
+        if self._acking is None:
+            self._acking = asyncio.create_task(self._ack_batches())
+        await done
+        self._count("sent")
         if self.on_sent is not None:
             self.on_sent(delivery, time.monotonic())
 
+    async def _ack_batches(self) -> None:
+        """Group commit: the acks that piled up during one round trip go in the next one."""
+        try:
+            while self._acks:
+                batch, self._acks = self._acks, []
+                try:
+                    await self._run_done(batch)
+                except Exception as exc:
+                    for *_, done in batch:
+                        if not done.done():
+                            done.set_exception(exc)
+                    continue
+                for *_, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+        finally:
+            self._acking = None
+
+    async def _run_done(self, batch: list) -> None:
+        keys = [key for guard, stream, fails, _, _ in batch for key in (guard, stream, fails)]
+        entry_ids = [entry_id for _, _, _, entry_id, _ in batch]
+        await self._done_script(keys=keys, args=[self.config.sent_ttl, GROUP, *entry_ids])
+
     async def _finish(self, lane: Lane, entry_id: str, counter: str) -> None:
         """Ack without sending (already sent, or the chat is inactive)."""
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xack(self.keys.deliveries(lane), "senders", entry_id)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.xack(self.keys.deliveries(lane), GROUP, entry_id)
             pipe.xdel(self.keys.deliveries(lane), entry_id)
-            count(pipe, self.keys, self._day(), counter)
             await pipe.execute()
-        self.totals[counter] += 1
+        self._count(counter)
 
     async def _defer(
         self, lane: Lane, entry_id: str, delivery: Delivery, seconds: float, counter: str | None
@@ -444,29 +561,28 @@ class Sender:
         delivery.not_before = time.time() + seconds
         await self.queue.defer(lane, entry_id, delivery)
         if counter:
-            await self._count(counter)
+            self._count(counter)
 
     async def _hand_back(self, lane: Lane, entry_id: str, delivery: Delivery) -> None:
         """Stopping before the request went out: back on the lane at once, guard released."""
         with contextlib.suppress(Exception):
             await self._release(delivery.id)
             await self.queue.requeue(lane, entry_id, delivery)
-            self.totals["handed_back"] += 1
+            self.totals["handed_back"] += 1  # local only
 
     async def _gone(self, lane: Lane, entry_id: str, delivery: Delivery, outcome: Outcome) -> None:
         """403 or chat not found: give this message up; after ``block_after`` in a row the chat goes
         inactive and its queued deliveries are dropped."""
         chat_id = delivery.chat_id
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(self.keys.chat_failures(chat_id))
-            pipe.expire(self.keys.chat_failures(chat_id), FAILS_TTL)
-            pipe.delete(self.keys.delivery_guard(delivery.id))
-            pipe.xack(self.keys.deliveries(lane), "senders", entry_id)
-            pipe.xdel(self.keys.deliveries(lane), entry_id)
-            count(pipe, self.keys, self._day(), "blocked")
-            count(pipe, self.keys, self._day(), "failed")
-            in_a_row, *_ = await pipe.execute()
-        self.totals["blocked"] += 1
+        in_a_row = await self._gone_script(
+            keys=[
+                self.keys.delivery_guard(delivery.id),
+                self.keys.deliveries(lane),
+                self.keys.chat_failures(chat_id),
+            ],
+            args=[entry_id, FAILS_TTL, GROUP],
+        )
+        self._count("blocked", "failed")
         log.debug("chat %s: %s (%d in a row)", chat_id, outcome.reason, in_a_row)
         if in_a_row != self.config.block_after:
             return
@@ -475,7 +591,7 @@ class Sender:
             chat.active, chat.inactive_reason = False, outcome.reason
             await self.subscriptions.save_chat(chat)
         dropped = await self.queue.drop_chat(chat_id)
-        await self._count("deactivated")
+        self._count("deactivated")
         log.info(
             "a chat is unreachable (%s, %d answers in a row): marked inactive, %d queued dropped",
             outcome.reason,
@@ -486,8 +602,7 @@ class Sender:
     async def _dead(self, lane: Lane, entry_id: str, delivery: Delivery, outcome: Outcome) -> None:
         await self._release(delivery.id)
         await self.queue.dead_letter(lane, entry_id, delivery, outcome.error)
-        await self._count("dead", "failed")
-        self.totals["dead"] += 1
+        self._count("dead", "failed")
         log.warning("a delivery was parked in the dead-letter stream: %s", outcome.error)
 
     async def _fatal(self, lane: Lane, entry_id: str, delivery: Delivery, outcome: Outcome) -> None:
@@ -502,14 +617,34 @@ class Sender:
                 outcome.error,
             )
 
-    async def _count(self, *names: str) -> None:
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for name in names:
-                count(pipe, self.keys, self._day(), name)
-            await pipe.execute()
+    def _count(self, *names: str) -> None:
+        """Count outcomes here and (within ``promote_every``) in Redis, in one batch."""
+        for name in names:
+            self.totals[name] += 1
+            self._unflushed[name] += 1
+
+    async def flush_counters(self) -> None:
+        if not self._unflushed:
+            return
+        counts, self._unflushed = self._unflushed, Counter()
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for name, n in counts.items():
+                    count(pipe, self.keys, self._day(), name, n)
+                await pipe.execute()
+        except Exception:
+            self._unflushed.update(counts)  # next time
+            raise
 
     def _day(self) -> str:
         return day_of(time.time(), self.config.zone)
+
+
+def _global_wait(decision: Decision, inline: float) -> bool:
+    """A wait for the whole bot's budget (not for one chat): short, and shared by every delivery."""
+    if decision.go:
+        return False
+    return decision.scope == "global" or (decision.scope == "pause_all" and decision.wait <= inline)
 
 
 def _dumps(value: Any) -> str:

@@ -37,7 +37,7 @@ async def test_global_budget_reserves_slots_ahead_for_alerts(storage: Storage) -
     for chat in range(1, 30):
         decision = await limiter.acquire(chat, "alerts")
         if not decision.go:
-            assert decision.scope == "global" and decision.wait > 0.9
+            assert decision.scope == "global" and decision.wait <= 0.1  # until a slot is in reach
             break
         waits.append(decision.wait)
     # six at once (one plus a burst of five), then a reserved slot every 100 ms up to 1 s ahead

@@ -189,7 +189,11 @@ async def test_floods_from_several_chats_pause_everyone(storage: Storage, api: F
     await enqueue(storage, *(delivery(c) for c in range(1, 4)))
     async with running(sender(storage, api)):
         await wait_for(lambda: api.errors[429] == 3, message="three 429s")
-        assert await storage.redis.pttl(storage.keys.rate_pause_all) > 1000
+
+        async def everyone_paused() -> bool:
+            return await storage.redis.pttl(storage.keys.rate_pause_all) > 1000
+
+        await wait_for(everyone_paused, timeout=1, message="a global pause")
         await wait_for(lambda: queue_empty(storage), timeout=15, message="the queue to empty")
     assert api.stats()["delivered_total"] == 3
 
