@@ -4,11 +4,15 @@ the duplicate guard (claims skip ``sent``, resend a dead owner's ``sending``), a
 
 from __future__ import annotations
 
+import time
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from feeds.storage import Storage
 from subscriptions.chats import Chat, ChatKind
 from subscriptions.deliveries import GROUP, DeliveryQueue, Lane
+from subscriptions.outcomes import delivery_stats
 from subscriptions.ratelimit import RateConfig
 from subscriptions.store import SubscriptionStore
 from tests.fakebotapi import FakeBotAPI, parse_html
@@ -227,6 +231,9 @@ async def test_keeps_failing_goes_to_the_dead_letters(storage: Storage, api: Fak
     assert api.method_counts["sendMessage"] == 4 + 1
     found = await counters(storage)
     assert (found["dead"], found["failed"], found["sent"]) == (1, 1, 1)
+    shown = await delivery_stats(storage, ZoneInfo("Europe/Minsk"), time.time())  # /stats
+    assert shown["sent_today"] == 1 and shown["failed_today"] == 1
+    assert shown["dead_letters"] == 1 and shown["queued_alerts"] == 0
 
 
 async def test_permanent_bad_request_is_dead_at_once(storage: Storage, api: FakeBotAPI) -> None:

@@ -23,6 +23,7 @@ from feeds.registry.models import ID_RE
 from feeds.registry.store import merged
 from feeds.sources import FeedSource, FeedStore, feed_id_for, validate_feed_url
 from feeds.ssrf import URLRefused
+from subscriptions.outcomes import delivery_stats
 
 log = logging.getLogger("vestka.bot")
 
@@ -52,9 +53,17 @@ async def stats(now: Turn) -> None:
     counts = await svc.subscriptions.counts()
     feeds = FeedStore(svc.storage)
     states = await feeds.states()
+    delivery = await delivery_stats(svc.storage, svc.settings.zone, time.time())
     await now.reply(
         now.t(
             "admin.stats",
+            queued_alerts=delivery["queued_alerts"],
+            queued_broadcast=delivery["queued_broadcast"],
+            delayed=delivery["delayed"],
+            sent_today=delivery["sent_today"],
+            failed_today=delivery["failed_today"],
+            blocked_today=delivery["blocked_today"],
+            dead_letters=delivery["dead_letters"],
             chats=counts.chats,
             active=counts.active_chats,
             subscriptions=counts.subscriptions,
