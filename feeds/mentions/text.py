@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 
 # A sentence ends at . ! ? … (closing quotes/brackets may follow) before a space and a capital, a
 # digit or an opening quote; or at a line break.
@@ -66,14 +67,8 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, stripped of surrounding white space."""
     bounds: list[tuple[int, int]] = []
     start = 0
-    for match in _END.finditer(text):
-        before = text[max(start, match.start() - 12) : match.start()]
-        word = _LAST_WORD.search(before)
-        if (
-            word
-            and "\n" not in match.group()
-            and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS)
-        ):
+    for match in _ends(text):
+        if _after_initial(text, start, match):
             continue  # an initial ("A. Bialiatski") or an abbreviation ("No. 9")
         _add(text, start, match.start(), bounds)
         start = match.end()
@@ -84,6 +79,46 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 
 SENTENCE_MAX = 600
+
+# Where a match of _END can begin: right after . ! ? … (the first branch), or in the white space run
+# of a line break (the second).
+_CUE = re.compile(r"[.!?…\n]")
+
+
+def _ends(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_END.finditer(text)``, found by trying ``_END`` only where one can begin.
+
+    ``finditer`` tries the lookbehind pattern at every character, which is most of the time of a
+    sentence split; here a fast character search finds the candidates: the position after a
+    sentence mark, or the start (not before the previous match's end) of the white space run that
+    holds the next line break. Same matches, same order."""
+    pos = 0  # where finditer would go on searching
+    scan = 0  # candidates before this were tried and failed
+    while True:
+        cue = _CUE.search(text, scan)
+        if cue is None:
+            return
+        at = cue.start()
+        if text[at] == "\n":
+            while at > pos and text[at - 1].isspace():
+                at -= 1
+            match = _END.match(text, at)  # the line-break branch matches here if nothing else does
+        else:
+            match = _END.match(text, at + 1)
+            if match is None:
+                scan = at + 1
+                continue
+        yield match
+        pos = scan = match.end()
+
+
+def _after_initial(text: str, start: int, match: re.Match[str]) -> bool:
+    """Whether the boundary ``match`` follows an initial or an abbreviation, so is none. Cheap
+    tests first: only a full stop without a line break can be one."""
+    if "\n" in match.group() or text[match.start() - 1] != ".":
+        return False
+    word = _LAST_WORD.search(text[max(start, match.start() - 12) : match.start()])
+    return bool(word) and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS)
 
 
 def _chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
