@@ -74,17 +74,20 @@ BUTTONS = {
 CHANNEL_COMMAND = re.compile(r"^/([a-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 
-def build_application(services: Services) -> Application:
+def build_application(services: Services, updater: bool = True) -> Application:
+    """``updater=False`` for webhook mode: updates arrive through ``bot.web`` instead."""
     settings = services.settings
     assert settings.telegram_bot_token is not None, "console mode has no Telegram application"
-    application = (
+    builder = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .concurrent_updates(64)
-        .build()
     )
+    if not updater:
+        builder = builder.updater(None)
+    application = builder.build()
     application.bot_data["services"] = services
     add_handlers(application)
     return application

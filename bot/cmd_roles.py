@@ -16,6 +16,7 @@ from bot.polling import serve_bot
 from bot.runtime import StartupError, fail, started, stop_signal
 from bot.services import Services
 from bot.settings import Settings, configure_logging, settings_or_exit
+from bot.web import listening
 
 log = logging.getLogger("vestka")
 
@@ -59,11 +60,14 @@ async def _run(settings: Settings) -> int:
         )
         log.info("vestka running (%s); Ctrl-C or SIGTERM stops it", mode)
         await prepare_feeds(storage, settings, merge_file=True)
-        async with watching(storage, settings) as watcher:
+        async with watching(storage, settings) as watcher, listening(storage, settings) as web:
             loops: list[Loop] = [watcher.run]
             if not settings.console_mode:
                 services = Services(settings, storage)
-                loops += [lambda stop: serve_bot(services, stop), *role_loops(storage, settings)]
+                loops += [
+                    lambda stop: serve_bot(services, stop, web, web.status),
+                    *role_loops(storage, settings),
+                ]
             await run_loops(loops, stop)
     log.info("stopped")
     return 0

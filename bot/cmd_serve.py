@@ -10,6 +10,7 @@ from bot.polling import serve_bot
 from bot.runtime import StartupError, fail, started, stop_signal
 from bot.services import Services
 from bot.settings import Settings, configure_logging, settings_or_exit
+from bot.web import listening
 
 log = logging.getLogger("vestka")
 
@@ -39,7 +40,7 @@ def serve(args: argparse.Namespace) -> int:
 
 async def _serve(settings: Settings) -> int:
     stop = stop_signal()
-    async with started(settings) as storage:
-        await serve_bot(Services(settings, storage), stop)
+    async with started(settings) as storage, listening(storage, settings) as web:
+        await serve_bot(Services(settings, storage), stop, web, web.status)
     log.info("stopped")
     return 0

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.console import ConsolePrinter
+from bot.metrics import cycle_every
 from bot.runtime import StartupError, fail, started, stop_signal
 from bot.settings import Settings, configure_logging, settings_or_exit
 from feeds.feedlist import bundled_feeds, read_feed_list
@@ -49,6 +50,7 @@ def watcher_config(settings: Settings) -> WatcherConfig:
         backfill_hours=float(settings.backfill_hours),
         seen_ttl=settings.seen_ttl_days * 86400.0,
         parse_processes=settings.parse_processes,
+        cycle_every=cycle_every(settings),
     )
 
 

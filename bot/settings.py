@@ -12,12 +12,16 @@ import re
 import sys
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+HTTP_PATHS = ("/healthz", "/metrics")  # served on PORT next to the webhook
 
 
 class Settings(BaseSettings):
@@ -41,7 +45,11 @@ class Settings(BaseSettings):
     seen_ttl_days: int = Field(default=60, ge=1, le=3650)
     feed_contact_url: str = "https://github.com/vestka/vestka"
     parse_processes: int = Field(default=0, ge=0, le=32)
-    port: int = Field(default=8080, ge=1, le=65535)
+    port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port (tests), logged
+    listen_host: str = "0.0.0.0"  # noqa: S104 - a PaaS routes to the container
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    poller_lock_ttl: float = Field(default=15.0, ge=1.0, le=300.0)
     send_rate: float = Field(default=30.0, gt=0, le=10000)
     broadcast_rate: float = Field(default=30.0, gt=0, le=10000)
     paid_broadcasts: bool = False
@@ -50,6 +58,7 @@ class Settings(BaseSettings):
     send_max_attempts: int = Field(default=8, ge=1, le=100)
     tz: str = "Europe/Minsk"
     log_level: str = "INFO"
+    log_format: str = "text"
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -115,6 +124,58 @@ class Settings(BaseSettings):
             raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
         return value
 
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in LOG_FORMATS:
+            raise ValueError(f"expected one of {', '.join(LOG_FORMATS)}")
+        return value
+
+    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or any(c.isspace() for c in value)
+        ):
+            raise ValueError("expected an https:// URL such as https://bot.example.org/webhook")
+        if (parts.path or "/") in HTTP_PATHS:
+            raise ValueError(f"the path must not be one of {', '.join(HTTP_PATHS)}")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET_RE.match(value.get_secret_value()):
+            raise ValueError("expected 1 to 256 characters from A-Z a-z 0-9 _ -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET: required with WEBHOOK_URL (1 to 256 of A-Z a-z 0-9 _ -)"
+            )
+        return self
+
+    @property
+    def webhook_path(self) -> str | None:
+        """The path the webhook listens on (that of ``WEBHOOK_URL``), or None for long polling."""
+        if self.webhook_url is None:
+            return None
+        return urlsplit(self.webhook_url).path or "/"
+
     @property
     def console_mode(self) -> bool:
         """No token: print alerts instead of sending them."""
@@ -137,7 +198,7 @@ def load_settings(**overrides: object) -> Settings:
         error = exc.errors()[0]
         name = str(error["loc"][0]).upper() if error["loc"] else "settings"
         message = error["msg"].removeprefix("Value error, ")
-        raise SettingsError(f"{name}: {message}") from None
+        raise SettingsError(f"{name}: {message}" if error["loc"] else message) from None
 
 
 def settings_or_exit(**overrides: object) -> Settings:
@@ -163,10 +224,7 @@ class RedactTokens(logging.Filter):
 
 
 def configure_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(RedactTokens())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
-    # httpx logs every request URL at INFO, and Bot API URLs carry the token.
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    """Structured logs on standard error (``LOG_FORMAT``); see ``bot.logs``."""
+    from bot.logs import configure_logging as configure
+
+    configure(settings.log_level, settings.log_format)

@@ -215,6 +215,28 @@ class Keys:
         """STRING heartbeat of one sender process (short PX expiry)."""
         return self._k("senders", "alive", consumer)
 
+    @property
+    def sender_beats(self) -> str:
+        """ZSET sender consumer -> epoch of its last heartbeat (health checks of any process)."""
+        return self._k("senders", "beats")
+
+    # -- operations (bot/poller_lock.py, feeds/watcher.py, bot/metrics.py) -------------------------
+    @property
+    def poller_lock(self) -> str:
+        """STRING holder token, PX expiry renewed while held: the one process polling getUpdates."""
+        return self._k("bot", "poller")
+
+    @property
+    def watcher_cycle(self) -> str:
+        """HASH of the last poll cycle of any watcher: ``at`` (epoch), polled, changed, ... ."""
+        return self._k("watchers", "cycle")
+
+    @property
+    def watcher_counters(self) -> str:
+        """HASH counter -> count since the start (polled, unchanged, changed, failed, items,
+        alerts): counts only, added by every watcher at the end of each poll cycle."""
+        return self._k("watchers", "counters")
+
     # -- shared rate limits (subscriptions/ratelimit.py), one budget per bot token -----------------
     def rate_bucket(self, name: str) -> str:
         """STRING GCRA theoretical arrival time (ms) of a global budget (``all``, ``broadcast``)."""

@@ -11,16 +11,22 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import random
 import socket
 import tempfile
+import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis.asyncio as aioredis
 from redis.asyncio.connection import UnixDomainSocketConnection
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from feeds.keys import SCHEMA_VERSION, Keys
 
@@ -31,6 +37,67 @@ SOCKET_PATH_MAX = 100  # AF_UNIX paths are limited to 107 bytes on Linux
 # for one (up to POOL_WAIT seconds) instead of failing.
 MAX_CONNECTIONS = 64
 POOL_WAIT = 20.0
+# Redis restarting or a network blip: each command retries with backoff (about 6 s in all) before
+# the error reaches the caller; the long-running loops then wait (``Backoff``) and carry on.
+RETRIES = 6
+SOCKET_CONNECT_TIMEOUT = 5.0
+
+
+def _retry_options() -> dict:
+    return {
+        "retry": Retry(ExponentialBackoff(cap=2.0, base=0.1), RETRIES),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError],
+        "socket_connect_timeout": SOCKET_CONNECT_TIMEOUT,
+    }
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """Redis is unreachable (restarting, network): worth waiting for, not a bug."""
+    return isinstance(
+        exc, (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+    )
+
+
+class Backoff:
+    """Waits between retries of a loop step while Redis (or anything) is away: ``first`` doubling
+    to ``cap`` seconds, with jitter; ``reset()`` after a success. Logs one warning when the trouble
+    starts and one info line when it ends, not one per retry."""
+
+    def __init__(self, what: str, first: float = 0.5, cap: float = 30.0, logger=None) -> None:
+        self.what = what
+        self.first = first
+        self.cap = cap
+        self.failures = 0
+        self.log = logger or log
+        self._since = 0.0
+
+    async def wait(self, stop: asyncio.Event | None, exc: BaseException) -> None:
+        if self.failures == 0:
+            self._since = time.monotonic()
+            self.log.warning(
+                "%s: storage unavailable (%s); retrying with backoff", self.what, _brief(exc)
+            )
+        else:
+            self.log.debug("%s: still failing (%s)", self.what, _brief(exc))
+        delay = min(self.cap, self.first * 2**self.failures) * random.uniform(0.8, 1.2)
+        self.failures += 1
+        if stop is None:
+            await asyncio.sleep(delay)
+            return
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+
+    def reset(self) -> None:
+        if self.failures:
+            self.log.info(
+                "%s: storage back after %.1f s", self.what, time.monotonic() - self._since
+            )
+        self.failures = 0
+
+
+def _brief(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class StorageError(Exception):
@@ -124,7 +191,11 @@ async def connect(redis_url: str | None, data_dir: Path, prefix: str = "vestka:"
     embedded = None
     if redis_url:
         pool = aioredis.BlockingConnectionPool.from_url(
-            redis_url, max_connections=MAX_CONNECTIONS, timeout=POOL_WAIT, health_check_interval=30
+            redis_url,
+            max_connections=MAX_CONNECTIONS,
+            timeout=POOL_WAIT,
+            health_check_interval=30,
+            **_retry_options(),
         )
         client = aioredis.Redis(connection_pool=pool)
         description = "redis at " + _without_password(redis_url)
@@ -139,6 +210,7 @@ async def connect(redis_url: str | None, data_dir: Path, prefix: str = "vestka:"
             path=str(embedded.socket_path),
             max_connections=MAX_CONNECTIONS,
             timeout=POOL_WAIT,
+            **_retry_options(),
         )
         client = aioredis.Redis(connection_pool=pool)
         description = f"embedded valkey in {embedded.data_dir}"

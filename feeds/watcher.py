@@ -6,17 +6,24 @@ time. Each poll is its own task, bounded by ``max_polls``, so a feed that times 
 or serves garbage only costs its own slot: it never delays or breaks the others.
 
 ``run(stop)`` loops until ``stop`` is set; ``once()`` polls every unpaused feed once, due or not.
+Every ``cycle_every`` seconds ``run`` closes a *poll cycle*: one log line (feeds polled, changed,
+failed, items, alerts, duration), the counts added to ``Keys.watcher_counters`` and the time in
+``Keys.watcher_cycle`` (health checks read it). Redis away: the loop waits with backoff and goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
+import multiprocessing
+import os
 import random
 import time
+from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -26,15 +33,17 @@ from feeds.analysis import EngineFactory, EngineHost
 from feeds.fetcher import Fetcher, FetchResult
 from feeds.fulltext import fetch_full_text, needs_full_text
 from feeds.leases import Leases
-from feeds.parsing import ParsedFeed, parse_feed, parse_feed_async
+from feeds.parsing import THREAD_THRESHOLD, FeedItem, ParsedFeed, parse_feed, parse_feed_async
 from feeds.registry.store import RegistryStore
 from feeds.seen import SeenStore
 from feeds.sources import FeedSource, FeedState, FeedStore
-from feeds.storage import Storage
+from feeds.storage import Backoff, Storage, is_connection_error
 from feeds.stories import Stories
 from feeds.timeline import Timeline
 
 log = logging.getLogger(__name__)
+
+CYCLE_COUNTS = ("polled", "changed", "unchanged", "failed", "items", "alerts")
 
 
 @dataclass(frozen=True)
@@ -48,8 +57,10 @@ class WatcherConfig:
     max_polls: int = 40  # poll tasks in flight (each may hold a Redis connection; the pool has 100)
     max_full_text: int = 4  # article pages fetched at once per feed
     registry_check: float = 2.0  # seconds between registry version checks
-    parse_processes: int = 0  # >0: parse feeds in a process pool of this size
+    parse_processes: int = 0  # >0: a process pool of this size parses large feeds; 0: automatic
+    # (one worker per core, at most 4, when the machine has 2 cores or more; none on 1 core)
     idle_wait: float = 1.0  # longest sleep between schedule checks
+    cycle_every: float = 60.0  # seconds per poll cycle (one summary line, counters, heartbeat)
 
 
 @dataclass
@@ -99,10 +110,18 @@ class Watcher:
         self._inflight: dict[str, asyncio.Task] = {}
         self._pool: ProcessPoolExecutor | None = None
         self._skip_until: dict[str, float] = {}  # feeds another watcher holds: look again later
+        # per feed: digest of the last body handled, its parse hints and its items' seen keys, so
+        # a 200 with the very same body (no ETag support, or a changed ETag only) skips parsing
+        self._last_body: dict[str, tuple[bytes, ParsedFeed]] = {}
+        self._pool_size = self.config.parse_processes or _auto_processes()
+        # mention scans run here, one at a time (the engine's memo caches see one thread)
+        self._scanner = ThreadPoolExecutor(1, thread_name_prefix="scan")
+        self._cycle: Counter[str] = Counter()  # this poll cycle's counts, not yet in Redis
+        self._cycle_started: float | None = None
 
     async def __aenter__(self) -> Watcher:
         if self.config.parse_processes > 0:
-            self._pool = ProcessPoolExecutor(self.config.parse_processes)
+            self._pool = self._new_pool()
         await self.engine.load()
         return self
 
@@ -115,38 +134,104 @@ class Watcher:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self.engine.close()
+        self._scanner.shutdown(wait=False, cancel_futures=True)
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # spawn, not fork: this process runs an event loop and threads
+        return ProcessPoolExecutor(self._pool_size, mp_context=multiprocessing.get_context("spawn"))
 
     # -- loops --------------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
         last_registry_check = 0.0
         last_trim = 0.0
+        backoff = Backoff("watcher", logger=log)
         while not stop.is_set():
             now = time.time()
-            if now - last_registry_check >= self.config.registry_check:
-                last_registry_check = now
-                await self._guarded(self.engine.check())
-            if now - last_trim >= 3600:
-                last_trim = now
-                await self._guarded(self.stream.trim())
-            free = self.config.max_polls - len(self._inflight)
-            if free > 0:
-                due = await self.feeds.due(now, limit=free + len(self._inflight) + 100)
-                for feed_id in due:
-                    if (
-                        feed_id not in self._inflight
-                        and self._skip_until.get(feed_id, 0.0) <= now
-                        and len(self._inflight) < self.config.max_polls
-                    ):
-                        self._spawn(feed_id, force=False)
-            wait = self.config.idle_wait
-            next_due = await self.feeds.next_due_at()
-            if next_due is not None:
-                wait = min(wait, max(0.2, next_due - time.time()))
+            try:
+                await self._cycle_tick(now)
+                if now - last_registry_check >= self.config.registry_check:
+                    last_registry_check = now
+                    await self._guarded(self.engine.check())
+                if now - last_trim >= 3600:
+                    last_trim = now
+                    await self._guarded(self.stream.trim())
+                wait = await self._schedule(now)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Redis away (or a bug): wait, then carry on
+                if not is_connection_error(exc):
+                    log.exception("watcher loop step failed")
+                await backoff.wait(stop, exc)
+                continue
+            backoff.reset()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), wait)
+        with contextlib.suppress(Exception):
+            await self._cycle_tick(time.time(), final=True)
+
+    async def _schedule(self, now: float) -> float:
+        """Spawn polls of due feeds; return how long to wait before looking again."""
+        free = self.config.max_polls - len(self._inflight)
+        if free > 0:
+            due = await self.feeds.due(now, limit=free + len(self._inflight) + 100)
+            for feed_id in due:
+                if (
+                    feed_id not in self._inflight
+                    and self._skip_until.get(feed_id, 0.0) <= now
+                    and len(self._inflight) < self.config.max_polls
+                ):
+                    self._spawn(feed_id, force=False)
+        wait = self.config.idle_wait
+        next_due = await self.feeds.next_due_at()
+        if next_due is not None:
+            wait = min(wait, max(0.2, next_due - time.time()))
+        return wait
+
+    # -- poll cycles --------------------------------------------------------------------------
+    def _tally(self, outcome: PollOutcome) -> None:
+        cycle = self._cycle
+        cycle["polled"] += 1
+        if outcome.status == "error":
+            cycle["failed"] += 1
+        elif outcome.new > 0:
+            cycle["changed"] += 1
+        else:
+            cycle["unchanged"] += 1
+        cycle["items"] += outcome.new
+        cycle["alerts"] += outcome.alerts
+
+    async def _cycle_tick(self, now: float, final: bool = False) -> None:
+        """Close the poll cycle when it is due (the first call only marks the start)."""
+        if self._cycle_started is None:
+            self._cycle_started = now
+            await self._record_cycle(now, Counter())
+            return
+        if not final and now - self._cycle_started < self.config.cycle_every:
+            return
+        counts = self._cycle
+        self._cycle = Counter()
+        try:
+            await self._record_cycle(now, counts)
+        except Exception:
+            self._cycle.update(counts)  # counted next time
+            raise
+        duration = now - self._cycle_started
+        self._cycle_started = now
+        fields = {name: counts.get(name, 0) for name in CYCLE_COUNTS}
+        level = logging.INFO if counts.get("polled") else logging.DEBUG
+        log.log(level, "poll cycle", extra={**fields, "duration": round(duration, 1)})
+
+    async def _record_cycle(self, now: float, counts: Counter[str]) -> None:
+        keys = self.storage.keys
+        async with self.storage.redis.pipeline(transaction=False) as pipe:
+            for name, n in counts.items():
+                pipe.hincrby(keys.watcher_counters, name, n)
+            fields = {name: counts.get(name, 0) for name in CYCLE_COUNTS}
+            pipe.hset(keys.watcher_cycle, mapping={"at": now, **fields})
+            await pipe.execute()
 
     async def once(self) -> Stats:
         """Poll every unpaused feed once (due or not), wait for all, return the stats."""
@@ -171,16 +256,21 @@ class Watcher:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # one broken feed never stops the loop
-                log.exception("feed %s: poll failed", feed_id)
+                if is_connection_error(exc):
+                    log.warning("feed %s: poll failed, storage unavailable", feed_id)
+                else:
+                    log.exception("feed %s: poll failed", feed_id)
                 outcome = PollOutcome(feed_id, "error", message=f"{type(exc).__name__}: {exc}")
                 self._skip_until[feed_id] = time.time() + 30.0
                 self.stats.outcomes.append(outcome)
+                self._tally(outcome)
                 return
             if outcome.status == "skipped":
                 self._skip_until[feed_id] = time.time() + 1.0
             else:
                 self._skip_until.pop(feed_id, None)
                 self.stats.outcomes.append(outcome)
+                self._tally(outcome)
                 del self.stats.outcomes[:-2000]
 
     async def _guarded(self, coro) -> None:
@@ -222,7 +312,13 @@ class Watcher:
             return await self._failed(source, state, result.message, result.retry_after, now)
         parsed: ParsedFeed | None = None
         if result.ok:
+            digest = hashlib.blake2b(result.body, digest_size=16).digest()
+            last = self._last_body.get(source.id)
+            if last is not None and last[0] == digest and state.polls > 0 and not state.baseline:
+                return await self._same_body(source, state, result, last[1], now)
             parsed = await self._parse(result)
+            if parsed.is_feed:
+                self._last_body[source.id] = (digest, _keys_only(parsed))
             if not parsed.is_feed:
                 return await self._failed(source, state, parsed.bozo or "not a feed", None, now)
         state.etag, state.last_modified = result.etag, result.last_modified
@@ -233,8 +329,22 @@ class Watcher:
         self._succeeded(state, result, parsed, now)
         return outcome
 
+    async def _same_body(
+        self, source: FeedSource, state: FeedState, result: FetchResult, keys: ParsedFeed, now: float
+    ) -> PollOutcome:
+        """A 200 whose body is byte for byte the last one handled: nothing new, nothing to parse;
+        the items' seen keys are refreshed as a parse would."""
+        state.etag, state.last_modified = result.etag, result.last_modified
+        self.stats.items += len(keys.items)
+        await self.seen.mark(source.id, keys.items, now)
+        state.last_items, state.last_new = len(keys.items), 0
+        self._succeeded(state, result, keys, now)
+        return PollOutcome(source.id, "ok", message="same body")
+
     async def _parse(self, result: FetchResult) -> ParsedFeed:
-        if self._pool is None:
+        if self._pool is None and self._pool_size > 0 and len(result.body) >= THREAD_THRESHOLD:
+            self._pool = self._new_pool()  # automatic: created when a large feed first shows up
+        if self._pool is None or len(result.body) < THREAD_THRESHOLD:
             return await parse_feed_async(result.body, result.headers, result.url)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
@@ -318,10 +428,15 @@ class Watcher:
                 return await fetch_full_text(self.fetcher, item.link) or item.text
 
         texts = await asyncio.gather(*(text_of(i) for i in items))
+        engine = self.engine
+
+        def scan_all() -> list[Alert | None]:  # CPU-bound: off the event loop, one hop per feed
+            return [engine.analyse(i, t, source) for i, t in zip(items, texts, strict=True)]
+
+        alerts = await asyncio.get_running_loop().run_in_executor(self._scanner, scan_all)
+        self.stats.scanned += len(items)
         count = 0
-        for item, text in zip(items, texts, strict=True):  # oldest first
-            self.stats.scanned += 1
-            alert = self.engine.analyse(item, text, source)
+        for alert in alerts:  # oldest first
             if alert is not None and await self.emit(alert):
                 count += 1
         return count
@@ -345,3 +460,35 @@ class Watcher:
             except Exception:
                 log.exception("alert callback failed")
         return alert.kind == "news"
+
+
+def _auto_processes() -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return min(cores, 4) if cores >= 2 else 0
+
+
+def _keys_only(parsed: ParsedFeed) -> ParsedFeed:
+    """What :meth:`Watcher._same_body` needs of a parse: the hints and each item's seen keys
+    (titles kept for the title key; texts dropped, so the cache stays small)."""
+    items = [
+        FeedItem(
+            guid=None,
+            link=None,
+            title=i.title,
+            text="",
+            published=None,
+            fingerprint=i.fingerprint,
+            keys=i.keys,
+        )
+        for i in parsed.items
+    ]
+    return ParsedFeed(
+        title=parsed.title,
+        items=items,
+        bozo=None,
+        is_feed=True,
+        ttl_minutes=parsed.ttl_minutes,
+    )

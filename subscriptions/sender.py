@@ -206,6 +206,7 @@ class Sender:
             await self._session.close()
             with contextlib.suppress(Exception):
                 await self.redis.delete(self._alive_key)
+                await self.redis.zrem(self.keys.sender_beats, self.consumer)
             log.info("sender %s stopped: %s", self.consumer, dict(self.totals))
 
     async def _read_loop(self, stop: asyncio.Event) -> None:
@@ -264,7 +265,10 @@ class Sender:
                 await self._beat()
 
     async def _beat(self) -> None:
-        await self.redis.set(self._alive_key, "1", px=self.config.heartbeat_ttl_ms)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.set(self._alive_key, "1", px=self.config.heartbeat_ttl_ms)
+            pipe.zadd(self.keys.sender_beats, {self.consumer: time.time()})  # health checks
+            await pipe.execute()
 
     async def _maintenance(self) -> None:
         """Put due delayed deliveries back on their lanes; claim what dead senders left."""

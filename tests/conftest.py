@@ -75,6 +75,8 @@ def cli_env(redis_url: str, prefix: str, tmp_path: Path) -> dict[str, str]:
         FEEDS_FILE=str(no_feeds),
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        PORT="0",  # run/serve listen on PORT: any free port, so tests never collide
+        LISTEN_HOST="127.0.0.1",
     )
     return env
 
