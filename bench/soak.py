@@ -215,6 +215,7 @@ class Published:
     feed: int
     at: float  # epoch seconds when the feed started serving it
     planted: frozenset[str]
+    fetched: float | None = None  # epoch seconds when a watcher first got it
 
 
 @dataclass
@@ -269,9 +270,15 @@ class FeedFarm:
         feed.version += 1
         body = rss(feed.items, title=f"Soak outlet {feed.index}")
         version = feed.version
+        tokens = [i.guid for i in feed.items]
 
         def answer(_request: web.Request, feed: Feed = feed, body: bytes = body) -> bytes:
             feed.served = max(feed.served, version)
+            now = time.time()
+            for token in tokens:
+                record = self.published.get(token or "")
+                if record is not None and record.fetched is None:
+                    record.fetched = now
             return body
 
         self.server.add(feed.path, answer, etag=f'"v{version}"')
@@ -538,6 +545,8 @@ async def soak(args: argparse.Namespace) -> int:
                         "LOG_LEVEL": args.log_level,
                         "PYTHONUNBUFFERED": "1",
                         "PYTHONPATH": str(ROOT),
+                        "PORT": str(free_port()),  # run/serve listen on PORT: loopback only
+                        "LISTEN_HOST": "127.0.0.1",
                     }
                     procs = Processes(folder, env, args.topology)
                     procs.start()
@@ -682,6 +691,7 @@ def report(
         expected |= {(chat, token) for chat in chats}
     delivered: Counter[tuple[int, str]] = Counter()
     latencies: list[float] = []
+    after_fetch: list[float] = []
     other = 0
     for at, _method, chat, status, text in rows:
         if status != 200:
@@ -693,7 +703,10 @@ def report(
         for token in tokens:
             delivered[(int(chat), token)] += 1
             if delivered[(int(chat), token)] == 1 and token in farm.published:
-                latencies.append(at - farm.published[token].at)
+                record = farm.published[token]
+                latencies.append(at - record.at)
+                if record.fetched is not None:
+                    after_fetch.append(at - record.fetched)
     lost = expected - set(delivered)
     unexpected = set(delivered) - expected
     duplicated = sum(n - 1 for n in delivered.values() if n > 1)
@@ -728,6 +741,8 @@ def report(
         "latency_p50_s": round(percentile(latencies, 50), 2),
         "latency_p99_s": round(percentile(latencies, 99), 2),
         "latency_max_s": round(max(latencies), 2) if latencies else None,
+        "fetch_to_message_p50_s": round(percentile(after_fetch, 50), 2),
+        "fetch_to_message_p99_s": round(percentile(after_fetch, 99), 2),
         "drain_s": round(drain_took, 1),
         "peak_rss_mib": {k: round(v / 1024, 1) for k, v in memory.peak.items()},
         "stop": {k: {"exit": c, "seconds": round(s, 2)} for k, (c, s) in stop_report.items()},
@@ -755,6 +770,10 @@ def report(
     print(
         f"  {'latency item -> message p50 / p99 / max':<{w}} {out['latency_p50_s']} / "
         f"{out['latency_p99_s']} / {out['latency_max_s']} s  (includes up to one poll interval)"
+    )
+    print(
+        f"  {'  of which fetch -> message p50 / p99':<{w}} {out['fetch_to_message_p50_s']} / "
+        f"{out['fetch_to_message_p99_s']} s  (the pipeline alone, no poll wait)"
     )
     print(f"  {'drain after the last item':<{w}} {out['drain_s']} s")
     print("  peak memory (VmHWM):")
