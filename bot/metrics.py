@@ -245,18 +245,12 @@ def prometheus_text(snap: Snapshot) -> bytes:
 
 
 def stats_fields(snap: Snapshot) -> dict[str, object]:
-    """The operations part of the admin's ``/stats`` (same numbers as ``/metrics``)."""
+    """The operations lines of the admin's ``/stats`` (the same numbers as ``/metrics``)."""
     return {
         "polled": snap.feeds.get("polled", 0),
         "polls_failed": snap.feeds.get("failed", 0),
         "items": snap.feeds.get("items", 0),
         "alerts_total": snap.feeds.get("alerts", 0),
-        "sent": snap.messages.get("sent", 0),
-        "sent_today": snap.messages_today.get("sent", 0),
-        "msg_failed": snap.messages.get("failed", 0),
         "floods": snap.messages.get("rate_limited", 0),
-        "queued": snap.queues.get("alerts", 0) + snap.queues.get("broadcast", 0),
-        "delayed": snap.queues.get("delayed", 0),
-        "dead": snap.queues.get("dead", 0),
         "lag": round(snap.sender_lag),
     }

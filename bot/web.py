@@ -77,11 +77,11 @@ class WebServer:
         self.port: int | None = None
 
     async def start(self) -> int:
-        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(
-            self._runner, self.settings.listen_host, self.settings.port, shutdown_timeout=2.0
+        self._runner = web.AppRunner(
+            self.app, access_log=None, handle_signals=False, shutdown_timeout=2.0
         )
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.settings.listen_host, self.settings.port)
         try:
             await site.start()
         except OSError as exc:

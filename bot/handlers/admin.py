@@ -17,13 +17,13 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.common import Turn, query_of, turn
+from bot.metrics import snapshot, stats_fields
 from bot.render import name_of
 from feeds.registry.importers import target_from_row
 from feeds.registry.models import ID_RE
 from feeds.registry.store import merged
 from feeds.sources import FeedSource, FeedStore, feed_id_for, validate_feed_url
 from feeds.ssrf import URLRefused
-from subscriptions.outcomes import delivery_stats
 
 log = logging.getLogger("vestka.bot")
 
@@ -53,17 +53,18 @@ async def stats(now: Turn) -> None:
     counts = await svc.subscriptions.counts()
     feeds = FeedStore(svc.storage)
     states = await feeds.states()
-    delivery = await delivery_stats(svc.storage, svc.settings.zone, time.time())
+    snap = await snapshot(svc.storage, svc.settings.zone)  # the numbers /metrics shows
     await now.reply(
         now.t(
             "admin.stats",
-            queued_alerts=delivery["queued_alerts"],
-            queued_broadcast=delivery["queued_broadcast"],
-            delayed=delivery["delayed"],
-            sent_today=delivery["sent_today"],
-            failed_today=delivery["failed_today"],
-            blocked_today=delivery["blocked_today"],
-            dead_letters=delivery["dead_letters"],
+            queued_alerts=snap.queues["alerts"],
+            queued_broadcast=snap.queues["broadcast"],
+            delayed=snap.queues["delayed"],
+            sent_today=snap.messages_today["sent"],
+            failed_today=snap.messages_today["failed"],
+            blocked_today=snap.messages_today["blocked"],
+            dead_letters=snap.queues["dead"],
+            **stats_fields(snap),
             chats=counts.chats,
             active=counts.active_chats,
             subscriptions=counts.subscriptions,
