@@ -544,7 +544,10 @@ class Engine:
                 memo.clear()
             for i, info in enumerate(infos):
                 if info is None:
-                    infos[i] = memo[toks[i]] = self._token_info(toks[i])
+                    info = memo.get(toks[i])  # a new word repeated in this document
+                    if info is None:
+                        info = memo[toks[i]] = self._token_info(toks[i])
+                    infos[i] = info
         return infos
 
     def _token_info(self, tok: str) -> _TokenInfo:
@@ -688,7 +691,7 @@ class Engine:
         # a common-word or common surname needs prisoner context somewhere in the document, even
         # with the right first name (Grandmaster Andrei Aleksandrov, singer Katerina Andreyeva)
         if any(c[3] for c in confirmed) and not any(
-            _CONTEXT.search(fold(sentences.get(i))) for i in range(len(sentences))
+            _says(sentences, _CONTEXT, i) for i in range(len(sentences))
         ):
             confirmed = [c for c in confirmed if not c[3]]
         full: dict[int, list[int]] = {}
@@ -744,7 +747,7 @@ class Engine:
 
     def _context(self, sentences: Sentences, index: int, reach: int = 1) -> bool:
         lo, hi = max(0, index - reach), min(len(sentences), index + reach + 1)
-        return any(_CONTEXT.search(fold(sentences.get(i))) for i in range(lo, hi))
+        return any(_says(sentences, _CONTEXT, i) for i in range(lo, hi))
 
     # -- facilities ------------------------------------------------------------------------------
 
@@ -794,7 +797,7 @@ class Engine:
                 if by_town:
                     cands = by_town
                 elif any(
-                    _RUSSIA.search(fold(sentences.get(i)))
+                    _says(sentences, _RUSSIA, i)
                     for i in range(max(0, sent - 1), min(len(sentences), sent + 2))
                 ) or self._foreign_place_after(doc, toks, keys, spans, num_tok, cands):
                     continue
@@ -1024,6 +1027,17 @@ class Engine:
 
 
 MAX_MENTIONS_PER_TARGET = 50
+
+
+def _says(sentences: Sentences, pattern: re.Pattern[str], index: int) -> bool:
+    """``pattern`` found in the folded sentence ``index``; memoised per document, because every
+    hit asks about its own sentence and the neighbours (a list of 5,000 colonies asked 100,000
+    times)."""
+    key = (pattern, index)
+    found = sentences.memo.get(key)
+    if found is None:
+        found = sentences.memo[key] = bool(pattern.search(fold(sentences.get(index))))
+    return found
 
 
 def _capped(raw: list) -> list:

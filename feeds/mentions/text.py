@@ -147,12 +147,13 @@ def _add(text: str, start: int, end: int, bounds: list[tuple[int, int]]) -> None
 class Sentences:
     """Sentence lookup by character offset."""
 
-    __slots__ = ("bounds", "starts", "text")
+    __slots__ = ("bounds", "memo", "starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.bounds = sentence_bounds(text)
         self.starts = [b[0] for b in self.bounds]
+        self.memo: dict = {}  # the caller's per-document facts about sentences (engine._says)
 
     def index(self, offset: int) -> int:
         return max(0, bisect_right(self.starts, offset) - 1)
