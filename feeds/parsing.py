@@ -39,12 +39,13 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from feeds import identity
+from feeds import fastparse, identity
 
 MAX_ITEMS = 1000  # entries beyond this (document order) are ignored
 THREAD_THRESHOLD = 32 * 1024  # bodies at least this large are parsed in a worker thread
 MAX_TITLE = 1000
 MAX_TEXT = 100_000
+FAST_PATH = True  # lxml for plain well-formed feeds (feeds.fastparse); False: feedparser only
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,8 @@ def html_to_text(html: str, *, limit: int = MAX_TEXT) -> str:
     """
     if not html:
         return ""
+    if "<" not in html and "&" not in html:
+        return defang(_clean(html))[:limit]  # what the HTML parser would give, without it
     text = _extract(html)
     if _TAGLIKE.search(text):
         text = _extract(text)
@@ -162,7 +165,10 @@ def _extract(html: str) -> str:
         parser.close()
     except Exception:  # HTMLParser is lenient, but never let one item break a feed
         parser.parts = [re.sub(r"<[^>]*>", " ", html)]
-    text = "".join(parser.parts)
+    return _clean("".join(parser.parts))
+
+
+def _clean(text: str) -> str:
     text = _CONTROL.sub("", text).replace("\xa0", " ").replace("\r", "\n")
     lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
@@ -347,54 +353,71 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None, base_url: str) ->
     notes = [f"encoding: {why}"]
     if enc is not None:
         data, hdrs = _transcode(body, hdrs, enc)
-    try:
-        d = feedparser.parse(
-            io.BytesIO(data),
-            response_headers=hdrs,
-            resolve_relative_uris=True,
-            sanitize_html=True,
-        )
-    except Exception as exc:  # feedparser is robust, but a crash must not take the feed down
-        return ParsedFeed(
-            title="", items=[], bozo=f"parser crashed: {type(exc).__name__}: {exc}", is_feed=False
-        )
-    bozo = None
-    if d.get("bozo"):
-        exc = d.get("bozo_exception")
-        bozo = f"{type(exc).__name__}: {exc}" if exc else "not well-formed"
-    entries = list(d.get("entries") or [])
-    version = d.get("version") or ""
-    feed = d.get("feed") or {}
-    if not version and not entries:
-        if _looks_like_html(body):
-            m = re.search(rb"<title[^>]*>(.*?)</title", body[:65536], re.IGNORECASE | re.DOTALL)
-            raw_title = m.group(1).decode(enc or "utf-8", errors="replace") if m else ""
-            title = html_to_text(raw_title)[:200]
-            ctype = hdrs.get("content-type", "").split(";")[0] or "no content type"
-            msg = f"not a feed: got an HTML page ({ctype})"
-            if title:
-                msg += f" titled {title!r}"
-            msg += "; the URL may point to a web page, or the site served an anti-bot challenge"
-        else:
-            msg = "not a feed: no RSS, Atom or RDF document found"
-            if bozo:
-                msg += f" ({bozo})"
-        return ParsedFeed(title="", items=[], bozo=msg, is_feed=False, encoding=enc)
-
-    site = _absolute_http(feed.get("link"), base_url)
-    raws = []
-    for entry in entries[:MAX_ITEMS]:
-        guid = entry.get("id")
-        guid = guid.strip()[:2048] if isinstance(guid, str) and guid.strip() else None
-        raws.append(
-            _Raw(
-                guid=guid,
-                link=_absolute_http(entry.get("link"), base_url),
-                title=html_to_text(str(entry.get("title", "") or ""), limit=MAX_TITLE),
-                text=_entry_text(entry),
-                published=_datetime(entry),
+    doc = fastparse.extract(data, hdrs) if FAST_PATH else None
+    if doc is not None:
+        site = _absolute_http(doc.link, base_url)
+        raws = []
+        for entry in doc.entries[:MAX_ITEMS]:
+            guid = entry.id
+            guid = guid.strip()[:2048] if isinstance(guid, str) and guid.strip() else None
+            texts = [html_to_text(c) for c in [*entry.content, entry.summary] if c]
+            raws.append(
+                _Raw(
+                    guid=guid,
+                    link=_absolute_http(entry.link, base_url),
+                    title=html_to_text(entry.title, limit=MAX_TITLE),
+                    text=max(texts, key=len, default=""),
+                    published=_datetime(entry),
+                )
             )
+        feed_title, language, ttl, encoding, bozo = (
+            doc.title,
+            doc.language,
+            doc.ttl,
+            doc.encoding,
+            doc.bozo,
         )
+        notes.append("parser: fast path")
+    else:
+        try:
+            d = feedparser.parse(
+                io.BytesIO(data),
+                response_headers=hdrs,
+                resolve_relative_uris=True,
+                sanitize_html=True,
+            )
+        except Exception as exc:  # feedparser is robust, but a crash must not take the feed down
+            return ParsedFeed(
+                title="",
+                items=[],
+                bozo=f"parser crashed: {type(exc).__name__}: {exc}",
+                is_feed=False,
+            )
+        bozo = None
+        if d.get("bozo"):
+            exc = d.get("bozo_exception")
+            bozo = f"{type(exc).__name__}: {exc}" if exc else "not well-formed"
+        entries = list(d.get("entries") or [])
+        version = d.get("version") or ""
+        feed = d.get("feed") or {}
+        if not version and not entries:
+            return _not_a_feed(body, hdrs, enc, bozo)
+        site = _absolute_http(feed.get("link"), base_url)
+        raws = []
+        for entry in entries[:MAX_ITEMS]:
+            guid = entry.get("id")
+            guid = guid.strip()[:2048] if isinstance(guid, str) and guid.strip() else None
+            raws.append(
+                _Raw(
+                    guid=guid,
+                    link=_absolute_http(entry.get("link"), base_url),
+                    title=html_to_text(str(entry.get("title", "") or ""), limit=MAX_TITLE),
+                    text=_entry_text(entry),
+                    published=_datetime(entry),
+                )
+            )
+        feed_title, language, ttl = feed.get("title", ""), feed.get("language"), feed.get("ttl")
+        encoding = d.get("encoding")
     kept, bad_guids, bad_links = identity.dedupe(raws, site_link=site)
     items = []
     for r in kept:
@@ -420,19 +443,35 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None, base_url: str) ->
         )
     if bad_guids:
         notes.append(f"{len(bad_guids)} guid(s) shared by different entries; not used as identity")
-    ttl = feed.get("ttl")
     return ParsedFeed(
-        title=html_to_text(str(feed.get("title", "") or ""), limit=MAX_TITLE),
+        title=html_to_text(str(feed_title or ""), limit=MAX_TITLE),
         items=items,
         bozo=bozo,
         is_feed=True,
         link=site,
-        language=(feed.get("language") or None),
+        language=(language or None),
         ttl_minutes=int(ttl) if isinstance(ttl, str) and ttl.strip().isdigit() else None,
-        encoding=enc or d.get("encoding"),
+        encoding=enc or encoding,
         dropped=len(raws) - len(kept),
         notes=notes,
     )
+
+
+def _not_a_feed(body: bytes, hdrs: Mapping[str, str], enc: str | None, bozo: str | None):
+    if _looks_like_html(body):
+        m = re.search(rb"<title[^>]*>(.*?)</title", body[:65536], re.IGNORECASE | re.DOTALL)
+        raw_title = m.group(1).decode(enc or "utf-8", errors="replace") if m else ""
+        title = html_to_text(raw_title)[:200]
+        ctype = hdrs.get("content-type", "").split(";")[0] or "no content type"
+        msg = f"not a feed: got an HTML page ({ctype})"
+        if title:
+            msg += f" titled {title!r}"
+        msg += "; the URL may point to a web page, or the site served an anti-bot challenge"
+    else:
+        msg = "not a feed: no RSS, Atom or RDF document found"
+        if bozo:
+            msg += f" ({bozo})"
+    return ParsedFeed(title="", items=[], bozo=msg, is_feed=False, encoding=enc)
 
 
 async def parse_feed_async(

@@ -330,7 +330,12 @@ class Watcher:
         return outcome
 
     async def _same_body(
-        self, source: FeedSource, state: FeedState, result: FetchResult, keys: ParsedFeed, now: float
+        self,
+        source: FeedSource,
+        state: FeedState,
+        result: FetchResult,
+        keys: ParsedFeed,
+        now: float,
     ) -> PollOutcome:
         """A 200 whose body is byte for byte the last one handled: nothing new, nothing to parse;
         the items' seen keys are refreshed as a parse would."""
