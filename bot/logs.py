@@ -24,6 +24,22 @@ _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
     "asctime",
     "taskName",
 }
+_SECRETS: set[str] = set()  # other secrets to hide (WEBHOOK_SECRET), registered at start-up
+
+
+def hide_secret(secret: str | None) -> None:
+    """Never log this value (PTB's DEBUG lines show every call's parameters)."""
+    if secret:
+        _SECRETS.add(secret)
+
+
+def redact(line: str) -> str:
+    line = TOKEN_RE.sub("<token>", line)
+    for secret in _SECRETS:
+        line = line.replace(secret, "<secret>")
+    return line
+
+
 _PLAIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:/@+-,%")
 
 
@@ -68,7 +84,7 @@ class KeyValueFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = " ".join(f"{key}={_value(value)}" for key, value in fields_of(record).items())
-        return TOKEN_RE.sub("<token>", line)
+        return redact(line)
 
 
 class JsonFormatter(logging.Formatter):
@@ -76,15 +92,19 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = json.dumps(fields_of(record), ensure_ascii=False, default=str)
-        return TOKEN_RE.sub("<token>", line)
+        return redact(line)
 
 
 def formatter_for(log_format: str) -> logging.Formatter:
     return JsonFormatter() if log_format == "json" else KeyValueFormatter()
 
 
-def configure_logging(level: str = "INFO", log_format: str = "text") -> None:
+def configure_logging(
+    level: str = "INFO", log_format: str = "text", secrets: tuple[str | None, ...] = ()
+) -> None:
     """One handler on standard error, token filter on, noisy libraries quietened."""
+    for secret in secrets:
+        hide_secret(secret)
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactTokens())
     handler.setFormatter(formatter_for(log_format))

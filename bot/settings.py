@@ -227,4 +227,5 @@ def configure_logging(settings: Settings) -> None:
     """Structured logs on standard error (``LOG_FORMAT``); see ``bot.logs``."""
     from bot.logs import configure_logging as configure
 
-    configure(settings.log_level, settings.log_format)
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    configure(settings.log_level, settings.log_format, secrets=(secret,))
