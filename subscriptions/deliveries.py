@@ -236,6 +236,40 @@ class DeliveryQueue:
                 last = "(" + _sid(batch[-1][0])
         return removed + await self._drop_delayed(chat_id)
 
+    async def forget_chat(self, chat_id: int) -> int:
+        """/forget, the delivery side: queued and delayed deliveries, duplicate guards, the
+        unreachable count and the chat's rate-limit state. Returns how many deliveries went."""
+        removed = await self.drop_chat(chat_id)
+        doomed = [
+            key
+            async for key in self.redis.scan_iter(
+                match=self.keys.delivery_guard_pattern(chat_id), count=1000
+            )
+        ]
+        doomed += [
+            self.keys.chat_failures(chat_id),
+            self.keys.rate_chat(chat_id),
+            self.keys.rate_pause_chat(chat_id),
+        ]
+        for start in range(0, len(doomed), 1000):
+            await self.redis.unlink(*doomed[start : start + 1000])
+        return removed
+
+    async def forget_consumers(self, idle_ms: int) -> int:
+        """Remove consumers that own nothing, were idle ``idle_ms`` and have no heartbeat: every
+        sender process registers a consumer of its own, and this keeps the group small."""
+        gone = 0
+        for lane in Lane:
+            key = self.keys.deliveries(lane)
+            for info in await self.redis.xinfo_consumers(key, GROUP):
+                name = info["name"].decode() if isinstance(info["name"], bytes) else info["name"]
+                if info["pending"] or info["idle"] < idle_ms:
+                    continue
+                if not await self.redis.exists(self.keys.sender_alive(name)):
+                    await self.redis.xgroup_delconsumer(key, GROUP, name)
+                    gone += 1
+        return gone
+
     async def _drop_delayed(self, chat_id: int) -> int:
         key = self.keys.deliveries_delayed
         doomed = []

@@ -101,6 +101,10 @@ return n
 """
 
 
+CONSUMER_TIDY_EVERY = 300.0  # seconds between sweeps of dead consumers
+CONSUMER_IDLE_MS = 3_600_000  # a consumer idle this long, owning nothing, without heartbeat: gone
+
+
 def default_consumer() -> str:
     return f"{socket.gethostname()[:20]}-{os.getpid()}-{secrets.token_hex(3)}"
 
@@ -273,6 +277,7 @@ class Sender:
     async def _maintenance(self) -> None:
         """Put due delayed deliveries back on their lanes; claim what dead senders left."""
         last_claim = 0.0
+        last_tidy = time.monotonic()
         while not self._closed.is_set():
             try:
                 await self.flush_counters()
@@ -281,6 +286,9 @@ class Sender:
                 if now - last_claim >= self.config.claim_every:
                     last_claim = now
                     await self.claim_once()
+                if now - last_tidy >= CONSUMER_TIDY_EVERY:
+                    last_tidy = now
+                    await self.queue.forget_consumers(CONSUMER_IDLE_MS)
             except Exception as exc:
                 log.warning("sender maintenance failed (%s); retrying", type(exc).__name__)
             await _sleep_or(self._closed, self.config.promote_every)

@@ -321,3 +321,34 @@ async def test_delayed_deliveries_come_back_and_forget_drops_them(storage: Stora
     assert [d.chat_id for _, _, d in await queue.read("s1")] == [1]
     assert await queue.drop_chat(2) == 1
     assert await queue.delayed_count() == 0
+
+
+async def test_forget_removes_the_chats_delivery_state(storage: Storage, api: FakeBotAPI) -> None:
+    await enqueue(storage, delivery(42, ref="x1"))
+    async with running(sender(storage, api)):
+        await wait_for(lambda: api.sent_texts(42), message="one message")
+    queue = await enqueue(storage, delivery(42, ref="x2"), delivery(43, ref="x2"))
+    await storage.redis.set(storage.keys.chat_failures(42), 3)
+    assert await queue.forget_chat(42) == 1
+    assert await storage.redis.exists(storage.keys.delivery_guard("a:x1:42")) == 0
+    assert await storage.redis.exists(storage.keys.chat_failures(42)) == 0
+    assert await storage.redis.exists(storage.keys.rate_chat(42)) == 0
+    assert [d.chat_id for _, _, d in await queue.read("s")] == [43]
+
+
+async def test_dead_consumers_are_forgotten(storage: Storage) -> None:
+    queue = await enqueue(storage, delivery(1))
+    [(lane, entry_id, _)] = await queue.read("gone-1")
+    await queue.ack(lane, entry_id)
+    await queue.enqueue([delivery(2)])
+    await queue.read("busy-1")  # owns a pending entry: kept
+    await storage.redis.set(storage.keys.sender_alive("idle-alive"), "1", px=10_000)
+    await queue.enqueue([delivery(3)])
+    [(lane, entry_id, _)] = await queue.read("idle-alive")
+    await queue.ack(lane, entry_id)  # owns nothing, but alive: kept
+    assert await queue.forget_consumers(idle_ms=0) >= 1
+    names = {
+        c["name"].decode()
+        for c in await storage.redis.xinfo_consumers(storage.keys.deliveries("alerts"), GROUP)
+    }
+    assert "gone-1" not in names and {"busy-1", "idle-alive"} <= names
