@@ -1,0 +1,110 @@
+"""Only one process polls getUpdates: the Redis poller lock, alone and under two ``serve`` processes
+(one polls, the other stands by; SIGKILL the holder and the other takes over)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from pathlib import Path
+
+from bot.poller_lock import PollerLock
+from feeds.storage import Storage
+from tests.fakebotapi import FakeBotAPI
+from tests.opskit import Role, free_port, get, roles
+from tests.waiting import wait_for
+
+
+async def test_one_holder_renewal_release_and_expiry(storage: Storage) -> None:
+    first = PollerLock(storage, ttl=0.5, token="first")
+    second = PollerLock(storage, ttl=0.5, token="second")
+    assert await first.try_acquire()
+    assert not await second.try_acquire()
+    assert await first.renew() and first.surely_held
+    await first.release()
+    assert await second.try_acquire()
+    assert not await first.renew()  # not ours any more: renewing must not steal it back
+    assert await storage.redis.get(storage.keys.poller_lock) == b"second"
+    # the holder dies (no renewals): the lock expires and the other takes it
+    assert await wait_for(first.try_acquire, timeout=5, message="lock expiry")
+    await first.release()
+    assert await storage.redis.get(storage.keys.poller_lock) is None
+
+
+async def test_keep_returns_when_the_lock_is_taken_over(storage: Storage) -> None:
+    lock = PollerLock(storage, ttl=0.6, token="a")
+    stop = asyncio.Event()
+    assert await lock.wait_acquired(stop)
+    keeper = asyncio.create_task(lock.keep(stop))
+    await asyncio.sleep(0.5)  # a few renewals happen...
+    assert not keeper.done()
+    await storage.redis.set(storage.keys.poller_lock, "intruder")
+    await asyncio.wait_for(keeper, 5)  # ...and the theft is noticed
+    assert not lock.held
+
+
+async def test_waiter_takes_over_when_released(storage: Storage) -> None:
+    holder = PollerLock(storage, ttl=5, token="holder")
+    waiter = PollerLock(storage, ttl=0.3, token="waiter")  # tries every 0.1 s
+    stop = asyncio.Event()
+    assert await holder.try_acquire()
+    waiting = asyncio.create_task(waiter.wait_acquired(stop))
+    await asyncio.sleep(0.3)
+    assert not waiting.done()
+    await holder.release()
+    assert await asyncio.wait_for(waiting, 5)
+    stop.set()
+
+
+async def _bot_state(port: int) -> str | None:
+    answer = await get(f"http://127.0.0.1:{port}/healthz")
+    return json.loads(answer[1]).get("bot") if answer else None
+
+
+async def test_two_serve_processes_poll_one_at_a_time(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    async with FakeBotAPI() as api:
+        env = {
+            **cli_env,
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_URL": api.url,
+            "POLLER_LOCK_TTL": "2",
+        }
+        ports = [free_port(), free_port()]
+        first = Role("serve", {**env, "PORT": str(ports[0])}, tmp_path, "serve-1")
+        second = Role("serve", {**env, "PORT": str(ports[1])}, tmp_path, "serve-2")
+        async with roles(first) as _, roles(second) as _:
+            states = {}
+
+            async def both_up():
+                states.update({p: await _bot_state(p) for p in ports})
+                return sorted(map(str, states.values())) == ["polling", "standby"]
+
+            await wait_for(both_up, timeout=60, message="one polling, one standing by")
+            holder = first if states[ports[0]] == "polling" else second
+            other = second if holder is first else first
+            other_port = ports[1] if holder is first else ports[0]
+
+            for chat in (801, 802, 803):
+                api.send_text(chat, "/help")
+            await wait_for(
+                lambda: all(api.sent_texts(c) for c in (801, 802, 803)), timeout=30, message="help"
+            )
+            assert all(len(api.sent_texts(c)) == 1 for c in (801, 802, 803))
+            assert "Conflict" not in holder.log() + other.log()  # never two pollers at once
+
+            assert holder.process is not None
+            holder.process.send_signal(signal.SIGKILL)  # dies without releasing the lock
+            await holder.process.wait()
+            await wait_for(
+                lambda: _is_polling(other_port), timeout=30, message="the other takes over"
+            )
+            api.send_text(804, "/help")
+            await api.wait_for_call("sendMessage", lambda c: c.chat_id == 804, timeout=30)
+            code, took = await other.terminate()
+            assert code == 0 and took < 10
+
+
+async def _is_polling(port: int) -> bool:
+    return await _bot_state(port) == "polling"
