@@ -103,4 +103,4 @@ class Services:
         and its queued messages."""
         await self.subscriptions.forget(chat_id)
         await DigestStore(self.storage).forget(chat_id)
-        await DeliveryQueue(self.storage).drop_chat(chat_id)
+        await DeliveryQueue(self.storage).forget_chat(chat_id)
