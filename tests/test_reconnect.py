@@ -1,0 +1,121 @@
+"""Redis drops and comes back under a running ``run``: the process stays up, ``/healthz`` says
+"redis down" meanwhile, every loop carries on afterwards (fresh poll cycles and sender heartbeats,
+the bot answers), and an item published while Redis was away still reaches the subscriber, once.
+
+The Redis server is the test's own (``redis-server`` on a free port, append-only file on), stopped
+and started again on the same port and folder.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.botharness import EVAL_REGISTRY
+from tests.fakebotapi import FakeBotAPI
+from tests.feedserver import FeedServer
+from tests.opskit import RedisServer, Role, free_port, get, roles
+from tests.waiting import wait_for
+from tests.watcherkit import BIALIATSKI, Item, numbered, rss
+
+USER = 901
+
+
+async def _health(port: int) -> tuple[int, dict] | None:
+    answer = await get(f"http://127.0.0.1:{port}/healthz")
+    return (answer[0], json.loads(answer[1])) if answer else None
+
+
+async def test_run_survives_a_redis_restart(cli_env: dict[str, str], tmp_path: Path) -> None:
+    with RedisServer(tmp_path / "redis") as server:
+        async with FeedServer() as feeds, FakeBotAPI() as api:
+            feeds.add("/rss", rss(numbered(3)))
+            feed_list = tmp_path / "feeds.txt"
+            feed_list.write_text(f"{feeds.url('/rss')} be Test outlet\n")
+            port = free_port()
+            env = {
+                **cli_env,
+                "REDIS_URL": server.url,
+                "TELEGRAM_BOT_TOKEN": api.token,
+                "TELEGRAM_API_URL": api.url,
+                "FEEDS_FILE": str(feed_list),
+                "REGISTRY_FILE": str(EVAL_REGISTRY),
+                "ALLOW_PRIVATE_FEEDS": "true",
+                "POLL_INTERVAL": "10",
+                "PORT": str(port),
+                "LOG_LEVEL": "INFO",
+            }
+            async with roles(Role("run", env, tmp_path)) as (run,):
+
+                async def healthy():
+                    answer = await _health(port)
+                    return answer if answer and answer[0] == 200 else None
+
+                await wait_for(healthy, timeout=60, message="/healthz 200 at start")
+                api.send_text(USER, "/subscribe Bialiatski")
+                await api.wait_for_call("sendMessage", lambda c: c.chat_id == USER, timeout=60)
+                await wait_for(lambda: feeds.hits["/rss"] >= 1, timeout=60, message="first poll")
+
+                server.stop()
+                down = await wait_for(
+                    lambda: _redis_down(port), timeout=30, message="/healthz 503 redis down"
+                )
+                assert down["failing"] == ["redis"]
+                fresh = Item(
+                    "Бяляцкага зноў перавялі",
+                    BIALIATSKI,
+                    guid="fresh-1",
+                    link="https://example.org/news/1",
+                    date=datetime.now(UTC),
+                )
+                feeds.add("/rss", rss([fresh, *numbered(3)]))  # published while Redis is away
+                hits = feeds.hits["/rss"]
+                # down for longer than redis-py's own retries: the loops see the errors
+                await wait_for(
+                    lambda: "storage unavailable" in run.log(),
+                    timeout=30,
+                    message="the loops to notice the outage",
+                )
+                assert run.alive
+
+                server.start()
+                back = time.time()
+                _status, body = await wait_for(healthy, timeout=60, message="/healthz 200 again")
+                assert body["redis"] == "ok" and body["bot"] == "polling"
+
+                async def fresh_cycle():
+                    answer = await _health(port)
+                    if answer and answer[0] == 200 and answer[1]["watcher_age"] is not None:
+                        return time.time() - answer[1]["watcher_age"] > back
+                    return False
+
+                await wait_for(fresh_cycle, timeout=60, message="a poll cycle after the restart")
+                alert = await api.wait_for_call(
+                    "sendMessage",
+                    lambda c: c.chat_id == USER and "example.org/news/1" in c.params["text"],
+                    timeout=60,
+                )
+                assert alert.params["parse_mode"] == "HTML"
+                assert feeds.hits["/rss"] > hits
+                api.send_text(USER + 1, "/help")
+                await api.wait_for_call("sendMessage", lambda c: c.chat_id == USER + 1, timeout=30)
+
+                code, took = await run.terminate()
+                assert code == 0 and took < 10
+                alerts = [
+                    c
+                    for c in api.calls("sendMessage", USER)
+                    if "example.org/news/1" in c.params.get("text", "")
+                ]
+                assert len(alerts) == 1
+                logged = run.log()
+                assert "crashed" not in logged and "Traceback" not in logged
+
+
+async def _redis_down(port: int) -> dict | None:
+    answer = await _health(port)
+    if answer and answer[0] == 503 and answer[1].get("failing") == ["redis"]:
+        return answer[1]
+    return None
