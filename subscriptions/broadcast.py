@@ -741,7 +741,19 @@ class BroadcastMonitor:
         await self.store.retire(broadcast_id)
         for memo in (self._rates, self._last_settled):
             memo.pop(broadcast_id, None)
-        log.info("broadcast %s %s: %d sent of %d", b.id, b.state.value, b.sent, b.total)
+        log.info(
+            "broadcast summary",
+            extra={
+                "broadcast": b.id,
+                "state": b.state.value,
+                "total": b.total,
+                "sent": b.sent,
+                "failed": b.failed,
+                "blocked": b.blocked,
+                "lost": b.remaining,
+                "duration": round(duration, 1),
+            },
+        )
 
     async def _call(self, call: Any) -> Any:
         """A Bot API call whose failure must not stop the monitor (the broadcast goes on)."""
