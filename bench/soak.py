@@ -679,6 +679,7 @@ def report(
     alerted_tokens: set[str] = set()
     recall_hits = 0
     off_target = 0
+    off_samples: list[str] = []
     for alert in alerts:
         token = next(iter(TOKEN_RE.findall(alert.link or "")), None)
         if token is None or token not in farm.published:
@@ -686,7 +687,11 @@ def report(
         alerted_tokens.add(token)
         planted = farm.published[token].planted
         recall_hits += bool(planted & set(alert.prisoners))
-        off_target += bool(set(alert.prisoners) - planted)
+        if set(alert.prisoners) - planted:
+            off_target += 1
+            off_samples.append(
+                f"{token}: planted {sorted(planted)}, alert names {sorted(alert.prisoners)}"
+            )
         chats = set().union(*(followers.get(t, set()) for t in alert.targets))
         expected |= {(chat, token) for chat in chats}
     delivered: Counter[tuple[int, str]] = Counter()
@@ -785,6 +790,15 @@ def report(
     print(
         f"  {'load average before / after':<{w}} {out['load_average_before']} / {out['load_average_after']} ({os.cpu_count()} CPUs)"
     )
+    missed = [
+        f"{p.token} ({farm.feeds[p.feed].lang}): {sorted(p.planted)}"
+        for p in farm.published.values()
+        if p.planted and p.token not in alerted_tokens
+    ]
+    for line in missed[:5]:
+        print(f"  named item without an alert: {line}")
+    for line in off_samples[:5]:
+        print(f"  alert naming someone not planted: {line}")
     if lost:
         sample = sorted(lost)[:5]
         print(f"  lost sample: {sample}")
