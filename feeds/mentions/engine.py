@@ -139,7 +139,10 @@ def document_text(text: str, title: str | None = None) -> str:
 
 def devowel(stem: str) -> str:
     """Consonants only: the part of a town adjective that be/ru/Łacinka spellings share."""
-    return _DOUBLE_LETTER.sub(r"\1", _VOWELS.sub("", stem))
+    consonants = _VOWELS.sub("", stem)
+    if _DOUBLE_LETTER.search(consonants):  # a template sub is slow even when nothing matches
+        return _DOUBLE_LETTER.sub(r"\1", consonants)
+    return consonants
 
 
 def town_adjective_stem(key: str) -> str:
