@@ -550,6 +550,7 @@ async def soak(args: argparse.Namespace) -> int:
                     }
                     procs = Processes(folder, env, args.topology)
                     procs.start()
+                    procs_started = time.time()
                     for name, proc in procs.procs.items():
                         memory.add(name, proc.pid)
 
@@ -634,6 +635,13 @@ async def soak(args: argparse.Namespace) -> int:
                     alerts, kinds = await read_alerts(storage)
                     stats = fake.stats()
                     rows = fake.calls(method="sendMessage", compact=1)
+                    stopped_at = time.time()
+                    conflicts = [
+                        f"{c['time'] - procs_started:.1f} s after start "
+                        f"({c['time'] - stopped_at:+.1f} s from the end): {c['error']}"
+                        for c in fake.calls(method="getUpdates")
+                        if c["status"] == 409
+                    ]
                 finally:
                     await storage.close()
     finally:
@@ -656,6 +664,7 @@ async def soak(args: argparse.Namespace) -> int:
         load_before,
         folder,
         procs,
+        conflicts,
     )
 
 
@@ -674,6 +683,7 @@ def report(
     load_before,
     folder,
     procs,
+    conflicts,
 ) -> int:
     expected: set[tuple[int, str]] = set()
     alerted_tokens: set[str] = set()
@@ -799,6 +809,9 @@ def report(
         print(f"  named item without an alert: {line}")
     for line in off_samples[:5]:
         print(f"  alert naming someone not planted: {line}")
+    print(f"  {'other errors at the fake':<{w}} {stats.get('errors')}")
+    for line in conflicts[:5]:
+        print(f"  getUpdates 409: {line}")
     if lost:
         sample = sorted(lost)[:5]
         print(f"  lost sample: {sample}")
