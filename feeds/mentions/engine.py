@@ -296,7 +296,7 @@ class Engine:
         self.people: list[_Person] = []
         self.places: list[_Place] = []
         self.patterns: list[Pattern] = []
-        index: dict[str, dict[int, set[str]]] = {}
+        index: dict[str, dict[int, frozenset[str]]] = {}
         self._first_lexicon = _first_name_lexicon()
         self.devowel_index: dict[str, set[int]] = {}
         groups = _first_name_groups()
@@ -308,7 +308,10 @@ class Engine:
             pid = len(self.patterns)
             self.patterns.append(pattern)
             for stem, endings in first_spec.items():
-                index.setdefault(stem, {}).setdefault(pid, set()).update(endings)
+                entries = index.setdefault(stem, {})
+                known = entries.get(pid)
+                # the spec's own frozenset, shared: a copy per (stem, pattern) was most of compile
+                entries[pid] = endings if known is None else known | endings
 
         # town spelling -> its pattern id: every facility in one town shares one TOWN pattern
         self._town_pids: dict[tuple, int] = {}
@@ -325,8 +328,7 @@ class Engine:
         self._compile_kinds(add)
         self._freeze_towns()
         self.index: dict[str, tuple[tuple[frozenset[str], int], ...]] = {
-            stem: tuple((frozenset(e), pid) for pid, e in entries.items())
-            for stem, entries in index.items()
+            stem: tuple((e, pid) for pid, e in entries.items()) for stem, entries in index.items()
         }
         self.person_ids = frozenset(p.target.id for p in self.people)
         # key -> pattern ids. A memo, not state: entries are immutable tuples and a dict get/set is
