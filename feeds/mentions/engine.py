@@ -645,10 +645,11 @@ class Engine:
                 ok = True
                 for spec in pattern.rest:
                     j += 1
-                    if j >= n or not _SEPARATOR.fullmatch(doc[spans[j - 1][1] : spans[j][0]]):
-                        ok = False
-                        break
-                    if not matches(keys[j], spec):
+                    if (
+                        j >= n
+                        or not self._fits(keys[j], spec)  # memoised, and rarely true: first
+                        or not _SEPARATOR.fullmatch(doc[spans[j - 1][1] : spans[j][0]])
+                    ):
                         ok = False
                         break
                 if ok:
