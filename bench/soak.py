@@ -75,6 +75,7 @@ from subscriptions.deliveries import Lane
 from subscriptions.store import SubscriptionStore
 from tests.fakebotapi import FakeBotAPIProcess
 from tests.feedserver import FeedServer
+from tests.waiting import wait_for
 from tests.watcherkit import Item, rss
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -462,21 +463,6 @@ async def seed(storage: Storage, people, facilities, chats: int, seed_value: int
 # -- the run ----------------------------------------------------------------------------------------------
 
 
-async def wait_until(condition, timeout: float, what: str, every: float = 1.0, on_tick=None):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
-        if on_tick is not None:
-            on_tick()
-        await asyncio.sleep(every)
-
-
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -561,14 +547,12 @@ async def soak(args: argparse.Namespace) -> int:
                         memory.sample()
 
                     async def ready() -> bool:
+                        check_alive()
                         exists, _, _ = await group_state(storage, storage.keys.alerts, FANOUT_GROUP)
                         return exists and farm.polled_once() == len(farm.feeds)
 
-                    await wait_until(
-                        ready,
-                        180,
-                        "the first poll of every feed and the fan-out group",
-                        on_tick=check_alive,
+                    await wait_for(
+                        ready, 180, 1.0, "the first poll of every feed and the fan-out group"
                     )
                     log(
                         f"all {len(farm.feeds)} feeds polled once; publishing for {args.minutes} min"
@@ -607,6 +591,7 @@ async def soak(args: argparse.Namespace) -> int:
 
                     async def drained() -> bool:
                         nonlocal steady
+                        check_alive()
                         if not farm.all_served():
                             steady = 0
                             return False
@@ -617,28 +602,23 @@ async def soak(args: argparse.Namespace) -> int:
                         steady += 1
                         return steady >= 5  # five checks a second apart, all quiet
 
-                    def drain_tick() -> None:
-                        check_alive()
-
                     try:
-                        await wait_until(
-                            drained, args.drain_timeout, "the queues to drain", on_tick=drain_tick
-                        )
-                    except TimeoutError as exc:
+                        await wait_for(drained, args.drain_timeout, 1.0, "the queues to drain")
+                    except AssertionError as exc:
                         log(f"{exc}; queues {await queue_state(storage)}")
                     drain_took = time.time() - drain_started
                     memory.sample()
                     log(f"drained in {drain_took:.0f} s; stopping the processes")
+                    sigterm_at = time.time()
                     stop_report = procs.stop()
 
                     # -- count ------------------------------------------------------------------
                     alerts, kinds = await read_alerts(storage)
                     stats = fake.stats()
                     rows = fake.calls(method="sendMessage", compact=1)
-                    stopped_at = time.time()
                     conflicts = [
-                        f"{c['time'] - procs_started:.1f} s after start "
-                        f"({c['time'] - stopped_at:+.1f} s from the end): {c['error']}"
+                        f"a long poll sent {c['time'] - procs_started:.1f} s after start "
+                        f"({sigterm_at - c['time']:.1f} s before SIGTERM): {c['error']}"
                         for c in fake.calls(method="getUpdates")
                         if c["status"] == 409
                     ]
@@ -651,46 +631,59 @@ async def soak(args: argparse.Namespace) -> int:
 
     return report(
         args,
-        farm,
-        alerts,
-        kinds,
-        followers,
-        stats,
-        rows,
-        memory,
-        stop_report,
-        published_for,
-        drain_took,
-        load_before,
-        folder,
-        procs,
-        conflicts,
+        Collected(
+            farm=farm,
+            alerts=alerts,
+            kinds=kinds,
+            followers=followers,
+            stats=stats,
+            rows=rows,
+            memory=memory,
+            stop_report=stop_report,
+            published_for=published_for,
+            drain_took=drain_took,
+            load_before=load_before,
+            folder=folder,
+            procs=procs,
+            conflicts=conflicts,
+        ),
     )
 
 
-def report(
-    args,
-    farm,
-    alerts,
-    kinds,
-    followers,
-    stats,
-    rows,
-    memory,
-    stop_report,
-    published_for,
-    drain_took,
-    load_before,
-    folder,
-    procs,
-    conflicts,
-) -> int:
+@dataclass
+class Collected:
+    """What a run leaves to count."""
+
+    farm: FeedFarm
+    alerts: list[Alert]
+    kinds: Counter
+    followers: dict[str, set[int]]
+    stats: dict
+    rows: list
+    memory: MemoryWatch
+    stop_report: dict[str, tuple[int | None, float]]
+    published_for: float
+    drain_took: float
+    load_before: tuple[float, float, float]
+    folder: Path
+    procs: Processes | None
+    conflicts: list[str]
+
+
+def report(args: argparse.Namespace, run: Collected) -> int:
+    farm, stats, memory, stop_report, procs = (
+        run.farm,
+        run.stats,
+        run.memory,
+        run.stop_report,
+        run.procs,
+    )
     expected: set[tuple[int, str]] = set()
     alerted_tokens: set[str] = set()
     recall_hits = 0
     off_target = 0
     off_samples: list[str] = []
-    for alert in alerts:
+    for alert in run.alerts:
         token = next(iter(TOKEN_RE.findall(alert.link or "")), None)
         if token is None or token not in farm.published:
             continue
@@ -702,13 +695,13 @@ def report(
             off_samples.append(
                 f"{token}: planted {sorted(planted)}, alert names {sorted(alert.prisoners)}"
             )
-        chats = set().union(*(followers.get(t, set()) for t in alert.targets))
+        chats = set().union(*(run.followers.get(t, set()) for t in alert.targets))
         expected |= {(chat, token) for chat in chats}
     delivered: Counter[tuple[int, str]] = Counter()
     latencies: list[float] = []
     after_fetch: list[float] = []
     other = 0
-    for at, _method, chat, status, text in rows:
+    for at, _method, chat, status, text in run.rows:
         if status != 200:
             continue
         tokens = set(TOKEN_RE.findall(text or ""))
@@ -737,12 +730,14 @@ def report(
         "prisoners": args.prisoners,
         "items_published": len(farm.published),
         "items_naming_a_prisoner": named_items,
-        "alerts_produced": len(alerts),
-        "alert_stream_entries": dict(kinds),
+        "alerts_produced": len(run.alerts),
+        "alert_stream_entries": dict(run.kinds),
         "named_items_alerted_for_a_planted_prisoner": recall_hits,
         "alerts_naming_someone_not_planted": off_target,
         "messages_expected": len(expected),
-        "offered_load_msg_per_s": round(len(expected) / published_for, 2) if published_for else 0,
+        "offered_load_msg_per_s": round(len(expected) / run.published_for, 2)
+        if run.published_for
+        else 0,
         "messages_delivered": sum(delivered.values()),
         "lost": len(lost),
         "duplicated": duplicated,
@@ -758,19 +753,21 @@ def report(
         "latency_max_s": round(max(latencies), 2) if latencies else None,
         "fetch_to_message_p50_s": round(percentile(after_fetch, 50), 2),
         "fetch_to_message_p99_s": round(percentile(after_fetch, 99), 2),
-        "drain_s": round(drain_took, 1),
+        "drain_s": round(run.drain_took, 1),
         "peak_rss_mib": {k: round(v / 1024, 1) for k, v in memory.peak.items()},
         "stop": {k: {"exit": c, "seconds": round(s, 2)} for k, (c, s) in stop_report.items()},
-        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_before": [round(x, 2) for x in run.load_before],
         "load_average_after": [round(x, 2) for x in load_after],
         "cpus": os.cpu_count(),
-        "folder": str(folder),
+        "folder": str(run.folder),
     }
     w = 44
     print(f"soak: {args.topology}, {args.minutes} min of items, POLL_INTERVAL {args.poll} s")
     print(f"  {'feeds / chats / prisoners':<{w}} {args.feeds} / {args.chats} / {args.prisoners}")
     print(f"  {'items published (naming a prisoner)':<{w}} {len(farm.published)} ({named_items})")
-    print(f"  {'alerts produced (stream entries by kind)':<{w}} {len(alerts)} {dict(kinds)}")
+    print(
+        f"  {'alerts produced (stream entries by kind)':<{w}} {len(run.alerts)} {dict(run.kinds)}"
+    )
     print(f"  {'named items alerted for their prisoner':<{w}} {recall_hits} of {named_items}")
     print(f"  {'alerts naming someone not planted':<{w}} {off_target}")
     print(
@@ -810,8 +807,8 @@ def report(
     for line in off_samples[:5]:
         print(f"  alert naming someone not planted: {line}")
     print(f"  {'other errors at the fake':<{w}} {stats.get('errors')}")
-    for line in conflicts[:5]:
-        print(f"  getUpdates 409: {line}")
+    for line in run.conflicts[:5]:
+        print(f"  getUpdates 409 (PTB's last offset call at shutdown ends it): {line}")
     if lost:
         sample = sorted(lost)[:5]
         print(f"  lost sample: {sample}")
