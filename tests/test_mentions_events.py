@@ -243,3 +243,129 @@ def test_not_news(sentence, event):
 def test_other_only_when_nothing_else():
     assert sentence_events("He received a prize after he was released.") == (E.RELEASED,)
     assert sentence_events("Ihar Losik turned 31 in the colony.") == ()
+
+
+# -- events carried across sentences (engine) -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from feeds.mentions import compile_registry
+    from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner
+
+    return compile_registry(
+        [
+            Prisoner(id="belavus", name_en="Pavel Belavus", gender=Gender.MALE),
+            Prisoner(
+                id="babaryka", name_be="Эдуард Бабарыка", name_en="Eduard Babaryka",
+                gender=Gender.MALE,
+            ),
+            Prisoner(id="losik", name_be="Ігар Лосік", name_en="Ihar Losik", gender=Gender.MALE),
+            Facility(
+                id="akrestsina", kind=FacilityKind.DETENTION_CENTRE, town_en="Minsk",
+                nicknames=["Akrestsina", "Акрэсціна"],
+            ),
+        ]
+    )  # fmt: skip
+
+
+def events_of(engine, text: str, target: str) -> set[E]:
+    result = engine.scan(text)
+    return {e for m in result.mentions if m.target == target for e in m.events}
+
+
+def test_events_carry_to_the_person_named_just_before(engine):
+    text = "Pavel Belavus was sentenced to 13 years. The closed trial lasted two days."
+    assert events_of(engine, text, "belavus") == {E.SENTENCED, E.TRIAL}
+    assert set(engine.scan(text).events) == {E.SENTENCED, E.TRIAL}
+
+
+def test_events_carry_two_sentences_without_a_pronoun_be(engine):
+    text = (
+        "Эдуарда Бабарыку асудзілі на восем гадоў калоніі. "
+        "Суд доўжыўся тыдзень. "
+        "Працэс ішоў за зачыненымі дзвярыма."
+    )
+    assert E.TRIAL in events_of(engine, text, "babaryka")
+
+
+def test_events_carry_no_further_than_two_sentences(engine):
+    text = (
+        "Pavel Belavus is a shop owner from Minsk. The shop sold national symbols. "
+        "It opened in 2015. Many customers came. The closed trial lasted two days."
+    )
+    assert E.TRIAL not in events_of(engine, text, "belavus")
+
+
+def test_events_do_not_carry_across_another_person(engine):
+    text = (
+        "Pavel Belavus was sentenced to 13 years. Ihar Losik wrote about the verdict. "
+        "The closed trial lasted two days."
+    )
+    assert E.TRIAL not in events_of(engine, text, "belavus")
+    assert E.TRIAL in events_of(engine, text, "losik")
+
+
+def test_events_do_not_carry_past_a_paragraph_break(engine):
+    text = "Pavel Belavus was sentenced to 13 years.\n\nThe closed trial lasted two days."
+    assert events_of(engine, text, "belavus") == {E.SENTENCED}
+    title = engine.scan("The closed trial lasted two days.", title="Pavel Belavus")
+    assert not title.events
+
+
+def test_a_pronoun_still_carries_past_a_paragraph_break(engine):
+    text = "Pavel Belavus was sentenced to 13 years.\n\nHe was moved to a colony in Horki."
+    assert E.TRANSFER in events_of(engine, text, "belavus")
+
+
+def test_no_events_when_only_a_facility_is_named(engine):
+    result = engine.scan(
+        "Two students from Minsk were detained at the Akrestsina detention centre on Monday. "
+        "The closed trial lasted two days."
+    )
+    assert result.facilities == ("akrestsina",) and not result.prisoners
+    assert result.events == ()
+    assert all(m.events == () for m in result.mentions)
+
+
+def test_facility_events_stay_when_a_prisoner_is_named(engine):
+    result = engine.scan("Ihar Losik was detained and taken to Akrestsina.")
+    assert E.ARREST in result.events
+    assert E.ARREST in events_of(
+        engine, "Ihar Losik was detained and taken to Akrestsina.", "losik"
+    )
+
+
+# -- fold ----------------------------------------------------------------------------------------
+
+
+def test_mark_table_matches_unicodedata():
+    import sys
+    import unicodedata
+
+    from feeds.mentions import events
+
+    marks = [c for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))]
+    runs = events.mark_runs()
+    assert [c for first, last in runs for c in range(first, last + 1)] == marks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ales Bialiatski",
+        "Алесь Бяляцкі ўзяў ЁЖЫКА й пайшоў",
+        "Łukaszenka, Łacinka: Alaksandr Łukašenka, žurnalist, ŭ SIZA",
+        "Ihor Łosik’s ʼcase, Straße, Ïï, ﬁne, Ⅻ, K, İstanbul",
+        "e\u0301 a\u0306 \U0001d165x \u0483",
+        "",
+    ],
+)
+def test_fold_matches_the_reference(text):
+    import unicodedata
+
+    from feeds.mentions.events import fold
+
+    table = str.maketrans({"ł": "l", "ё": "е", "й": "и", "ў": "у", "’": "'", "ʼ": "'", "ß": "ss"})
+    reference = unicodedata.normalize("NFKD", text.lower().translate(table))
+    assert fold(text) == "".join(c for c in reference if not unicodedata.combining(c))

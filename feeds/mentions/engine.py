@@ -1004,7 +1004,10 @@ class Engine:
 
         for k, (start, _e, _t, _o, _p) in enumerate(raw):
             mention_events[k].update(events_of(sentences.index(start)))
-        # sentences after a person's mention that refer back with a pronoun
+        # The one or two sentences after a person's mention that name nobody else carry their
+        # events to that person: "... was sentenced to 13 years. The closed trial lasted two days."
+        # A sentence naming a person starts over; a paragraph break ends the carry unless the
+        # sentence refers back with a pronoun ("He was moved to ...", as before).
         last_person: int | None = None
         for index in range(len(sentences)):
             if index in person_sents:
@@ -1012,14 +1015,19 @@ class Engine:
                 continue
             if last_person is None or index - last_person > 2:
                 continue
-            sentence = sentences.get(index)
-            tokens = fold(sentence).split()
-            if not any(t.strip('.,;:!?«»"()') in lexicon.PRONOUNS for t in tokens[:12]):
+            if not (
+                _same_paragraph(sentences, last_person, index) or _refers_back(sentences.get(index))
+            ):
                 continue
             evs = events_of(index)
             if evs:
                 for k in person_sents[last_person]:
                     mention_events[k].update(evs)
+        if not person_sents:
+            # no prisoner named: what happens at a facility ("students detained at Akrestsina")
+            # happened to nobody the item is about
+            for evs in mention_events:
+                evs.clear()
         if any(EventType.RELEASED_EXPELLED in evs for evs in mention_events):
             # "freed ... and taken to Lithuania" across sentences: one released_expelled event
             for evs in mention_events:
@@ -1096,6 +1104,23 @@ def _says(sentences: Sentences, pattern: re.Pattern[str], index: int) -> bool:
     if found is None:
         found = sentences.memo[key] = bool(pattern.search(fold(sentences.get(index))))
     return found
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+
+
+def _same_paragraph(sentences: Sentences, first: int, last: int) -> bool:
+    """No blank line (the paragraph break of ``html_to_text`` and of a title) between the end of
+    sentence ``first`` and the start of sentence ``last``."""
+    return not _PARAGRAPH_BREAK.search(
+        sentences.text, sentences.bounds[first][1], sentences.bounds[last][0]
+    )
+
+
+def _refers_back(sentence: str) -> bool:
+    """A pronoun among the sentence's first twelve words ("He was moved to ...")."""
+    tokens = fold(sentence).split()
+    return any(t.strip('.,;:!?«»"()') in lexicon.PRONOUNS for t in tokens[:12])
 
 
 def _capped(raw: list) -> list:
