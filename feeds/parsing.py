@@ -59,6 +59,9 @@ class FeedItem:
     keys: tuple[str, ...] = ()
     content_hash: str = ""
     canonical_link: str | None = None
+    # True when parse_feed was told this item's keys were already seen (``known``): ``text`` and
+    # ``content_hash`` were not computed ("" here); parse again without ``known`` to get them
+    text_skipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,10 @@ _BAD_SCHEME = re.compile(r"(?i)\b(?:java|vb|live)\s*script\s*:|\bdata\s*:\s*text
 def defang(text: str) -> str:
     """Remove anything in plain text still shaped like a tag or a script URL (repeat until stable)."""
     for _ in range(5):
-        new = _BAD_SCHEME.sub("", _TAGLIKE.sub("", text))
+        # every match of _TAGLIKE holds a "<" and every match of _BAD_SCHEME a ":" (cheap checks
+        # first: the case-insensitive scheme pattern is slow on long text)
+        new = _TAGLIKE.sub("", text) if "<" in text else text
+        new = _BAD_SCHEME.sub("", new) if ":" in new else new
         if new == text:
             break
         text = new
@@ -168,10 +174,14 @@ def _extract(html: str) -> str:
     return _clean("".join(parser.parts))
 
 
+_HSPACE = re.compile(r"[ \t\f\v]+")  # never spans a line break: one pass over the whole text
+_BLANKS = re.compile(r"\n{3,}")
+
+
 def _clean(text: str) -> str:
     text = _CONTROL.sub("", text).replace("\xa0", " ").replace("\r", "\n")
-    lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    lines = [line.strip() for line in _HSPACE.sub(" ", text).split("\n")]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,11 +328,10 @@ def _absolute_http(link: str | None, base: str) -> str | None:
     return absolute
 
 
-def _entry_text(entry: Mapping) -> str:
+def _entry_html(entry: Mapping) -> list[str]:
     candidates = [c.get("value", "") for c in entry.get("content") or [] if isinstance(c, Mapping)]
     candidates.append(entry.get("summary", "") or "")
-    texts = [html_to_text(c) for c in candidates if c]
-    return max(texts, key=len, default="")
+    return candidates
 
 
 def _looks_like_html(body: bytes) -> bool:
@@ -337,10 +346,28 @@ class _Raw:
     title: str
     text: str
     published: datetime | None
+    # the HTML the text comes from; converted only for items that need it (see ``known``)
+    html: list[str] = field(default_factory=list)
+
+    def finish_text(self) -> str:
+        if self.html:
+            texts = [html_to_text(c) for c in self.html if c]
+            self.text, self.html = max(texts, key=len, default=""), []
+        return self.text
 
 
-def parse_feed(body: bytes, headers: Mapping[str, str] | None, base_url: str) -> ParsedFeed:
-    """Parse a feed document; never raises for bad input (problems land in ``bozo``)."""
+def parse_feed(
+    body: bytes,
+    headers: Mapping[str, str] | None,
+    base_url: str,
+    known: frozenset[str] | None = None,
+) -> ParsedFeed:
+    """Parse a feed document; never raises for bad input (problems land in ``bozo``).
+
+    ``known``: identity keys already seen (a hint, e.g. the previous parse's keys); an item with
+    one of them gets no text and no content hash (``text_skipped``), which saves converting the
+    HTML of items that will not be read.
+    """
     hdrs = _lower_headers(headers)
     if not body or not body.strip():
         return ParsedFeed(title="", items=[], bozo="empty document", is_feed=False)
@@ -360,14 +387,14 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None, base_url: str) ->
         for entry in doc.entries[:MAX_ITEMS]:
             guid = entry.id
             guid = guid.strip()[:2048] if isinstance(guid, str) and guid.strip() else None
-            texts = [html_to_text(c) for c in [*entry.content, entry.summary] if c]
             raws.append(
                 _Raw(
                     guid=guid,
                     link=_absolute_http(entry.link, base_url),
                     title=html_to_text(entry.title, limit=MAX_TITLE),
-                    text=max(texts, key=len, default=""),
+                    text="",
                     published=_datetime(entry),
+                    html=[*entry.content, entry.summary],
                 )
             )
         feed_title, language, ttl, encoding, bozo = (
@@ -412,8 +439,9 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None, base_url: str) ->
                     guid=guid,
                     link=_absolute_http(entry.get("link"), base_url),
                     title=html_to_text(str(entry.get("title", "") or ""), limit=MAX_TITLE),
-                    text=_entry_text(entry),
+                    text="",
                     published=_datetime(entry),
+                    html=_entry_html(entry),
                 )
             )
         feed_title, language, ttl = feed.get("title", ""), feed.get("language"), feed.get("ttl")
@@ -428,6 +456,9 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None, base_url: str) ->
             r.title,
             r.published,
         )
+        skip = known is not None and any(k in known for k in keys)
+        if not skip:
+            r.finish_text()
         items.append(
             FeedItem(
                 guid=r.guid,
@@ -437,8 +468,9 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None, base_url: str) ->
                 published=r.published,
                 fingerprint=keys[0],
                 keys=keys,
-                content_hash=identity.content_hash(r),
+                content_hash="" if skip else identity.content_hash(r),
                 canonical_link=canon,
+                text_skipped=skip,
             )
         )
     if bad_guids:
@@ -475,9 +507,12 @@ def _not_a_feed(body: bytes, hdrs: Mapping[str, str], enc: str | None, bozo: str
 
 
 async def parse_feed_async(
-    body: bytes, headers: Mapping[str, str] | None, base_url: str
+    body: bytes,
+    headers: Mapping[str, str] | None,
+    base_url: str,
+    known: frozenset[str] | None = None,
 ) -> ParsedFeed:
     """:func:`parse_feed`, in a worker thread when the body is large enough to block the loop."""
     if len(body) < THREAD_THRESHOLD:
-        return parse_feed(body, headers, base_url)
-    return await asyncio.to_thread(parse_feed, body, headers, base_url)
+        return parse_feed(body, headers, base_url, known)
+    return await asyncio.to_thread(parse_feed, body, headers, base_url, known)

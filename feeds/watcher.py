@@ -316,7 +316,10 @@ class Watcher:
             last = self._last_body.get(source.id)
             if last is not None and last[0] == digest and state.polls > 0 and not state.baseline:
                 return await self._same_body(source, state, result, last[1], now)
-            parsed = await self._parse(result)
+            # the last parse's keys: items still carrying them were marked seen then, so the
+            # parse may skip their text (checked against the seen set in _items all the same)
+            hint = frozenset(k for i in last[1].items for k in i.keys) if last else None
+            parsed = await self._parse(result, hint)
             if parsed.is_feed:
                 self._last_body[source.id] = (digest, _keys_only(parsed))
             if not parsed.is_feed:
@@ -324,7 +327,7 @@ class Watcher:
         state.etag, state.last_modified = result.etag, result.last_modified
         outcome = PollOutcome(source.id, result.status)
         if parsed is not None:
-            outcome = await self._items(source, state, parsed, now)
+            outcome = await self._items(source, state, parsed, now, result)
             state.title = parsed.title or state.title
         self._succeeded(state, result, parsed, now)
         return outcome
@@ -346,14 +349,14 @@ class Watcher:
         self._succeeded(state, result, keys, now)
         return PollOutcome(source.id, "ok", message="same body")
 
-    async def _parse(self, result: FetchResult) -> ParsedFeed:
+    async def _parse(self, result: FetchResult, known: frozenset[str] | None = None) -> ParsedFeed:
         if self._pool is None and self._pool_size > 0 and len(result.body) >= THREAD_THRESHOLD:
             self._pool = self._new_pool()  # automatic: created when a large feed first shows up
         if self._pool is None or len(result.body) < THREAD_THRESHOLD:
-            return await parse_feed_async(result.body, result.headers, result.url)
+            return await parse_feed_async(result.body, result.headers, result.url, known)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._pool, parse_feed, result.body, dict(result.headers), result.url
+            self._pool, parse_feed, result.body, dict(result.headers), result.url, known
         )
 
     def _succeeded(
@@ -402,12 +405,22 @@ class Watcher:
         )
 
     async def _items(
-        self, source: FeedSource, state: FeedState, parsed: ParsedFeed, now: float
+        self,
+        source: FeedSource,
+        state: FeedState,
+        parsed: ParsedFeed,
+        now: float,
+        result: FetchResult,
     ) -> PollOutcome:
         items = parsed.items
         self.stats.items += len(items)
         known = await self.seen.known(source.id, items) if items else []
         new = [item for item, k in zip(items, known, strict=True) if not k]
+        if any(i.text_skipped for i in new):  # the hint was wrong (seen set trimmed or lost)
+            parsed = await self._parse(result)
+            items = parsed.items
+            known = await self.seen.known(source.id, items) if items else []
+            new = [item for item, k in zip(items, known, strict=True) if not k]
         if state.polls == 0 or state.baseline:
             cutoff = now - self.config.backfill_hours * 3600
             wanted = [i for i in new if i.published and i.published.timestamp() >= cutoff]
