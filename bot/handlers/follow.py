@@ -10,15 +10,16 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from feeds.registry.search import Hit
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.common import QUERY_MAX, Turn, query_of, turn
 from bot.render import button_label, card, name_of
 from feeds.registry.models import ID_RE, AnyTarget, Prisoner
+from feeds.registry.search import Hit
 from subscriptions.store import Subscribed
 
 PICK_MAX = 8
@@ -108,14 +109,7 @@ async def _remember_topic(now: Turn) -> None:
 
 
 async def follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    now = await turn(update, context)
-    target = await _target_from_button(now, query.data, "sub:")
-    if target is None:
-        await query.answer(now.t("errors.expired"))
-        return
-    await query.answer()
-    await follow(now, target)
+    await _on_target_button(update, context, "sub:", follow)
 
 
 async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -171,14 +165,7 @@ async def unfollow(now: Turn, target: AnyTarget) -> None:
 
 
 async def unfollow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    now = await turn(update, context)
-    target = await _target_from_button(now, query.data, "unsub:")
-    if target is None:
-        await query.answer(now.t("errors.expired"))
-        return
-    await query.answer()
-    await unfollow(now, target)
+    await _on_target_button(update, context, "unsub:", unfollow)
 
 
 async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -224,6 +211,23 @@ async def _followed(now: Turn) -> list[AnyTarget]:
     index = await now.services.registry.current()
     targets = [index.get(i) for i in ids]
     return sorted((t for t in targets if t is not None), key=lambda t: name_of(t, now.lang))
+
+
+async def _on_target_button(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    prefix: str,
+    action: Callable[[Turn, AnyTarget], Awaitable[None]],
+) -> None:
+    """A ``<prefix><target id>`` button: answer it, then act; a stale or unknown id says so."""
+    query = update.callback_query
+    now = await turn(update, context)
+    target = await _target_from_button(now, query.data, prefix)
+    if target is None:
+        await query.answer(now.t("errors.expired"))
+        return
+    await query.answer()
+    await action(now, target)
 
 
 async def _target_from_button(now: Turn, data: str, prefix: str) -> AnyTarget | None:
