@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.settings import Settings
+from feeds.alerts import Alert
 from feeds.registry.models import AnyTarget, Facility, Prisoner
 from feeds.registry.search import SearchIndex
 from feeds.registry.store import RegistryStore
@@ -24,6 +25,8 @@ from subscriptions.store import SubscriptionStore
 RECHECK_SECONDS = 2.0
 CARD_EVENTS = 5  # latest timeline events on a status card
 STATS_SCAN_MAX = 100_000
+RECENT_ALERTS = 200
+RECENT_CACHE_SECONDS = 60.0
 
 
 class RegistryView:
@@ -76,6 +79,9 @@ class Services:
     registry_store: RegistryStore = field(init=False)
     registry: RegistryView = field(init=False)
 
+    _recent: list[str] = field(init=False, default_factory=list)
+    _recent_at: float = field(init=False, default=-1e9)
+
     def __post_init__(self) -> None:
         self.subscriptions = SubscriptionStore(self.storage)
         self.registry_store = RegistryStore(self.storage)
@@ -86,6 +92,22 @@ class Services:
 
     async def timeline(self, prisoner_id: str, limit: int = CARD_EVENTS) -> list[TimelineEvent]:
         return await Timeline(self.storage.redis, self.storage.keys).get(prisoner_id, limit)
+
+    async def recently_active(self) -> list[str]:
+        """Prisoners named in the latest alerts, newest first (cached a minute: inline queries with
+        an empty text are frequent, and this reads the alert stream)."""
+        now = time.monotonic()
+        if now - self._recent_at > RECENT_CACHE_SECONDS:
+            entries = await self.storage.redis.xrevrange(
+                self.storage.keys.alerts, count=RECENT_ALERTS
+            )
+            ids: dict[str, None] = {}
+            for _, fields in entries:
+                if fields.get(b"kind") == b"news":
+                    for prisoner in Alert.model_validate_json(fields[b"alert"]).prisoners:
+                        ids.setdefault(prisoner)
+            self._recent, self._recent_at = list(ids), now
+        return self._recent
 
     async def alerts_today(self) -> int:
         """Alerts produced since midnight in ``TZ`` (stream ids are millisecond timestamps)."""

@@ -429,3 +429,23 @@ async def _until(read, expected: object, timeout: float = 10.0) -> None:
         return await read() == expected
 
     await wait_for(matches, timeout=timeout, message=f"value to become {expected!r}")
+
+
+async def test_admin_track_edits_names_and_adds_aliases(bot: Harness) -> None:
+    await bot.say(ADMIN, "/track ihar-losik; ; ; ; Igor Losik, Ігар Лосік-Л")
+    target = await bot.services.registry_store.get("ihar-losik")
+    assert target.name_be == "Ігар Лосік"  # empty fields keep what was there
+    assert {"Igor Losik", "Ігар Лосік-Л"} <= set(target.aliases)
+
+
+async def test_inline_empty_query_for_a_newcomer_shows_people_in_the_news(
+    bot: Harness, storage: Storage
+) -> None:
+    from feeds.alerts import Alert, AlertStream
+
+    await AlertStream(storage.redis, storage.keys).append(
+        Alert(id="x1", kind="news", prisoners=["marfa-rabkova"])
+    )
+    answer = await bot.api.wait_for_inline_answer(bot.api.inline_query("", user=9999))
+    assert answer.results[0]["title"] == "Marfa Rabkova"
+    assert answer.is_personal is True

@@ -28,7 +28,7 @@ from feeds.ssrf import URLRefused
 log = logging.getLogger("vestka.bot")
 
 Handler = Callable[[Turn], Awaitable[None]]
-PRISONER_FIELDS = ("name_be", "name_ru", "name_en")
+PRISONER_FIELDS = ("name_be", "name_ru", "name_en", "aliases")
 FACILITY_FIELDS = ("number", "town_be")
 FEED_ACTIONS = ("add", "remove", "pause", "resume")
 FEED_LINES_MAX = 40
@@ -93,13 +93,18 @@ async def track(now: Turn) -> None:
     values = parts[2:] if kind != "prisoner" else parts[1:]
     fields = PRISONER_FIELDS if kind == "prisoner" else FACILITY_FIELDS
     cells = {"id": target_id, "kind": kind, **dict(zip(fields, values, strict=False))}
+    # aliases come comma-separated here (";" already separates the fields)
+    cells["aliases"] = cells.get("aliases", "").replace(",", ";")
+    store = now.services.registry_store
+    old = await store.get(target_id) if ID_RE.match(target_id) else None
+    for name in fields:  # an empty field keeps what the registry has
+        if not cells.get(name) and old is not None and name != "aliases":
+            cells[name] = str(getattr(old, name, "") or "")
     try:
-        target = target_from_row(cells)
+        target = merged(old, target_from_row(cells))
     except (ValueError, ValidationError) as exc:
         await now.reply(now.t("admin.track_bad", reason=str(exc).splitlines()[0]))
         return
-    store = now.services.registry_store
-    target = merged(await store.get(target.id), target)
     await store.put(target)
     await now.services.registry.refresh(force=True)
     await now.reply(now.t("admin.track_done", name=name_of(target, now.lang), id=target.id))

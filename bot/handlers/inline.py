@@ -59,14 +59,18 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def _default_targets(svc: Services, user_id: int, offset: int) -> list[AnyTarget]:
+    """The user's own subscriptions; for someone who follows nobody, the people recently in the
+    news, then everyone in custody."""
     by_id = svc.registry.by_id
     targets = [by_id[i] for i in await svc.subscriptions.targets_of(user_id) if i in by_id]
     if not targets:
-        targets = [
+        recent = [by_id[i] for i in await svc.recently_active() if i in by_id]
+        in_custody = [
             target
             for target in by_id.values()
             if isinstance(target, Prisoner) and target.status is PrisonerStatus.IN_CUSTODY
         ]
+        targets = list({t.id: t for t in [*recent, *in_custody]}.values())
     return targets[offset : offset + PAGE + 1]
 
 
