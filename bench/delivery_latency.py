@@ -61,6 +61,7 @@ from bench.soak import (
     Processes,
     free_port,
     group_state,
+    inherited_env,
     queue_state,
 )
 from feeds.keys import FANOUT_GROUP
@@ -162,12 +163,7 @@ async def seed_redis(storage: Storage, people: list[Person], subscribers: int) -
 
 
 def product_env(fake: FakeBotAPIProcess, redis: OwnRedis, folder: Path, args) -> dict[str, str]:
-    return {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TELEGRAM_", "REGISTRY_", "FEEDS_", "SEND_", "REDIS_"))
-        and k not in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
-    } | {
+    return inherited_env() | {
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_URL": fake.url,
         "REDIS_URL": redis.url,

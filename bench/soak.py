@@ -313,6 +313,16 @@ class FeedFarm:
 # -- the product's processes -------------------------------------------------------------------------
 
 
+def inherited_env() -> dict[str, str]:
+    """This process's environment without the product's own settings and proxies (loopback only)."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "REGISTRY_", "FEEDS_", "SEND_", "REDIS_"))
+        and k not in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
+    }
+
+
 class Processes:
     def __init__(self, folder: Path, env: dict[str, str], topology: str) -> None:
         self.folder = folder
@@ -514,12 +524,7 @@ async def soak(args: argparse.Namespace) -> int:
                             f"{farm.url(f)} {f.lang} Soak outlet {f.index}\n" for f in farm.feeds
                         )
                     )
-                    env = {
-                        k: v
-                        for k, v in os.environ.items()
-                        if not k.startswith(("TELEGRAM_", "REGISTRY_", "FEEDS_", "SEND_", "REDIS_"))
-                        and k not in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
-                    } | {
+                    env = inherited_env() | {
                         "TELEGRAM_BOT_TOKEN": fake.token,
                         "TELEGRAM_API_URL": fake.url,
                         "REDIS_URL": redis.url,
