@@ -19,6 +19,7 @@ alert for the URL and exact-title paths; the near-title path can, in that rare r
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 import unicodedata
@@ -114,24 +115,26 @@ class Stories:
         if len(words) < 3 or not alert.targets:
             return None
         since = time.time() - self.window
-        candidates: dict[str, None] = {}
-        for target in alert.targets:
-            ids = await self.redis.zrevrangebyscore(
-                self.keys.story_by_target(target), "+inf", since, start=0, num=CANDIDATES
-            )
-            candidates.update((i.decode(), None) for i in ids)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for target in alert.targets:
+                pipe.zrevrangebyscore(
+                    self.keys.story_by_target(target), "+inf", since, start=0, num=CANDIDATES
+                )
+            answers = await pipe.execute()
+        candidates = {i.decode(): None for ids in answers for i in ids}
         candidates.pop(alert.id, None)
         if not candidates:
             return None
         raws = await self.redis.mget([self.keys.alert_record(i) for i in candidates])
         best: tuple[float, str] | None = None
-        for raw in raws:
+        for other_id, raw in zip(candidates, raws, strict=True):
             if not raw:
                 continue
-            other = Alert.model_validate_json(raw)
-            score = jaccard(words, title_words(other.title))
+            # Only the title is needed: plain JSON, not a validated Alert (this runs per alert,
+            # over up to 50 stored records).
+            score = jaccard(words, title_words(json.loads(raw).get("title", "")))
             if score >= NEAR_TITLE and (best is None or score > best[0]):
-                best = (score, other.id)
+                best = (score, other_id)
         return best[1] if best else None
 
     async def _add_sources(self, record: Alert, sources: list[AlertSource]) -> Alert:
