@@ -7,20 +7,17 @@ A role that is not built yet says so and exits 2, so a Procfile line never prete
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 
 from bot.cmd_send import Loop, role_loops, run_loops
 from bot.cmd_watch import prepare_feeds, watching
 from bot.polling import serve_bot
-from bot.runtime import StartupError, fail, started, stop_signal
+from bot.runtime import run_role, started, stop_signal
 from bot.services import Services
-from bot.settings import Settings, configure_logging, settings_or_exit
+from bot.settings import Settings
 from bot.web import listening
 
 log = logging.getLogger("vestka")
-
-NOT_BUILT: dict[str, str] = {}  # role -> what it would do; every role is built now
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -31,22 +28,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "SIGTERM or Ctrl-C.",
     )
     run_parser.set_defaults(handler=run)
-    for role, what in NOT_BUILT.items():
-        parser = commands.add_parser(role, help=f"run only the role that would {what}")
-        parser.set_defaults(handler=lambda args, role=role: not_built(role))
-
-
-def not_built(role: str) -> int:
-    return fail(f"the '{role}' role is not built yet; use 'python -m bot run'")
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_or_exit()
-    configure_logging(settings)
-    try:
-        return asyncio.run(_run(settings))
-    except StartupError as exc:
-        return fail(str(exc))
+    return run_role(_run)
 
 
 async def _run(settings: Settings) -> int:

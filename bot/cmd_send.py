@@ -18,9 +18,9 @@ from collections.abc import Awaitable, Callable
 
 from bot.alert_message import AlertRenderer, DigestRenderer
 from bot.handlers.broadcast import broadcast_monitor
-from bot.runtime import StartupError, fail, opened, stop_signal
+from bot.runtime import opened, run_role, stop_signal
 from bot.services import RegistryView
-from bot.settings import Settings, configure_logging, settings_or_exit
+from bot.settings import Settings
 from feeds.registry.store import RegistryStore
 from feeds.storage import Storage
 from subscriptions.digest import DigestScheduler
@@ -105,17 +105,11 @@ async def run_loops(loops: list[Loop], stop: asyncio.Event, within: float = STOP
 
 
 def send(args: argparse.Namespace) -> int:
-    settings = settings_or_exit()
-    configure_logging(settings)
-    if settings.console_mode:
-        return fail(
-            "'send' delivers to Telegram and needs TELEGRAM_BOT_TOKEN; in console mode there is "
-            "nothing to send to ('run' prints alerts instead)"
-        )
-    try:
-        return asyncio.run(_send(settings))
-    except StartupError as exc:
-        return fail(str(exc))
+    return run_role(
+        _send,
+        console_refusal="'send' delivers to Telegram and needs TELEGRAM_BOT_TOKEN; in console mode "
+        "there is nothing to send to ('run' prints alerts instead)",
+    )
 
 
 async def _send(settings: Settings) -> int:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 
 from bot.polling import serve_bot
-from bot.runtime import StartupError, fail, started, stop_signal
+from bot.runtime import run_role, started, stop_signal
 from bot.services import Services
-from bot.settings import Settings, configure_logging, settings_or_exit
+from bot.settings import Settings
 from bot.web import listening
 
 log = logging.getLogger("vestka")
@@ -25,17 +24,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    settings = settings_or_exit()
-    configure_logging(settings)
-    if settings.console_mode:
-        return fail(
-            "'serve' answers Telegram and needs TELEGRAM_BOT_TOKEN; "
-            "'run' works without one (console mode)"
-        )
-    try:
-        return asyncio.run(_serve(settings))
-    except StartupError as exc:
-        return fail(str(exc))
+    return run_role(
+        _serve,
+        console_refusal="'serve' answers Telegram and needs TELEGRAM_BOT_TOKEN; "
+        "'run' works without one (console mode)",
+    )
 
 
 async def _serve(settings: Settings) -> int:

@@ -6,7 +6,6 @@ Settings become plain values here (``WatcherConfig``, ``FetchPolicy``); ``feeds/
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -14,8 +13,8 @@ from contextlib import asynccontextmanager
 
 from bot.console import ConsolePrinter
 from bot.metrics import cycle_every
-from bot.runtime import StartupError, fail, started, stop_signal
-from bot.settings import Settings, configure_logging, settings_or_exit
+from bot.runtime import StartupError, run_role, started, stop_signal
+from bot.settings import Settings
 from feeds.feedlist import bundled_feeds, read_feed_list
 from feeds.fetcher import Fetcher, FetchPolicy
 from feeds.sources import FeedStore
@@ -93,12 +92,7 @@ async def watching(storage: Storage, settings: Settings) -> AsyncIterator[Watche
 
 
 def watch(args: argparse.Namespace) -> int:
-    settings = settings_or_exit()
-    configure_logging(settings)
-    try:
-        return asyncio.run(_watch(settings, args.once))
-    except StartupError as exc:
-        return fail(str(exc))
+    return run_role(lambda settings: _watch(settings, args.once))
 
 
 async def _watch(settings: Settings, once: bool) -> int:

@@ -7,10 +7,10 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from bot.settings import Settings
+from bot.settings import Settings, configure_logging, settings_or_exit
 from feeds.registry.store import RegistryStore
 from feeds.storage import Storage, StorageError, open_storage
 
@@ -83,3 +83,17 @@ def stop_signal() -> asyncio.Event:
 def fail(message: str) -> int:
     print(f"vestka: {message}", file=sys.stderr)
     return 2
+
+
+def run_role(main: Callable[[Settings], Awaitable[int]], console_refusal: str | None = None) -> int:
+    """A command's common frame: settings (exit 2 on a bad one), logging, then ``main`` under
+    asyncio; a start-up failure becomes one line and exit 2. ``console_refusal`` is the message for a
+    role that cannot work in console mode."""
+    settings = settings_or_exit()
+    configure_logging(settings)
+    if console_refusal is not None and settings.console_mode:
+        return fail(console_refusal)
+    try:
+        return asyncio.run(main(settings))
+    except StartupError as exc:
+        return fail(str(exc))

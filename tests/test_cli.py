@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.cmd_roles import NOT_BUILT
 from feeds.registry.bundled import bundled_targets
 from tests.conftest import ROOT
 from tests.waiting import wait_for_sync
@@ -56,12 +55,6 @@ def test_unreachable_redis_exit_2(cli) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("role", sorted(NOT_BUILT))
-def test_roles_not_built_yet_say_so(cli, role: str) -> None:
-    result = cli(role)
-    assert result.returncode == 2 and f"the '{role}' role is not built yet" in result.stderr
-
-
 def test_registry_import_show_stats(cli, tmp_path: Path) -> None:
     imported = cli("registry", "import", str(SAMPLE))
     assert imported.returncode == 0, imported.stderr
@@ -100,18 +93,7 @@ def test_registry_show_nothing_found(cli) -> None:
 def test_run_stops_cleanly_on_sigterm_and_sigint(
     cli_env: dict[str, str], tmp_path: Path, signum: int
 ) -> None:
-    env = {**cli_env, "LOG_LEVEL": "INFO"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        env=env,
-        cwd=tmp_path,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: list[str] = []
-    wait_for_sync(
-        lambda: _read_until(process, lines, "vestka running"), timeout=60, message="run to start"
-    )
+    process, lines = _start_run({**cli_env, "LOG_LEVEL": "INFO"}, tmp_path)
     assert "console mode" in lines[-1]
     started = time.monotonic()
     process.send_signal(signum)
@@ -123,22 +105,23 @@ def test_run_with_embedded_storage_from_a_fresh_folder(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     env = {k: v for k, v in cli_env.items() if k != "REDIS_URL"}
-    env["LOG_LEVEL"] = "INFO"
+    process, lines = _start_run({**env, "LOG_LEVEL": "INFO"}, tmp_path)
+    assert any("embedded valkey" in line for line in lines)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    assert (tmp_path / "data" / "valkey" / "appendonlydir").is_dir()
+
+
+def _start_run(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen, list[str]]:
+    """``python -m bot run``, returned once it says it is running (with the lines it logged)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        env=env,
-        cwd=tmp_path,
-        stderr=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-m", "bot", "run"], env=env, cwd=cwd, stderr=subprocess.PIPE, text=True
     )
     lines: list[str] = []
     wait_for_sync(
         lambda: _read_until(process, lines, "vestka running"), timeout=60, message="run to start"
     )
-    assert any("embedded valkey" in line for line in lines)
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=10) == 0
-    assert (tmp_path / "data" / "valkey" / "appendonlydir").is_dir()
+    return process, lines
 
 
 def _read_until(process: subprocess.Popen, lines: list[str], needle: str) -> bool:
