@@ -49,6 +49,13 @@ async def test_embedded_data_survives_sigkill(tmp_path: Path) -> None:
     assert storage.embedded is not None
     await storage.redis.set("vestka:canary", "still here")
     await storage.redis.set("vestka:canary2", "also here")
+    # appendfsync everysec: a write reaches the append-only file within about a second (longer
+    # on a loaded disk); what has reached it must survive the kill.
+    wait_for_sync(
+        lambda: _in_aof(storage.embedded.data_dir, b"also here"),
+        timeout=10,
+        message="the writes to reach the append-only file",
+    )
     pid = storage.embedded.pid
     os.kill(pid, signal.SIGKILL)
     wait_for_sync(lambda: not _alive(pid), message="valkey to die")
@@ -74,6 +81,10 @@ async def test_second_process_adopts_running_embedded_server(tmp_path: Path) -> 
         await guest.close()
         await owner.close()
     assert not EmbeddedValkey(tmp_path).socket_path.exists()
+
+
+def _in_aof(data_dir: Path, needle: bytes) -> bool:
+    return any(needle in f.read_bytes() for f in (data_dir / "appendonlydir").glob("*.aof"))
 
 
 def _alive(pid: int) -> bool:
