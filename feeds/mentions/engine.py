@@ -339,6 +339,7 @@ class Engine:
         self._tokens: dict[str, _TokenInfo] = {}
         self._interest: dict[str, int] = {}  # raw token -> _interest(its info), for the first look
         self._fit_memo: dict[tuple[str, int], bool] = {}  # see _fits
+        self._stem_memo: dict[str, frozenset[str]] = {}  # see _stems
         # stems of the second word of every naming phrase ("centre", "Haft"): a cheap "no" first
         self._phrase_heads = frozenset(
             stem
@@ -348,10 +349,23 @@ class Engine:
         )
         self._fuzzy_patterns = [Pattern(FUZZY, i, (), True) for i in range(len(self.people))]
         self.by_kind_number: dict[tuple[FacilityKind, int], tuple[int, ...]] = {}
+        # (kind, vowel-less adjective stem) -> places, and (kind, strong qualifier) -> places: the
+        # look-ups behind a kind word with neither number nor town, without a pass over all places
+        self.by_kind_adjective: dict[tuple[FacilityKind, str], tuple[int, ...]] = {}
+        self.by_kind_strong: dict[tuple[FacilityKind, str], tuple[int, ...]] = {}
         for i, place in enumerate(self.places):
+            kind = place.target.kind
             if place.target.number is not None:
-                key = (place.target.kind, place.target.number)
+                key = (kind, place.target.number)
                 self.by_kind_number[key] = (*self.by_kind_number.get(key, ()), i)
+            for stem in place.adjective_keys:
+                self.by_kind_adjective[kind, stem] = (
+                    *self.by_kind_adjective.get((kind, stem), ()),
+                    i,
+                )
+            for q in place.qualifiers:
+                if lexicon.QUALIFIERS[q][0]:
+                    self.by_kind_strong[kind, q] = (*self.by_kind_strong.get((kind, q), ()), i)
 
     # -- compile ---------------------------------------------------------------------------------
 
@@ -861,14 +875,9 @@ class Engine:
                     continue
             else:
                 cands = sorted({t[2] for t in near_towns})
-                if not cands:
-                    strong = [
-                        i
-                        for i, p in enumerate(self.places)
-                        if p.target.kind == kind
-                        and any(lexicon.QUALIFIERS[q][0] for q in p.qualifiers & qual_here)
-                    ]
-                    cands = strong
+                if not cands:  # places of this kind named by a strong qualifier here
+                    by_kind = self.by_kind_strong
+                    cands = sorted({i for q in qual_here for i in by_kind.get((kind, q), ())})
             cands = self._by_qualifier(cands, qual_here)
             if len(cands) != 1:
                 continue
@@ -900,14 +909,11 @@ class Engine:
             return before
         if pos >= 0 and pos < first and not toks[pos][:1].isdigit():
             # a town adjective the registry does not spell out: Горацкай / Гарадзенскай / Škłoŭskaj
-            stems = {devowel(stem) for stem, _e in splits(keys[pos])}
-            guess = [
-                (pos, pos, i)
-                for i, place in enumerate(self.places)
-                if place.target.kind == kind and place.adjective_keys & stems
-            ]
-            if guess:
-                return guess
+            stems = self._stems(keys[pos])
+            by_stem = self.by_kind_adjective
+            places = sorted({i for stem in stems for i in by_stem.get((kind, stem), ())})
+            if places:
+                return [(pos, pos, i) for i in places]
         pos = last + 1
         for _step in range(4):
             if pos >= len(toks) or _CLAUSE.search(doc[spans[pos - 1][1] : spans[pos][0]]):
@@ -919,6 +925,15 @@ class Engine:
                 break
             pos += 1
         return []
+
+    def _stems(self, key: str) -> frozenset[str]:
+        """The vowel-less stems a key may split into (memoised: kind words recur in a document)."""
+        stems = self._stem_memo.get(key)
+        if stems is None:
+            if len(self._stem_memo) > _LOOKUP_CACHE:
+                self._stem_memo.clear()
+            stems = self._stem_memo[key] = frozenset(devowel(s) for s, _e in splits(key))
+        return stems
 
     def _foreign_place_after(self, doc, toks, keys, spans, last: int, cands) -> bool:
         """ "ИК-9 в Кемеровской области", "SIZO-1 in St Petersburg": a place right after the number
@@ -933,7 +948,7 @@ class Engine:
                 continue
             if pos == last + 1 or not tok[:1].isupper() or fold(tok).startswith(_BELARUS_PLACES):
                 return False
-            stems = {devowel(stem) for stem, _e in splits(keys[pos])}
+            stems = self._stems(keys[pos])
             return not any(self.places[c].town_consonants & stems for c in cands)
         return False
 
