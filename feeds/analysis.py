@@ -1,15 +1,25 @@
 """The mention engine as the watchers hold it: compiled from the registry in Redis, rebuilt in the
 background when the registry version changes and swapped in whole (a scan never sees half of it).
+
+Scans are CPU-bound, and a watcher process's one core also runs the event loop, the fetches and
+every Redis call. So when the watcher has worker processes (the parse pool), new items are scanned
+there: each worker keeps its own engine, compiled from the same targets and tagged with the build
+it came from. A call names the build; a worker that holds another one answers ``None`` and gets
+the targets with the next call, so the targets cross the process boundary once per worker and
+registry version, not with every scan. Without workers, scans run in one thread of this process
+(off the event loop; the engine's memo caches see one thread at a time).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+import secrets
+from collections.abc import Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from feeds.alerts import TEXT_EXCERPT, Alert, AlertSource, news_alert_id
+from feeds.mentions import Engine, ScanResult, compile_registry
 from feeds.parsing import FeedItem
 from feeds.registry.models import AnyTarget
 from feeds.registry.store import RegistryStore
@@ -17,41 +27,32 @@ from feeds.sources import FeedSource
 
 log = logging.getLogger(__name__)
 
-
-class Engine(Protocol):
-    def scan(self, text: str, title: str | None = None, lang: str | None = None) -> Any: ...
-
-
-EngineFactory = Callable[[Sequence[AnyTarget]], Engine]
-
-
-def default_engine_factory(targets: Sequence[AnyTarget]) -> Engine:
-    from feeds.mentions import compile_registry  # the engine issue's entry point
-
-    return compile_registry(list(targets))
+Doc = tuple[str, str | None]  # (text, title)
 
 
 class EngineHost:
-    """Holds the current engine and the registry version it was built from."""
+    """Holds the current engine, the registry version it was built from, and a build tag."""
 
-    def __init__(self, registry: RegistryStore, factory: EngineFactory | None = None) -> None:
+    def __init__(self, registry: RegistryStore) -> None:
         self.registry = registry
-        self.factory = factory or default_engine_factory
         self.engine: Engine | None = None
         self.version: int | None = None
         self.names: dict[str, str] = {}
-        self._rebuild: asyncio.Task | None = None
         self.rebuilds = 0
+        self._build: tuple[str, Sequence[AnyTarget]] = ("", ())  # tag, the targets it compiled
+        self._rebuild: asyncio.Task | None = None
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="scan")
 
     async def load(self) -> None:
         """Build the engine now (start-up)."""
         version = await self.registry.version()
         targets = await self.registry.all()
-        engine = await asyncio.to_thread(self.factory, targets)
+        engine = await asyncio.to_thread(compile_registry, targets)
         self._swap(engine, version, targets)
 
     def _swap(self, engine: Engine, version: int, targets: Sequence[AnyTarget]) -> None:
         self.engine, self.version = engine, version
+        self._build = (secrets.token_hex(8), targets)
         self.names = {t.id: t.display_name for t in targets}
         self.rebuilds += 1
         log.info("mention engine built: registry version %d, %d targets", version, len(targets))
@@ -65,10 +66,7 @@ class EngineHost:
 
     async def _rebuild_now(self) -> None:
         try:
-            version = await self.registry.version()
-            targets = await self.registry.all()
-            engine = await asyncio.to_thread(self.factory, targets)
-            self._swap(engine, version, targets)
+            await self.load()
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -81,11 +79,56 @@ class EngineHost:
     async def close(self) -> None:
         if self._rebuild is not None and not self._rebuild.done():
             self._rebuild.cancel()
+        self._thread.shutdown(wait=False, cancel_futures=True)
 
+    # -- scanning -------------------------------------------------------------------------------
     def analyse(self, item: FeedItem, text: str, source: FeedSource) -> Alert | None:
-        """One alert for an item naming at least one prisoner or facility, else None."""
+        """One alert for an item naming at least one prisoner or facility, else None (here, now)."""
         assert self.engine is not None, "load() first"
         result = self.engine.scan(text, title=item.title or None, lang=source.lang or None)
+        return self.alert_for(item, text, source, result)
+
+    async def analyse_all(
+        self,
+        items: Sequence[FeedItem],
+        texts: Sequence[str],
+        source: FeedSource,
+        workers: Executor | None = None,
+    ) -> list[Alert | None]:
+        """:meth:`analyse` for a feed's new items: in ``workers`` (processes) when given, else in
+        this process's scan thread."""
+        docs = [(text, item.title or None) for item, text in zip(items, texts, strict=True)]
+        lang = source.lang or None
+        if workers is None:
+            results = await self._scan_here(docs, lang)
+        else:
+            results = await self._scan_in(workers, docs, lang)
+        return [
+            self.alert_for(item, text, source, result)
+            for item, text, result in zip(items, texts, results, strict=True)
+        ]
+
+    async def _scan_here(self, docs: list[Doc], lang: str | None) -> list[ScanResult]:
+        engine = self.engine
+        assert engine is not None, "load() first"
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._thread, _scan_all, engine, docs, lang)
+
+    async def _scan_in(
+        self, workers: Executor, docs: list[Doc], lang: str | None
+    ) -> list[ScanResult]:
+        loop = asyncio.get_running_loop()
+        tag, targets = self._build
+        results = await loop.run_in_executor(workers, scan_in_worker, tag, None, docs, lang)
+        if results is None:  # this worker holds another build (or none yet): send the targets
+            targets = list(targets)
+            results = await loop.run_in_executor(workers, scan_in_worker, tag, targets, docs, lang)
+        assert results is not None  # a worker given the targets always scans
+        return results
+
+    def alert_for(
+        self, item: FeedItem, text: str, source: FeedSource, result: ScanResult
+    ) -> Alert | None:
         if not (result.prisoners or result.facilities):
             return None
         ids = [*result.prisoners, *result.facilities]
@@ -114,3 +157,25 @@ class EngineHost:
             names={i: self.names.get(i, i) for i in ids},
             mentions=result.to_json(),
         )
+
+
+def _scan_all(engine: Engine, docs: list[Doc], lang: str | None) -> list[ScanResult]:
+    return [engine.scan(text, title=title, lang=lang) for text, title in docs]
+
+
+# -- in a worker process ------------------------------------------------------------------------
+_worker_engine: tuple[str, Engine] | None = None  # (build tag, engine) of this worker process
+
+
+def scan_in_worker(
+    tag: str, targets: list[AnyTarget] | None, docs: list[Doc], lang: str | None
+) -> list[ScanResult] | None:
+    """Scan ``docs`` with build ``tag``'s engine; ``None`` when this process does not hold that
+    build and ``targets`` were not sent to compile it."""
+    global _worker_engine
+    if _worker_engine is None or _worker_engine[0] != tag:
+        if targets is None:
+            return None
+        _worker_engine = None  # let the old engine go before compiling the new one
+        _worker_engine = (tag, compile_registry(targets))
+    return _scan_all(_worker_engine[1], docs, lang)

@@ -23,13 +23,13 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from feeds import schedule
 from feeds.alerts import Alert, AlertStream
-from feeds.analysis import EngineFactory, EngineHost
+from feeds.analysis import EngineHost
 from feeds.fetcher import Fetcher, FetchResult
 from feeds.fulltext import fetch_full_text, needs_full_text
 from feeds.leases import Leases
@@ -57,8 +57,9 @@ class WatcherConfig:
     max_polls: int = 40  # poll tasks in flight (each may hold a Redis connection; the pool has 100)
     max_full_text: int = 4  # article pages fetched at once per feed
     registry_check: float = 2.0  # seconds between registry version checks
-    parse_processes: int = 0  # >0: a process pool of this size parses large feeds; 0: automatic
-    # (one worker per core, at most 4, when the machine has 2 cores or more; none on 1 core)
+    parse_processes: int = 0  # >0: a process pool of this size parses large feeds and scans new
+    # items; 0: automatic (one worker per core, at most 4, when the machine has 2 cores or more,
+    # started when the first large feed shows up; none on 1 core)
     idle_wait: float = 1.0  # longest sleep between schedule checks
     cycle_every: float = 60.0  # seconds per poll cycle (one summary line, counters, heartbeat)
 
@@ -89,7 +90,6 @@ class Watcher:
         fetcher: Fetcher,
         config: WatcherConfig | None = None,
         *,
-        engine_factory: EngineFactory | None = None,
         on_alert: Callable[[Alert], None] | None = None,
         rng: random.Random | None = None,
     ) -> None:
@@ -102,7 +102,7 @@ class Watcher:
         self.stream = AlertStream(storage.redis, storage.keys)
         self.stories = Stories(storage.redis, storage.keys)
         self.timeline = Timeline(storage.redis, storage.keys)
-        self.engine = EngineHost(RegistryStore(storage), engine_factory)
+        self.engine = EngineHost(RegistryStore(storage))
         self.on_alert = on_alert
         self.rng = rng or random.Random()
         self.stats = Stats()
@@ -114,8 +114,6 @@ class Watcher:
         # a 200 with the very same body (no ETag support, or a changed ETag only) skips parsing
         self._last_body: dict[str, tuple[bytes, ParsedFeed]] = {}
         self._pool_size = self.config.parse_processes or _auto_processes()
-        # mention scans run here, one at a time (the engine's memo caches see one thread)
-        self._scanner = ThreadPoolExecutor(1, thread_name_prefix="scan")
         self._cycle: Counter[str] = Counter()  # this poll cycle's counts, not yet in Redis
         self._cycle_started: float | None = None
 
@@ -134,7 +132,6 @@ class Watcher:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self.engine.close()
-        self._scanner.shutdown(wait=False, cancel_futures=True)
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
@@ -446,12 +443,9 @@ class Watcher:
                 return await fetch_full_text(self.fetcher, item.link) or item.text
 
         texts = await asyncio.gather(*(text_of(i) for i in items))
-        engine = self.engine
-
-        def scan_all() -> list[Alert | None]:  # CPU-bound: off the event loop, one hop per feed
-            return [engine.analyse(i, t, source) for i, t in zip(items, texts, strict=True)]
-
-        alerts = await asyncio.get_running_loop().run_in_executor(self._scanner, scan_all)
+        # in the worker processes when there are any: the scans then leave this process's core to
+        # the event loop
+        alerts = await self.engine.analyse_all(items, texts, source, self._pool)
         self.stats.scanned += len(items)
         count = 0
         for alert in alerts:  # oldest first

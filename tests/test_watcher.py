@@ -7,6 +7,7 @@ import time
 
 from aiohttp import web
 
+from feeds.parsing import THREAD_THRESHOLD
 from feeds.sources import FeedStore
 from feeds.storage import Storage
 from tests.feedserver import FeedServer
@@ -322,3 +323,21 @@ async def test_registry_bump_rebuilds_engine_and_matches_new_prisoner(storage: S
             assert (await w.poll(feed.id, force=True)).alerts == 1
     [alert] = await news(storage)
     assert alert.prisoners == ["zmicer-test"]
+
+
+async def test_worker_processes_parse_large_feeds_and_scan_new_items(storage: Storage) -> None:
+    """With worker processes, a large feed (parsed there) and its new items (scanned there) give
+    the same alerts as without."""
+    filler = [*numbered(40, text="Навіны рэгіёнаў: " + "эканоміка і надвор'е. " * 30)]
+    async with FeedServer() as srv:
+        srv.add("/f", rss(filler))
+        feed = await add_feed(storage, srv.url("/f"))
+        async with watcher_on(storage, parse_processes=1) as w:
+            assert (await w.poll(feed.id, force=True)).new == 40  # baseline
+            body = rss([mention("w1"), mention("w2"), *filler])
+            assert len(body) >= THREAD_THRESHOLD  # large enough for a worker
+            srv.add("/f", body)
+            second = await w.poll(feed.id, force=True)
+            assert w._pool is not None
+    assert (second.new, second.alerts) == (2, 2)
+    assert [a.prisoners for a in await news(storage)] == [["ales-bjaljackiy"]] * 2

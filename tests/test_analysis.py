@@ -1,0 +1,107 @@
+"""The engine host: scans in worker processes give the same alerts as scans here, and a worker
+follows registry changes (it is sent the targets once per build, and only when it lacks them)."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+
+import pytest
+
+from feeds.analysis import EngineHost
+from feeds.parsing import FeedItem
+from feeds.registry.bundled import bundled_targets
+from feeds.registry.models import Prisoner
+from feeds.registry.store import RegistryStore
+from feeds.sources import FeedSource
+from feeds.storage import Storage
+from tests.watcherkit import BIALIATSKI, NOBODY
+
+NEW_PRISONER = "Суд у Гомелі асудзіў Зміцера Квяткоўскага-Пятроўскага на пяць гадоў калоніі."
+
+
+class CountingPool(Executor):
+    """A real process pool that counts the calls it is given, and those carrying targets."""
+
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
+        self.pool = pool
+        self.calls = 0
+        self.with_targets = 0
+
+    def submit(self, fn: Callable, /, *args, **kwargs) -> Future:
+        self.calls += 1
+        self.with_targets += args[1] is not None
+        return self.pool.submit(fn, *args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def process_pool() -> Iterator[ProcessPoolExecutor]:
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    yield pool
+    pool.shutdown(cancel_futures=True)
+
+
+def item(key: str, text: str) -> FeedItem:
+    return FeedItem(
+        guid=key,
+        link=f"https://example.org/{key}",
+        title=f"Навіна {key}",
+        text=text,
+        published=None,
+        fingerprint=f"g:{key}",
+        keys=(f"g:{key}",),
+    )
+
+
+def _content(alert) -> dict | None:
+    return alert.model_dump(exclude={"created_at"}) if alert is not None else None
+
+
+SOURCE = FeedSource(id="f1", url="https://example.org/rss", name="Outlet", lang="be")
+
+
+async def test_worker_scans_match_scans_here(
+    storage: Storage, process_pool: ProcessPoolExecutor
+) -> None:
+    await RegistryStore(storage).merge(bundled_targets())
+    host = EngineHost(RegistryStore(storage))
+    await host.load()
+    items = [item("a", BIALIATSKI), item("b", NOBODY), item("c", BIALIATSKI + " " + NOBODY)]
+    texts = [i.text for i in items]
+    pool = CountingPool(process_pool)
+    try:
+        there = await host.analyse_all(items, texts, SOURCE, pool)
+        here = await host.analyse_all(items, texts, SOURCE)
+    finally:
+        await host.close()
+    assert [_content(a) for a in there] == [_content(a) for a in here]
+    assert there[0] is not None and there[0].prisoners == ["ales-bjaljackiy"]
+    assert there[1] is None
+    assert pool.calls >= 1 and pool.with_targets <= 1  # the targets went at most once
+
+
+async def test_worker_follows_a_registry_change_once_per_build(
+    storage: Storage, process_pool: ProcessPoolExecutor
+) -> None:
+    registry = RegistryStore(storage)
+    await registry.merge(bundled_targets())
+    host = EngineHost(registry)
+    await host.load()
+    pool = CountingPool(process_pool)
+    news = [item("z", NEW_PRISONER)]
+    try:
+        [before] = await host.analyse_all(news, [NEW_PRISONER], SOURCE, pool)
+        sent = pool.with_targets
+        await host.analyse_all(news, [NEW_PRISONER], SOURCE, pool)
+        assert pool.with_targets == sent  # same build: the worker keeps its engine
+        await registry.merge(
+            [Prisoner(id="zmicer-test", name_be="Зміцер Квяткоўскі-Пятроўскі", gender="male")]
+        )
+        await host.load()
+        [after] = await host.analyse_all(news, [NEW_PRISONER], SOURCE, pool)
+    finally:
+        await host.close()
+    assert before is None or "zmicer-test" not in before.prisoners
+    assert after is not None and after.prisoners == ["zmicer-test"]
+    assert pool.with_targets == sent + 1  # the new build went to the worker once
