@@ -111,8 +111,9 @@ class Keys:
         return self._k("alerts", "story", kind, digest)
 
     def story_by_target(self, target_id: str) -> str:
-        """ZSET alert id -> epoch, recent alerts naming a target (near-identical title check)."""
-        return self._k("alerts", "by_target", target_id)
+        """ZSET "alert-id title words" -> epoch: recent alerts naming a target, with their titles'
+        words (sorted, space-separated), for the near-identical title check."""
+        return self._k("alerts", "titles", target_id)
 
     @property
     def admin_notices(self) -> str:

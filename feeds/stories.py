@@ -5,7 +5,8 @@ Two news alerts are the same story when, within :data:`STORY_WINDOW`:
 * their items' canonical URLs are equal (``u`` key), or
 * their normalised titles are equal (``t`` key: case, punctuation and word order ignored), or
 * their titles are near-identical: word-set Jaccard similarity >= :data:`NEAR_TITLE` against the
-  last :data:`CANDIDATES` alerts naming the same target (so the check stays cheap at any volume).
+  last :data:`CANDIDATES` alerts naming the same target (so the check stays cheap at any volume;
+  the candidates' title words sit in the per-target sorted set itself, so it is one read).
 
 The first alert of a story is appended to the stream; later ones add their source to it: the stored
 record is updated and a ``sources`` entry (same alert id, full source list) is appended so delivery
@@ -19,7 +20,6 @@ alert for the URL and exact-title paths; the near-title path can, in that rare r
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import time
 import unicodedata
@@ -75,11 +75,12 @@ class Stories:
         if not await self.redis.set(own, alert.model_dump_json(), nx=True, ex=self.window):
             return await self._record(alert.id)  # handled before (a crash before marking seen)
         existing_id: str | None = None
-        for key in keys:
-            got = await self.redis.set(key, alert.id, nx=True, ex=self.window, get=True)
-            if got is not None and got.decode() != alert.id:
-                existing_id = got.decode()
-                break
+        if keys:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.set(key, alert.id, nx=True, ex=self.window, get=True)
+                got = [g.decode() for g in await pipe.execute() if g is not None]
+            existing_id = next((g for g in got if g != alert.id), None)
         if existing_id is None:
             existing_id = await self._near_title(alert)
         record = await self._record(existing_id) if existing_id else None
@@ -99,12 +100,13 @@ class Stories:
 
     async def _register(self, alert: Alert, keys: list[str]) -> None:
         now = time.time()
+        member = " ".join([alert.id, *sorted(title_words(alert.title))])
         async with self.redis.pipeline(transaction=False) as pipe:
             for key in keys:
                 pipe.set(key, alert.id, ex=self.window)
             for target in alert.targets:
                 zkey = self.keys.story_by_target(target)
-                pipe.zadd(zkey, {alert.id: now})
+                pipe.zadd(zkey, {member: now})
                 pipe.zremrangebyscore(zkey, "-inf", now - self.window)
                 pipe.zremrangebyrank(zkey, 0, -CANDIDATES - 1)
                 pipe.expire(zkey, self.window)
@@ -121,18 +123,12 @@ class Stories:
                     self.keys.story_by_target(target), "+inf", since, start=0, num=CANDIDATES
                 )
             answers = await pipe.execute()
-        candidates = {i.decode(): None for ids in answers for i in ids}
-        candidates.pop(alert.id, None)
-        if not candidates:
-            return None
-        raws = await self.redis.mget([self.keys.alert_record(i) for i in candidates])
         best: tuple[float, str] | None = None
-        for other_id, raw in zip(candidates, raws, strict=True):
-            if not raw:
+        for member in dict.fromkeys(m.decode() for members in answers for m in members):
+            other_id, _, other_words = member.partition(" ")
+            if other_id == alert.id:
                 continue
-            # Only the title is needed: plain JSON, not a validated Alert (this runs per alert,
-            # over up to 50 stored records).
-            score = jaccard(words, title_words(json.loads(raw).get("title", "")))
+            score = jaccard(words, frozenset(other_words.split()))
             if score >= NEAR_TITLE and (best is None or score > best[0]):
                 best = (score, other_id)
         return best[1] if best else None
