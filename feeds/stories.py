@@ -49,6 +49,20 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def _nearest(alert_id: str, words: frozenset[str], answers: list[list[bytes]]) -> str | None:
+    """The candidate (``"id word word ..."`` members, newest first) whose title is nearest to
+    ``words``, if one reaches :data:`NEAR_TITLE`; the newest wins a tie."""
+    best: tuple[float, str] | None = None
+    for member in dict.fromkeys(m.decode() for members in answers for m in members):
+        other_id, _, other_words = member.partition(" ")
+        if other_id == alert_id:
+            continue
+        score = jaccard(words, frozenset(other_words.split()))
+        if score >= NEAR_TITLE and (best is None or score > best[0]):
+            best = (score, other_id)
+    return best[1] if best else None
+
+
 class Stories:
     def __init__(self, redis: Redis, keys: Keys, window: float = STORY_WINDOW) -> None:
         self.redis = redis
@@ -68,29 +82,45 @@ class Stories:
     async def claim(self, alert: Alert) -> Alert | None:
         """Register ``alert`` as a new story (returns None), or return the stored earlier alert of
         the same story, with ``alert``'s source added when it was not listed yet (``kind`` is
-        ``sources`` then; ``news`` unchanged when it was already listed)."""
+        ``sources`` then; ``news`` unchanged when it was already listed).
+
+        A new story, the common case, costs one round trip: the record, the story keys and this
+        alert's place among the near-title candidates are written optimistically, in the same
+        pipeline that reads the candidates; a story found to be old takes its place back."""
         keys = self._story_keys(alert)
-        own = self.keys.alert_record(alert.id)
-        # The record goes first, so whoever finds a story key already finds the record.
-        if not await self.redis.set(own, alert.model_dump_json(), nx=True, ex=self.window):
+        words = title_words(alert.title)
+        member = " ".join([alert.id, *sorted(words)]) if len(words) >= 3 else None
+        now = time.time()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            # The record goes first, so whoever finds a story key already finds the record.
+            pipe.set(
+                self.keys.alert_record(alert.id), alert.model_dump_json(), nx=True, ex=self.window
+            )
+            for key in keys:
+                pipe.set(key, alert.id, nx=True, ex=self.window, get=True)
+            if member is not None:
+                self._near_title_candidates(pipe, alert.targets, member, now)
+            own, *answers = await pipe.execute()
+        if not own:
             return await self._record(alert.id)  # handled before (a crash before marking seen)
-        existing_id: str | None = None
-        if keys:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for key in keys:
-                    pipe.set(key, alert.id, nx=True, ex=self.window, get=True)
-                got = [g.decode() for g in await pipe.execute() if g is not None]
-            existing_id = next((g for g in got if g != alert.id), None)
-        if existing_id is None:
-            existing_id = await self._near_title(alert)
+        got = [g.decode() for g in answers[: len(keys)] if g is not None]
+        existing_id = next((g for g in got if g != alert.id), None)
+        if existing_id is None and member is not None:
+            existing_id = _nearest(alert.id, words, answers[len(keys) :: 5])
         record = await self._record(existing_id) if existing_id else None
         if record is None:
-            await self._register(alert, keys)
+            if existing_id is not None:  # a key of a story whose record expired: take it over
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    for key in keys:
+                        pipe.set(key, alert.id, ex=self.window)
+                    await pipe.execute()
             return None
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.delete(own)
+            pipe.delete(self.keys.alert_record(alert.id))
             for key in keys:  # point this story's keys at the earlier alert
                 pipe.set(key, record.id, ex=self.window)
+            for target in alert.targets if member is not None else ():
+                pipe.zrem(self.keys.story_by_target(target), member)
             await pipe.execute()
         return await self._add_sources(record, alert.sources)
 
@@ -98,40 +128,16 @@ class Stories:
         raw = await self.redis.get(self.keys.alert_record(alert_id))
         return Alert.model_validate_json(raw) if raw else None
 
-    async def _register(self, alert: Alert, keys: list[str]) -> None:
-        now = time.time()
-        member = " ".join([alert.id, *sorted(title_words(alert.title))])
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for key in keys:
-                pipe.set(key, alert.id, ex=self.window)
-            for target in alert.targets:
-                zkey = self.keys.story_by_target(target)
-                pipe.zadd(zkey, {member: now})
-                pipe.zremrangebyscore(zkey, "-inf", now - self.window)
-                pipe.zremrangebyrank(zkey, 0, -CANDIDATES - 1)
-                pipe.expire(zkey, self.window)
-            await pipe.execute()
-
-    async def _near_title(self, alert: Alert) -> str | None:
-        words = title_words(alert.title)
-        if len(words) < 3 or not alert.targets:
-            return None
-        since = time.time() - self.window
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for target in alert.targets:
-                pipe.zrevrangebyscore(
-                    self.keys.story_by_target(target), "+inf", since, start=0, num=CANDIDATES
-                )
-            answers = await pipe.execute()
-        best: tuple[float, str] | None = None
-        for member in dict.fromkeys(m.decode() for members in answers for m in members):
-            other_id, _, other_words = member.partition(" ")
-            if other_id == alert.id:
-                continue
-            score = jaccard(words, frozenset(other_words.split()))
-            if score >= NEAR_TITLE and (best is None or score > best[0]):
-                best = (score, other_id)
-        return best[1] if best else None
+    def _near_title_candidates(self, pipe, targets: list[str], member: str, now: float) -> None:
+        """Queue, per target, five commands: read the recent candidates (the first), then add
+        ``member`` and trim the set to the window and to :data:`CANDIDATES`."""
+        for target in targets:
+            zkey = self.keys.story_by_target(target)
+            pipe.zrevrangebyscore(zkey, "+inf", now - self.window, start=0, num=CANDIDATES)
+            pipe.zadd(zkey, {member: now})
+            pipe.zremrangebyscore(zkey, "-inf", now - self.window)
+            pipe.zremrangebyrank(zkey, 0, -CANDIDATES - 1)
+            pipe.expire(zkey, self.window)
 
     async def _add_sources(self, record: Alert, sources: list[AlertSource]) -> Alert:
         listed = {(s.feed_id, s.link) for s in record.sources}

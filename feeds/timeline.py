@@ -79,10 +79,14 @@ class Timeline:
             await pipe.execute()
 
     async def record_alert(self, alert: Alert) -> None:
-        """A new alert: one event on each mentioned prisoner's timeline."""
-        event = event_from_alert(alert)
-        for prisoner_id in alert.prisoners:
-            await self.add(prisoner_id, event)
+        """A new alert: one event on each mentioned prisoner's timeline (one round trip)."""
+        raw = event_from_alert(alert).model_dump_json()
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for prisoner_id in alert.prisoners:
+                key = self.keys.timeline(prisoner_id)
+                pipe.lpush(key, raw)
+                pipe.ltrim(key, 0, self.cap - 1)
+            await pipe.execute()
 
     async def update_sources(self, alert: Alert) -> None:
         """A story gained sources: update the event of ``alert.id`` where it is listed."""

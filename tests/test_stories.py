@@ -80,3 +80,16 @@ async def test_the_same_item_claimed_twice_adds_nothing(storage: Storage) -> Non
     new, again = await claims(storage, first, first)
     assert new is None
     assert again is not None and again.kind == "news" and len(again.sources) == 1
+
+
+async def test_a_story_whose_record_expired_is_taken_over(storage: Storage) -> None:
+    first = alert("a", "https://a.example/1")
+    second = alert("b", "https://a.example/1?utm_medium=x", title="Іншы загаловак")
+    third = alert("c", "https://a.example/1#later", title="Трэці загаловак")
+    stories = Stories(storage.redis, storage.keys)
+    assert await stories.claim(first) is None
+    await storage.redis.delete(storage.keys.alert_record(first.id))  # expired before its keys
+    assert await stories.claim(second) is None  # nothing to merge into: a story of its own
+    merged = await stories.claim(third)
+    assert merged is not None and merged.id == second.id
+    assert [s.feed_id for s in merged.sources] == ["b", "c"]
