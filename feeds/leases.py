@@ -14,6 +14,7 @@ import secrets
 from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,9 @@ return 0
 
 
 class Leases:
+    """Leases queued on a caller's pipeline, so taking one costs no round trip of its own: the
+    watcher takes a feed's lease with the reads of its poll, and frees it with the poll's writes."""
+
     def __init__(self, redis: Redis, ttl: float = 30.0) -> None:
         self.redis = redis
         self.ttl_ms = int(ttl * 1000)
@@ -36,10 +40,17 @@ class Leases:
         self._release = redis.register_script(_RELEASE)
         self._renew = redis.register_script(_RENEW)
 
-    async def acquire(self, key: str) -> str | None:
+    def acquire_in(self, pipe: Pipeline, key: str) -> str:
+        """Queue the taking of ``key``; returns the token it is held with, if the command's answer
+        is true."""
         token = f"{self.owner}:{secrets.token_hex(4)}"
-        ok = await self.redis.set(key, token, nx=True, px=self.ttl_ms)
-        return token if ok else None
+        pipe.set(key, token, nx=True, px=self.ttl_ms)
+        return token
+
+    async def release_in(self, pipe: Pipeline, key: str, token: str) -> None:
+        """Queue the freeing of ``key``, if it is still held with ``token`` (awaiting a script
+        call on a pipeline queues it, and has the pipeline load the script first if need be)."""
+        await self._release(keys=[key], args=[token], client=pipe)
 
     async def release(self, key: str, token: str) -> None:
         with contextlib.suppress(RedisError, ConnectionError):
@@ -49,28 +60,15 @@ class Leases:
         return bool(await self._renew(keys=[key], args=[token, self.ttl_ms]))
 
     @contextlib.asynccontextmanager
-    async def hold(self, key: str, wait: float = 0.0) -> AsyncIterator[bool]:
-        """``async with leases.hold(key) as held:`` — ``held`` False when someone else has it.
-
-        ``wait`` > 0 retries for that long (``watch --once`` waits for a busy feed).
-        """
-        token = await self.acquire(key)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait
-        while token is None and loop.time() < deadline:
-            await asyncio.sleep(0.05)
-            token = await self.acquire(key)
-        if token is None:
-            yield False
-            return
+    async def kept(self, key: str, token: str) -> AsyncIterator[None]:
+        """Renew the held lease in the background for as long as the block runs."""
         renewer = asyncio.create_task(self._keep(key, token))
         try:
-            yield True
+            yield
         finally:
             renewer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await renewer
-            await self.release(key, token)
 
     async def _keep(self, key: str, token: str) -> None:
         while True:

@@ -24,6 +24,7 @@ import hashlib
 from collections.abc import Sequence
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from feeds.identity import normalise_title
 from feeds.keys import Keys
@@ -60,14 +61,18 @@ class SeenStore:
 
     async def mark(self, feed_id: str, items: Sequence[FeedItem], now: float) -> None:
         """Write every key of ``items`` with time ``now``; trim keys older than the TTL."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            self.mark_in(pipe, feed_id, items, now)
+            await pipe.execute()
+
+    def mark_in(self, pipe: Pipeline, feed_id: str, items: Sequence[FeedItem], now: float) -> None:
+        """:meth:`mark`, queued on the caller's pipeline."""
         key = self.keys.feed_seen(feed_id)
         mapping = {k: now for item in items for k in item_keys(item)}
-        async with self.redis.pipeline(transaction=False) as pipe:
-            if mapping:
-                pipe.zadd(key, mapping)
-            pipe.zremrangebyscore(key, "-inf", now - self.ttl)
-            pipe.expire(key, int(self.ttl))
-            await pipe.execute()
+        if mapping:
+            pipe.zadd(key, mapping)
+        pipe.zremrangebyscore(key, "-inf", now - self.ttl)
+        pipe.expire(key, int(self.ttl))
 
     async def count(self, feed_id: str) -> int:
         return await self.redis.zcard(self.keys.feed_seen(feed_id))

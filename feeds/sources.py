@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from redis.asyncio.client import Pipeline
 
 from feeds.identity import canonical_url
 from feeds.ssrf import AddressPolicy, URLRefused, check_url
@@ -194,11 +195,31 @@ class FeedStore:
 
     async def put_state(self, feed_id: str, state: FeedState) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(self.keys.feed_state, feed_id, state.model_dump_json())
-            if state.next_check is not None:
-                # XX: a feed removed (or paused) meanwhile is not put back on the schedule.
-                pipe.zadd(self.keys.feeds_due, {feed_id: state.next_check}, xx=True)
+            self.put_state_in(pipe, feed_id, state)
             await pipe.execute()
+
+    def put_state_in(self, pipe: Pipeline, feed_id: str, state: FeedState) -> None:
+        """:meth:`put_state`, queued on the caller's pipeline."""
+        pipe.hset(self.keys.feed_state, feed_id, state.model_dump_json())
+        if state.next_check is not None:
+            # XX: a feed removed (or paused) meanwhile is not put back on the schedule.
+            pipe.zadd(self.keys.feeds_due, {feed_id: state.next_check}, xx=True)
+
+    def read_in(self, pipe: Pipeline, feed_id: str) -> None:
+        """Queue what a poll reads of a feed: source, state and due time (three answers, for
+        :meth:`parse_read`)."""
+        pipe.hget(self.keys.feed_sources, feed_id)
+        pipe.hget(self.keys.feed_state, feed_id)
+        pipe.zscore(self.keys.feeds_due, feed_id)
+
+    @staticmethod
+    def parse_read(answers: list) -> tuple[FeedSource | None, FeedState, float | None]:
+        source, state, due = answers
+        return (
+            FeedSource.model_validate_json(source) if source else None,
+            FeedState.model_validate_json(state) if state else FeedState(),
+            None if due is None else float(due),
+        )
 
     async def due(self, now: float, limit: int = 500) -> list[str]:
         raw = await self.redis.zrangebyscore(self.keys.feeds_due, "-inf", now, start=0, num=limit)

@@ -22,7 +22,7 @@ import os
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -71,6 +71,22 @@ class PollOutcome:
     new: int = 0
     alerts: int = 0
     message: str = ""
+
+
+@dataclass
+class _Poll:
+    """One poll of one feed as read when its lease was taken, and the writes it queues for the
+    round trip that frees the lease."""
+
+    source: FeedSource | None
+    state: FeedState
+    due: float | None
+    seen: Sequence[FeedItem] | None = None  # items whose seen keys to (re)write
+    seen_at: float = 0.0
+    save: bool = False  # write ``state`` (the poll ran to its end)
+
+    def mark_seen(self, items: Sequence[FeedItem], now: float) -> None:
+        self.seen, self.seen_at = items, now
 
 
 @dataclass
@@ -279,28 +295,58 @@ class Watcher:
     # -- one feed -----------------------------------------------------------------------------
     async def poll(self, feed_id: str, force: bool = False) -> PollOutcome:
         wait = 2 * self.config.lease_ttl if force else 0.0
-        async with self.leases.hold(self.storage.keys.feed_lease(feed_id), wait=wait) as held:
-            if not held:
+        async with self._opened(feed_id, wait) as poll:
+            if poll is None:
                 return PollOutcome(feed_id, "skipped", message="leased by another watcher")
-            if not force:
-                due = await self.feeds.due_score(feed_id)
-                if due is None or due > time.time():
-                    return PollOutcome(feed_id, "skipped", message="polled meanwhile")
-            source = await self.feeds.get(feed_id)
+            if not force and (poll.due is None or poll.due > time.time()):
+                return PollOutcome(feed_id, "skipped", message="polled meanwhile")
+            source, state = poll.source, poll.state
             if source is None or source.paused:
                 return PollOutcome(feed_id, "skipped", message="removed or paused")
-            state = await self.feeds.state(feed_id)
             result = await self.fetcher.fetch(
                 state.url or source.url, etag=state.etag, last_modified=state.last_modified
             )
-            outcome = await self._handle(source, state, result)
-            await self.feeds.put_state(feed_id, state)
+            outcome = await self._handle(poll, source, result)
+            poll.save = True
             self.stats.polls += 1
             return outcome
 
-    async def _handle(
-        self, source: FeedSource, state: FeedState, result: FetchResult
-    ) -> PollOutcome:
+    @contextlib.asynccontextmanager
+    async def _opened(self, feed_id: str, wait: float) -> AsyncIterator[_Poll | None]:
+        """The feed's lease, taken in the round trip that reads its source, state and due time
+        (``None``: another watcher holds it, after ``wait`` seconds of trying); kept while the
+        block runs; freed in the round trip that writes what the poll queued (seen items, state).
+        A poll that fails only frees the lease."""
+        lease = self.storage.keys.feed_lease(feed_id)
+        deadline = time.monotonic() + wait
+        while True:
+            async with self.storage.redis.pipeline(transaction=False) as pipe:
+                token = self.leases.acquire_in(pipe, lease)
+                self.feeds.read_in(pipe, feed_id)
+                taken, *read = await pipe.execute()
+            if taken or time.monotonic() >= deadline:
+                break
+            await asyncio.sleep(0.05)
+        if not taken:
+            yield None
+            return
+        poll = _Poll(*self.feeds.parse_read(read))
+        try:
+            async with self.leases.kept(lease, token):
+                yield poll
+        except BaseException:
+            await self.leases.release(lease, token)
+            raise
+        async with self.storage.redis.pipeline(transaction=False) as pipe:
+            if poll.seen is not None:
+                self.seen.mark_in(pipe, feed_id, poll.seen, poll.seen_at)
+            if poll.save:
+                self.feeds.put_state_in(pipe, feed_id, poll.state)
+            await self.leases.release_in(pipe, lease, token)
+            await pipe.execute()
+
+    async def _handle(self, poll: _Poll, source: FeedSource, result: FetchResult) -> PollOutcome:
+        state = poll.state
         now = time.time()
         state.last_check = now
         if result.permanent_redirect:
@@ -312,7 +358,7 @@ class Watcher:
             digest = hashlib.blake2b(result.body, digest_size=16).digest()
             last = self._last_body.get(source.id)
             if last is not None and last[0] == digest and state.polls > 0 and not state.baseline:
-                return await self._same_body(source, state, result, last[1], now)
+                return self._same_body(poll, source, result, last[1], now)
             # the last parse's keys: items still carrying them were marked seen then, so the
             # parse may skip their text (checked against the seen set in _items all the same)
             hint = frozenset(k for i in last[1].items for k in i.keys) if last else None
@@ -324,24 +370,25 @@ class Watcher:
         state.etag, state.last_modified = result.etag, result.last_modified
         outcome = PollOutcome(source.id, result.status)
         if parsed is not None:
-            outcome = await self._items(source, state, parsed, now, result)
+            outcome = await self._items(poll, source, parsed, now, result)
             state.title = parsed.title or state.title
         self._succeeded(state, result, parsed, now)
         return outcome
 
-    async def _same_body(
+    def _same_body(
         self,
+        poll: _Poll,
         source: FeedSource,
-        state: FeedState,
         result: FetchResult,
         keys: ParsedFeed,
         now: float,
     ) -> PollOutcome:
         """A 200 whose body is byte for byte the last one handled: nothing new, nothing to parse;
         the items' seen keys are refreshed as a parse would."""
+        state = poll.state
         state.etag, state.last_modified = result.etag, result.last_modified
         self.stats.items += len(keys.items)
-        await self.seen.mark(source.id, keys.items, now)
+        poll.mark_seen(keys.items, now)
         state.last_items, state.last_new = len(keys.items), 0
         self._succeeded(state, result, keys, now)
         return PollOutcome(source.id, "ok", message="same body")
@@ -403,12 +450,13 @@ class Watcher:
 
     async def _items(
         self,
+        poll: _Poll,
         source: FeedSource,
-        state: FeedState,
         parsed: ParsedFeed,
         now: float,
         result: FetchResult,
     ) -> PollOutcome:
+        state = poll.state
         items = parsed.items
         self.stats.items += len(items)
         known = await self.seen.known(source.id, items) if items else []
@@ -429,7 +477,7 @@ class Watcher:
         alerts = 0
         if wanted:
             alerts = await self._alert_items(source, list(reversed(wanted)))
-        await self.seen.mark(source.id, items, now)
+        poll.mark_seen(items, now)
         state.last_items, state.last_new = len(items), len(new)
         return PollOutcome(source.id, "ok", new=len(new), alerts=alerts)
 

@@ -228,6 +228,21 @@ async def test_errors_back_off_exponentially_and_flag_once_after_24h(storage: St
         assert len(notices) == 1 and feed.id.encode() in notices[0][1][b"text"]
 
 
+async def test_a_poll_frees_its_lease_and_a_busy_feed_is_skipped(storage: Storage) -> None:
+    async with FeedServer() as srv:
+        srv.add("/f", rss(numbered(2)))
+        feed = await add_feed(storage, srv.url("/f"))
+        lease = storage.keys.feed_lease(feed.id)
+        async with watcher_on(storage) as w:
+            assert (await w.poll(feed.id, force=True)).status == "ok"
+            assert not await storage.redis.exists(lease)  # freed with the poll's writes
+            await storage.redis.set(lease, "another-watcher", px=5000)
+            busy = await w.poll(feed.id)
+            assert (busy.status, busy.message) == ("skipped", "leased by another watcher")
+            assert await storage.redis.get(lease) == b"another-watcher"  # not ours to free
+    assert srv.hits["/f"] == 1
+
+
 async def test_two_watchers_never_fetch_the_same_feed_at_once(
     storage: Storage, redis_url: str, prefix: str, tmp_path
 ) -> None:
