@@ -150,7 +150,7 @@ def test_cp1251_feed_same_items() -> None:
 
 def test_bench_feeds_same_items() -> None:
     for feed in range(5):
-        slow, fast = _both(make_feed(feed, 1), {}, "")
+        slow, fast = _both(make_feed(feed, 3), {}, "")
         assert FAST in fast.notes
         _assert_same(slow, fast)
 
