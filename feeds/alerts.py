@@ -30,6 +30,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from feeds.keys import Keys
 
@@ -104,9 +105,14 @@ class AlertStream:
         self.maxlen = maxlen
 
     async def append(self, alert: Alert) -> str:
-        entry = {"id": alert.id, "kind": alert.kind, "alert": alert.model_dump_json()}
-        stream_id = await self.redis.xadd(self.key, entry, maxlen=self.maxlen, approximate=True)
+        stream_id = await self.redis.xadd(
+            self.key, _entry(alert), maxlen=self.maxlen, approximate=True
+        )
         return stream_id.decode() if isinstance(stream_id, bytes) else stream_id
+
+    def append_in(self, pipe: Pipeline, alert: Alert) -> None:
+        """:meth:`append`, queued on the caller's pipeline."""
+        pipe.xadd(self.key, _entry(alert), maxlen=self.maxlen, approximate=True)
 
     async def trim(self, retention_days: float = RETENTION_DAYS) -> int:
         min_id = int((time.time() - retention_days * 86400) * 1000)
@@ -124,3 +130,7 @@ class AlertStream:
 
     async def length(self) -> int:
         return await self.redis.xlen(self.key)
+
+
+def _entry(alert: Alert) -> dict[str, str]:
+    return {"id": alert.id, "kind": alert.kind, "alert": alert.model_dump_json()}

@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from feeds.alerts import Alert, AlertSource, AlertStream, RegistryChange, registry_alert_id
 from feeds.keys import Keys
@@ -80,13 +81,17 @@ class Timeline:
 
     async def record_alert(self, alert: Alert) -> None:
         """A new alert: one event on each mentioned prisoner's timeline (one round trip)."""
-        raw = event_from_alert(alert).model_dump_json()
         async with self.redis.pipeline(transaction=True) as pipe:
-            for prisoner_id in alert.prisoners:
-                key = self.keys.timeline(prisoner_id)
-                pipe.lpush(key, raw)
-                pipe.ltrim(key, 0, self.cap - 1)
+            self.record_alert_in(pipe, alert)
             await pipe.execute()
+
+    def record_alert_in(self, pipe: Pipeline, alert: Alert) -> None:
+        """:meth:`record_alert`, queued on the caller's pipeline."""
+        raw = event_from_alert(alert).model_dump_json()
+        for prisoner_id in alert.prisoners:
+            key = self.keys.timeline(prisoner_id)
+            pipe.lpush(key, raw)
+            pipe.ltrim(key, 0, self.cap - 1)
 
     async def update_sources(self, alert: Alert) -> None:
         """A story gained sources: update the event of ``alert.id`` where it is listed."""

@@ -3,7 +3,10 @@
 Any number of watchers (tasks or processes) share one Redis: the schedule is a sorted set of due
 times, and a short lease per feed (``feeds.leases``) makes sure one watcher fetches a feed at a
 time. Each poll is its own task, bounded by ``max_polls``, so a feed that times out, answers 500
-or serves garbage only costs its own slot: it never delays or breaks the others.
+or serves garbage only costs its own slot: it never delays or breaks the others. Redis work per poll
+is three round trips plus its alerts' (lease and reads; the seen check; writes and release), and
+with worker processes the parsing and the mention scans happen there, leaving this process's core
+to the event loop.
 
 ``run(stop)`` loops until ``stop`` is set; ``once()`` polls every unpaused feed once, due or not.
 Every ``cycle_every`` seconds ``run`` closes a *poll cycle*: one log line (feeds polled, changed,
@@ -504,9 +507,11 @@ class Watcher:
     async def emit(self, alert: Alert) -> bool:
         """Append a news alert, or merge it into the earlier alert of the same story."""
         earlier = await self.stories.claim(alert)
-        if earlier is None:
-            await self.stream.append(alert)
-            await self.timeline.record_alert(alert)
+        if earlier is None:  # a new story: on the stream and the timelines in one round trip
+            async with self.storage.redis.pipeline(transaction=False) as pipe:
+                self.stream.append_in(pipe, alert)
+                self.timeline.record_alert_in(pipe, alert)
+                await pipe.execute()
         elif earlier.kind == "sources":
             alert = earlier
             await self.stream.append(alert)
