@@ -32,6 +32,7 @@ item (same identity, different content hash) from a new one; edits are never re-
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -83,6 +84,7 @@ class HasContent(Protocol):
     text: str
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and a feed's links come back at every poll
 def canonical_url(url: str) -> str:
     """A canonical form of ``url`` for identity: scheme and host lower-cased, default port, user
     info and fragment dropped, tracking parameters (utm_*, fbclid, gclid, yclid, ref, ...) removed,
@@ -113,6 +115,9 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, host, path, urlencode(query, quote_via=quote), ""))
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _is_tracking(name: str) -> bool:
     low = name.lower()
     return low in TRACKING_PARAMS or low.startswith(TRACKING_PREFIXES)
@@ -129,7 +134,7 @@ def _h(kind: str, value: str) -> str:
 
 def normalise_title(title: str) -> str:
     text = unicodedata.normalize("NFKC", title or "").casefold()
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def link_key(link: str) -> str:
@@ -168,8 +173,8 @@ def identity_keys(
 
 def content_hash(item: HasContent) -> str:
     """128-bit hash of what a reader sees: normalised title and text (whitespace-insensitive)."""
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", item.text or "")).strip()
-    title = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", item.title or "")).strip()
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", item.text or "")).strip()
+    title = _SPACES.sub(" ", unicodedata.normalize("NFKC", item.title or "")).strip()
     return hashlib.sha256(f"{title}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
