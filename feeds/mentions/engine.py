@@ -853,7 +853,11 @@ class Engine:
                 continue
             sent = sent_of[first]
             number, num_tok = self._number_after(toks, keys, spans, doc, last)
-            qual_here = {q for qi, q in quals if abs(qi - first) <= 3 and sent_of[qi] == sent}
+            qual_here = (
+                {q for qi, q in quals if abs(qi - first) <= 3 and sent_of[qi] == sent}
+                if quals
+                else set()
+            )
             near_towns = self._near_towns(
                 doc, toks, keys, spans, towns.get(sent, ()), kind, first, num_tok or last
             )
@@ -878,7 +882,7 @@ class Engine:
                 if not cands:  # places of this kind named by a strong qualifier here
                     by_kind = self.by_kind_strong
                     cands = sorted({i for q in qual_here for i in by_kind.get((kind, q), ())})
-            cands = self._by_qualifier(cands, qual_here)
+            cands = self._by_qualifier(cands, qual_here) if cands else cands
             if len(cands) != 1:
                 continue
             place = cands[0]
@@ -895,7 +899,7 @@ class Engine:
         """Town forms that qualify the kind word: right before it ("Горецкая колония", "the Horki
         colony", "шкловской исправительной колонии"), or after it and its number with only
         prepositions between ("колония №9 в Горках", "penal colony No. 9 in Horki")."""
-        towns = [t for t in towns if self.places[t[2]].target.kind == kind]
+        towns = [t for t in towns if self.places[t[2]].target.kind == kind] if towns else []
         before: list[tuple[int, int, int]] = []
         pos = first - 1
         for _step in range(3):
@@ -914,6 +918,8 @@ class Engine:
             places = sorted({i for stem in stems for i in by_stem.get((kind, stem), ())})
             if places:
                 return [(pos, pos, i) for i in places]
+        if not towns:  # nothing after the kind word can name a town of this kind
+            return []
         pos = last + 1
         for _step in range(4):
             if pos >= len(toks) or _CLAUSE.search(doc[spans[pos - 1][1] : spans[pos][0]]):
