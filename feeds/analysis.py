@@ -3,11 +3,9 @@ background when the registry version changes and swapped in whole (a scan never 
 
 Scans are CPU-bound, and a watcher process's one core also runs the event loop, the fetches and
 every Redis call. So when the watcher has worker processes (the parse pool), new items are scanned
-there: each worker keeps its own engine, compiled from the same targets and tagged with the build
-it came from. A call names the build; a worker that holds another one answers ``None`` and gets
-the targets with the next call, so the targets cross the process boundary once per worker and
-registry version, not with every scan. Without workers, scans run in one thread of this process
-(off the event loop; the engine's memo caches see one thread at a time).
+there (``feeds.workers``: each keeps its own engine of the same build). Without workers, scans run
+in one thread of this process (off the event loop; the engine's memo caches see one thread at a
+time).
 """
 
 from __future__ import annotations
@@ -18,16 +16,16 @@ import secrets
 from collections.abc import Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 
+from feeds import workers
 from feeds.alerts import TEXT_EXCERPT, Alert, AlertSource, news_alert_id
 from feeds.mentions import Engine, ScanResult, compile_registry
 from feeds.parsing import FeedItem
 from feeds.registry.models import AnyTarget
 from feeds.registry.store import RegistryStore
 from feeds.sources import FeedSource
+from feeds.workers import Doc
 
 log = logging.getLogger(__name__)
-
-Doc = tuple[str, str | None]  # (text, title)
 
 
 class EngineHost:
@@ -93,16 +91,16 @@ class EngineHost:
         items: Sequence[FeedItem],
         texts: Sequence[str],
         source: FeedSource,
-        workers: Executor | None = None,
+        pool: Executor | None = None,
     ) -> list[Alert | None]:
-        """:meth:`analyse` for a feed's new items: in ``workers`` (processes) when given, else in
-        this process's scan thread."""
+        """:meth:`analyse` for a feed's new items: in ``pool`` (worker processes) when given,
+        else in this process's scan thread."""
         docs = [(text, item.title or None) for item, text in zip(items, texts, strict=True)]
         lang = source.lang or None
-        if workers is None:
+        if pool is None:
             results = await self._scan_here(docs, lang)
         else:
-            results = await self._scan_in(workers, docs, lang)
+            results = await self._scan_in(pool, docs, lang)
         return [
             self.alert_for(item, text, source, result)
             for item, text, result in zip(items, texts, results, strict=True)
@@ -112,17 +110,15 @@ class EngineHost:
         engine = self.engine
         assert engine is not None, "load() first"
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._thread, _scan_all, engine, docs, lang)
+        return await loop.run_in_executor(self._thread, workers.scan_all, engine, docs, lang)
 
-    async def _scan_in(
-        self, workers: Executor, docs: list[Doc], lang: str | None
-    ) -> list[ScanResult]:
+    async def _scan_in(self, pool: Executor, docs: list[Doc], lang: str | None) -> list[ScanResult]:
         loop = asyncio.get_running_loop()
         tag, targets = self._build
-        results = await loop.run_in_executor(workers, scan_in_worker, tag, None, docs, lang)
+        results = await loop.run_in_executor(pool, workers.scan, tag, None, docs, lang)
         if results is None:  # this worker holds another build (or none yet): send the targets
             targets = list(targets)
-            results = await loop.run_in_executor(workers, scan_in_worker, tag, targets, docs, lang)
+            results = await loop.run_in_executor(pool, workers.scan, tag, targets, docs, lang)
         assert results is not None  # a worker given the targets always scans
         return results
 
@@ -157,25 +153,3 @@ class EngineHost:
             names={i: self.names.get(i, i) for i in ids},
             mentions=result.to_json(),
         )
-
-
-def _scan_all(engine: Engine, docs: list[Doc], lang: str | None) -> list[ScanResult]:
-    return [engine.scan(text, title=title, lang=lang) for text, title in docs]
-
-
-# -- in a worker process ------------------------------------------------------------------------
-_worker_engine: tuple[str, Engine] | None = None  # (build tag, engine) of this worker process
-
-
-def scan_in_worker(
-    tag: str, targets: list[AnyTarget] | None, docs: list[Doc], lang: str | None
-) -> list[ScanResult] | None:
-    """Scan ``docs`` with build ``tag``'s engine; ``None`` when this process does not hold that
-    build and ``targets`` were not sent to compile it."""
-    global _worker_engine
-    if _worker_engine is None or _worker_engine[0] != tag:
-        if targets is None:
-            return None
-        _worker_engine = None  # let the old engine go before compiling the new one
-        _worker_engine = (tag, compile_registry(targets))
-    return _scan_all(_worker_engine[1], docs, lang)
