@@ -31,8 +31,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
+from redis.exceptions import ResponseError
 
-from feeds.keys import Keys
+from feeds.keys import FANOUT_GROUP, Keys
 
 STREAM_MAXLEN = 100_000
 RETENTION_DAYS = 14
@@ -113,6 +114,17 @@ class AlertStream:
     def append_in(self, pipe: Pipeline, alert: Alert) -> None:
         """:meth:`append`, queued on the caller's pipeline."""
         pipe.xadd(self.key, _entry(alert), maxlen=self.maxlen, approximate=True)
+
+    async def ensure_group(self, start: str = "$") -> None:
+        """Create the fan-out's consumer group (:data:`FANOUT_GROUP`) if it is missing, at
+        ``start`` (``$``: the stream's end). Producers call this before their first alert and
+        senders before their first read, so alerts made before the first sender ever starts wait
+        for it, while history from before the first deploy is not sent."""
+        try:
+            await self.redis.xgroup_create(self.key, FANOUT_GROUP, id=start, mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
 
     async def trim(self, retention_days: float = RETENTION_DAYS) -> int:
         min_id = int((time.time() - retention_days * 86400) * 1000)

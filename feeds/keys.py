@@ -12,8 +12,9 @@ from dataclasses import dataclass
 SCHEMA_VERSION = 1
 
 # The consumer group of the fan-out on the alerts stream (``Keys.alerts``). Several ``send``
-# processes join it as consumers; a new group starts at the stream's end ("$"): history is not
-# re-sent on the first deploy.
+# processes join it as consumers. Whoever comes first, a producer (watcher, registry change) or a
+# sender, creates it at the stream's end ("$"): history from before the first deploy is not sent,
+# and alerts made before the first sender starts wait for it.
 FANOUT_GROUP = "fanout"
 
 

@@ -127,6 +127,8 @@ async def record_registry_changes(
     for change in changes:
         if not change.status_changed:
             continue
+        if not alerts:
+            await stream.ensure_group()  # alerts from now on wait for the first sender
         old, new = change.old, change.new
         assert isinstance(old, Prisoner) and isinstance(new, Prisoner)
         old_fac = await registry.get(old.facility_id) if old.facility_id else None

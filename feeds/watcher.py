@@ -140,6 +140,7 @@ class Watcher:
         if self.config.parse_processes > 0:
             self._pool = self._new_pool()
         await self.engine.load()
+        await self.stream.ensure_group()  # alerts from now on wait for the first sender
         return self
 
     async def __aexit__(self, *exc: object) -> None:

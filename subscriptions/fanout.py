@@ -40,9 +40,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from redis.exceptions import ResponseError
 
-from feeds.alerts import Alert
+from feeds.alerts import Alert, AlertStream
 from feeds.keys import FANOUT_GROUP
 from feeds.storage import Storage
 from subscriptions.chats import Chat, DeliveryMode
@@ -133,13 +132,7 @@ class Fanout:
 
     # -- the loop ---------------------------------------------------------------------------------
     async def ensure_group(self) -> None:
-        try:
-            await self.redis.xgroup_create(
-                self.stream, FANOUT_GROUP, id=self.start_id, mkstream=True
-            )
-        except ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
+        await AlertStream(self.redis, self.keys).ensure_group(self.start_id)
 
     async def run(self, stop: asyncio.Event) -> None:
         await self.ensure_group()

@@ -352,3 +352,17 @@ async def test_mute_button_in_a_group_is_for_admins(storage: Storage) -> None:
         await bot.press(GROUP, f"mute:{A}:1d", user=777)
         await bot.api.wait_for_call("editMessageText", lambda c: c.chat_id == GROUP)
         assert A in await bot.services.subscriptions.muted_targets(GROUP)
+
+
+async def test_alerts_made_before_the_first_sender_starts_wait_for_it(
+    storage: Storage, store: SubscriptionStore
+) -> None:
+    await chat(store, 1, A)
+    stream = AlertStream(storage.redis, storage.keys)
+    await stream.append(alert(1))  # history: before anything of this deploy ran
+    await stream.ensure_group()  # a producer (watcher, registry change) starts first
+    await stream.append(alert(2))
+    fan = Fanout(storage, fake_render, MINSK, block_ms=10)
+    await fan.ensure_group()  # the first sender, later: joins the group as it is
+    assert await fan.step(block_ms=None) == 1
+    assert [d.ref for d in await queued(storage)] == [f"{2:032x}"]

@@ -28,6 +28,8 @@ async def test_status_change_records_timeline_event_and_alert(storage: Storage) 
     assert alert.change.new_facility_id == "ik-9-horki" and alert.change.old_facility_id is None
     assert "the registry now lists" in alert.summary and "Горк" in alert.summary
     assert [a.id for a in await alerts(storage)] == [alert.id]
+    [group] = await storage.redis.xinfo_groups(storage.keys.alerts)  # made before the alert:
+    assert group["lag"] == 1  # the first sender to start will deliver it
     [event] = await Timeline(storage.redis, storage.keys).get("valjancin-stefanovicz")
     assert (
         event.kind == "registry" and event.change == alert.change and event.origin == alert.origin

@@ -356,3 +356,12 @@ async def test_worker_processes_parse_large_feeds_and_scan_new_items(storage: St
             assert w._pool is not None
     assert (second.new, second.alerts) == (2, 2)
     assert [a.prisoners for a in await news(storage)] == [["ales-bjaljackiy"]] * 2
+
+
+async def test_a_starting_watcher_opens_the_fanout_group(storage: Storage) -> None:
+    """So alerts it makes before the first sender starts are delivered, not skipped."""
+    from feeds.keys import FANOUT_GROUP
+
+    async with watcher_on(storage):
+        groups = await storage.redis.xinfo_groups(storage.keys.alerts)
+    assert [g["name"] for g in groups] == [FANOUT_GROUP.encode()]
