@@ -303,6 +303,16 @@ def test_summary_marks_spans_and_stays_short(engine):
         assert result.summary[start:end] in {"Алеся Бяляцкага", "калонію №9"}
 
 
+def test_summary_ends_a_title_without_punctuation_before_the_next_sentence(engine):
+    title = "Бяляцкага этапавалі ў Горкі"
+    text = "Алеся Бяляцкага перавялі ў калонію №9. Ліст ад яго прыйшоў праз месяц!"
+    result = engine.scan(text, title=title)
+    assert result.summary.startswith(f"{title}. Алеся Бяляцкага перавялі")
+    assert ".." not in result.summary and "!." not in result.summary
+    for start, end in result.summary_spans:  # spans still point at the names
+        assert result.summary[start:end] in {"Бяляцкага", "Алеся Бяляцкага", "калонію №9"}
+
+
 def test_engine_works_with_plain_registry_fields():
     targets = [
         Prisoner(id="p1", name_en="Ales Bialiatski", gender=Gender.MALE),

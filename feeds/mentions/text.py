@@ -169,6 +169,9 @@ class Sentences:
 SUMMARY_MAX = 600
 
 
+_CLOSED = frozenset(".!?…:;\"'»”)]")  # a sentence ending in one of these needs no full stop
+
+
 def summarize(
     sentences: Sentences, scores: dict[int, float], spans: list[tuple[int, int]]
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -180,7 +183,7 @@ def summarize(
     total = 0
     for index in ranked[:3]:
         start, end = sentences.bounds[index]
-        length = end - start + (1 if chosen else 0)
+        length = end - start + (2 if chosen else 0)  # room for the separator
         if chosen and total + length > SUMMARY_MAX:
             continue
         chosen.append(index)
@@ -191,9 +194,10 @@ def summarize(
     offset = 0
     for index in chosen:
         start, end = sentences.bounds[index]
-        if offset:
-            parts.append(" ")
-            offset += 1
+        if offset:  # a sentence without a closing mark (a title) gets a full stop
+            sep = " " if parts[-1][-1] in _CLOSED else ". "
+            parts.append(sep)
+            offset += len(sep)
         piece = sentences.text[start:end]
         if len(piece) > SUMMARY_MAX - offset:
             cut = piece.rfind(" ", 0, SUMMARY_MAX - offset - 1)
