@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing as mp
 import os
 import random
@@ -199,6 +200,18 @@ def proc_cpu(pid: int) -> float:
         return 0.0
 
 
+def pss_mb(pids: list[int | str]) -> float:
+    """Proportional set size summed over ``pids`` ("self" for this process): shared pages split
+    between the processes that map them, so the sum is the footprint of the whole group."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) / 1024
+    return total
+
+
 def pool_peaks_mb(watcher) -> list[float]:
     """Each pool worker's peak resident memory (VmHWM)."""
     peaks = []
@@ -251,6 +264,7 @@ async def bench(args: argparse.Namespace) -> None:
                     figures[name].append(await cycle(watcher, server.pid))
                     print(f"run {run + 1}: {name} {figures[name][-1]}", file=sys.stderr)
             workers_mb = pool_peaks_mb(watcher)
+            pss_now = pss_mb(["self", *_pool_pids(watcher)])
             errors = [o for o in watcher.stats.outcomes if o.status == "error"]
             alerts = await watcher.stream.length()
             # the engine alone, on the last window's items
@@ -287,6 +301,7 @@ async def bench(args: argparse.Namespace) -> None:
             f"{peak_mb():.0f} + workers {' + '.join(f'{w:.0f}' for w in workers_mb) or '0'} MB, "
             "each its own peak (an upper bound: shared pages count in each)",
         ),
+        ("memory at the end, all processes", f"{pss_now:6.0f} MB PSS (shared pages split)"),
         ("engine throughput", f"{engine_rate:6.0f} items/s ({len(items)} items, one thread)"),
     ]
     for label, value in rows:
