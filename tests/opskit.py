@@ -20,6 +20,23 @@ import pytest
 from tests.waiting import wait_for_sync
 
 
+def live_env(cli_env: dict[str, str], api, feed_list: Path, **extra: str) -> dict[str, str]:
+    """The environment of a role that talks to the fake Bot API ``api`` and watches the feeds in
+    ``feed_list`` (local, so private addresses allowed) with the eval registry."""
+    from tests.botharness import EVAL_REGISTRY
+
+    return {
+        **cli_env,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_URL": api.url,
+        "FEEDS_FILE": str(feed_list),
+        "REGISTRY_FILE": str(EVAL_REGISTRY),
+        "ALLOW_PRIVATE_FEEDS": "true",
+        "POLL_INTERVAL": "10",
+        **extra,
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

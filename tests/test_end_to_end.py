@@ -10,9 +10,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.botharness import EVAL_REGISTRY
 from tests.fakebotapi import FakeBotAPI
 from tests.feedserver import FeedServer
+from tests.opskit import live_env
 from tests.waiting import wait_for
 from tests.watcherkit import BIALIATSKI, Item, numbered, rss
 
@@ -26,15 +26,7 @@ async def test_run_delivers_an_alert_to_a_subscriber(
         feeds.add("/rss", rss(numbered(3)))
         feed_list = tmp_path / "feeds.txt"
         feed_list.write_text(f"{feeds.url('/rss')} be Test outlet\n")
-        env = {
-            **cli_env,
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_API_URL": api.url,
-            "FEEDS_FILE": str(feed_list),
-            "REGISTRY_FILE": str(EVAL_REGISTRY),
-            "ALLOW_PRIVATE_FEEDS": "true",
-            "POLL_INTERVAL": "10",
-        }
+        env = live_env(cli_env, api, feed_list)
         log = (tmp_path / "run.log").open("wb")
         process = await asyncio.create_subprocess_exec(
             sys.executable,

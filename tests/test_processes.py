@@ -24,9 +24,9 @@ import redis.asyncio as aioredis
 from feeds.keys import FANOUT_GROUP, Keys
 from subscriptions.deliveries import GROUP as SENDERS_GROUP
 from subscriptions.deliveries import Lane
-from tests.botharness import EVAL_REGISTRY
 from tests.fakebotapi import FakeBotAPI
 from tests.feedserver import FeedServer
+from tests.opskit import live_env
 from tests.waiting import wait_for
 from tests.watcherkit import Item, numbered, rss
 
@@ -140,16 +140,7 @@ async def test_serve_two_watchers_two_senders_deliver_each_alert_once(
         feed_list.write_text(
             "".join(f"{feeds.url(p)} be Outlet {k}\n" for k, p in enumerate(paths))
         )
-        env = {
-            **cli_env,
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_API_URL": api.url,
-            "FEEDS_FILE": str(feed_list),
-            "REGISTRY_FILE": str(EVAL_REGISTRY),
-            "ALLOW_PRIVATE_FEEDS": "true",
-            "POLL_INTERVAL": "10",
-            "LOG_LEVEL": "INFO",
-        }
+        env = live_env(cli_env, api, feed_list, LOG_LEVEL="INFO")
         roles = Roles(env, tmp_path)
         try:
             await roles.start()

@@ -13,10 +13,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.botharness import EVAL_REGISTRY
 from tests.fakebotapi import FakeBotAPI
 from tests.feedserver import FeedServer
-from tests.opskit import RedisServer, Role, free_port, get, roles
+from tests.opskit import RedisServer, Role, free_port, get, live_env, roles
 from tests.waiting import wait_for
 from tests.watcherkit import BIALIATSKI, Item, numbered, rss
 
@@ -35,18 +34,9 @@ async def test_run_survives_a_redis_restart(cli_env: dict[str, str], tmp_path: P
             feed_list = tmp_path / "feeds.txt"
             feed_list.write_text(f"{feeds.url('/rss')} be Test outlet\n")
             port = free_port()
-            env = {
-                **cli_env,
-                "REDIS_URL": server.url,
-                "TELEGRAM_BOT_TOKEN": api.token,
-                "TELEGRAM_API_URL": api.url,
-                "FEEDS_FILE": str(feed_list),
-                "REGISTRY_FILE": str(EVAL_REGISTRY),
-                "ALLOW_PRIVATE_FEEDS": "true",
-                "POLL_INTERVAL": "10",
-                "PORT": str(port),
-                "LOG_LEVEL": "INFO",
-            }
+            env = live_env(
+                cli_env, api, feed_list, REDIS_URL=server.url, PORT=str(port), LOG_LEVEL="INFO"
+            )
             async with roles(Role("run", env, tmp_path)) as (run,):
 
                 async def healthy():
