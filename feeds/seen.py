@@ -59,14 +59,9 @@ class SeenStore:
         present = {k for k, s in zip(flat, scores, strict=True) if s is not None}
         return [any(k in present for k in keys) for keys in per_item]
 
-    async def mark(self, feed_id: str, items: Sequence[FeedItem], now: float) -> None:
-        """Write every key of ``items`` with time ``now``; trim keys older than the TTL."""
-        async with self.redis.pipeline(transaction=False) as pipe:
-            self.mark_in(pipe, feed_id, items, now)
-            await pipe.execute()
-
     def mark_in(self, pipe: Pipeline, feed_id: str, items: Sequence[FeedItem], now: float) -> None:
-        """:meth:`mark`, queued on the caller's pipeline."""
+        """Queue on the caller's pipeline (the poll's closing one): write every key of ``items``
+        with time ``now``; trim keys older than the TTL."""
         key = self.keys.feed_seen(feed_id)
         mapping = {k: now for item in items for k in item_keys(item)}
         if mapping:

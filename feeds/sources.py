@@ -101,8 +101,7 @@ class FeedStore:
         return sorted((FeedSource.model_validate_json(r) for r in raw), key=lambda f: f.url)
 
     async def get(self, feed_id: str) -> FeedSource | None:
-        raw = await self.redis.hget(self.keys.feed_sources, feed_id)
-        return FeedSource.model_validate_json(raw) if raw else None
+        return _source(await self.redis.hget(self.keys.feed_sources, feed_id))
 
     async def find(self, url_or_id: str) -> FeedSource | None:
         """By id, by URL (canonical comparison), or by the URL a redirect moved it to."""
@@ -186,8 +185,7 @@ class FeedStore:
 
     # -- state and schedule -----------------------------------------------------------------------
     async def state(self, feed_id: str) -> FeedState:
-        raw = await self.redis.hget(self.keys.feed_state, feed_id)
-        return FeedState.model_validate_json(raw) if raw else FeedState()
+        return _state(await self.redis.hget(self.keys.feed_state, feed_id))
 
     async def states(self) -> dict[str, FeedState]:
         raw = await self.redis.hgetall(self.keys.feed_state)
@@ -215,11 +213,7 @@ class FeedStore:
     @staticmethod
     def parse_read(answers: list) -> tuple[FeedSource | None, FeedState, float | None]:
         source, state, due = answers
-        return (
-            FeedSource.model_validate_json(source) if source else None,
-            FeedState.model_validate_json(state) if state else FeedState(),
-            None if due is None else float(due),
-        )
+        return _source(source), _state(state), _score(due)
 
     async def due(self, now: float, limit: int = 500) -> list[str]:
         raw = await self.redis.zrangebyscore(self.keys.feeds_due, "-inf", now, start=0, num=limit)
@@ -230,8 +224,19 @@ class FeedStore:
         return float(first[0][1]) if first else None
 
     async def due_score(self, feed_id: str) -> float | None:
-        score = await self.redis.zscore(self.keys.feeds_due, feed_id)
-        return None if score is None else float(score)
+        return _score(await self.redis.zscore(self.keys.feeds_due, feed_id))
 
     async def unpaused_ids(self) -> list[str]:
         return [f.id for f in await self.all() if not f.paused]
+
+
+def _source(raw: bytes | None) -> FeedSource | None:
+    return FeedSource.model_validate_json(raw) if raw else None
+
+
+def _state(raw: bytes | None) -> FeedState:
+    return FeedState.model_validate_json(raw) if raw else FeedState()
+
+
+def _score(raw: float | None) -> float | None:
+    return None if raw is None else float(raw)

@@ -124,11 +124,10 @@ async def record_registry_changes(
     stream = AlertStream(storage.redis, storage.keys)
     timeline = Timeline(storage.redis, storage.keys)
     alerts = []
-    for change in changes:
-        if not change.status_changed:
-            continue
-        if not alerts:
-            await stream.ensure_group()  # alerts from now on wait for the first sender
+    status_changes = [c for c in changes if c.status_changed]
+    if status_changes:
+        await stream.ensure_group()  # alerts from now on wait for the first sender
+    for change in status_changes:
         old, new = change.old, change.new
         assert isinstance(old, Prisoner) and isinstance(new, Prisoner)
         old_fac = await registry.get(old.facility_id) if old.facility_id else None
