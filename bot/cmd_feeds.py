@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.cmd_watch import fetch_policy, prepare_feeds
+from bot.logs import configure_logging_for
 from bot.runtime import StartupError, fail, opened
-from bot.settings import Settings, configure_logging, settings_or_exit
+from bot.settings import Settings, settings_or_exit
 from feeds.analysis import EngineHost
 from feeds.feedlist import LANG_RE, MAX_NAME, read_feed_list, to_opml, to_text
 from feeds.fetcher import Fetcher
@@ -54,7 +55,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def _with_feeds(action, args: argparse.Namespace, *extra) -> int:
     settings = settings_or_exit()
-    configure_logging(settings)
+    configure_logging_for(settings)
 
     async def go() -> int:
         async with opened(settings) as storage:

@@ -7,8 +7,9 @@ import asyncio
 import json
 import sys
 
+from bot.logs import configure_logging_for
 from bot.runtime import StartupError, announce_changes, fail, opened
-from bot.settings import configure_logging, settings_or_exit
+from bot.settings import settings_or_exit
 from feeds.registry.models import AnyTarget, Prisoner
 from feeds.registry.search import SearchIndex
 from feeds.registry.store import RegistryStore
@@ -33,7 +34,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def _with_registry(action, args: argparse.Namespace) -> int:
     settings = settings_or_exit()
-    configure_logging(settings)
+    configure_logging_for(settings)
 
     async def go() -> int:
         async with opened(settings) as storage:

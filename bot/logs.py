@@ -3,8 +3,10 @@
 
 Every line has ``ts``, ``level``, ``logger`` and ``msg``; fields passed as ``extra={...}`` follow as
 their own keys, so a poll cycle reads ``msg="poll cycle" polled=12 changed=1 ...``. A traceback goes
-into ``exc`` on the same line. Bot tokens are removed twice: by ``RedactTokens`` on the message (every
-handler keeps it) and by the formatter on the finished line (tracebacks, extra fields).
+into ``exc`` on the same line. Secrets are removed twice: by ``RedactTokens`` on the message (every
+handler keeps it) and by the formatter on the finished line (tracebacks, extra fields). The
+configured token and webhook secret are removed by value, whatever their shape (a self-hosted Bot API
+or a test double accepts any token), and anything shaped like a bot token by pattern.
 Chat ids never go into info lines (see DEVELOPERS.md); this module does not enforce that.
 """
 
@@ -12,11 +14,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
-from bot.settings import TOKEN_RE, RedactTokens
+from bot.settings import Settings
 
 # Attributes every LogRecord has: whatever else is on a record came in through ``extra``.
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
@@ -24,20 +28,33 @@ _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
     "asctime",
     "taskName",
 }
-_SECRETS: set[str] = set()  # other secrets to hide (WEBHOOK_SECRET), registered at start-up
+TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")  # what a token from @BotFather looks like
+_SECRETS: set[str] = set()  # configured secrets, hidden by value (with their URL-encoded forms)
 
 
 def hide_secret(secret: str | None) -> None:
-    """Never log this value (PTB's DEBUG lines show every call's parameters)."""
+    """Never log this value (PTB's DEBUG lines show every call's URL and parameters)."""
     if secret:
-        _SECRETS.add(secret)
+        _SECRETS.update({secret, quote(secret, safe=""), quote(secret)})
 
 
 def redact(line: str) -> str:
-    line = TOKEN_RE.sub("<token>", line)
-    for secret in _SECRETS:
-        line = line.replace(secret, "<secret>")
-    return line
+    # longest first, so a secret that contains another is hidden whole
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        if secret in line:
+            line = line.replace(secret, "<secret>")
+    return TOKEN_RE.sub("<token>", line)
+
+
+class RedactTokens(logging.Filter):
+    """Last line of defence: whatever a library logs, a secret never reaches the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        hidden = redact(message)
+        if hidden != message:
+            record.msg, record.args = hidden, None
+        return True
 
 
 _PLAIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:/@+-,%")
@@ -102,7 +119,9 @@ def formatter_for(log_format: str) -> logging.Formatter:
 def configure_logging(
     level: str = "INFO", log_format: str = "text", secrets: tuple[str | None, ...] = ()
 ) -> None:
-    """One handler on standard error, token filter on, noisy libraries quietened."""
+    """One handler on standard error, token filter on, noisy libraries quietened. ``secrets``
+    replace the ones hidden before (a new configuration is a new set of secrets)."""
+    _SECRETS.clear()
     for secret in secrets:
         hide_secret(secret)
     handler = logging.StreamHandler(sys.stderr)
@@ -113,3 +132,17 @@ def configure_logging(
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # one line per health probe
+
+
+def configure_logging_for(settings: Settings) -> None:
+    """Logging as the settings say, with the token and the webhook secret hidden by value."""
+    token = settings.telegram_bot_token
+    secret = settings.webhook_secret
+    configure_logging(
+        settings.log_level,
+        settings.log_format,
+        secrets=(
+            token.get_secret_value() if token else None,
+            secret.get_secret_value() if secret else None,
+        ),
+    )

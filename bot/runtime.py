@@ -10,7 +10,8 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from bot.settings import Settings, configure_logging, settings_or_exit
+from bot.logs import configure_logging_for
+from bot.settings import Settings, settings_or_exit
 from feeds.registry.store import RegistryStore
 from feeds.storage import Storage, StorageError, open_storage
 
@@ -90,7 +91,7 @@ def run_role(main: Callable[[Settings], Awaitable[int]], console_refusal: str | 
     asyncio; a start-up failure becomes one line and exit 2. ``console_refusal`` is the message for a
     role that cannot work in console mode."""
     settings = settings_or_exit()
-    configure_logging(settings)
+    configure_logging_for(settings)
     if console_refusal is not None and settings.console_mode:
         return fail(console_refusal)
     try:

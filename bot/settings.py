@@ -7,7 +7,6 @@ repr, log line or error message can show it.
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 from pathlib import Path
@@ -208,24 +207,3 @@ def settings_or_exit(**overrides: object) -> Settings:
     except SettingsError as exc:
         print(f"vestka: configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-
-
-TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
-
-
-class RedactTokens(logging.Filter):
-    """Last line of defence: whatever a library logs, a bot token never reaches the log."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if TOKEN_RE.search(message):
-            record.msg, record.args = TOKEN_RE.sub("<token>", message), None
-        return True
-
-
-def configure_logging(settings: Settings) -> None:
-    """Structured logs on standard error (``LOG_FORMAT``); see ``bot.logs``."""
-    from bot.logs import configure_logging as configure
-
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    configure(settings.log_level, settings.log_format, secrets=(secret,))

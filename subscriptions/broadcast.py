@@ -18,7 +18,8 @@ The sender talks to this module through two calls (it never imports ``bot/``):
 - ``await store.is_cancelled(delivery.ref)`` before sending a broadcast delivery (cached, cheap);
 - ``await store.record(delivery.ref, outcome, delivery.chat_id)`` once a delivery is settled, with
   outcome ``sent`` | ``failed`` | ``blocked``. Counting is per chat, so a redelivered message is
-  never counted twice, and the counters freeze once the broadcast is cancelled or done.
+  never counted twice; a message on the wire when a cancel comes is still counted (Telegram has
+  it), and the counters freeze once the broadcast is done or its final report is out.
 
 ``BroadcastMonitor`` (one per ``send``/``run`` process) finishes preparing and enqueuing what a
 crash left half-done, edits the admin's progress message every few seconds (sent, failed, blocked,
@@ -168,9 +169,12 @@ return 1
 """
 
 # KEYS: meta, counts, counted. ARGV: outcome, chat id ('' = do not deduplicate).
+# A cancelled broadcast still counts what was on the wire when the cancel came; the counters freeze
+# once the final report is out (``reported``) or the broadcast is done.
 RECORD = """
-local state = redis.call('HGET', KEYS[1], 'state')
-if state ~= 'preparing' and state ~= 'running' then return 0 end
+local state, reported = unpack(redis.call('HMGET', KEYS[1], 'state', 'reported'))
+if reported then return 0 end
+if state ~= 'preparing' and state ~= 'running' and state ~= 'cancelled' then return 0 end
 if ARGV[2] ~= '' and redis.call('SADD', KEYS[3], ARGV[2]) == 0 then return 0 end
 redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 return 1
@@ -383,7 +387,7 @@ class BroadcastStore:
     # -- the sender's hooks -----------------------------------------------------------------------
     async def record(self, ref: str, outcome: Outcome | str, chat_id: int | None = None) -> bool:
         """Count one settled delivery of broadcast ``ref``. ``chat_id`` (the delivery's) makes it
-        idempotent. Ignored once the broadcast is cancelled or done. Returns whether it counted."""
+        idempotent. Ignored once the broadcast is done or reported. Returns whether it counted."""
         outcome = str(outcome)
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown broadcast outcome {outcome!r}")
@@ -502,6 +506,7 @@ class BroadcastStore:
                 self.keys.broadcast_audience(broadcast_id),
                 self.keys.broadcast_counted(broadcast_id),
             )
+            pipe.hset(self.keys.broadcast(broadcast_id), "reported", 1)
             pipe.expire(self.keys.broadcast(broadcast_id), KEEP_FINISHED)
             pipe.expire(self.keys.broadcast_counts(broadcast_id), KEEP_FINISHED)
             await pipe.execute()

@@ -133,6 +133,7 @@ COUNTERS = (
     "plain",  # bad HTML, resent as plain text
     "duplicates_skipped",  # claimed deliveries already sent by someone else
     "dropped",  # queued for a chat that is inactive
+    "cancelled",  # broadcast deliveries not sent because the broadcast was cancelled
 )
 
 

@@ -13,6 +13,10 @@ share the queue, the rate limits (``ratelimit.py``) and the duplicate guard, all
 - **Waiting** never holds a message in memory for long: a 429, a backoff or a busy chat moves the
   delivery to the delayed set (``DeliveryQueue.defer``) and any sender puts it back when due.
 - **Error policy**: see ``outcomes.py``.
+- **Broadcasts** are settled through their ``BroadcastStore``: a delivery of a cancelled broadcast is
+  acked unsent (checked right before its request, so a cancel also stops what a sender already
+  holds), and every settled one is counted there as ``sent``, ``failed`` or ``blocked``: the
+  admin's progress and final report count what Telegram answered, nothing else.
 
 Hooks for pipeline benchmarks: ``on_sent(delivery, monotonic_time)`` is called after each accepted
 message, and ``totals`` counts outcomes in this process.
@@ -39,6 +43,8 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from feeds.storage import Storage
+from subscriptions.broadcast import BroadcastStore
+from subscriptions.broadcast import Outcome as BroadcastOutcome
 from subscriptions.deliveries import GROUP, Delivery, DeliveryQueue, Lane
 from subscriptions.outcomes import BLOCK_AFTER, FAILS_TTL, Kind, Outcome, classify, count, day_of
 from subscriptions.outcomes import network_error as network_outcome
@@ -160,6 +166,7 @@ class Sender:
         self.queue = DeliveryQueue(storage)
         self.limiter = RateLimiter(storage, rates)
         self.subscriptions = SubscriptionStore(storage)
+        self.broadcasts = BroadcastStore(storage)
         self.on_sent = on_sent
         self.totals: Counter[str] = Counter()
         self._guard_begin = self.redis.register_script(GUARD_BEGIN)
@@ -321,6 +328,9 @@ class Sender:
                 await self._finish(
                     lane, entry_id, "duplicates_skipped" if state == "sent" else "dropped"
                 )
+                # sent: counted already unless its sender died before counting (counts are per
+                # chat, so this never counts twice); inactive: the chat blocked the bot meanwhile
+                await self._settle(delivery, "sent" if state == "sent" else "blocked")
                 return
             await self._deliver(lane, entry_id, delivery, slot)
         except (_Stopping, asyncio.CancelledError):
@@ -379,6 +389,10 @@ class Sender:
             if not await self._wait_turn(lane, entry_id, delivery, inline, slot):
                 return
             slot = None
+            if await self._cancelled(delivery):
+                await self._release(delivery.id)
+                await self._finish(lane, entry_id, "cancelled")
+                return
             outcome = await self._post(lane, entry_id, delivery, piece.params)
             kind = outcome.kind
             if kind is Kind.OK:
@@ -532,6 +546,7 @@ class Sender:
             self._acking = asyncio.create_task(self._ack_batches())
         await done
         self._count("sent")
+        await self._settle(delivery, "sent")
         if self.on_sent is not None:
             self.on_sent(delivery, time.monotonic())
 
@@ -576,9 +591,13 @@ class Sender:
             self._count(counter)
 
     async def _hand_back(self, lane: Lane, entry_id: str, delivery: Delivery) -> None:
-        """Stopping before the request went out: back on the lane at once, guard released."""
+        """Stopping before the request went out: back on the lane at once, guard released (a
+        cancelled broadcast's delivery is dropped instead)."""
         with contextlib.suppress(Exception):
             await self._release(delivery.id)
+            if await self._cancelled(delivery):
+                await self._finish(lane, entry_id, "cancelled")
+                return
             await self.queue.requeue(lane, entry_id, delivery)
             self.totals["handed_back"] += 1  # local only
 
@@ -595,6 +614,7 @@ class Sender:
             args=[entry_id, FAILS_TTL, GROUP],
         )
         self._count("blocked", "failed")
+        await self._settle(delivery, "blocked")
         log.debug("chat %s: %s (%d in a row)", chat_id, outcome.reason, in_a_row)
         if in_a_row != self.config.block_after:
             return
@@ -615,6 +635,7 @@ class Sender:
         await self._release(delivery.id)
         await self.queue.dead_letter(lane, entry_id, delivery, outcome.error)
         self._count("dead", "failed")
+        await self._settle(delivery, "failed")
         log.warning("a delivery was parked in the dead-letter stream: %s", outcome.error)
 
     async def _fatal(self, lane: Lane, entry_id: str, delivery: Delivery, outcome: Outcome) -> None:
@@ -628,6 +649,19 @@ class Sender:
                 "deliveries wait",
                 outcome.error,
             )
+
+    async def _cancelled(self, delivery: Delivery) -> bool:
+        """A broadcast delivery whose broadcast was cancelled (one HGET, remembered once true)."""
+        return delivery.kind == "broadcast" and await self.broadcasts.is_cancelled(delivery.ref)
+
+    async def _settle(self, delivery: Delivery, outcome: BroadcastOutcome) -> None:
+        """Count a settled broadcast delivery in its broadcast (idempotent per chat)."""
+        if delivery.kind != "broadcast":
+            return
+        try:
+            await self.broadcasts.record(delivery.ref, outcome, delivery.chat_id)
+        except Exception as exc:  # the message went out; the count is what is lost
+            log.warning("sender: counting a broadcast delivery failed (%s)", type(exc).__name__)
 
     def _count(self, *names: str) -> None:
         """Count outcomes here and (within ``promote_every``) in Redis, in one batch."""

@@ -1,9 +1,14 @@
 """What every handler needs: the services, the chat's stored settings and language, and the two
-permission questions (is this a Vestka admin? may this user change this group?)."""
+permission questions (is this a Vestka admin? may this user change this group?).
+
+Every command and button that changes a chat's settings is wrapped in ``changes_settings``: the
+one place that asks whether the member may, and gives a member who may not the same answer."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import Chat as TgChat
@@ -77,6 +82,35 @@ class Turn:
             log.warning("could not check a group member's rights")
             return False
         return member.status in ADMIN_STATUSES
+
+    async def allowed_to_change(self) -> bool:
+        """``may_change_subscriptions``, and when not, tell the member so (an alert on a button,
+        a reply to a command)."""
+        if await self.may_change_subscriptions():
+            return True
+        query = self.update.callback_query
+        if query is not None:
+            await query.answer(self.t("groups.admins_only"), show_alert=True)
+        else:
+            await self.reply(self.t("groups.admins_only"))
+        return False
+
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def changes_settings(action: Callable[[Turn], Awaitable[None]]) -> Handler:
+    """A command or button that changes what a chat follows or how it gets alerts: in groups only
+    the group's administrators get through (``Turn.allowed_to_change``)."""
+
+    @functools.wraps(action)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        now = await turn(update, context)
+        if await now.allowed_to_change():
+            await action(now)
+
+    guarded.changes_settings = True  # type: ignore[attr-defined]
+    return guarded
 
 
 async def turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:

@@ -17,10 +17,9 @@ import re
 import time
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.handlers.common import Turn, turn
+from bot.handlers.common import Turn, changes_settings
 from bot.render import name_of
 from feeds.registry.models import ID_RE, AnyTarget
 from subscriptions.chats import DeliveryMode
@@ -31,9 +30,9 @@ MUTE_CHOICES = {"1d": 86400, "7d": 7 * 86400, "30d": 30 * 86400}
 MUTE_LABELS = {"1d": "mute.for_day", "7d": "mute.for_week", "30d": "mute.for_month"}
 
 
-async def mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    now = await turn(update, context)
-    args = [a.lower() for a in (context.args or [])]
+@changes_settings
+async def mode(now: Turn) -> None:
+    args = [a.lower() for a in (now.context.args or [])]
     tz = now.services.settings.tz
     if not args:
         current = (
@@ -55,9 +54,6 @@ async def mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif args != ["instant"]:
         await now.reply(now.t("mode.usage", tz=tz))
         return
-    if not await now.may_change_subscriptions():
-        await now.reply(now.t("groups.admins_only"))
-        return
     digests = DigestStore(now.services.storage)
     clock = time.time()
     if hour is None:
@@ -75,10 +71,10 @@ async def mode(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await now.reply(now.t("mode.daily_done", hour=f"{hour:02d}", tz=tz))
 
 
-async def mute_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@changes_settings
+async def mute_button(now: Turn) -> None:
     """``mute:<id>`` asks for how long; ``mute:<id>:<choice>`` mutes."""
-    query = update.callback_query
-    now = await turn(update, context)
+    query = now.update.callback_query
     parts = (query.data or "").split(":")
     target = await _target(now, parts[1]) if len(parts) in (2, 3) else None
     choice = parts[2] if len(parts) == 3 else None
@@ -111,9 +107,9 @@ async def mute_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
-async def unmute_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    now = await turn(update, context)
+@changes_settings
+async def unmute_button(now: Turn) -> None:
+    query = now.update.callback_query
     target = await _target(now, (query.data or "").removeprefix("unmute:"))
     if not await _may_press(now, target):
         return
@@ -126,13 +122,10 @@ async def unmute_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def _may_press(now: Turn, target: AnyTarget | None) -> bool:
-    """Answer the button press: "expired" for bad data, "admins only" in groups, else nothing."""
+    """Answer the button press: "expired" for bad data, else nothing."""
     query = now.update.callback_query
     if target is None:
         await query.answer(now.t("errors.expired"))
-        return False
-    if not await now.may_change_subscriptions():
-        await query.answer(now.t("groups.admins_only"), show_alert=True)
         return False
     await query.answer()
     return True

@@ -16,7 +16,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import QUERY_MAX, Turn, query_of, turn
+from bot.handlers.common import QUERY_MAX, Turn, changes_settings, query_of, turn
 from bot.render import button_label, card, name_of
 from feeds.registry.models import ID_RE, AnyTarget, Prisoner
 from feeds.registry.search import Hit
@@ -29,8 +29,8 @@ UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 MUTE_MAX = 366 * 86400
 
 
-async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    now = await turn(update, context)
+@changes_settings
+async def subscribe(now: Turn) -> None:
     query = query_of(now)
     if not query:
         await now.reply(now.t("subscribe.usage"))
@@ -73,10 +73,8 @@ def clear_winner(hits: list[Hit]) -> bool:
 
 
 async def follow(now: Turn, target: AnyTarget) -> None:
-    """Subscribe the chat to ``target`` (if allowed) and answer with the target's card."""
-    if not await now.may_change_subscriptions():
-        await now.reply(now.t("groups.admins_only"))
-        return
+    """Subscribe the chat to ``target`` and answer with the target's card (the caller has
+    checked that the member may)."""
     svc = now.services
     result = await svc.subscriptions.subscribe(now.chat.id, target.id)
     name = name_of(target, now.lang)
@@ -108,12 +106,16 @@ async def _remember_topic(now: Turn) -> None:
         await now.services.subscriptions.save_chat(now.chat)
 
 
-async def follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _on_target_button(update, context, "sub:", follow)
+@changes_settings
+async def follow_button(now: Turn) -> None:
+    await _on_target_button(now, "sub:", follow)
 
 
 async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    now = await turn(update, context)
+    await _list(await turn(update, context))
+
+
+async def _list(now: Turn) -> None:
     targets = await _followed(now)
     if not targets:
         await now.reply(now.t("list.empty"))
@@ -132,11 +134,11 @@ async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await now.reply("\n".join(lines)[:4096], reply_markup=InlineKeyboardMarkup(buttons))
 
 
-async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    now = await turn(update, context)
+@changes_settings
+async def unsubscribe(now: Turn) -> None:
     query = query_of(now)
     if not query:
-        await list_command(update, context)
+        await _list(now)
         return
     followed = await _followed(now)
     hits = [
@@ -156,37 +158,29 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def unfollow(now: Turn, target: AnyTarget) -> None:
-    if not await now.may_change_subscriptions():
-        await now.reply(now.t("groups.admins_only"))
-        return
     removed = await now.services.subscriptions.unsubscribe(now.chat.id, target.id)
     key = "unsubscribe.done" if removed else "unsubscribe.missing"
     await now.reply(now.t(key, name=name_of(target, now.lang)))
 
 
-async def unfollow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _on_target_button(update, context, "unsub:", unfollow)
+@changes_settings
+async def unfollow_button(now: Turn) -> None:
+    await _on_target_button(now, "unsub:", unfollow)
 
 
-async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    now = await turn(update, context)
+@changes_settings
+async def mute(now: Turn) -> None:
     seconds = parse_duration(query_of(now))
     if seconds is None:
         await now.reply(now.t("mute.usage"))
-        return
-    if not await now.may_change_subscriptions():
-        await now.reply(now.t("groups.admins_only"))
         return
     now.chat.muted_until = time.time() + seconds
     await now.services.subscriptions.save_chat(now.chat)
     await now.reply(now.t("mute.done", until=_when(now, now.chat.muted_until)))
 
 
-async def unmute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    now = await turn(update, context)
-    if not await now.may_change_subscriptions():
-        await now.reply(now.t("groups.admins_only"))
-        return
+@changes_settings
+async def unmute(now: Turn) -> None:
     was_muted = now.chat.muted_until > time.time()
     now.chat.muted_until = 0.0
     await now.services.subscriptions.save_chat(now.chat)
@@ -214,14 +208,10 @@ async def _followed(now: Turn) -> list[AnyTarget]:
 
 
 async def _on_target_button(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    prefix: str,
-    action: Callable[[Turn, AnyTarget], Awaitable[None]],
+    now: Turn, prefix: str, action: Callable[[Turn, AnyTarget], Awaitable[None]]
 ) -> None:
     """A ``<prefix><target id>`` button: answer it, then act; a stale or unknown id says so."""
-    query = update.callback_query
-    now = await turn(update, context)
+    query = now.update.callback_query
     target = await _target_from_button(now, query.data, prefix)
     if target is None:
         await query.answer(now.t("errors.expired"))

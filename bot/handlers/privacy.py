@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.handlers.common import turn
+from bot.handlers.common import Turn, changes_settings
 from bot.i18n import t
 
 
-async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    now = await turn(update, context)
-    if not await now.may_change_subscriptions():
-        await now.reply(now.t("groups.admins_only"))
-        return
+@changes_settings
+async def forget(now: Turn) -> None:
     buttons = [
         [
             InlineKeyboardButton(now.t("forget.yes"), callback_data="forget:yes"),
@@ -23,12 +19,9 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await now.reply(now.t("forget.confirm"), reply_markup=InlineKeyboardMarkup(buttons))
 
 
-async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    now = await turn(update, context)
-    if not await now.may_change_subscriptions():
-        await query.answer(now.t("groups.admins_only"), show_alert=True)
-        return
+@changes_settings
+async def forget_button(now: Turn) -> None:
+    query = now.update.callback_query
     await query.answer()
     lang = now.lang
     if query.data != "forget:yes":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import turn
+from bot.handlers.common import Turn, changes_settings, turn
 from bot.handlers.follow import follow
 from bot.i18n import LANGS, t
 from feeds.registry.models import ID_RE
@@ -24,7 +24,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if target is None:
         await now.reply(now.t("start.bad_link"))
         return
-    await follow(now, target)
+    if await now.allowed_to_change():
+        await follow(now, target)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -35,9 +36,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await now.reply(text)
 
 
-async def lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    now = await turn(update, context)
-    choice = (context.args or [""])[0].lower()
+@changes_settings
+async def lang(now: Turn) -> None:
+    choice = (now.context.args or [""])[0].lower()
     if choice in LANGS:
         await _set_language(now, choice)
         return
@@ -47,21 +48,18 @@ async def lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await now.reply(now.t("lang.choose"), reply_markup=InlineKeyboardMarkup(buttons))
 
 
-async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    now = await turn(update, context)
+@changes_settings
+async def lang_button(now: Turn) -> None:
+    query = now.update.callback_query
     choice = query.data.removeprefix("lang:")
     if choice not in LANGS:
         await query.answer(now.t("errors.expired"))
-        return
-    if now.chat.is_group and not await now.may_change_subscriptions():
-        await query.answer(now.t("groups.admins_only"), show_alert=True)
         return
     await query.answer()
     await _set_language(now, choice)
 
 
-async def _set_language(now, choice: str) -> None:
+async def _set_language(now: Turn, choice: str) -> None:
     now.chat.lang = choice
     await now.services.subscriptions.save_chat(now.chat)
     await now.reply(t(choice, "lang.set"))
