@@ -12,7 +12,7 @@ of its own (removed afterwards): a ``redis-server`` of its own on a free port (`
 embedded Valkey), the fake Bot API in its own process enforcing Telegram's limits (30 messages/s in
 all, 1/s per private chat), the local feed server (in this process) with **one** English feed, and
 ``python -m bot run`` with ``POLL_INTERVAL`` = ``--poll``. The registry holds a few generated
-prisoners (``bench.namegen``); ``--subscribers`` private chats (``Chat`` settings saved, language
+prisoners (``testkit.namegen``); ``--subscribers`` private chats (``Chat`` settings saved, language
 en) are subscribed to the first of them directly in Redis (``SubscriptionStore``).
 
 The bench waits (with a deadline) until the feed has been polled once and its state saved (the first
@@ -52,7 +52,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.mention_speed import load_facilities, make_documents
-from bench.namegen import Person, generate_people
 from bench.soak import (
     DOC_CHARS,
     STOP_WITHIN,
@@ -72,10 +71,11 @@ from subscriptions.chats import Chat, ChatKind
 from subscriptions.deliveries import GROUP as SENDERS_GROUP
 from subscriptions.deliveries import Lane
 from subscriptions.store import SubscriptionStore
-from tests.fakebotapi import FakeBotAPIProcess
-from tests.feedserver import FeedServer
-from tests.waiting import wait_for
-from tests.watcherkit import Item, rss
+from testkit.botapi import FakeBotAPIProcess
+from testkit.feedserver import FeedServer
+from testkit.namegen import Person, generate_people
+from testkit.rss import Item, rss
+from testkit.waiting import wait_for
 
 PRISONERS = 20  # registry size; the subscribers follow the first one
 CHAT_BASE = 30_000_000

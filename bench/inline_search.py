@@ -16,7 +16,7 @@ What is measured (data on stdout, progress on stderr):
 - quality beside speed: the share of queries whose intended target is the first hit, and in the first
   50, for both.
 
-Queries are generated from ``bench.namegen`` people (about 60% as-you-type prefixes of surnames or
+Queries are generated from ``testkit.namegen`` people (about 60% as-you-type prefixes of surnames or
 "first-name surname-prefix", in a random script: Belarusian or Russian Cyrillic, the national
 romanization, English-press or Polish spelling), full names in inflected cases, surname-first names,
 one-letter typos, first names alone, single letters, and facility queries ("ИК-9", "Horki colony",
@@ -34,10 +34,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bench.namegen import Person, generate_people, romanize_polish, romanize_press
 from feeds.registry.bundled import bundled_facilities
 from feeds.registry.models import Facility, Prisoner
 from feeds.registry.search import SearchIndex
+from testkit.namegen import Person, generate_people, romanize_polish, romanize_press
 
 TARGET_P99_MS = 100.0
 TARGET_BUILD_S = 2.0

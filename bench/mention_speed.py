@@ -39,8 +39,8 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bench.namegen import Person, generate_people
 from feeds.registry.models import Facility, FacilityKind
+from testkit.namegen import Person, generate_people
 
 TARGET_COMPILE_S = 3.0
 TARGET_MEDIAN_MS = 2.0

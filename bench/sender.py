@@ -41,7 +41,7 @@ from feeds.storage import EmbeddedValkey, Storage, connect
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
 from subscriptions.ratelimit import RateConfig
 from subscriptions.sender import Sender, SenderConfig
-from tests.fakebotapi import FakeBotAPIProcess
+from testkit.botapi import FakeBotAPIProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = (

@@ -12,7 +12,7 @@ What runs (everything on loopback, in a temp folder of its own):
   private chat, bursts of 3) and answering 429 past them;
 - the **local feed server** (in this process): ``--feeds`` feeds (300) spread over 127.0.0.1-8, each
   with a few old items, then gaining an item every 1-5 minutes at random (mean 3), about a third
-  naming one or two of ``--prisoners`` (200) generated prisoners (``bench.namegen``) in inflected
+  naming one or two of ``--prisoners`` (200) generated prisoners (``testkit.namegen``) in inflected
   forms, in be/ru/en/pl (``bench.mention_speed.make_documents``, ~1,200 characters, so no full-text
   fetch); a conditional GET (ETag) answers 304 when nothing changed;
 - the product: ``--topology run`` (default: the all-in-one ``python -m bot run``, the default
@@ -64,7 +64,6 @@ from pathlib import Path
 from aiohttp import web
 
 from bench.mention_speed import load_facilities, make_documents
-from bench.namegen import generate_people
 from feeds.alerts import Alert
 from feeds.keys import FANOUT_GROUP
 from feeds.registry.store import RegistryStore
@@ -73,10 +72,11 @@ from subscriptions.chats import Chat, ChatKind
 from subscriptions.deliveries import GROUP as SENDERS_GROUP
 from subscriptions.deliveries import Lane
 from subscriptions.store import SubscriptionStore
-from tests.fakebotapi import FakeBotAPIProcess
-from tests.feedserver import FeedServer
-from tests.waiting import wait_for
-from tests.watcherkit import Item, rss
+from testkit.botapi import FakeBotAPIProcess
+from testkit.feedserver import FeedServer
+from testkit.namegen import generate_people
+from testkit.rss import Item, rss
+from testkit.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTS = tuple(f"127.0.0.{i}" for i in range(1, 9))

@@ -1,4 +1,5 @@
-"""Shared fixtures: real Redis servers (never a mock), unique key prefixes, subprocess helpers.
+"""Shared fixtures: real Redis servers (never a mock), unique key prefixes, subprocess helpers, and
+the test kit's servers (``fake_bot_api``, ``feed_server``; the kit itself is ``testkit/``).
 
 Every Redis test runs against the embedded Valkey (started once per session in a temp folder) and,
 when ``REDIS_URL`` is set (``.ci/run`` sets it), against that server too. Each test gets its own key
@@ -18,6 +19,8 @@ import pytest
 import redis
 
 from feeds.storage import EmbeddedValkey, Storage, connect
+from testkit.botapi import FakeBotAPI
+from testkit.feedserver import FeedServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -104,3 +107,17 @@ def cli(cli_env: dict[str, str], tmp_path: Path):
         return run_cli(*args, env={**cli_env, **env}, cwd=tmp_path, timeout=timeout, stdin=stdin)
 
     return call
+
+
+@pytest.fixture
+async def fake_bot_api() -> AsyncIterator[FakeBotAPI]:
+    """A started fake Bot API (``testkit.botapi``) on a free loopback port."""
+    async with FakeBotAPI() as api:
+        yield api
+
+
+@pytest.fixture
+async def feed_server() -> AsyncIterator[FeedServer]:
+    """A started local feed server (``testkit.feedserver``) on a free loopback port."""
+    async with FeedServer() as srv:
+        yield srv

@@ -13,8 +13,8 @@ from bot.i18n import t
 from feeds.alerts import Alert, AlertSource, RegistryChange
 from feeds.registry.importers import load_registry_file
 from subscriptions.digest import DigestItem
-from tests.botharness import EVAL_REGISTRY
-from tests.fakebotapi import parse_html
+from testkit.botapi import parse_html
+from testkit.harness import EVAL_REGISTRY
 
 MINSK = ZoneInfo("Europe/Minsk")
 TARGETS = {target.id: target for target in load_registry_file(EVAL_REGISTRY).targets}

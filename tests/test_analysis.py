@@ -16,7 +16,7 @@ from feeds.registry.models import Prisoner
 from feeds.registry.store import RegistryStore
 from feeds.sources import FeedSource
 from feeds.storage import Storage
-from tests.watcherkit import BIALIATSKI, NOBODY
+from testkit.rss import BIALIATSKI, NOBODY
 
 NEW_PRISONER = "Суд у Гомелі асудзіў Зміцера Квяткоўскага-Пятроўскага на пяць гадоў калоніі."
 

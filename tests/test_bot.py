@@ -15,7 +15,7 @@ from feeds.registry.store import RegistryStore
 from feeds.storage import Storage
 from feeds.timeline import Timeline, TimelineEvent, TimelineSource
 from subscriptions.chats import ChatKind
-from tests.botharness import ADMIN, Harness, running_bot
+from testkit.harness import ADMIN, Harness, running_bot
 
 USER = 501
 GROUP = -4001
@@ -54,7 +54,7 @@ async def test_command_menu_is_set_per_language(bot: Harness) -> None:
 
 
 async def test_failing_command_menu_is_not_fatal(storage: Storage) -> None:
-    from tests.fakebotapi import FakeBotAPI  # noqa: F401 - documents where the failure comes from
+    from testkit.botapi import FakeBotAPI  # noqa: F401 - documents where the failure comes from
 
     async with running_bot(storage) as harness:
         harness.api.fail_first("setMyCommands", 3, "server_error")
@@ -423,7 +423,7 @@ def _active(bot: Harness, chat_id: int):
 
 
 async def _until(read, expected: object, timeout: float = 10.0) -> None:
-    from tests.waiting import wait_for
+    from testkit.waiting import wait_for
 
     async def matches() -> bool:
         return await read() == expected

@@ -28,9 +28,9 @@ from subscriptions.broadcast import (
 )
 from subscriptions.chats import Chat, ChatKind
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
-from tests.botharness import ADMIN, Harness, running_bot
-from tests.fakebotapi import Call
-from tests.waiting import wait_for
+from testkit.botapi import Call
+from testkit.harness import ADMIN, Harness, running_bot
+from testkit.waiting import wait_for
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBUserWarning")
 

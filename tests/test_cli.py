@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from feeds.registry.bundled import bundled_targets
+from testkit.waiting import wait_for_sync
 from tests.conftest import ROOT
-from tests.waiting import wait_for_sync
 
 SAMPLE = ROOT / "tests" / "data" / "viasna-sample-en.json"
 TOKEN = "123456789:AAExampleExampleExampleExampleExample12"

@@ -21,9 +21,9 @@ from subscriptions.deliveries import Delivery, Lane
 from subscriptions.digest import DigestItem, DigestScheduler, DigestStore, next_due
 from subscriptions.fanout import Fanout
 from subscriptions.store import SubscriptionStore
-from tests.botharness import EVAL_REGISTRY, running_bot
+from testkit.harness import EVAL_REGISTRY, running_bot
+from testkit.waiting import wait_for
 from tests.test_fanout import A, B, alert, chat, fake_render
-from tests.waiting import wait_for
 
 MINSK = ZoneInfo("Europe/Minsk")
 TOKYO = ZoneInfo("Asia/Tokyo")

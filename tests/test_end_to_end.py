@@ -10,11 +10,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.fakebotapi import FakeBotAPI
-from tests.feedserver import FeedServer
-from tests.opskit import live_env
-from tests.waiting import wait_for
-from tests.watcherkit import BIALIATSKI, Item, numbered, rss
+from testkit.botapi import FakeBotAPI
+from testkit.feedserver import FeedServer
+from testkit.roles import live_env
+from testkit.rss import BIALIATSKI, Item, numbered, rss
+from testkit.waiting import wait_for
 
 USER = 501
 

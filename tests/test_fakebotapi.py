@@ -36,7 +36,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.fakebotapi import (
+from testkit.botapi import (
     BOT_ID,
     BOT_USERNAME,
     DEFAULT_TOKEN,
@@ -44,10 +44,9 @@ from tests.fakebotapi import (
     FakeBotAPIProcess,
     HtmlError,
     Limits,
-    fake_bot_api,  # noqa: F401 (a fixture)
     parse_html,
 )
-from tests.waiting import wait_for
+from testkit.waiting import wait_for
 
 
 @pytest.fixture
@@ -844,7 +843,7 @@ async def test_latency_applies_to_every_call_but_polling() -> None:
         assert time.monotonic() - started < 0.3
 
 
-async def test_fixture_and_builder_shortcut(fake_bot_api: FakeBotAPI) -> None:  # noqa: F811
+async def test_fixture_and_builder_shortcut(fake_bot_api: FakeBotAPI) -> None:
     app = fake_bot_api.ptb_builder().build()
     async with app:
         assert app.bot.username == BOT_USERNAME

@@ -23,8 +23,8 @@ from subscriptions.chats import Chat, ChatKind, DeliveryMode
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
 from subscriptions.fanout import Fanout
 from subscriptions.store import SubscriptionStore
-from tests.botharness import EVAL_REGISTRY, running_bot
-from tests.waiting import wait_for
+from testkit.harness import EVAL_REGISTRY, running_bot
+from testkit.waiting import wait_for
 
 MINSK = ZoneInfo("Europe/Minsk")
 A, B, C, F = "ales-bialiacki", "maryja-kalesnikava", "maksim-znak", "ik-4-homiel-women"

@@ -14,7 +14,7 @@ import pytest
 
 from feeds.fetcher import Fetcher, FetchPolicy
 from feeds.parsing import parse_feed, parse_feed_async
-from tests.feedserver import FeedServer
+from testkit.feedserver import FeedServer
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "feedparser-tests"
 FILES = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []

@@ -17,8 +17,8 @@ import pytest
 from aiohttp import TraceConfig, web
 
 from feeds.fetcher import ErrorKind, Fetcher, FetchPolicy, parse_max_age, parse_retry_after
-from tests.feedserver import FeedServer
-from tests.waiting import wait_for
+from testkit.feedserver import FeedServer
+from testkit.waiting import wait_for
 
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 LOCAL = FetchPolicy(

@@ -9,7 +9,7 @@ import pytest
 
 from feeds.fetcher import Fetcher, FetchPolicy
 from feeds.fulltext import fetch_full_text, needs_full_text
-from tests.feedserver import FeedServer
+from testkit.feedserver import FeedServer
 
 PARAGRAPH = (
     "Палітычны вязень Ігар Лосік, блогер і журналіст, быў вызвалены з калоніі ў Шклове пасля "

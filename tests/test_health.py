@@ -19,8 +19,8 @@ from bot.web import WebServer
 from feeds.storage import Storage
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
 from subscriptions.outcomes import count
-from tests.opskit import Role, get, roles
-from tests.waiting import wait_for
+from testkit.roles import Role, get, roles
+from testkit.waiting import wait_for
 
 
 @pytest.fixture
@@ -146,7 +146,7 @@ def _samples(text: str) -> dict[str, float]:
 
 
 async def test_run_serves_healthz_and_metrics(cli_env: dict[str, str], tmp_path: Path) -> None:
-    from tests.opskit import free_port
+    from testkit.roles import free_port
 
     port = free_port()
     env = {**cli_env, "PORT": str(port), "POLL_INTERVAL": "10", "LOG_LEVEL": "INFO"}

@@ -13,9 +13,10 @@ import pytest
 from bot.logs import JsonFormatter, KeyValueFormatter, configure_logging, hide_secret
 from bot.settings import RedactTokens
 from feeds.storage import Storage
-from tests.feedserver import FeedServer
-from tests.waiting import wait_for
-from tests.watcherkit import add_feed, numbered, rss, watcher_on
+from testkit.feedserver import FeedServer
+from testkit.rss import numbered, rss
+from testkit.waiting import wait_for
+from testkit.watcher import add_feed, watcher_on
 
 TOKEN = "123456789:AAExampleExampleExampleExampleExample12"
 

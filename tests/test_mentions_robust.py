@@ -18,10 +18,10 @@ import time
 import pytest
 
 from bench.mention_speed import make_documents
-from bench.namegen import generate_people
 from feeds.mentions.models import ScanResult
 from feeds.registry.bundled import bundled_facilities
 from feeds.registry.models import Gender, Prisoner
+from testkit.namegen import generate_people
 
 try:
     from feeds.mentions import compile_registry, document_text

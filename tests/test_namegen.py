@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from bench.namegen import (
+from feeds.registry.models import ID_RE, Gender, Prisoner
+from testkit.namegen import (
     MASCULINE_ONLY_BE,
     MASCULINE_ONLY_RU,
     generate_people,
@@ -15,7 +16,6 @@ from bench.namegen import (
     romanize_polish,
     romanize_press,
 )
-from feeds.registry.models import ID_RE, Gender, Prisoner
 
 
 @pytest.fixture(scope="module")

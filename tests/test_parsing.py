@@ -10,7 +10,7 @@ import pytest
 from feeds import parsing
 from feeds.fetcher import Fetcher, FetchPolicy
 from feeds.parsing import MAX_ITEMS, html_to_text, parse_feed, parse_feed_async
-from tests.feedserver import FeedServer
+from testkit.feedserver import FeedServer
 
 BASE = "https://news.example.by/rss/"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from bot.poller_lock import PollerLock
 from feeds.storage import Storage
-from tests.fakebotapi import FakeBotAPI
-from tests.opskit import Role, free_port, get, roles
-from tests.waiting import wait_for
+from testkit.botapi import FakeBotAPI
+from testkit.roles import Role, free_port, get, roles
+from testkit.waiting import wait_for
 
 
 async def test_one_holder_renewal_release_and_expiry(storage: Storage) -> None:

@@ -24,11 +24,11 @@ import redis.asyncio as aioredis
 from feeds.keys import FANOUT_GROUP, Keys
 from subscriptions.deliveries import GROUP as SENDERS_GROUP
 from subscriptions.deliveries import Lane
-from tests.fakebotapi import FakeBotAPI
-from tests.feedserver import FeedServer
-from tests.opskit import live_env
-from tests.waiting import wait_for
-from tests.watcherkit import Item, numbered, rss
+from testkit.botapi import FakeBotAPI
+from testkit.feedserver import FeedServer
+from testkit.roles import live_env
+from testkit.rss import Item, numbered, rss
+from testkit.waiting import wait_for
 
 ROLES = ["serve", "watch", "watch", "send", "send"]
 ONLY_B = 501  # follows Bialiatski

@@ -13,11 +13,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.fakebotapi import FakeBotAPI
-from tests.feedserver import FeedServer
-from tests.opskit import RedisServer, Role, free_port, get, live_env, roles
-from tests.waiting import wait_for
-from tests.watcherkit import BIALIATSKI, Item, numbered, rss
+from testkit.botapi import FakeBotAPI
+from testkit.feedserver import FeedServer
+from testkit.roles import RedisServer, Role, free_port, get, live_env, roles
+from testkit.rss import BIALIATSKI, Item, numbered, rss
+from testkit.waiting import wait_for
 
 USER = 901
 

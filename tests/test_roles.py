@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import t
-from tests.fakebotapi import FakeBotAPI
+from testkit.botapi import FakeBotAPI
 
 
 def test_serve_needs_a_token(cli) -> None:

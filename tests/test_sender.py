@@ -15,9 +15,9 @@ from subscriptions.deliveries import GROUP, DeliveryQueue, Lane
 from subscriptions.outcomes import delivery_stats
 from subscriptions.ratelimit import RateConfig
 from subscriptions.store import SubscriptionStore
-from tests.fakebotapi import FakeBotAPI, parse_html
-from tests.sendkit import counters, delivery, enqueue, queue_empty, running, sender
-from tests.waiting import wait_for
+from testkit.botapi import FakeBotAPI, parse_html
+from testkit.sending import counters, delivery, enqueue, queue_empty, running, sender
+from testkit.waiting import wait_for
 
 
 @pytest.fixture

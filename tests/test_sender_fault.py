@@ -14,8 +14,8 @@ from pathlib import Path
 
 from feeds.storage import connect
 from subscriptions.deliveries import GROUP, Delivery, DeliveryQueue, Lane
-from tests.fakebotapi import FakeBotAPIProcess
-from tests.waiting import wait_for_sync
+from testkit.botapi import FakeBotAPIProcess
+from testkit.waiting import wait_for_sync
 
 CHATS = 2000
 CONCURRENCY = 32

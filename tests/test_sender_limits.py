@@ -8,9 +8,9 @@ from pathlib import Path
 
 from feeds.storage import Storage, connect
 from subscriptions.ratelimit import RateConfig
-from tests.fakebotapi import FakeBotAPI
-from tests.sendkit import delivery, enqueue, running, sender
-from tests.waiting import wait_for
+from testkit.botapi import FakeBotAPI
+from testkit.sending import delivery, enqueue, running, sender
+from testkit.waiting import wait_for
 
 
 def max_in_window(times: list[float], width: float = 1.0) -> int:

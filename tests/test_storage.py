@@ -11,7 +11,7 @@ import pytest
 
 from feeds.keys import SCHEMA_VERSION, Keys
 from feeds.storage import EmbeddedValkey, Storage, StorageError, connect
-from tests.waiting import wait_for_sync
+from testkit.waiting import wait_for_sync
 
 
 async def test_server_answers_and_schema_is_recorded(storage: Storage) -> None:

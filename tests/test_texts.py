@@ -8,7 +8,7 @@ import string
 import pytest
 
 from bot.i18n import LANGS, Html, catalog, t
-from tests.fakebotapi import parse_html
+from testkit.botapi import parse_html
 
 
 def placeholders(text: str) -> set[str]:

@@ -10,7 +10,7 @@ from feeds.registry.models import Prisoner, PrisonerStatus
 from feeds.registry.store import RegistryStore
 from feeds.storage import Storage
 from feeds.timeline import Timeline, record_registry_changes
-from tests.watcherkit import alerts
+from testkit.watcher import alerts
 
 
 async def test_status_change_records_timeline_event_and_alert(storage: Storage) -> None:

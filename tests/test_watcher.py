@@ -10,9 +10,10 @@ from aiohttp import web
 from feeds.parsing import THREAD_THRESHOLD
 from feeds.sources import FeedStore
 from feeds.storage import Storage
-from tests.feedserver import FeedServer
-from tests.waiting import wait_for
-from tests.watcherkit import BIALIATSKI, Item, add_feed, ago, news, numbered, rss, watcher_on
+from testkit.feedserver import FeedServer
+from testkit.rss import BIALIATSKI, Item, ago, numbered, rss
+from testkit.waiting import wait_for
+from testkit.watcher import add_feed, news, watcher_on
 
 
 def mention(key: str, n: int = 0, hours: float = 0.1, **kw) -> Item:

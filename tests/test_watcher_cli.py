@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.feedserver import FeedServer
-from tests.watcherkit import BIALIATSKI, Item, ago, numbered, rss
+from testkit.feedserver import FeedServer
+from testkit.rss import BIALIATSKI, Item, ago, numbered, rss
 
 
 async def test_watch_once_exits_0_and_prints_each_alert_once(cli, tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import aiohttp
 
 from bot.i18n import t
-from tests.fakebotapi import FakeBotAPI
-from tests.opskit import Role, free_port, get, roles
-from tests.waiting import wait_for
+from testkit.botapi import FakeBotAPI
+from testkit.roles import Role, free_port, get, roles
+from testkit.waiting import wait_for
 
 SECRET = "s3cret_-Token"
 

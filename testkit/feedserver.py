@@ -18,8 +18,7 @@ Calling ``add`` again replaces the route but keeps its counters, so a test can c
 between polls. Unknown paths answer 404 and are counted too. ``FeedServer(hosts=("127.0.0.1",
 "127.0.0.2"))`` binds several loopback addresses (each its own port): ``srv.url(path, host=...)``.
 
-Fixture: ``feed_server`` below can be imported into a conftest (``from tests.feedserver import
-feed_server``) or copied.
+The ``feed_server`` fixture (``tests/conftest.py``) yields a started one.
 """
 
 from __future__ import annotations
@@ -29,10 +28,9 @@ import contextlib
 import gzip
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import pytest
 from aiohttp import web
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -226,9 +224,3 @@ def gzip_bomb_bytes(size: int) -> bytes:
         parts.append(co.flush())
         _BOMBS[size] = b"".join(parts)
     return _BOMBS[size]
-
-
-@pytest.fixture
-async def feed_server() -> AsyncIterator[FeedServer]:
-    async with FeedServer() as srv:
-        yield srv

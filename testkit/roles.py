@@ -1,4 +1,4 @@
-"""Helpers for the operations tests: role subprocesses with their stderr in files, HTTP probes of
+"""For the operations tests: role subprocesses with their stderr in files, HTTP probes of
 ``/healthz`` and ``/metrics``, and a throwaway ``redis-server`` on its own port that a test can stop
 and start again (same port, same folder, append-only file on)."""
 
@@ -12,18 +12,18 @@ import socket
 import subprocess
 import sys
 import time
+import unittest
 from pathlib import Path
 
 import aiohttp
-import pytest
 
-from tests.waiting import wait_for_sync
+from testkit.waiting import wait_for_sync
 
 
 def live_env(cli_env: dict[str, str], api, feed_list: Path, **extra: str) -> dict[str, str]:
     """The environment of a role that talks to the fake Bot API ``api`` and watches the feeds in
     ``feed_list`` (local, so private addresses allowed) with the eval registry."""
-    from tests.botharness import EVAL_REGISTRY
+    from testkit.harness import EVAL_REGISTRY
 
     return {
         **cli_env,
@@ -126,7 +126,7 @@ class RedisServer:
     def __init__(self, folder: Path) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
-            pytest.skip("redis-server is not installed")
+            raise unittest.SkipTest("redis-server is not installed")  # pytest skips the test
         self.binary = binary
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)

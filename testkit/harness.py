@@ -15,8 +15,8 @@ from bot.settings import Settings
 from feeds.registry.importers import load_registry_file
 from feeds.registry.store import RegistryStore
 from feeds.storage import Storage
-from tests.fakebotapi import FakeBotAPI
-from tests.waiting import wait_for
+from testkit.botapi import FakeBotAPI
+from testkit.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_REGISTRY = ROOT / "tests" / "data" / "mentions" / "registry.csv"

@@ -1,4 +1,5 @@
-"""Helpers for the sender tests: a sender pointed at a fake Bot API, run until told to stop."""
+"""A sender pointed at a fake Bot API, run until told to stop; deliveries to queue, and reads of
+the delivery counters and the queue."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
 from subscriptions.outcomes import COUNTERS
 from subscriptions.ratelimit import RateConfig
 from subscriptions.sender import Sender, SenderConfig
-from tests.fakebotapi import FakeBotAPI
+from testkit.botapi import FakeBotAPI
 
 # Fast limits for tests that are not about limits: many chats, short per-chat spacing.
 FAST = RateConfig(send_rate=5000, private_interval_ms=5, group_interval_ms=5)

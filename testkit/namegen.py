@@ -783,7 +783,7 @@ def generate_prisoners(n: int, seed: int = 0) -> list[Prisoner]:
     return [p.prisoner for p in generate_people(n, seed)]
 
 
-if __name__ == "__main__":  # a look at a sample: python -m bench.namegen [N]
+if __name__ == "__main__":  # a look at a sample: python -m testkit.namegen [N]
     import sys
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 20
