@@ -3,8 +3,13 @@
 Reads ``tests/data/mentions/{dev,heldout}.jsonl`` and the evaluation registry
 ``tests/data/mentions/registry.csv``, scans every passage and prints, per split and per language,
 micro precision/recall for prisoners and for facilities and micro F1 for events. An ambiguous group
-counts as one unit, right only if it equals the expected group. ``--misses`` lists the dev items the
-engine gets wrong (never the held-out texts).
+counts as one unit, right only if it equals the expected group. Each row also counts the misses
+(false positives plus false negatives) for prisoners, facilities and events. ``--misses`` lists the
+dev items the engine gets wrong (never the held-out texts).
+
+``--write-floor`` rewrites ``tests/data/mentions/quality_floor.json`` (the quality ratchet of
+``tests/test_mention_quality.py``) from the current engine's figures: the exact totals per split and
+the misses per language.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pathlib import Path
 from feeds.mentions import Engine, compile_registry
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "mentions"
+FLOOR = DATA / "quality_floor.json"
 SPLITS = ("dev", "heldout")
 
 
@@ -47,6 +53,10 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    @property
+    def misses(self) -> int:
+        return self.fp + self.fn
+
 
 @dataclass
 class Scores:
@@ -62,6 +72,14 @@ class Scores:
             "facilities_precision": self.facilities.precision,
             "facilities_recall": self.facilities.recall,
             "events_f1": self.events.f1,
+        }
+
+    def misses(self) -> dict[str, int]:
+        return {
+            "items": self.items,
+            "prisoners": self.prisoners.misses,
+            "facilities": self.facilities.misses,
+            "events": self.events.misses,
         }
 
 
@@ -113,24 +131,39 @@ def evaluate(engine: Engine, items: list[dict]) -> dict[str, Scores]:
     return dict(scores)
 
 
-def split_figures(engine: Engine, split: str) -> dict[str, float] | None:
-    path = DATA / f"{split}.jsonl"
-    if not path.exists():
-        return None
-    return evaluate(engine, read_items(path))["all"].figures()
+def split_scores(engine: Engine, split: str) -> dict[str, Scores]:
+    """Scores per language plus ``"all"`` on one split (``dev`` or ``heldout``)."""
+    return evaluate(engine, read_items(DATA / f"{split}.jsonl"))
+
+
+def floor_of(scores: dict[str, Scores]) -> dict:
+    """One split's entry of the floor file: the exact totals, and the misses per language."""
+    return {
+        "totals": scores["all"].figures(),
+        "misses": {lang: scores[lang].misses() for lang in sorted(scores) if lang != "all"},
+    }
+
+
+def write_floor(engine: Engine, path: Path = FLOOR) -> dict:
+    floor = {split: floor_of(split_scores(engine, split)) for split in SPLITS}
+    path.write_text(json.dumps(floor, indent=2) + "\n", encoding="utf-8")
+    return floor
 
 
 def print_table(split: str, scores: dict[str, Scores]) -> None:
     print(f"\n== {split} ==")
     print(
         f"{'lang':<8}{'items':>6}  {'pris P':>7}{'pris R':>7}  {'fac P':>7}{'fac R':>7}  {'ev F1':>7}"
+        f"  {'misses pris/fac/ev':>18}"
     )
     order = [*sorted(k for k in scores if k != "all"), "all"]
     for lang in order:
         s = scores[lang]
+        misses = f"{s.prisoners.misses}/{s.facilities.misses}/{s.events.misses}"
         print(
             f"{lang:<8}{s.items:>6}  {s.prisoners.precision:>7.3f}{s.prisoners.recall:>7.3f}  "
             f"{s.facilities.precision:>7.3f}{s.facilities.recall:>7.3f}  {s.events.f1:>7.3f}"
+            f"  {misses:>18}"
         )
 
 
@@ -154,8 +187,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__)
     parser.add_argument("--registry", type=Path, help="registry file (default: the eval registry)")
     parser.add_argument("--misses", action="store_true", help="list the dev items that differ")
+    parser.add_argument(
+        "--write-floor",
+        action="store_true",
+        help=f"rewrite {FLOOR.name} (the quality ratchet) from the current engine's figures",
+    )
     args = parser.parse_args(argv)
+    if args.write_floor and args.registry:
+        parser.error("--write-floor measures the eval registry; drop --registry")
     engine = load_engine(args.registry)
+    if args.write_floor:
+        write_floor(engine)
+        print(f"wrote {FLOOR}", file=sys.stderr)
     for split in SPLITS:
         path = DATA / f"{split}.jsonl"
         if not path.exists():

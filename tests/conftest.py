@@ -23,7 +23,6 @@ from testkit.botapi import FakeBotAPI
 from testkit.feedserver import FeedServer
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 EXTERNAL_REDIS_URL = os.environ.get("REDIS_URL")
 SERVERS = ["embedded", *(["external"] if EXTERNAL_REDIS_URL else [])]
 

@@ -1,21 +1,34 @@
 """The quality ratchet: the mention engine may not get worse on the labelled corpus.
 
-Micro precision/recall for prisoners and facilities and micro F1 for events, on the dev and the held-out
-split separately (``bench/quality.py`` computes them; ``python -m bench.quality`` prints the table).
-The floor in ``tests/data/mentions/quality_floor.json`` holds the figures reached, rounded down to two
-decimals: raise it when the engine improves, never lower it to make a change pass.
+``bench/quality.py`` scores the engine on the dev and the held-out split
+(``python -m bench.quality`` prints the table). ``tests/data/mentions/quality_floor.json`` records,
+per split:
+
+- ``totals``: micro precision/recall for prisoners and facilities and micro F1 for events, exactly
+  as computed (no rounding): any drop at all fails;
+- ``misses``: per language, the items and the misses (false positives plus false negatives) for
+  prisoners, for facilities and for events. A language with 30 or more items may miss one more than
+  recorded in each of the three (one item of slack, so a trade of one error for another in a large
+  language can pass when the totals allow it); a smaller language may not miss one more.
+
+When the engine improves, rewrite the floor from its figures and commit it with the change::
+
+    python -m bench.quality --write-floor
+
+Never rewrite it to make a change that got worse pass.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from bench.quality import DATA, load_engine, split_figures
+from bench.quality import FLOOR, SPLITS, floor_of, load_engine, split_scores
 
-FLOOR = json.loads((Path(DATA) / "quality_floor.json").read_text(encoding="utf-8"))
+RECORDED = json.loads(FLOOR.read_text(encoding="utf-8"))
+SLACK_FROM = 30  # items in a language from which one miss of slack is allowed
+KINDS = ("prisoners", "facilities", "events")
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +36,46 @@ def engine():
     return load_engine()
 
 
-@pytest.mark.parametrize("split", sorted(FLOOR))
-def test_quality_does_not_drop(engine, split):
-    figures = split_figures(engine, split)
-    if figures is None:
-        pytest.skip(f"no {split}.jsonl")
-    below = {
-        name: (round(figures[name], 4), floor)
-        for name, floor in FLOOR[split].items()
-        if figures[name] + 1e-9 < floor
-    }
+@pytest.fixture(scope="module")
+def measured(engine):
+    return {split: floor_of(split_scores(engine, split)) for split in SPLITS}
+
+
+def slack(items: int) -> int:
+    return 1 if items >= SLACK_FROM else 0
+
+
+def test_the_floor_covers_every_split() -> None:
+    assert sorted(RECORDED) == sorted(SPLITS)
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_totals_do_not_drop(measured, split: str) -> None:
+    got = measured[split]["totals"]
+    floor = RECORDED[split]["totals"]
+    assert sorted(got) == sorted(floor)
+    below = {name: (got[name], value) for name, value in floor.items() if got[name] < value}
     assert not below, f"{split}: below the recorded floor (got, floor): {below}"
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_misses_per_language_do_not_grow(measured, split: str) -> None:
+    got = measured[split]["misses"]
+    floor = RECORDED[split]["misses"]
+    assert sorted(got) == sorted(floor), (
+        f"{split}: the languages changed; rewrite the floor (python -m bench.quality --write-floor)"
+    )
+    worse = {}
+    for lang, recorded in floor.items():
+        assert got[lang]["items"] == recorded["items"], (
+            f"{split}/{lang}: the corpus changed; rewrite the floor"
+        )
+        allowed = slack(recorded["items"])
+        for kind in KINDS:
+            if got[lang][kind] > recorded[kind] + allowed:
+                worse[f"{lang} {kind}"] = (got[lang][kind], recorded[kind], allowed)
+    assert not worse, f"{split}: more misses than the floor allows (got, floor, slack): {worse}"
+
+
+def test_slack_starts_at_thirty_items() -> None:
+    assert [slack(n) for n in (0, 1, 29, 30, 31, 100)] == [0, 0, 0, 1, 1, 1]

@@ -3,30 +3,33 @@
 Every case checks the result's shape: each mention's ``start``/``end`` index the string the engine
 documents, ``document_text(text, title)`` (the text itself when there is no title), so
 ``doc[m.start:m.end] == m.text``; ids are registry ids, the summary is at most 600 characters and its
-spans index it. Time is bounded with generous budgets, never tight ones: a scan may take at most
-``FACTOR`` times a plain ``str.split()`` pass over the same text (measured in the same test), with a floor
-of several seconds, so a slow machine scales both sides and only a blow-up (quadratic work, regex
-backtracking) fails.
+spans index it. Every name or facility a case plants is found where it was planted (``expect``), and
+input that names nobody yields nobody: an engine that returned nothing would fail here. A case the
+engine does not handle yet is marked ``xfail(strict=True, raises=Missed)``: only the missed mention
+may fail it (a crash, a bad offset or a blow-up still fails), and it turns red the day it is fixed.
+
+Time is bounded with generous budgets, never tight ones: a scan may take at most ``FACTOR`` times a
+plain ``str.split()`` pass over the same text (measured in the same test), with a floor of several
+seconds, so a slow machine scales both sides and only a blow-up (quadratic work, regex backtracking)
+fails.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import time
 
 import pytest
 
-from bench.mention_speed import make_documents
+from bench.mention_speed import _FACILITY_SENTENCE, make_documents
+from feeds.mentions import compile_registry, document_text
+from feeds.mentions.engine import MAX_MENTIONS_PER_TARGET
 from feeds.mentions.models import ScanResult
 from feeds.registry.bundled import bundled_facilities
 from feeds.registry.models import Gender, Prisoner
 from testkit.namegen import generate_people
-
-try:
-    from feeds.mentions import compile_registry, document_text
-except ImportError:  # the engine is being written; these tests start running when it lands
-    pytest.skip("feeds.mentions.compile_registry does not exist yet", allow_module_level=True)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -150,6 +153,45 @@ def found(result: ScanResult) -> set[str]:
     return set(result.prisoners) | {i for group in result.ambiguous for i in group}
 
 
+class Missed(AssertionError):
+    """A planted mention the engine did not return (or one it returned that nothing planted)."""
+
+
+Expected = dict[str, list[tuple[int, str]]]  # target -> [(start, text)] in the scanned document
+
+
+def occurrences(doc: str, target: str, *names: str) -> Expected:
+    """Where ``names`` stand in ``doc``, as the mentions of ``target`` the engine should return: the
+    first MAX_MENTIONS_PER_TARGET of them, which is all the engine reports of one target."""
+    found_at = sorted(
+        (m.start(), m.group()) for name in names for m in re.finditer(re.escape(name), doc)
+    )
+    return {target: found_at[:MAX_MENTIONS_PER_TARGET]}
+
+
+def expect(result: ScanResult, expected: Expected, exact: bool = True) -> None:
+    """The mentions of each target are exactly ``expected`` (``exact``; nothing else found either),
+    or include it. Raises ``Missed`` with what the engine returned."""
+    got: Expected = {}
+    for m in result.mentions:
+        got.setdefault(m.target, []).append((m.start, m.text))
+    got = {t: sorted(v) for t, v in got.items()}
+    want = {t: sorted(v) for t, v in expected.items() if v}
+    subset = all(set(v) <= set(got.get(t, ())) for t, v in want.items())
+    ok = got == want if exact else subset
+    if not ok:
+        brief = {
+            t: v[:6] + ([f"... {len(v)} in all"] if len(v) > 6 else []) for t, v in got.items()
+        }
+        raise Missed(
+            f"expected {want if len(str(want)) < 600 else '(long)'}, engine returned {brief}"
+        )
+
+
+def xfail_missed(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, raises=Missed, reason=reason)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Empty and blank
 
@@ -170,7 +212,8 @@ def test_blank_input(engine, known_ids, text):
 def test_odd_title_and_lang(engine, known_ids, title, lang):
     text = f"Палітвязня {NAME_BE} этапавалі ў калонію."
     result = scan_checked(engine, text, known_ids, title=title, lang=lang)
-    assert BIALIACKI in found(result)
+    # a title naming him a thousand times fills the fifty mentions reported before the text's one
+    expect(result, occurrences(document_text(text, title), BIALIACKI, NAME_BE))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -198,28 +241,63 @@ def test_five_megabytes_finds_names_throughout(engine, known_ids, filler):
     assert len(text) >= 5_000_000
 
     result = scan_checked(engine, text, known_ids)
-    assert {BIALIACKI, KALESNIKAVA} <= found(result)
-    starts = sorted(m.start for m in result.mentions if m.target == BIALIACKI)
-    assert starts[0] < 1000, "the name at the start was missed"
-    assert any(s > len(text) * 0.99 for s in starts), "the name at the end was missed"
+    # each later sentence went in after the earlier ones, so the earlier offsets still hold
+    assert planted[0] == 0 and planted[1] > len(text) * 0.4 and planted[2] > len(text) * 0.99
+    kalesnikava = "Мария Колесникова"
+    expect(
+        result,
+        {
+            BIALIACKI: [
+                (len("Палітвязня "), NAME_BE),
+                (planted[1] + len("Political prisoner "), NAME_EN),
+                (planted[2] + len(f"Политзаключённая {kalesnikava} объявила голодовку. "), NAME_BE),
+            ],
+            KALESNIKAVA: [(planted[2] + len("Политзаключённая "), kalesnikava)],
+        },
+    )
 
 
 def test_ten_thousand_repeated_names_with_sentences(engine, known_ids):
     text = f"Палітвязень {NAME_BE} застаецца ў калоніі. " * 10_000
     result = scan_checked(engine, text, known_ids)
-    assert BIALIACKI in found(result)
+    expect(result, occurrences(text, BIALIACKI, NAME_BE))  # the first fifty
 
 
 def test_ten_thousand_repeated_names_in_one_sentence(engine, known_ids):
     # No sentence boundary at all: per-mention work over "the sentence" must not turn quadratic.
     text = f"{NAME_BE} " * 10_000
     result = scan_checked(engine, text, known_ids)
-    assert BIALIACKI in found(result)
+    expect(result, occurrences(text, BIALIACKI, NAME_BE))  # the first fifty
 
 
 def test_many_facility_patterns(engine, known_ids):
-    text = "ИК-1, калонія №9, penal colony No. 15, СИЗО-1, Валадарка; " * 5_000
-    scan_checked(engine, text, known_ids)
+    unit = "ИК-1, калонія №9, penal colony No. 15, СИЗО-1, Валадарка; "
+    planted = [
+        ("ik-1-navapolack", "ИК-1"),
+        ("ik-9-horki", "калонія №9"),
+        ("ik-15-mahiliou", "penal colony No. 15"),
+        ("sizo-1-minsk", "СИЗО-1"),
+        ("sizo-1-minsk", "Валадарка"),
+    ]
+    text = unit * 5_000
+    result = scan_checked(engine, text, known_ids)
+    want: dict[str, list[tuple[int, int]]] = {}
+    for k in range(5_000):
+        for target, phrase in planted:
+            start = k * len(unit) + unit.index(phrase)
+            want.setdefault(target, []).append((start, start + len(phrase)))
+    got: dict[str, list[tuple[int, int]]] = {}
+    for m in result.mentions:
+        got.setdefault(m.target, []).append((m.start, m.end))
+    assert sorted(got) == sorted(want) and set(result.facilities) == set(want)
+    for target, spans in want.items():
+        spans = spans[:MAX_MENTIONS_PER_TARGET]  # the first fifty of each are reported
+        assert len(got[target]) == len(spans), (target, len(got[target]))
+        for (start, end), (phrase_start, phrase_end) in zip(
+            sorted(got[target]), spans, strict=True
+        ):
+            # within the phrase and to its end ("colony No. 15" may leave out "penal")
+            assert end == phrase_end and phrase_start <= start < end, (target, start, end)
 
 
 @pytest.mark.parametrize(
@@ -231,8 +309,9 @@ def test_many_facility_patterns(engine, known_ids):
 )  # fmt: skip
 def test_very_long_tokens(engine, known_ids, token):
     result = scan_checked(engine, token, known_ids)
-    if token.startswith("Бяляцкі" * 2) and "-" not in token:
-        assert BIALIACKI not in found(result), "a surname inside a longer word is not a mention"
+    # A surname inside a longer word is not a mention, nor is one of 12,500 hyphen-joined copies;
+    # only the name after the 100,000-letter word is.
+    expect(result, occurrences(token, BIALIACKI, NAME_BE))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -248,7 +327,10 @@ def test_binary_junk(engine, known_ids):
         blob.decode("cp1251", errors="replace"),
         blob.decode("utf-16-le", errors="replace"),
     ):
-        scan_checked(engine, text, known_ids)
+        result = scan_checked(engine, text, known_ids)
+        # Nobody is named in noise. (Facilities may be: the UTF-8 decoding holds "IK\ufffd\ufffd1",
+        # which reads as IK-1.)
+        assert not found(result), result.to_json()["mentions"][:5]
 
 
 def test_junk_around_a_name(engine, known_ids):
@@ -256,19 +338,25 @@ def test_junk_around_a_name(engine, known_ids):
     junk = bytes(rng.randrange(256) for _ in range(20_000)).decode("utf-8", errors="replace")
     text = f"{junk}\n\nПалітвязня {NAME_BE} этапавалі ў калонію.\n\n{junk}"
     result = scan_checked(engine, text, known_ids)
-    assert BIALIACKI in found(result)
+    expect(result, {BIALIACKI: [(len(junk) + len("\n\nПалітвязня "), NAME_BE)]})
 
 
 def test_mojibake(engine, known_ids):
-    text = f"Палітвязня {NAME_BE} этапавалі.".encode().decode("cp1251", errors="replace") * 200
-    scan_checked(engine, text, known_ids)
+    # UTF-8 read as cp1251 ("РђР»РµСЃСЊ ...") no longer spells the name: nothing is found in it, and
+    # a readable sentence after it still is.
+    sentence = f"Палітвязня {NAME_BE} этапавалі."
+    mojibake = sentence.encode().decode("cp1251", errors="replace") * 200
+    result = scan_checked(engine, mojibake, known_ids)
+    assert result.empty and not result.mentions
+    result = scan_checked(engine, f"{mojibake}\n\n{sentence}", known_ids)
+    expect(result, {BIALIACKI: [(len(mojibake) + 2 + len("Палітвязня "), NAME_BE)]})
 
 
 def test_lone_surrogates(engine, known_ids):
     # json.loads accepts "\ud800", so a --jsonl line can carry lone surrogates.
     text = json.loads('"\\ud800 Палітвязня Алесь Бяляцкі этапавалі \\udfff\\udc80."')
-    scan_checked(engine, text, known_ids)
-    scan_checked(engine, "\ud800" * 10_000, known_ids)
+    expect(scan_checked(engine, text, known_ids), {BIALIACKI: [(13, NAME_BE)]})
+    assert not scan_checked(engine, "\ud800" * 10_000, known_ids).mentions
 
 
 @pytest.mark.parametrize(
@@ -277,25 +365,54 @@ def test_lone_surrogates(engine, known_ids):
         f"Палітвязня\x00{NAME_BE}\x00этапавалі.",
         "\x00" * 100_000,
         f"\x00{NAME_BE}\x00" * 1_000,
-        f"\x1b[31m{NAME_BE}\x1b[0m\x0b\x0c\x07\u2028\u2029",
+        f"\x0b\x0c\x07{NAME_BE}\u2028\u2029\x1b",
+        pytest.param(
+            f"\x1b[31m{NAME_BE}\x1b[0m\x0b\x0c\x07\u2028\u2029",
+            marks=xfail_missed(
+                "the ANSI colour code's final 'm' glues to the first name ('mАлесь' is one word) "
+                "and the surname alone, with no prisoner word near it, is not taken: nothing is found"
+            ),
+        ),
     ],
-    ids=["nul-separated", "100k-nul", "nul-wrapped-repeated", "control-chars"],
+    ids=["nul-separated", "100k-nul", "nul-wrapped-repeated", "control-chars", "ansi-colour"],
 )
 def test_nul_and_control_characters(engine, known_ids, text):
-    scan_checked(engine, text, known_ids)
+    result = scan_checked(engine, text, known_ids)
+    expect(result, occurrences(text, BIALIACKI, NAME_BE))
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Бяlяцкі асуджаны. Aлесь Бяляцкі (Latin A). Bialiацкі. Калесnікава",
-        "Ales Бяляцкі і Алесь Bialiatski, Марыя Kalesnikava",
-        "Bялякцi" * 1000,
-    ],
-    ids=["mixed-in-word", "mixed-in-name", "mixed-repeated"],
-)
-def test_mixed_scripts(engine, known_ids, text):
-    scan_checked(engine, text, known_ids)
+def test_mixed_scripts_in_a_word(engine, known_ids):
+    # Latin letters inside a Cyrillic word (and back) change nothing: the same mentions as the text
+    # in one script. The lone "Калеснікава" at the end, with no prisoner word near it, is not taken
+    # in either spelling.
+    text = "Бяlяцкі асуджаны. Aлесь Бяляцкі (Latin A). Bialiацкі. Калесnікава"
+    clean = "Бяляцкі асуджаны. Алесь Бяляцкі (Latin A). Бяляцкі. Калеснікава"
+    expect(
+        scan_checked(engine, clean, known_ids),
+        {BIALIACKI: [(0, "Бяляцкі"), (18, NAME_BE), (43, "Бяляцкі")]},
+    )
+    expect(
+        scan_checked(engine, text, known_ids),
+        {BIALIACKI: [(0, "Бяlяцкі"), (18, "Aлесь Бяляцкі"), (43, "Bialiацкі")]},
+    )
+
+
+def test_mixed_scripts_in_a_name(engine, known_ids):
+    text = "Ales Бяляцкі і Алесь Bialiatski, Марыя Kalesnikava"
+    result = scan_checked(engine, text, known_ids)
+    expect(
+        result,
+        {
+            BIALIACKI: [(0, "Ales Бяляцкі"), (15, "Алесь Bialiatski")],
+            KALESNIKAVA: [(33, "Марыя Kalesnikava")],
+        },
+    )
+
+
+def test_mixed_scripts_repeated(engine, known_ids):
+    # a misspelt surname ("якц" for "яцк") glued to itself a thousand times names nobody
+    result = scan_checked(engine, "Bялякцi" * 1000, known_ids)
+    assert result.empty and not result.mentions
 
 
 def test_html_fragments(engine, known_ids):
@@ -307,33 +424,62 @@ def test_html_fragments(engine, known_ids):
         "<![CDATA[ Алесь Бяляцкі ]]><div><div><div></p></b></body>"
     )
     result = scan_checked(engine, text, known_ids)
-    if BIALIACKI in found(result):
-        for m in result.mentions:
-            assert "<" not in m.text and ">" not in m.text
+    # The engine reads text, not markup: what html_to_text would keep must be found (names inside
+    # the script, the comment and CDATA may be found too), and no mention spans a tag.
+    visible = text.index("<i>Бяляцкі</i>") + len("<i>")
+    russian = text.index("Беляцкий")
+    colony = text.index("калонію №9")
+    expect(
+        result,
+        {
+            BIALIACKI: [(visible, "Бяляцкі"), (russian, "Беляцкий")],
+            "ik-9-horki": [(colony, "калонію №9")],
+        },
+        exact=False,
+    )
+    for m in result.mentions:
+        assert "<" not in m.text and ">" not in m.text
 
 
 def test_deep_html(engine, known_ids):
     text = "<div>" * 50_000 + f"<p>Палітвязня {NAME_BE} этапавалі.</p>" + "</div>" * 50_000
-    scan_checked(engine, text, known_ids)
-    scan_checked(engine, "<script>" + "a<b>c" * 40_000 + "</script>", known_ids)
+    expect(scan_checked(engine, text, known_ids), {BIALIACKI: [(250_014, NAME_BE)]})
+    result = scan_checked(engine, "<script>" + "a<b>c" * 40_000 + "</script>", known_ids)
+    assert result.empty and not result.mentions
+
+
+STRESSED = "Бяля\u0301цкі"
+INVISIBLE = ["Бяля\u00adцкі", "Бяля\u200bцкі", "Бяля\u200dцкі", "Бяля\ufe0fцкі"]
+COMBINING_LATIN = ["Ales\u0301 Bialiacki", "Alies\u030c B\u0301ialiacki"]
+# Python's \w (the engine's tokens) takes no combining mark (Mn) and no format character (Cf): a
+# stress mark, a soft hyphen or a zero-width character inside a word cuts it in two, so
+# "Бяля́цкі" is read as "Бяля" + "цкі" and nothing is found.
+CUT_IN_TWO = (
+    "a combining mark or an invisible format character inside a word cuts it in two "
+    "(TOKEN_RE is \\w+): the name is not found"
+)
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "names"),
     [
-        f"{NAME_BE} 👍🏽🇧🇾 🙏 👨‍👩‍👧‍👦 палітвязень ✊️",
-        "👍🏽" * 50_000,
-        f"Бяля\u0301цкі і Але\u0301сь {NAME_BE} (націск)",
-        "Ales\u0301 Bialiacki i Alies\u030c B\u0301ialiacki",
-        "e\u0301" * 50_000,
-        "a" + "\u0301" * 100_000,
-        f"Бяля\u00adцкі, Бяля\u200bцкі, Бяля\u200dцкі, Бяля\ufe0fцкі, {NAME_BE}\u00ad",
+        (f"{NAME_BE} 👍🏽🇧🇾 🙏 👨‍👩‍👧‍👦 палітвязень ✊️", [NAME_BE]),
+        ("👍🏽" * 50_000, []),
+        pytest.param(f"{STRESSED} і Але\u0301сь {NAME_BE} (націск)", [STRESSED, NAME_BE],
+                     marks=xfail_missed(CUT_IN_TWO)),
+        pytest.param(" i ".join(COMBINING_LATIN), COMBINING_LATIN,
+                     marks=xfail_missed(CUT_IN_TWO)),
+        ("e\u0301" * 50_000, []),
+        ("a" + "\u0301" * 100_000, []),
+        pytest.param(", ".join(INVISIBLE) + f", {NAME_BE}\u00ad", [*INVISIBLE, NAME_BE],
+                     marks=xfail_missed(CUT_IN_TWO)),
     ],
     ids=["emoji", "100k-emoji", "stress-marks", "latin-combining", "combining-repeated",
          "100k-combining-one-letter", "invisible-in-word"],
 )  # fmt: skip
-def test_emoji_and_combining_marks(engine, known_ids, text):
-    scan_checked(engine, text, known_ids)
+def test_emoji_and_combining_marks(engine, known_ids, text, names):
+    result = scan_checked(engine, text, known_ids)
+    expect(result, occurrences(text, BIALIACKI, *names))
 
 
 @pytest.mark.parametrize(
@@ -346,7 +492,8 @@ def test_emoji_and_combining_marks(engine, known_ids, text):
     ids=["arabic-hebrew", "bidi-controls", "rtl-large"],
 )
 def test_rtl(engine, known_ids, text):
-    scan_checked(engine, text, known_ids)
+    result = scan_checked(engine, text, known_ids)
+    expect(result, occurrences(text, BIALIACKI, NAME_BE, NAME_EN))
 
 
 @pytest.mark.parametrize(
@@ -358,19 +505,59 @@ def test_case_mapping_that_changes_length(engine, known_ids, prefix):
     # str.lower()/casefold() change the length of these; offsets must still index the original text.
     text = f"{prefix} Палітвязня {NAME_BE} этапавалі ў калонію. {prefix} {NAME_EN} {prefix}"
     result = scan_checked(engine, text, known_ids)
-    assert BIALIACKI in found(result)
-    for m in result.mentions:
-        if m.target == BIALIACKI:
-            assert "Бяляцк" in m.text or "Bialiatski" in m.text, m.text
+    expect(result, occurrences(text, BIALIACKI, NAME_BE, NAME_EN))
 
 
-def test_every_generated_document(engine, known_ids, people):
-    # Realistic documents naming generated prisoners: offsets valid, planted people found.
+@pytest.fixture(scope="module")
+def generated(engine, known_ids, people):
+    """Realistic documents naming generated prisoners (and facilities), each with its scan."""
     facilities = list(bundled_facilities())
     docs = make_documents(people, facilities, 60, seed=9, named_share=1.0, facility_share=0.5)
-    missed = 0
-    for doc in docs:
-        result = scan_checked(engine, doc.text, known_ids, title=doc.title, lang=doc.lang)
-        missed += len(doc.planted - found(result))
-    planted = sum(len(d.planted) for d in docs)
-    assert missed <= planted // 2, f"{missed} of {planted} planted prisoners missed"
+    return [
+        (doc, scan_checked(engine, doc.text, known_ids, title=doc.title, lang=doc.lang))
+        for doc in docs
+    ]
+
+
+def test_every_generated_document_names_its_prisoners(generated):
+    # Every planted prisoner is found, and nobody else: the filler names nobody.
+    wrong = [
+        (doc.planted, found(result)) for doc, result in generated if found(result) != doc.planted
+    ]
+    planted = sum(len(doc.planted) for doc, _ in generated)
+    assert planted >= 60 and not wrong, f"{len(wrong)} documents of {len(generated)}: {wrong[:5]}"
+
+
+@xfail_missed(
+    "10 of 67 planted facilities missed. 'pre-trial detention centre No. 1 in Minsk' is read as "
+    "Akrestsina's detention centre; 'ST-1' is not taken even after 'Палітвязня ... этапавалі ў'; "
+    "and numbered facilities found when their sentence is scanned alone are lost in the whole "
+    "document ('SIZO-2', 'Prison No. 8', 'калонію №15', 'калонію №5 у горадзе Івацэвічы', "
+    "'тюрьму №1', 'исправительную колонию №11 в городе Волковыск', 'aresztu śledczego nr 7', "
+    "'kolonii nr 5 w mieście Ivacevičy')"
+)
+def test_every_generated_document_names_its_facilities(generated):
+    by_id = {f.id: f for f in bundled_facilities()}
+    missed = []
+    for doc, result in generated:
+        for fid in sorted(doc.planted_facilities - set(result.facilities)):
+            facility = by_id[fid]
+            twins = [
+                f.id
+                for f in by_id.values()
+                if f.id != fid and (f.kind, f.number) == (facility.kind, facility.number)
+            ]
+            if twins:
+                # The generator names the juvenile colony No. 2 with the adult colony's phrases
+                # ("ИК-2", "penal colony No. 2"), which mean ik-2-babrujsk: that is what is found.
+                assert set(twins) & set(result.facilities), (fid, result.facilities)
+                continue
+            bare = _FACILITY_SENTENCE[doc.lang]
+            if any(bare.format(facility=nick) in doc.text for nick in facility.nicknames):
+                # A nickname ("десятка", "Валадарка") counts only near a prison word, by design;
+                # the generator's bare "conditions in X remain harsh" has none.
+                continue
+            missed.append((doc.lang, fid))
+    planted = sum(len(doc.planted_facilities) for doc, _ in generated)
+    if missed:
+        raise Missed(f"{len(missed)} of {planted} planted facilities missed: {missed}")

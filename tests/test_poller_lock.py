@@ -31,16 +31,32 @@ async def test_one_holder_renewal_release_and_expiry(storage: Storage) -> None:
     assert await storage.redis.get(storage.keys.poller_lock) is None
 
 
+def count_calls(lock: PollerLock, name: str) -> list[bool]:
+    """Record the result of every call of ``lock.<name>`` (``renew``, ``try_acquire``)."""
+    results: list[bool] = []
+    original = getattr(lock, name)
+
+    async def counted() -> bool:
+        result = await original()
+        results.append(result)
+        return result
+
+    setattr(lock, name, counted)
+    return results
+
+
 async def test_keep_returns_when_the_lock_is_taken_over(storage: Storage) -> None:
     lock = PollerLock(storage, ttl=0.6, token="a")
+    renewals = count_calls(lock, "renew")
     stop = asyncio.Event()
     assert await lock.wait_acquired(stop)
     keeper = asyncio.create_task(lock.keep(stop))
-    await asyncio.sleep(0.5)  # a few renewals happen...
-    assert not keeper.done()
+    # Three renewals happen, all succeed, and keep() goes on after each: it returns only on a loss.
+    await wait_for(lambda: len(renewals) >= 3 or keeper.done(), timeout=10, message="renewals")
+    assert all(renewals) and not keeper.done()
     await storage.redis.set(storage.keys.poller_lock, "intruder")
     await asyncio.wait_for(keeper, 5)  # ...and the theft is noticed
-    assert not lock.held
+    assert not lock.held and renewals[-1] is False
 
 
 async def test_waiter_takes_over_when_released(storage: Storage) -> None:
@@ -48,9 +64,11 @@ async def test_waiter_takes_over_when_released(storage: Storage) -> None:
     waiter = PollerLock(storage, ttl=0.3, token="waiter")  # tries every 0.1 s
     stop = asyncio.Event()
     assert await holder.try_acquire()
+    attempts = count_calls(waiter, "try_acquire")
     waiting = asyncio.create_task(waiter.wait_acquired(stop))
-    await asyncio.sleep(0.3)
-    assert not waiting.done()
+    # The waiter tries twice while the lock is held, fails both times and keeps waiting.
+    await wait_for(lambda: len(attempts) >= 2 or waiting.done(), timeout=10, message="attempts")
+    assert attempts[:2] == [False, False] and not waiting.done()
     await holder.release()
     assert await asyncio.wait_for(waiting, 5)
     stop.set()

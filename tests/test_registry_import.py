@@ -14,7 +14,8 @@ from feeds.registry.importers import (
     slugify,
 )
 from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner, PrisonerStatus
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT
+from tests.shared_data import shared_path
 
 HEADER = "id,kind,name_be,name_ru,name_en,aliases,number,town_be,town_ru,town_en"
 SAMPLE = ROOT / "tests" / "data" / "viasna-sample-en.json"
@@ -148,9 +149,8 @@ def test_ten_megabyte_viasna_file(tmp_path: Path) -> None:
     assert result.problems == [] and len(result.targets) == 4000
 
 
-@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="shared/ data folder not beside repo")
 def test_full_viasna_export_loads() -> None:
-    result = load_registry_file(SHARED / "data" / "viasna-prisoners-en-2023.json")
+    result = load_registry_file(shared_path("data/viasna-prisoners-en-2023.json"))
     assert len(result.targets) > 2900
     assert all(
         "placeholder" in p.reason or "repeats id" in p.reason or "empty name" in p.reason
