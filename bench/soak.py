@@ -8,8 +8,8 @@ What runs (everything on loopback, in a temp folder of its own):
 
 - a **Redis of its own**: ``redis-server`` on a free port in the temp folder (``--embedded`` uses the
   embedded Valkey instead), never the shared test database;
-- the **fake Bot API** in its own process, enforcing Telegram's limits (30 messages/s in all, 1/s per
-  private chat, bursts of 3) and answering 429 past them;
+- the **fake Bot API** in its own process, enforcing Telegram's limits over sliding windows (30
+  messages in any second in all, 1 per private chat in any second) and answering 429 past them;
 - the **local feed server** (in this process): ``--feeds`` feeds (300) spread over 127.0.0.1-8, each
   with a few old items, then gaining an item every 1-5 minutes at random (mean 3), about a third
   naming one or two of ``--prisoners`` (200) generated prisoners (``testkit.namegen``) in inflected

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import time
 from collections.abc import AsyncIterator
 
@@ -43,7 +44,6 @@ from testkit.botapi import (
     FakeBotAPI,
     FakeBotAPIProcess,
     HtmlError,
-    Limits,
     parse_html,
 )
 from testkit.waiting import wait_for
@@ -542,21 +542,27 @@ async def test_inline_results_over_50(bot: Bot, api: FakeBotAPI) -> None:
     assert len(api.inline_answers[qid].results) == 50
 
 
-# -- rate limits ----------------------------------------------------------------------------------
+# -- rate limits: sliding windows, jitter ---------------------------------------------------------
 class Clock:
+    """The fake's clock, moved by hand; ``sleep`` moves it too (so jitter costs no real time)."""
+
     def __init__(self) -> None:
         self.now = 1000.0
+        self.slept: list[float] = []
 
     def __call__(self) -> float:
         return self.now
 
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
 
 @pytest.fixture
 async def limited() -> AsyncIterator[tuple[FakeBotAPI, Clock]]:
-    async with FakeBotAPI(enforce_limits=True, limits=Limits(private_burst=3)) as server:
+    async with FakeBotAPI(enforce_limits=True) as server:
         clock = Clock()
         server.clock = clock
-        server.set_limits()
         yield server, clock
 
 
@@ -565,41 +571,171 @@ async def send_ok(http, api: FakeBotAPI, chat: int) -> int:
     return status
 
 
-async def test_private_chat_burst_then_1_per_second(limited, http) -> None:
+async def sends_at(http, api: FakeBotAPI, clock: Clock, times: list[float], first_chat: int = 1):
+    """One send per time (each to a chat of its own, so only the bot's window counts)."""
+    out = []
+    for i, t in enumerate(times):
+        clock.now = t
+        out.append(
+            await raw(http, api, "sendMessage", data={"chat_id": str(first_chat + i), "text": "x"})
+        )
+    return out
+
+
+async def test_31_sends_inside_one_second_get_exactly_one_429(limited, http) -> None:
     api, clock = limited
-    assert [await send_ok(http, api, 5) for _ in range(3)] == [200, 200, 200]
+    answers = await sends_at(http, api, clock, [1000.0 + 0.03 * i for i in range(31)])
+    statuses = [status for status, _ in answers]
+    assert statuses == [200] * 30 + [429]
+    # the first send (1000.0) leaves the window at 1001.0; the 31st came at 1000.9
+    assert answers[-1][1]["parameters"]["retry_after"] == 1
+    assert answers[-1][1]["description"] == "Too Many Requests: retry after 1"
+    assert api.rate_limited == 1 and api.rate_limited_by_scope == {"global": 1}
+    clock.now = 1001.0  # exactly one second after the first: its slot is free
+    assert await send_ok(http, api, 999) == 200
+    stats = api.stats()
+    assert stats["rate_limited"] == 1 and stats["max_per_second"] == 30
+    assert stats["chat_window_violations"] == 0
+
+
+async def test_a_window_across_a_second_boundary_is_caught(limited, http) -> None:
+    """15 sends in the second 1000, 16 in the second 1001 (every 1/32 s, exact in binary): no
+    calendar second holds 31, but the window ending at the 31st does."""
+    api, clock = limited
+    times = [1000.5 + k / 32 for k in range(15)] + [1001.0 + k / 32 for k in range(16)]
+    answers = await sends_at(http, api, clock, times)
+    assert [status for status, _ in answers] == [200] * 30 + [429]
+    assert answers[-1][1]["parameters"]["retry_after"] == 1  # 1000.5 leaves at 1001.5
+    more = await sends_at(http, api, clock, [1001.5, 1001.5 + 1 / 64], first_chat=100)
+    assert [status for status, _ in more] == [200, 429]  # one slot freed, one taken
+    assert api.rate_limited == 2 and api.stats()["max_per_second"] == 30
+
+
+async def test_a_steady_stream_under_30_a_second_passes_over_it_is_refused(limited, http) -> None:
+    api, clock = limited
+    # 28.5/s for 3 s (every 35 ms): never a 429
+    statuses = [
+        s for s, _ in await sends_at(http, api, clock, [1000 + 0.035 * i for i in range(86)])
+    ]
+    assert set(statuses) == {200} and api.stats()["max_per_second"] == 29
+    # then 31/s (every 1/31 s) over 1.2 s: the 31st of each running second is one too many
+    start = 1010.0
+    times = [start + i / 31 for i in range(38)]
+    answers = await sends_at(http, api, clock, times, first_chat=1000)
+    refused = [i for i, (status, _) in enumerate(answers) if status == 429]
+    assert refused and refused[0] == 30  # 30 accepted in (start - 1, start + 30/31]: the 31st waits
+    assert {body["parameters"]["retry_after"] for s, body in answers if s == 429} == {1}
+    assert api.stats()["max_per_second"] == 30
+
+
+async def test_private_chat_one_message_in_any_second(limited, http) -> None:
+    api, clock = limited
+    assert await send_ok(http, api, 5) == 200
+    clock.now += 0.999
     status, body = await raw(http, api, "sendMessage", data={"chat_id": "5", "text": "x"})
     assert status == 429 and body["parameters"]["retry_after"] == 1
     assert await send_ok(http, api, 6) == 200  # other chats are not affected
-    clock.now += 1.0
-    assert [await send_ok(http, api, 5) for _ in range(2)] == [200, 429]
+    clock.now = 1001.0  # one second after the first: free again (the refused one took no slot)
+    assert await send_ok(http, api, 5) == 200
+    clock.now += 0.5
+    assert await send_ok(http, api, 5) == 429
     assert api.rate_limited == 2 and api.rate_limited_by_scope == {"private": 2}
+    assert api.stats()["chat_window_violations"] == 2
 
 
-async def test_group_20_per_minute(limited, http) -> None:
+async def test_group_20_in_any_minute(limited, http) -> None:
     api, clock = limited
-    assert {await send_ok(http, api, -77) for _ in range(20)} == {200}
+    statuses = []
+    for i in range(20):  # one every 2 s: 20 within 38 s
+        clock.now = 1000.0 + 2 * i
+        statuses.append(await send_ok(http, api, -77))
+    assert statuses == [200] * 20
+    clock.now = 1040.0
     status, body = await raw(http, api, "sendMessage", data={"chat_id": "-77", "text": "x"})
-    assert status == 429 and body["parameters"]["retry_after"] == 3  # one slot per 3 s
-    clock.now += 3.0
+    assert status == 429 and body["parameters"]["retry_after"] == 20  # the first leaves at 1060
+    assert await send_ok(http, api, -78) == 200  # another group is not affected
+    clock.now = 1041.6
+    status, body = await raw(http, api, "sendMessage", data={"chat_id": "-77", "text": "x"})
+    assert status == 429 and body["parameters"]["retry_after"] == 19  # 18.4 s, rounded up
+    clock.now = 1060.0
     assert await send_ok(http, api, -77) == 200
+    assert api.rate_limited_by_scope == {"group": 2}
+    assert api.stats()["chat_window_violations"] == 2
 
 
-async def test_global_30_per_second_and_no_429_under_the_limit(limited, http) -> None:
-    api, clock = limited
-    for second in range(3):  # 30 different chats a second for 3 s: always within the limits
-        statuses = [await send_ok(http, api, 1000 * second + i + 1) for i in range(30)]
-        assert statuses == [200] * 30
-        clock.now += 1.0
-    assert api.rate_limited == 0
-    assert [await send_ok(http, api, 10_000 + i) for i in range(31)][-1] == 429
-    assert api.rate_limited_by_scope == {"global": 1}
-    assert api.stats()["rate_limited"] == 1
-
-
-async def test_limits_off_never_429(api: FakeBotAPI, http) -> None:
+async def test_limits_off_never_429_but_the_windows_still_count(api: FakeBotAPI, http) -> None:
+    clock = Clock()
+    api.clock = clock
     assert {await send_ok(http, api, 5) for _ in range(50)} == {200}
     assert api.rate_limited == 0
+    stats = api.stats()
+    assert stats["max_per_second"] == 50 and stats["chat_window_violations"] == 49
+
+
+async def test_jitter_is_uniform_within_jitter_ms_seeded_and_sends_count_when_they_arrive(
+    http,
+) -> None:
+    async with FakeBotAPI(enforce_limits=True, jitter_ms=200, seed=7) as api:
+        clock = Clock()
+        api.clock, api.sleep = clock, clock.sleep
+        expected = random.Random(7)
+        for chat in range(1, 21):
+            before = clock.now
+            assert await send_ok(http, api, chat) == 200
+            delay = clock.now - before  # measured on the fake's clock: the jitter alone
+            assert 0.0 <= delay <= 0.2
+            assert delay == pytest.approx(expected.uniform(0.0, 0.2))
+        assert [c.jitter for c in api.calls("sendMessage")] == clock.slept
+        assert len(set(clock.slept)) == 20 and max(clock.slept) > 0.1 > min(clock.slept)
+        api.reset()  # a reset starts the seeded sequence again
+        clock.slept.clear()
+        await send_ok(http, api, 1)
+        assert clock.slept[0] == pytest.approx(random.Random(7).uniform(0.0, 0.2))
+
+        # A private chat, two sends exactly 1 s apart as the bot sent them: they arrive d1 and d2
+        # later, so the second is refused exactly when d2 < d1 (it arrives within the window).
+        seed = next(n for n in range(100) if _two_delays(n, 0.2)[1] < _two_delays(n, 0.2)[0])
+        api.set_limits(seed=seed)
+        d1, d2 = _two_delays(seed, 0.2)
+        clock.now = 2000.0
+        assert await send_ok(http, api, 42) == 200
+        clock.now = 2001.0
+        status, body = await raw(http, api, "sendMessage", data={"chat_id": "42", "text": "x"})
+        assert status == 429 and body["parameters"]["retry_after"] == 1
+        assert [c.jitter for c in api.calls("sendMessage", 42)] == [d1, d2]
+
+
+def _two_delays(seed: int, jitter: float) -> tuple[float, float]:
+    rng = random.Random(seed)
+    return rng.uniform(0.0, jitter), rng.uniform(0.0, jitter)
+
+
+async def test_jitter_delays_a_real_call_by_at_most_jitter_ms_but_not_polling(http) -> None:
+    async with FakeBotAPI(jitter_ms=40, seed=3) as api:
+        for chat in range(1, 11):
+            started = time.monotonic()
+            assert await send_ok(http, api, chat) == 200
+            elapsed = time.monotonic() - started
+            call = api.last_call("sendMessage", chat)
+            assert 0.0 <= call.jitter <= 0.040 and elapsed >= call.jitter
+        assert len({c.jitter for c in api.calls("sendMessage")}) == 10
+        await raw(http, api, "getUpdates", data={"timeout": "0"})
+        assert api.last_call("getUpdates").jitter == 0.0
+
+
+async def test_set_limits_checks_names_and_values(api: FakeBotAPI) -> None:
+    with pytest.raises(ValueError, match="unknown limit"):
+        api.set_limits(private_burst=3)
+    with pytest.raises(ValueError, match="whole number"):
+        api.set_limits(global_rate=0.5)
+    info = api.set_limits(True, global_rate=10, jitter_ms=25, seed=9)
+    assert info == {
+        "enforce_limits": True,
+        "limits": {"global_rate": 10, "private_per_second": 1, "group_per_minute": 20},
+        "jitter_ms": 25.0,
+        "seed": 9,
+    }
+    assert {k: api.stats()[k] for k in info} == info
 
 
 # -- recording, memory, helpers ---------------------------------------------------------------------
@@ -699,9 +835,12 @@ async def test_admin_http(api: FakeBotAPI, http, bot: Bot) -> None:
         ["sendMessage", 5, 200, "x"],
     ]
     async with http.post(
-        f"{api.url}/_fake/limits", json={"enforce": True, "private_burst": 1}
+        f"{api.url}/_fake/limits", json={"enforce": True, "private_per_second": 1, "jitter_ms": 1}
     ) as r:
-        assert (await r.json())["limits"]["private_burst"] == 1
+        answer = await r.json()
+    assert answer["limits"]["private_per_second"] == 1 and answer["jitter_ms"] == 1
+    async with http.post(f"{api.url}/_fake/limits", json={"private_burst": 3}) as r:
+        assert r.status == 400
     await bot.send_message(8, "x")
     with pytest.raises(tgerr.RetryAfter):
         await bot.send_message(8, "x")
@@ -713,7 +852,9 @@ async def test_admin_http(api: FakeBotAPI, http, bot: Bot) -> None:
 
 
 def test_subprocess_mode_serves_and_stops_on_sigterm() -> None:
-    fake = FakeBotAPIProcess("--enforce-limits", "--latency-ms", "1")
+    fake = FakeBotAPIProcess(
+        "--enforce-limits", "--latency-ms", "1", "--jitter-ms", "5", "--seed", "1"
+    )
     with fake:
         assert fake.token == DEFAULT_TOKEN and fake.url.startswith("http://127.0.0.1:")
 
@@ -737,7 +878,10 @@ def test_subprocess_mode_serves_and_stops_on_sigterm() -> None:
         assert stats["delivered"] == {"3": 1} and stats["enforce_limits"] is True
         assert stats["pending_updates"] == 3 and stats["errors"] == {"403": 1}
         assert [row[3] for row in fake.calls(method="sendMessage", compact=1)] == [403, 200]
-        assert fake.set_limits(False, private_burst=5)["private_burst"] == 5
+        assert stats["jitter_ms"] == 5 and stats["seed"] == 1 and stats["max_per_second"] == 1
+        answer = fake.set_limits(False, private_per_second=5, seed=2)
+        assert answer["limits"]["private_per_second"] == 5 and answer["seed"] == 2
+        assert answer["enforce_limits"] is False
         fake.reset()
         assert fake.stats()["delivered_total"] == 0
         assert fake.stop() == 0  # SIGTERM: a clean exit

@@ -29,8 +29,15 @@ answered with realistic objects (``message_id`` per chat, text stripped of HTML 
 UTF-16 offsets). ``my_chat_member(..., "kicked")`` and ``migrate(...)`` also change what later sends
 to that chat get (403 blocked/kicked, 400 with ``migrate_to_chat_id``), as on Telegram.
 
-With ``enforce_limits=True`` sends are rate limited by token buckets like Telegram's documented
-limits (see ``Limits``); going over answers 429 with ``retry_after`` = seconds until a slot frees.
+With ``enforce_limits=True`` sends are checked over sliding windows, the strictest reading of
+Telegram's documented limits (``limits``): in any 1 s at most 30 messages for the bot and 1 per
+private chat, in any 60 s at most 20 per group or channel; going over answers 429 with
+``retry_after`` = seconds until the oldest message in the full window leaves it. ``jitter_ms``
+delays every call but ``getUpdates`` by a uniform random 0..N ms before it is handled (the network
+between the bot and Telegram: sends are counted when they arrive), from ``random.Random(seed)``,
+so a seeded run repeats; ``api.clock`` and ``api.sleep`` can be replaced by a test. ``stats()``
+gives the 429s, ``max_per_second`` (most accepted sends in any 1 s window) and
+``chat_window_violations`` (sends that found their chat's window full, enforced or not).
 
 Shortcuts: ``api.ptb_builder()`` is ``Application.builder()`` already pointed here; the
 ``fake_bot_api`` fixture (``tests/conftest.py``) yields a started server.
@@ -41,8 +48,9 @@ getChatMember; ``api.stats()``; ``api.reset()``.
 
 Subprocess mode, for benchmarks driving it from other processes::
 
-    python -m testkit.botapi --port 0 [--enforce-limits] [--latency-ms 5] [--token T]
-        [--any-token] [--private-burst 3] [--global-rate 30] [--max-calls N] [--max-messages N]
+    python -m testkit.botapi --port 0 [--enforce-limits] [--latency-ms 5] [--jitter-ms 200]
+        [--seed 7] [--token T] [--any-token] [--global-rate 30] [--private-per-second 1]
+        [--group-per-minute 20] [--max-calls N] [--max-messages N]
 
 prints ``LISTENING http://127.0.0.1:PORT TOKEN`` on stdout, then serves until SIGTERM/SIGINT
 (exit 0). ``with FakeBotAPIProcess("--enforce-limits") as fake:`` does that and wraps the admin
@@ -53,7 +61,7 @@ per chat, and one small entry per distinct (chat, text) for the duplicate count,
 Admin side (no token): ``GET /_fake/stats``, ``GET /_fake/calls?method=&chat_id=&since=&limit=``,
 ``POST /_fake/inject`` (a raw update, or ``{"kind": "send_text", "args": [42, "/start"],
 "kwargs": {}}``), ``POST /_fake/fail`` (``{"kind": "blocked", "chat_id": 42, "times": null}``, or
-``{"clear": true}``), ``POST /_fake/limits`` (``{"enforce": true, "private_burst": 3}``),
+``{"clear": true}``), ``POST /_fake/limits`` (``{"enforce": true, "private_per_second": 1, "jitter_ms": 200, "seed": 7}``),
 ``POST /_fake/reset``, ``GET /_fake/health``.
 
 Modules: ``server`` (``FakeBotAPI``: state, dispatch, reading back) with its mixins ``methods``

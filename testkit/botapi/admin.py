@@ -1,9 +1,8 @@
 """The admin side (no token), for a fake in another process: ``GET /_fake/health``, ``/_fake/stats``,
-``/_fake/calls``; ``POST /_fake/inject``, ``/_fake/fail``, ``/_fake/limits``, ``/_fake/reset``."""
+``/_fake/calls``; ``POST /_fake/inject``, ``/_fake/fail``, ``/_fake/limits`` (``{"enforce": true,
+"private_per_second": 1, "jitter_ms": 200, "seed": 7}``: any of them), ``/_fake/reset``."""
 
 from __future__ import annotations
-
-from dataclasses import asdict
 
 from aiohttp import web
 
@@ -73,10 +72,10 @@ class AdminMixin:
     async def _admin_limits(self, request: web.Request) -> web.Response:
         body = await request.json()
         try:
-            self.set_limits(body.pop("enforce", None), **body)
-        except ValueError as exc:
+            info = self.set_limits(body.pop("enforce", None), **body)
+        except (TypeError, ValueError) as exc:
             return web.json_response({"ok": False, "description": str(exc)}, status=400)
-        return web.json_response({"ok": True, "limits": asdict(self.limits)})
+        return web.json_response({"ok": True, **info})
 
     async def _admin_reset(self, request: web.Request) -> web.Response:
         self.reset()

@@ -1,7 +1,8 @@
 """The fake Bot API in its own process, for benchmarks driving it from other processes::
 
-    python -m testkit.botapi --port 0 [--enforce-limits] [--latency-ms 5] [--token T]
-        [--any-token] [--private-burst 3] [--global-rate 30] [--max-calls N] [--max-messages N]
+    python -m testkit.botapi --port 0 [--enforce-limits] [--latency-ms 5] [--jitter-ms 200]
+        [--seed 7] [--token T] [--any-token] [--global-rate 30] [--private-per-second 1]
+        [--group-per-minute 20] [--max-calls N] [--max-messages N]
 
 prints ``LISTENING http://127.0.0.1:PORT TOKEN`` on stdout, then serves until SIGTERM/SIGINT
 (exit 0). ``FakeBotAPIProcess`` starts it and wraps the admin side.
@@ -115,20 +116,30 @@ class FakeBotAPIProcess:
         self._admin("fail", {"clear": True})
 
     def set_limits(self, enforce: bool | None = None, **values: float) -> dict:
-        return self._admin("limits", {"enforce": enforce, **values})["limits"]
+        """``FakeBotAPI.set_limits`` over the admin side (``jitter_ms``, ``seed`` too); returns
+        ``{"enforce_limits", "limits", "jitter_ms", "seed"}``."""
+        answer = self._admin("limits", {"enforce": enforce, **values})
+        answer.pop("ok", None)
+        return answer
 
     def reset(self) -> None:
         self._admin("reset", {})
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    limits = Limits(private_burst=args.private_burst, global_rate=args.global_rate)
+    limits = Limits(
+        global_rate=args.global_rate,
+        private_per_second=args.private_per_second,
+        group_per_minute=args.group_per_minute,
+    )
     api = FakeBotAPI(
         token=args.token,
         port=args.port,
         enforce_limits=args.enforce_limits,
         limits=limits,
         latency_ms=args.latency_ms,
+        jitter_ms=args.jitter_ms,
+        seed=args.seed,
         max_calls=args.max_calls,
         max_messages=args.max_messages,
         any_token=args.any_token,
@@ -149,10 +160,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port (printed)")
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--any-token", action="store_true", help="accept any bot token")
-    parser.add_argument("--enforce-limits", action="store_true")
-    parser.add_argument("--latency-ms", type=float, default=0.0)
-    parser.add_argument("--private-burst", type=float, default=Limits.private_burst)
-    parser.add_argument("--global-rate", type=float, default=Limits.global_rate)
+    parser.add_argument(
+        "--enforce-limits", action="store_true", help="answer 429 past a sliding-window limit"
+    )
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="fixed delay per call")
+    parser.add_argument(
+        "--jitter-ms",
+        type=float,
+        default=0.0,
+        help="random delay per call, uniform in 0..N ms, before the limits are checked",
+    )
+    parser.add_argument("--seed", type=int, default=None, help="seed of the jitter (repeatable)")
+    parser.add_argument(
+        "--global-rate", type=int, default=Limits.global_rate, help="messages in any 1 s"
+    )
+    parser.add_argument(
+        "--private-per-second",
+        type=int,
+        default=Limits.private_per_second,
+        help="messages per private chat in any 1 s",
+    )
+    parser.add_argument(
+        "--group-per-minute",
+        type=int,
+        default=Limits.group_per_minute,
+        help="messages per group or channel in any 60 s",
+    )
     parser.add_argument("--max-calls", type=int, default=50_000, help="recorded calls kept")
     parser.add_argument("--max-messages", type=int, default=50_000, help="messages kept for edits")
     args = parser.parse_args(argv)

@@ -19,6 +19,7 @@ class Call:
     status: int | None = None
     result: Any = None
     error: str | None = None
+    jitter: float = 0.0  # seconds of network delay the fake added before handling it
 
     @property
     def chat_id(self) -> int | str | None:

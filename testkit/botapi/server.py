@@ -1,6 +1,7 @@
-"""The fake Bot API server: one aiohttp app, its state, the dispatch of every call (programmed
-failures, blocked and migrated chats, rate limits) and what a test reads back (calls, stats). The
-methods themselves, update injection, update delivery and the admin side are mixins beside it."""
+"""The fake Bot API server: one aiohttp app, its state, the dispatch of every call (network jitter,
+programmed failures, blocked and migrated chats, rate limits) and what a test reads back (calls,
+stats). The methods themselves, update injection, update delivery and the admin side are mixins
+beside it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import asyncio
 import contextlib
 import itertools
 import json
-import math
+import random
 import time
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from testkit.botapi.errors import (
     norm_chat,
 )
 from testkit.botapi.injection import InjectionMixin
-from testkit.botapi.limits import Bucket, Limits
+from testkit.botapi.limits import Limits, SlidingLimits
 from testkit.botapi.methods import MethodsMixin
 from testkit.botapi.records import Call, InlineAnswer
 from testkit.botapi.updates import UpdatesMixin
@@ -46,6 +47,8 @@ class FakeBotAPI(ChatsMixin, InjectionMixin, UpdatesMixin, MethodsMixin, AdminMi
         enforce_limits: bool = False,
         limits: Limits | None = None,
         latency_ms: float = 0.0,
+        jitter_ms: float = 0.0,
+        seed: int | None = None,
         max_calls: int = 50_000,
         max_messages: int = 50_000,
         any_token: bool = False,
@@ -59,6 +62,8 @@ class FakeBotAPI(ChatsMixin, InjectionMixin, UpdatesMixin, MethodsMixin, AdminMi
         self.enforce_limits = enforce_limits
         self.limits = limits or Limits()
         self.latency = latency_ms / 1000.0
+        self.jitter_ms = jitter_ms
+        self.seed = seed
         self.any_token = any_token
         self.admin = admin
         self.max_messages = max_messages
@@ -68,7 +73,10 @@ class FakeBotAPI(ChatsMixin, InjectionMixin, UpdatesMixin, MethodsMixin, AdminMi
         self._max_calls = max_calls
         self._poll_generation = 0  # kept across reset(): a waiting poll just carries on
         self._closing = False
-        self.clock: Callable[[], float] = time.monotonic  # rate limit clock; tests may replace it
+        # Sends are counted against the windows on this clock; the jitter sleeps through
+        # ``sleep``. A test may replace both (a fake clock, a sleep that advances it).
+        self.clock: Callable[[], float] = time.monotonic
+        self.sleep: Callable[[float], Any] = asyncio.sleep
         self._reset_state()
 
     # -- state ---------------------------------------------------------------------------------
@@ -77,16 +85,14 @@ class FakeBotAPI(ChatsMixin, InjectionMixin, UpdatesMixin, MethodsMixin, AdminMi
         self.method_counts: Counter[str] = Counter()
         self.delivered: Counter[int | str] = Counter()
         self.errors: Counter[int] = Counter()
-        self.rate_limited = 0
-        self.rate_limited_by_scope: Counter[str] = Counter()
         self._seen: Counter[tuple[int | str, int]] = Counter()
         self._dup_preview: dict[tuple[int | str, int], str] = {}
         self.first_delivery_at: float | None = None
         self.last_delivery_at: float | None = None
         self.failures: list[Failure] = []
         self._failure_ids = itertools.count(1)
-        self._global_bucket = Bucket(self.limits.global_burst, self.clock())
-        self._chat_buckets: dict[int | str, Bucket] = {}
+        self.windows = SlidingLimits(self.limits)
+        self.rng = random.Random(self.seed)
         # updates
         self._update_ids = itertools.count(100_000_001)
         self._updates: deque[dict] = deque()
@@ -224,16 +230,50 @@ class FakeBotAPI(ChatsMixin, InjectionMixin, UpdatesMixin, MethodsMixin, AdminMi
 
     clear_failures = unfail
 
-    def set_limits(self, enforce: bool | None = None, **values: float) -> None:
-        if enforce is not None:
-            self.enforce_limits = enforce
+    def set_limits(
+        self,
+        enforce: bool | None = None,
+        *,
+        jitter_ms: float | None = None,
+        seed: int | None = None,
+        **values: float,
+    ) -> dict:
+        """Turn enforcement on or off, change ``Limits`` fields (the windows start empty again),
+        the jitter or the seed (which restarts the random sequence). Returns ``limits_info()``."""
+        changed = Limits(**asdict(self.limits))
         for key, value in values.items():
-            if not hasattr(self.limits, key):
-                raise ValueError(f"unknown limit {key!r}")
-            setattr(self.limits, key, float(value))
-        now = self.clock()
-        self._global_bucket = Bucket(self.limits.global_burst, now)
-        self._chat_buckets.clear()
+            changed.set(key, value)
+        if jitter_ms is not None and jitter_ms < 0:
+            raise ValueError(f"jitter_ms must be >= 0, not {jitter_ms!r}")
+        if enforce is not None:
+            self.enforce_limits = bool(enforce)
+        if values:
+            for key, value in asdict(changed).items():
+                setattr(self.limits, key, value)
+            self.windows.clear()
+        if jitter_ms is not None:
+            self.jitter_ms = jitter_ms
+        if seed is not None:
+            self.seed = int(seed)
+            self.rng = random.Random(self.seed)
+        return self.limits_info()
+
+    def limits_info(self) -> dict:
+        return {
+            "enforce_limits": self.enforce_limits,
+            "limits": asdict(self.limits),
+            "jitter_ms": self.jitter_ms,
+            "seed": self.seed,
+        }
+
+    @property
+    def rate_limited(self) -> int:
+        """429s answered because of the limits (not programmed floods)."""
+        return self.windows.rate_limited
+
+    @property
+    def rate_limited_by_scope(self) -> Counter[str]:
+        return self.windows.rate_limited_by_scope
 
     # -- reading -------------------------------------------------------------------------------
     def calls(
@@ -337,6 +377,8 @@ class FakeBotAPI(ChatsMixin, InjectionMixin, UpdatesMixin, MethodsMixin, AdminMi
             "delivered_chats": len(self.delivered),
             "rate_limited": self.rate_limited,
             "rate_limited_by_scope": dict(self.rate_limited_by_scope),
+            "max_per_second": self.windows.max_per_second,
+            "chat_window_violations": self.windows.chat_window_violations,
             "errors": {str(k): v for k, v in self.errors.items()},
             "duplicates": [
                 {"chat_id": chat, "text": text, "extra": n} for (chat, text), n in dups.items()
@@ -345,8 +387,7 @@ class FakeBotAPI(ChatsMixin, InjectionMixin, UpdatesMixin, MethodsMixin, AdminMi
             "first_delivery_at": self.first_delivery_at,
             "last_delivery_at": self.last_delivery_at,
             "pending_updates": len(self._updates),
-            "enforce_limits": self.enforce_limits,
-            "limits": asdict(self.limits),
+            **self.limits_info(),
             "now": time.time(),
         }
 
@@ -412,6 +453,9 @@ class FakeBotAPI(ChatsMixin, InjectionMixin, UpdatesMixin, MethodsMixin, AdminMi
         call = Call(method, params, time.time())
         self._calls.append(call)
         self.method_counts[method] += 1
+        if self.jitter_ms and method != "getUpdates":  # the network between bot and Telegram
+            call.jitter = self.rng.uniform(0.0, self.jitter_ms / 1000.0)
+            await self.sleep(call.jitter)
         try:
             result = await self._answer(method, params)
         except ApiError as err:
@@ -456,34 +500,18 @@ class FakeBotAPI(ChatsMixin, InjectionMixin, UpdatesMixin, MethodsMixin, AdminMi
             if chat in self.migrated_to:
                 raise migrated(self.migrated_to[chat])
         if method in SEND_METHODS:
-            if self.enforce_limits:
-                self._check_limits(chat)
+            now = self.clock()  # when the send reached "Telegram": after jitter and latency
+            retry_after = self.windows.check(chat, now, self.enforce_limits)
+            if retry_after:
+                raise flood(retry_after)
             result = handler(self, params)
+            self.windows.accept(chat, now)
             self._count_delivery(method, chat, params)
             return result
         result = handler(self, params)
         if asyncio.iscoroutine(result):
             result = await result
         return result
-
-    def _check_limits(self, chat: Any) -> None:
-        now = self.clock()
-        lim = self.limits
-        bucket = self._chat_buckets.get(chat)
-        if isinstance(chat, int) and chat > 0:
-            rate, burst, scope = lim.private_rate, lim.private_burst, "private"
-        else:
-            rate, burst, scope = lim.group_per_minute / 60.0, lim.group_burst, "group"
-        if bucket is None:
-            bucket = self._chat_buckets[chat] = Bucket(burst, now)
-        wait_chat = bucket.wait(rate, burst, now)
-        wait_all = self._global_bucket.wait(lim.global_rate, lim.global_burst, now)
-        if wait_chat or wait_all:
-            self.rate_limited += 1
-            self.rate_limited_by_scope[scope if wait_chat >= wait_all else "global"] += 1
-            raise flood(max(1, math.ceil(max(wait_chat, wait_all))))
-        bucket.tokens -= 1.0
-        self._global_bucket.tokens -= 1.0
 
     def _count_delivery(self, method: str, chat: Any, params: dict) -> None:
         self.delivered[chat] += 1
