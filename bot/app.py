@@ -36,7 +36,10 @@ from bot.handlers import (
 )
 from bot.handlers.common import turn
 from bot.i18n import LANGS, t
-from bot.services import Services
+from bot.replies import SharedReplyLimiter
+from bot.services import Services, rate_config
+from bot.updates import ReadableUpdates
+from subscriptions.ratelimit import RateLimiter
 
 log = logging.getLogger("vestka.bot")
 
@@ -84,8 +87,11 @@ def build_application(services: Services, updater: bool = True) -> Application:
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .concurrent_updates(64)
+        .rate_limiter(SharedReplyLimiter(RateLimiter(services.storage, rate_config(settings))))
     )
-    if not updater:
+    if updater:
+        builder = builder.get_updates_request(ReadableUpdates(connection_pool_size=1))
+    else:
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data["services"] = services

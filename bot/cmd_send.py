@@ -19,13 +19,12 @@ from collections.abc import Awaitable, Callable
 from bot.alert_message import AlertRenderer, DigestRenderer
 from bot.handlers.broadcast import broadcast_monitor
 from bot.runtime import opened, run_role, stop_signal
-from bot.services import RegistryView
+from bot.services import RegistryView, rate_config
 from bot.settings import Settings
 from feeds.registry.store import RegistryStore
 from feeds.storage import Storage
 from subscriptions.digest import DigestScheduler
 from subscriptions.fanout import Fanout
-from subscriptions.ratelimit import RateConfig
 from subscriptions.sender import Sender, SenderConfig
 
 log = logging.getLogger("vestka")
@@ -43,14 +42,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "TELEGRAM_BOT_TOKEN.",
     )
     parser.set_defaults(handler=send)
-
-
-def rate_config(settings: Settings) -> RateConfig:
-    return RateConfig(
-        send_rate=settings.send_rate,
-        broadcast_rate=settings.broadcast_rate,
-        paid_broadcasts=settings.paid_broadcasts,
-    )
 
 
 def sender_config(settings: Settings) -> SenderConfig:

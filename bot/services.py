@@ -20,6 +20,7 @@ from feeds.storage import Storage
 from feeds.timeline import Timeline, TimelineEvent
 from subscriptions.deliveries import DeliveryQueue
 from subscriptions.digest import DigestStore
+from subscriptions.ratelimit import RateConfig
 from subscriptions.store import SubscriptionStore
 
 RECHECK_SECONDS = 2.0
@@ -27,6 +28,15 @@ CARD_EVENTS = 5  # latest timeline events on a status card
 STATS_SCAN_MAX = 100_000
 RECENT_ALERTS = 200
 RECENT_CACHE_SECONDS = 60.0
+
+
+def rate_config(settings: Settings) -> RateConfig:
+    """The send budget of this bot, shared by the senders and the replies of every process."""
+    return RateConfig(
+        send_rate=settings.send_rate,
+        broadcast_rate=settings.broadcast_rate,
+        paid_broadcasts=settings.paid_broadcasts,
+    )
 
 
 class RegistryView:

@@ -475,9 +475,7 @@ class BroadcastStore:
     async def _scan_delayed(self, broadcast_id: str, remove: bool) -> int:
         """Deliveries the sender parked until later (429, backoff): members ``<lane>|<json>`` of
         the delayed set, which it puts back on the lane when due."""
-        key = getattr(self.keys, "deliveries_delayed", None)
-        if key is None:  # a queue without a delayed set
-            return 0
+        key = self.keys.deliveries_delayed
         prefix = f"{Lane.BROADCAST}|".encode()
         needle = f'"ref":"{broadcast_id}"'.encode()
         mine = []

@@ -56,6 +56,11 @@ class Outcome:
     result: Any = None
 
     @property
+    def answered(self) -> bool:
+        """Telegram answered (any status): the request reached it (a network error may not have)."""
+        return self.status > 0
+
+    @property
     def error(self) -> str:
         """One line for the dead-letter stream and debug logs (never a chat id)."""
         return f"{self.status}: {self.description}"[:300]

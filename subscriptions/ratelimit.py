@@ -12,6 +12,13 @@ is free and the global budget frees within the lane's *horizon*, the script rese
 answers "go after N ms" (the caller sleeps N ms, then sends: no second call, no thundering herd);
 otherwise it answers "wait N ms" and reserves nothing.
 
+**Arrival, not departure.** Telegram counts a message when it arrives, and the network between a
+sender and Telegram delays each request differently. Slots are therefore spaced wider than the bare
+limits by a *margin*: the time from a slot to Telegram's answer, which bounds how late the request
+can have arrived (``Pacing``: a high percentile of recent sends, measured by each process). With
+``m`` ms of margin, sends start at most ``rate`` in any ``1000 + m`` ms, so at most ``rate`` arrive in
+any second; one private chat gets a message every ``1000 + m`` ms, a group 20 in any ``60000 + m`` ms.
+
 Lanes: alerts reserve slots up to a second ahead, while broadcasts only take a slot that is free
 now (and also stay within their own ``broadcast_rate``), so under a broadcast backlog an alert gets
 the very next slot. With paid broadcasts on,
@@ -20,6 +27,8 @@ broadcasts leave the free 30/s budget to alerts and use only their own.
 
 from __future__ import annotations
 
+import math
+from collections import deque
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -96,6 +105,71 @@ return 0
 
 PRIVATE_INTERVAL_MS = 1000.0  # 1 message/s to one private chat
 GROUP_INTERVAL_MS = 3000.0  # 20 messages/minute to one group, supergroup or channel
+GROUP_PER_WINDOW = 20  # ... in any 60 s
+
+# Methods that put a message into a chat: the ones Telegram's limits count.
+MESSAGE_METHODS = frozenset(
+    {
+        "sendMessage",
+        "copyMessage",
+        "forwardMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendAudio",
+        "sendVideo",
+        "sendAnimation",
+        "sendVoice",
+        "sendSticker",
+        "sendLocation",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendMediaGroup",
+    }
+)
+
+
+class Pacing:
+    """The margin between slots that the network's jitter needs (see the module docstring).
+
+    ``observe(seconds)`` takes, for each answered send, the time from its slot to Telegram's answer:
+    the request arrived somewhere in between. The margin is the ``percentile`` of the last
+    ``window`` observations, within ``[floor_ms, cap_ms]``; until ``warmup`` of them exist it is
+    ``initial_ms`` (cautious: a fresh process knows nothing of its network yet). ``fixed_ms``
+    pins it (a test about the limiter's arithmetic, or an operator who knows the network).
+    """
+
+    def __init__(
+        self,
+        fixed_ms: float | None = None,
+        initial_ms: float = 250.0,
+        floor_ms: float = 10.0,
+        cap_ms: float = 1000.0,
+        percentile: float = 0.99,
+        window: int = 256,
+        warmup: int = 32,
+    ) -> None:
+        self.initial_ms = initial_ms
+        self.floor_ms = floor_ms
+        self.cap_ms = cap_ms
+        self.percentile = percentile
+        self.warmup = warmup
+        self.fixed = fixed_ms is not None
+        self._samples: deque[float] = deque(maxlen=window)
+        self._margin = fixed_ms if fixed_ms is not None else initial_ms
+
+    def observe(self, seconds: float) -> None:
+        if self.fixed:
+            return
+        self._samples.append(max(0.0, seconds) * 1000.0)
+        if len(self._samples) >= self.warmup:
+            ordered = sorted(self._samples)
+            rank = min(len(ordered) - 1, math.ceil(self.percentile * len(ordered)) - 1)
+            self._margin = min(self.cap_ms, max(self.floor_ms, ordered[rank]))
+
+    @property
+    def margin_ms(self) -> float:
+        return self._margin
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +184,7 @@ class RateConfig:
     group_interval_ms: float = GROUP_INTERVAL_MS
     flood_window_ms: int = 1000
     flood_chats: int = 3  # 429s from this many chats within the window: pause everyone
+    margin_ms: float | None = None  # the jitter margin (see Pacing); None: measured as we go
 
 
 class Decision(NamedTuple):
@@ -122,32 +197,41 @@ class Decision(NamedTuple):
 
 
 class RateLimiter:
-    def __init__(self, storage: Storage, config: RateConfig | None = None) -> None:
+    def __init__(
+        self, storage: Storage, config: RateConfig | None = None, pacing: Pacing | None = None
+    ) -> None:
         self.redis = storage.redis
         self.keys = storage.keys
         self.config = config or RateConfig()
+        self.pacing = pacing or Pacing(fixed_ms=self.config.margin_ms)
         self._acquire = self.redis.register_script(ACQUIRE)
         self._flood = self.redis.register_script(FLOOD)
+
+    def _lane(self, lane: str) -> tuple[list[str], list[float], float]:
+        """Buckets, (interval, tolerance) per bucket and horizon of a lane, at today's margin."""
         cfg = self.config
-        every = 1000.0 / cfg.send_rate
-        every_broadcast = 1000.0 / cfg.broadcast_rate
-        self._lanes: dict[str, tuple[list[str], list[float], float]] = {
-            "alerts": (
-                [self.keys.rate_bucket("all")],
-                [every, cfg.alert_burst * every],
-                cfg.alert_horizon_ms,
-            ),
-            "broadcast": (
-                [self.keys.rate_bucket("broadcast")]
-                + ([] if cfg.paid_broadcasts else [self.keys.rate_bucket("all")]),
+        second = 1000.0 + self.pacing.margin_ms  # what a second at Telegram is worth here
+        every = second / cfg.send_rate
+        if str(lane) == "broadcast":
+            every_broadcast = second / cfg.broadcast_rate
+            shared = [] if cfg.paid_broadcasts else [self.keys.rate_bucket("all")]
+            return (
+                [self.keys.rate_bucket("broadcast"), *shared],
                 [every_broadcast, 0.0] + ([] if cfg.paid_broadcasts else [every, 0.0]),
                 cfg.broadcast_horizon_ms,
-            ),
-        }
+            )
+        return (
+            [self.keys.rate_bucket("all")],
+            [every, cfg.alert_burst * every],
+            cfg.alert_horizon_ms,
+        )
 
     def chat_interval_ms(self, chat_id: int) -> float:
         cfg = self.config
-        return cfg.private_interval_ms if chat_id > 0 else cfg.group_interval_ms
+        margin = self.pacing.margin_ms
+        if chat_id > 0:
+            return cfg.private_interval_ms + margin
+        return cfg.group_interval_ms + margin / GROUP_PER_WINDOW
 
     async def acquire(self, chat_id: int, lane: str = "alerts") -> Decision:
         """A slot for one send to ``chat_id`` on ``lane`` (``alerts`` or ``broadcast``)."""
@@ -158,7 +242,7 @@ class RateLimiter:
         """Slots for several sends of one lane, in order, in one call (a batch read from the queue)."""
         if not chat_ids:
             return []
-        buckets, args, horizon = self._lanes[str(lane)]
+        buckets, args, horizon = self._lane(lane)
         keys = [self.keys.rate_pause_all, *buckets]
         for chat_id in chat_ids:
             keys += [self.keys.rate_pause_chat(chat_id), self.keys.rate_chat(chat_id)]

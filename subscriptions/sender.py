@@ -386,7 +386,8 @@ class Sender:
         while pieces:
             piece = pieces[0]
             inline = self.config.parts_wait if piece.part_id else self.config.inline_wait
-            if not await self._wait_turn(lane, entry_id, delivery, inline, slot):
+            slot_at = await self._wait_turn(lane, entry_id, delivery, inline, slot)
+            if slot_at is None:
                 return
             slot = None
             if await self._cancelled(delivery):
@@ -394,6 +395,8 @@ class Sender:
                 await self._finish(lane, entry_id, "cancelled")
                 return
             outcome = await self._post(lane, entry_id, delivery, piece.params)
+            if outcome.answered:
+                self.limiter.pacing.observe(time.monotonic() - slot_at)
             kind = outcome.kind
             if kind is Kind.OK:
                 pieces.pop(0)
@@ -479,27 +482,33 @@ class Sender:
         delivery: Delivery,
         inline: float,
         slot: Decision | None = None,
-    ) -> bool:
-        """Wait for a send slot (``slot``: the answer already got for the batch). False when the
-        delivery was deferred instead (busy chat, pause)."""
+    ) -> float | None:
+        """Wait for a send slot (``slot``: the answer already got for the batch).
+        Returns the slot's time (monotonic), or None when the delivery was deferred instead (busy
+        chat, pause)."""
+        asked = time.monotonic()
         while True:
             if self._stopping.is_set():
                 raise _Stopping
+            if slot is None:
+                asked = time.monotonic()
             decision = slot or await self.limiter.acquire(delivery.chat_id, lane)
             slot = None
             if _global_wait(decision, inline):
                 async with self._gates[lane]:  # then one waiter per lane polls the global budget
+                    asked = time.monotonic()
                     decision = await self.limiter.acquire(delivery.chat_id, lane)
                     while _global_wait(decision, inline):
                         await self._sleep(decision.wait)
+                        asked = time.monotonic()
                         decision = await self.limiter.acquire(delivery.chat_id, lane)
             if decision.go:
                 if decision.wait >= 0.002:
                     await asyncio.sleep(decision.wait)  # our reserved slot: keep it
-                return True
+                return asked + decision.wait
             if decision.wait > inline:
                 await self._defer(lane, entry_id, delivery, decision.wait, None)
-                return False
+                return None
             await self._sleep(decision.wait)
 
     async def _sleep(self, seconds: float) -> None:

@@ -16,7 +16,7 @@ from subscriptions.sender import Sender, SenderConfig
 from testkit.botapi import FakeBotAPI
 
 # Fast limits for tests that are not about limits: many chats, short per-chat spacing.
-FAST = RateConfig(send_rate=5000, private_interval_ms=5, group_interval_ms=5)
+FAST = RateConfig(send_rate=5000, private_interval_ms=5, group_interval_ms=5, margin_ms=0)
 
 
 def sender(storage: Storage, api: FakeBotAPI, rates: RateConfig = FAST, **config: Any) -> Sender:

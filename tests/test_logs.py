@@ -10,8 +10,7 @@ import logging
 
 import pytest
 
-from bot.logs import JsonFormatter, KeyValueFormatter, configure_logging, hide_secret
-from bot.settings import RedactTokens
+from bot.logs import JsonFormatter, KeyValueFormatter, RedactTokens, configure_logging, hide_secret
 from feeds.storage import Storage
 from testkit.feedserver import FeedServer
 from testkit.rss import numbered, rss
@@ -109,3 +108,37 @@ async def test_one_line_per_poll_cycle(storage: Storage, caplog: pytest.LogCaptu
     counters = await storage.redis.hgetall(storage.keys.watcher_counters)
     assert int(counters[b"polled"]) == 2 and int(counters[b"failed"]) == 1
     assert float((await storage.redis.hget(storage.keys.watcher_cycle, "at")) or 0) > 0
+
+
+@pytest.mark.parametrize(
+    "token", ["123456:TEST", "TEST", "abc:def/ghi", "7:ü ß", "a" * 300, "9" * 12 + ":" + "x" * 40]
+)
+@pytest.mark.parametrize("level", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
+def test_the_configured_token_is_hidden_by_value_at_every_level(
+    token: str, level: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any token shape (a self-hosted Bot API accepts any), raw or URL-encoded, in the message,
+    its arguments, extra fields and tracebacks, at every level."""
+    from urllib.parse import quote
+
+    from bot.logs import configure_logging_for
+    from bot.settings import Settings
+
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    settings = Settings(telegram_bot_token=token, log_level=level, webhook_secret=None)
+    configure_logging_for(settings)
+    try:
+        logger = logging.getLogger("telegram.ext.ExtBot")
+        number = logging.getLevelName(level)
+        logger.log(number, "Set Bot API URL: http://127.0.0.1:1/bot%s", token)
+        logger.log(number, "calling", extra={"url": f"/bot{quote(token, safe='')}/getMe"})
+        try:
+            raise RuntimeError(f"POST /bot{quote(token)}/sendMessage failed")
+        except RuntimeError:
+            logger.log(number, "failed", exc_info=True)
+        out = stream.getvalue()
+        assert out.count("<secret>") >= 3  # every line was written, with the token hidden
+        assert token not in out and quote(token, safe="") not in out and quote(token) not in out
+    finally:
+        configure_logging("WARNING", "text")

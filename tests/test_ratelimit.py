@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from feeds.storage import Storage, connect
-from subscriptions.ratelimit import RateConfig, RateLimiter
+from subscriptions.ratelimit import Pacing, RateConfig, RateLimiter
+
+EXACT = RateConfig(margin_ms=0)  # Telegram's bare limits: the arithmetic without a jitter margin
 
 
 async def test_private_chat_one_per_second(storage: Storage) -> None:
-    limiter = RateLimiter(storage)
+    limiter = RateLimiter(storage, EXACT)
     first = await limiter.acquire(42, "alerts")
     assert first.go and first.wait == 0
     second = await limiter.acquire(42, "alerts")
@@ -25,14 +27,14 @@ async def test_private_chat_one_per_second(storage: Storage) -> None:
 
 
 async def test_group_twenty_per_minute(storage: Storage) -> None:
-    limiter = RateLimiter(storage)
+    limiter = RateLimiter(storage, EXACT)
     assert (await limiter.acquire(-100123, "alerts")).go
     again = await limiter.acquire(-100123, "broadcast")
     assert not again.go and again.scope == "chat" and 2.9 <= again.wait <= 3.0
 
 
 async def test_global_budget_reserves_slots_ahead_for_alerts(storage: Storage) -> None:
-    limiter = RateLimiter(storage, RateConfig(send_rate=10, alert_burst=5))
+    limiter = RateLimiter(storage, RateConfig(send_rate=10, alert_burst=5, margin_ms=0))
     waits = []
     for chat in range(1, 30):
         decision = await limiter.acquire(chat, "alerts")
@@ -47,7 +49,7 @@ async def test_global_budget_reserves_slots_ahead_for_alerts(storage: Storage) -
 
 
 async def test_broadcasts_take_no_burst_and_leave_room_for_alerts(storage: Storage) -> None:
-    limiter = RateLimiter(storage, RateConfig(send_rate=10))
+    limiter = RateLimiter(storage, RateConfig(send_rate=10, margin_ms=0))
     assert (await limiter.acquire(1, "broadcast")).go
     blocked = await limiter.acquire(2, "broadcast")
     assert not blocked.go and blocked.scope == "global"
@@ -56,7 +58,7 @@ async def test_broadcasts_take_no_burst_and_leave_room_for_alerts(storage: Stora
 
 
 async def test_broadcast_rate_is_its_own_budget_too(storage: Storage) -> None:
-    limiter = RateLimiter(storage, RateConfig(send_rate=1000, broadcast_rate=5))
+    limiter = RateLimiter(storage, RateConfig(send_rate=1000, broadcast_rate=5, margin_ms=0))
     assert (await limiter.acquire(1, "broadcast")).go
     slow = await limiter.acquire(2, "broadcast")
     assert not slow.go and slow.scope == "global" and slow.wait > 0.1
@@ -65,7 +67,10 @@ async def test_broadcast_rate_is_its_own_budget_too(storage: Storage) -> None:
 
 async def test_paid_broadcasts_leave_the_free_budget_to_alerts(storage: Storage) -> None:
     limiter = RateLimiter(
-        storage, RateConfig(send_rate=2, broadcast_rate=1000, paid_broadcasts=True, alert_burst=0)
+        storage,
+        RateConfig(
+            send_rate=2, broadcast_rate=1000, paid_broadcasts=True, alert_burst=0, margin_ms=0
+        ),
     )
     for chat in range(1, 20):
         assert (await limiter.acquire(chat, "broadcast")).go
@@ -74,7 +79,7 @@ async def test_paid_broadcasts_leave_the_free_budget_to_alerts(storage: Storage)
 
 
 async def test_flood_pauses_one_chat_then_everyone(storage: Storage) -> None:
-    limiter = RateLimiter(storage, RateConfig(flood_chats=3))
+    limiter = RateLimiter(storage, RateConfig(flood_chats=3, margin_ms=0))
     assert await limiter.flood(1, 2) is False
     paused = await limiter.acquire(1, "alerts")
     assert not paused.go and paused.scope == "pause_chat" and 1.8 <= paused.wait <= 2.0
@@ -94,7 +99,8 @@ async def test_two_limiters_share_one_budget(
     try:
         rate = 50
         limiters = [
-            RateLimiter(s, RateConfig(send_rate=rate, alert_burst=0)) for s in (storage, other)
+            RateLimiter(s, RateConfig(send_rate=rate, alert_burst=0, margin_ms=0))
+            for s in (storage, other)
         ]
         stamps: list[float] = []
         start = time.monotonic()
@@ -118,8 +124,44 @@ async def test_two_limiters_share_one_budget(
 
 
 async def test_forget_chat(storage: Storage) -> None:
-    limiter = RateLimiter(storage)
+    limiter = RateLimiter(storage, EXACT)
     assert (await limiter.acquire(5, "alerts")).go
     await limiter.flood(5, 10)
     await limiter.forget_chat(5)
     assert (await limiter.acquire(5, "alerts")).go
+
+
+async def test_the_margin_widens_every_interval(storage: Storage) -> None:
+    """With m ms of jitter margin: a private chat every 1000 + m ms, a group 20 per 60000 + m ms,
+    the whole bot ``rate`` per 1000 + m ms."""
+    limiter = RateLimiter(storage, RateConfig(send_rate=10, alert_burst=0, margin_ms=200))
+    assert (await limiter.acquire(42, "alerts")).go
+    again = await limiter.acquire(42, "alerts")
+    assert not again.go and again.scope == "chat" and 1.1 < again.wait <= 1.2
+    assert (await limiter.acquire(-100, "alerts")).go
+    group = await limiter.acquire(-100, "alerts")
+    assert not group.go and group.wait == pytest.approx(0.12 + 3.01, abs=0.01)  # its slot + 3.01 s
+    third = await limiter.acquire(7, "alerts")
+    assert third.go and third.wait == pytest.approx(2 * 0.12, abs=0.03)  # slots 120 ms apart
+
+
+def test_pacing_measures_the_margin() -> None:
+    pacing = Pacing(initial_ms=250, floor_ms=10, cap_ms=1000, percentile=0.99, warmup=32)
+    assert pacing.margin_ms == 250  # nothing measured yet: cautious
+    for _ in range(31):
+        pacing.observe(0.05)
+    assert pacing.margin_ms == 250  # still warming up
+    pacing.observe(0.05)
+    assert pacing.margin_ms == pytest.approx(50)
+    for k in range(100):
+        pacing.observe(0.002 if k % 2 else 0.2)  # a jittery network: its slow tail counts
+    assert pacing.margin_ms == pytest.approx(200)
+    for _ in range(300):
+        pacing.observe(0.0)
+    assert pacing.margin_ms == 10  # never below the floor
+    for _ in range(300):
+        pacing.observe(5.0)
+    assert pacing.margin_ms == 1000  # nor above the cap
+    fixed = Pacing(fixed_ms=0)
+    fixed.observe(3.0)
+    assert fixed.margin_ms == 0

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import RedactTokens, SettingsError, load_settings
+from bot.logs import RedactTokens
+from bot.settings import SettingsError, load_settings
 
 TOKEN = "123456789:AAExampleExampleExampleExampleExample12"
 
