@@ -17,7 +17,7 @@ from bot.settings import Settings, settings_or_exit
 from feeds.analysis import EngineHost
 from feeds.feedlist import LANG_RE, MAX_NAME, read_feed_list, to_opml, to_text
 from feeds.fetcher import Fetcher
-from feeds.parsing import parse_feed_async
+from feeds.parsing import MAX_ITEMS, parse_feed_async
 from feeds.registry.store import RegistryStore
 from feeds.sources import FeedSource, FeedState, FeedStore, feed_id_for, validate_feed_url
 from feeds.ssrf import URLRefused
@@ -188,6 +188,11 @@ async def _check(store: FeedStore, settings: Settings, args: argparse.Namespace)
         f"feed: {parsed.title!r}, {len(parsed.items)} items"
         + (f" ({parsed.bozo})" if parsed.bozo else "")
     )
+    if parsed.over_cap:
+        print(
+            f"note: the feed has {len(parsed.items) + parsed.over_cap + parsed.dropped} items; "
+            f"only the newest {MAX_ITEMS} are read, {parsed.over_cap} older ones never alert"
+        )
     for item in parsed.items:
         alert = host.analyse(item, item.text, source)
         found = ", ".join(alert.targets) if alert else "-"

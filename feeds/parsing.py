@@ -31,7 +31,8 @@ import calendar
 import codecs
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -41,7 +42,8 @@ import feedparser
 
 from feeds import fastparse, identity
 
-MAX_ITEMS = 1000  # entries beyond this (document order) are ignored
+T = TypeVar("T")
+MAX_ITEMS = 1000  # a feed's newest entries kept (by date where dated, else document order)
 THREAD_THRESHOLD = 32 * 1024  # bodies at least this large are parsed in a worker thread
 MAX_TITLE = 1000
 MAX_TEXT = 100_000
@@ -75,6 +77,7 @@ class ParsedFeed:
     ttl_minutes: int | None = None  # RSS <ttl>, a scheduling hint
     encoding: str | None = None
     dropped: int = 0  # exact repeats of an entry removed
+    over_cap: int = 0  # entries beyond MAX_ITEMS, left out (the oldest)
     notes: list[str] = field(default_factory=list)
 
 
@@ -301,6 +304,20 @@ def _lower_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     return out
 
 
+def newest(entries: list[T], date: Callable[[T], datetime | None]) -> tuple[list[T], int]:
+    """At most ``MAX_ITEMS`` entries: the newest by date where dated (undated ones after them, in
+    document order), returned in document order; and how many were left out."""
+    if len(entries) <= MAX_ITEMS:
+        return list(entries), 0
+    stamps = [date(e) for e in entries]
+    order = sorted(
+        range(len(entries)),
+        key=lambda i: (stamps[i] is None, -(stamps[i].timestamp() if stamps[i] else 0.0), i),
+    )
+    chosen = sorted(order[:MAX_ITEMS])
+    return [entries[i] for i in chosen], len(entries) - MAX_ITEMS
+
+
 def _datetime(entry: Mapping) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         t = entry.get(key)
@@ -384,7 +401,8 @@ def parse_feed(
     if doc is not None:
         site = _absolute_http(doc.link, base_url)
         raws = []
-        for entry in doc.entries[:MAX_ITEMS]:
+        kept_entries, over_cap = newest(doc.entries, _datetime)
+        for entry in kept_entries:
             guid = entry.id
             guid = guid.strip()[:2048] if isinstance(guid, str) and guid.strip() else None
             raws.append(
@@ -431,7 +449,8 @@ def parse_feed(
             return _not_a_feed(body, hdrs, enc, bozo)
         site = _absolute_http(feed.get("link"), base_url)
         raws = []
-        for entry in entries[:MAX_ITEMS]:
+        kept_entries, over_cap = newest(entries, _datetime)
+        for entry in kept_entries:
             guid = entry.get("id")
             guid = guid.strip()[:2048] if isinstance(guid, str) and guid.strip() else None
             raws.append(
@@ -473,6 +492,8 @@ def parse_feed(
                 text_skipped=skip,
             )
         )
+    if over_cap:
+        notes.append(f"{over_cap} older item(s) beyond the newest {MAX_ITEMS} left out")
     if bad_guids:
         notes.append(f"{len(bad_guids)} guid(s) shared by different entries; not used as identity")
     return ParsedFeed(
@@ -485,6 +506,7 @@ def parse_feed(
         ttl_minutes=int(ttl) if isinstance(ttl, str) and ttl.strip().isdigit() else None,
         encoding=enc or encoding,
         dropped=len(raws) - len(kept),
+        over_cap=over_cap,
         notes=notes,
     )
 

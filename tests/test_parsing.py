@@ -276,9 +276,31 @@ def test_external_entities_are_not_loaded() -> None:
     assert all("root:" not in i.title for i in p.items)
 
 
-def test_item_count_is_capped() -> None:
+def test_item_count_is_capped_in_document_order_when_undated() -> None:
     body = rss(*(f"<title>t{i}</title><guid>g{i}</guid>" for i in range(MAX_ITEMS + 50)))
-    assert len(parse_feed(body, {}, BASE).items) == MAX_ITEMS
+    parsed = parse_feed(body, {}, BASE)
+    assert [i.title for i in parsed.items] == [f"t{i}" for i in range(MAX_ITEMS)]
+    assert parsed.over_cap == 50
+    assert any("50 older item(s)" in note for note in parsed.notes)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_the_newest_thousand_are_kept_by_date(fast: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A feed that lists its oldest items first: the newest 1,000 by date are read, whatever
+    their place in the document, and they keep the document's order."""
+    monkeypatch.setattr(parsing, "FAST_PATH", fast)
+    total = MAX_ITEMS + 200
+    stamps = [datetime(2020, 1, 1, tzinfo=UTC).timestamp() + 3600 * k for k in range(total)]
+    entries = [
+        f"<title>t{k}</title><guid>g{k}</guid><pubDate>"
+        + datetime.fromtimestamp(stamps[k], UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+        + "</pubDate>"
+        for k in range(total)
+    ]  # oldest first
+    entries.insert(500, "<title>undated</title><guid>u</guid>")
+    parsed = parse_feed(rss(*entries), {}, BASE)
+    assert [i.title for i in parsed.items] == [f"t{k}" for k in range(200, total)]
+    assert parsed.over_cap == 201  # the 200 oldest and the undated one
 
 
 # -- identity inside one document -----------------------------------------------------------------
