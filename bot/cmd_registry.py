@@ -10,6 +10,7 @@ import sys
 from bot.logs import configure_logging_for
 from bot.runtime import StartupError, announce_changes, fail, opened
 from bot.settings import settings_or_exit
+from feeds.registry.importers import RegistryFileError
 from feeds.registry.models import AnyTarget, Prisoner
 from feeds.registry.search import SearchIndex
 from feeds.registry.store import RegistryStore
@@ -48,10 +49,15 @@ def _with_registry(action, args: argparse.Namespace) -> int:
 
 
 async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
-    result, report = await registry.import_file(args.file)
+    try:
+        result, report = await registry.import_file(args.file)
+    except RegistryFileError as exc:
+        return fail(f"registry import {exc}")
     await announce_changes(args.storage, args.settings, report, f"registry import {args.file}")
     for problem in result.problems:
         print(f"rejected: {problem}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"cleaned: {warning}", file=sys.stderr)
     print(
         f"{args.file}: {report.line()}; {len(result.problems)} problems; "
         f"registry version {report.version}"

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from bot.logs import configure_logging_for
 from bot.settings import Settings, settings_or_exit
+from feeds.registry.importers import RegistryFileError
 from feeds.registry.store import RegistryStore
 from feeds.storage import Storage, StorageError, open_storage
 
@@ -27,10 +28,14 @@ async def opened(settings: Settings) -> AsyncIterator[Storage]:
     """Open storage and seed the registry if this storage has never been seeded.
 
     Every command that touches storage goes through here, so the first one seeds, whichever it is.
+    A ``REGISTRY_FILE`` that cannot be used is a ``StartupError`` (one line, exit 2).
     """
     try:
         async with open_storage(settings) as storage:
-            await RegistryStore(storage).ensure_seeded(settings.registry_file)
+            try:
+                await RegistryStore(storage).ensure_seeded(settings.registry_file)
+            except RegistryFileError as exc:
+                raise StartupError(f"REGISTRY_FILE {exc}") from None
             yield storage
     except StorageError as exc:
         raise StartupError(str(exc)) from None
@@ -43,9 +48,14 @@ async def started(settings: Settings) -> AsyncIterator[Storage]:
     async with opened(settings) as storage:
         registry = RegistryStore(storage)
         if settings.registry_file is not None:
-            result, report = await registry.import_file(settings.registry_file)
+            try:
+                result, report = await registry.import_file(settings.registry_file)
+            except RegistryFileError as exc:
+                raise StartupError(f"REGISTRY_FILE {exc}") from None
             for problem in result.problems:
                 log.warning("registry: %s", problem)
+            for warning in result.warnings:
+                log.warning("registry: cleaned: %s", warning)
             log.info("registry file merged: %s", report.line())
             await announce_changes(
                 storage, settings, report, f"REGISTRY_FILE {settings.registry_file}"

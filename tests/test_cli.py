@@ -139,3 +139,81 @@ def test_console_script_is_installed() -> None:
         [str(script), "--help"], capture_output=True, text=True, env=os.environ, timeout=60
     )
     assert result.returncode == 0 and "usage: vestka" in result.stdout
+
+
+REGISTRY_HEADER = "id,kind,name_be,name_ru,name_en,aliases,number,town_be,town_ru,town_en\n"
+
+
+def _registry_file(tmp_path: Path, case: str) -> tuple[Path, str]:
+    """A REGISTRY_FILE that cannot be used, and the reason start-up must give."""
+    path = tmp_path / "registry.csv"
+    if case == "missing":
+        return path, "cannot read: No such file or directory"
+    if case == "directory":
+        path.mkdir()
+        return path, "cannot read: Is a directory"
+    if case == "no header":
+        path.write_text("")
+        return path, "no header (expected columns such as id,kind,"
+    if case == "only bad rows":
+        path.write_text(REGISTRY_HEADER + "BAD ID,prisoner,X,,,,,,,\nx,prisoner," + "Я" * 200_000)
+        return path, "no valid row (2 rejected; first: line 2: id 'BAD ID' must match"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8\x00junk")
+    return path, "not text: not UTF-8 (byte 0) and holds NUL bytes"
+
+
+CASES = ["missing", "directory", "no header", "only bad rows", "binary junk"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_unusable_registry_file_stops_start_up_with_one_line_exit_2(
+    cli, tmp_path: Path, case: str
+) -> None:
+    path, reason = _registry_file(tmp_path, case)
+    result = cli("run", REGISTRY_FILE=str(path))
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"vestka: REGISTRY_FILE {path}: {reason}")
+
+
+def test_unusable_registry_file_stops_a_seeded_start_too(cli, tmp_path: Path) -> None:
+    assert cli("registry", "stats").returncode == 0  # seeds the bundled registry
+    path, reason = _registry_file(tmp_path, "only bad rows")
+    result = cli("run", REGISTRY_FILE=str(path))
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"vestka: REGISTRY_FILE {path}: {reason}")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_registry_import_of_an_unusable_file_is_one_line_exit_2(
+    cli, tmp_path: Path, case: str
+) -> None:
+    path, reason = _registry_file(tmp_path, case)
+    result = cli("registry", "import", str(path))
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"vestka: registry import {path}: {reason}")
+
+
+def test_registry_import_rejects_an_over_long_cell_and_loads_the_rest(cli, tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        REGISTRY_HEADER
+        + "ok-1,prisoner,Марфа Рабкова,,,,,,,\n"
+        + "x,prisoner,"
+        + "Я" * 200_000
+        + ",,,,,,,\n"
+        + "ok-2,prisoner,\u0301Алесь Бяля\x00цкі,,,,,,,\n"
+    )
+    result = cli("registry", "import", str(path))
+    assert result.returncode == 1, result.stderr
+    assert "2 added" in result.stdout and "1 problems" in result.stdout
+    assert result.stderr.splitlines() == [
+        f"rejected: {path}: line 3: a cell is longer than 20000 characters",
+        f"cleaned: {path}: line 4: name_be: removed 1 control character; "
+        "dropped 1 combining mark with no base letter",
+    ]
+    shown = cli("registry", "show", "ok-2", "--json")
+    assert json.loads(shown.stdout)["name_be"] == "Алесь Бяляцкі"

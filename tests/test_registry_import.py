@@ -193,3 +193,156 @@ def test_bundled_registry_is_complete_and_valid() -> None:
     assert "у Горках" in horki.town_forms["locative_be"]
     ids = [t.id for t in bundled_targets()]
     assert len(ids) == len(set(ids))
+
+
+# -- files that must never abort (issue 11, point 4) ----------------------------------------------
+
+GOOD_1 = "good-1,prisoner,Марфа Рабкова,,,,,,,"
+GOOD_2 = "good-2,sizo,,,,,1,Мінск,,"
+
+
+@pytest.mark.parametrize(
+    ("bad_lines", "expected"),
+    [
+        # one cell over the csv module's own limit (131,072): it used to raise _csv.Error
+        (
+            ["x1,prisoner," + "Я" * 200_000 + ",,,,,,,"],
+            [("line 3", "a cell is longer than 20000 characters")],
+        ),
+        # over our cap but under the csv module's
+        (
+            ["x2,prisoner,Імя,,,,,," + "a" * 30_000],
+            [("line 3", "town_ru: cell of 30000 characters, over the cap of 20000")],
+        ),
+        # a quoted over-long cell running over lines: its second line is read as a row of its own
+        (
+            ['x3,prisoner,"' + "Я" * 200_000, "still inside,,,"],
+            [
+                ("line 3", "a cell is longer than 20000 characters"),
+                ("line 4", "id 'still inside' must match [a-z0-9_-]{1,40}"),
+            ],
+        ),
+        # a quote that never closes would swallow the rest of the file unless reading re-syncs
+        (['x4,prisoner,"Імя,,,,,,,'], [("line 3", "a quote is never closed")]),
+        # a quote closed on a later line: the name would have eaten that line
+        (
+            ['x5,prisoner,"Імя,,,,,,,', 'y,"'],
+            [
+                (
+                    "line 3",
+                    "name_be: a quoted cell runs over several lines (a quote never closed?)",
+                ),
+                ("line 4", "a quote is never closed"),
+            ],
+        ),
+        # a closing quote followed by more text in the same cell
+        (['x6,prisoner,"Імя"x,,,,,,,'], [("line 3", "broken quote: ',' expected after '\"'")]),
+    ],
+)
+def test_unreadable_row_in_the_middle_is_rejected_and_the_rest_loads(
+    tmp_path: Path, bad_lines: list[str], expected: list[tuple[str, str]]
+) -> None:
+    text = "\n".join([HEADER, GOOD_1, *bad_lines, GOOD_2]) + "\n"
+    path = write(tmp_path, text)
+    result = load_registry_file(path)
+    assert [t.id for t in result.targets] == ["good-1", "good-2"]
+    assert result.fatal is None
+    assert {p.source for p in result.problems} == {str(path)}
+    assert [(p.where, p.reason) for p in result.problems] == expected
+
+
+def test_unclosed_quote_in_a_description_at_the_end_of_the_file(tmp_path: Path) -> None:
+    text = f'id,kind,name_be,description\n{GOOD_1[:25]},\nx,prisoner,Імя,"no end\ngood-3,prisoner,Ян,\n'
+    result = load_registry_file(write(tmp_path, text))
+    assert [t.id for t in result.targets] == ["good-1", "good-3"]
+    assert [(p.where, p.reason) for p in result.problems] == [("line 3", "a quote is never closed")]
+
+
+def test_multiline_description_is_kept_as_one_line(tmp_path: Path) -> None:
+    text = 'id,kind,name_be,description\np-1,prisoner,Ян,"first\nsecond"\np-2,prisoner,Ян,\n'
+    result = load_registry_file(write(tmp_path, text))
+    assert result.problems == [] and result.warnings == []
+    assert [(t.id, t.description) for t in result.targets] == [("p-1", "first second"), ("p-2", "")]
+
+
+@pytest.mark.parametrize(
+    ("name_be", "note"),
+    [
+        ("Алесь\x00 Бяляцкі", "name_be: removed 1 control character"),
+        ("Алесь Бяля\x00цкі", "name_be: removed 1 control character"),
+        ("\x1bАлесь\x7f Бяляцкі\x9b", "name_be: removed 3 control characters"),
+        ("\u0301Алесь Бяляцкі", "name_be: dropped 1 combining mark with no base letter"),
+        ("Алесь \u0308Бяляцкі", "name_be: dropped 1 combining mark with no base letter"),
+        ("Алесь Бяляцкі\x00\u0301", "name_be: removed 1 control character; dropped 1 combining"),
+        ("Алесь Бяляцкı\u0307".replace("ı\u0307", "і"), None),  # nothing to clean
+        ("Алесь Бяляцки\u0306".replace("ки\u0306", "кі"), None),
+    ],
+)
+def test_names_are_cleaned_with_a_warning_and_never_lost(
+    tmp_path: Path, name_be: str, note: str | None
+) -> None:
+    text = f"{HEADER}\nales-bialiacki,prisoner,{name_be},,,,,,,\n"
+    path = write(tmp_path, text)
+    result = load_registry_file(path)
+    assert result.problems == []
+    [prisoner] = result.targets
+    assert prisoner.name_be == "Алесь Бяляцкі"
+    if note is None:
+        assert result.warnings == []
+    else:
+        [warning] = result.warnings
+        assert (warning.source, warning.where) == (str(path), "line 2")
+        assert warning.reason.startswith(note)
+
+
+def test_whitespace_controls_become_spaces_and_nfc_applies(tmp_path: Path) -> None:
+    decomposed = "Вячаслау\u0306"  # у + combining breve: NFC makes ў
+    text = f"{HEADER}\np-1,prisoner,Алесь\tБяляцкі,{decomposed},,a\u000bb;c,,,,\n"
+    result = load_registry_file(write(tmp_path, text))
+    [prisoner] = result.targets
+    assert prisoner.name_be == "Алесь Бяляцкі"
+    assert prisoner.name_ru == "Вячаслаў"
+    assert prisoner.aliases == ["a b", "c"]
+    assert [w.reason for w in result.warnings] == ["name_ru: normalised to NFC"]
+
+
+def test_viasna_text_fields_are_cleaned_with_a_warning(tmp_path: Path) -> None:
+    record = {**json.loads(SAMPLE.read_text())[0], "name": "\u0301Andrei\x00 Chapiuk"}
+    path = write(tmp_path, json.dumps([record]), name="viasna.json")
+    result = load_registry_file(path)
+    assert result.problems == []
+    assert [t.name_en for t in result.targets] == ["Andrei Chapiuk"]
+    assert [str(w) for w in result.warnings] == [
+        f"{path}: record 1: name: removed 1 control character; "
+        "dropped 1 combining mark with no base letter"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "fatal"),
+    [
+        (None, "cannot read: No such file or directory"),
+        ("dir", "cannot read: Is a directory"),
+        ("", "no header (expected columns such as id,kind,"),
+        ("name,town\nx,y\n", "header lacks id, kind"),
+        (HEADER + "\n", "no rows"),
+        (HEADER + "\nBAD,prisoner,x,,,,,,,\n", "no valid row (1 rejected; first: line 2: id 'BAD'"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8", "not text: not UTF-8 (byte 0)"),
+        ("[]", "no rows"),
+        ("[{", "line 1: not valid JSON"),
+        ("{}", "expected a JSON array of records"),
+    ],
+)
+def test_a_file_that_cannot_be_used_is_fatal(
+    tmp_path: Path, content: str | bytes | None, fatal: str
+) -> None:
+    path = tmp_path / "registry.csv"
+    if content == "dir":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+    result = load_registry_file(path)
+    assert result.targets == []
+    assert result.fatal is not None and result.fatal.startswith(fatal)

@@ -1,18 +1,24 @@
 """Read registry files (our CSV, or Viasna's English JSON export) into targets.
 
 A bad row never sinks a file: it becomes a ``Problem`` naming the file, the line (CSV) or record (JSON)
-and the reason, and every good row still loads. A file that is not UTF-8 is read as cp1251, the usual
-culprit for Belarusian and Russian spreadsheets, and that is reported too.
+and the reason, and every good row still loads. A row the csv module cannot read (a cell over
+``MAX_CELL`` characters, a broken quote) is rejected by its first line and reading picks up again on
+the next line. A file that is not UTF-8 is read as cp1251, the usual culprit for Belarusian and
+Russian spreadsheets, and that is reported too.
+
+Every text field is cleaned (``clean_text``): control characters go (ordinary whitespace becomes a
+space), a combining mark with no base character is dropped, the rest is NFC; each cleaning is a
+warning naming file, line or record, and field. A file that cannot be used at all (unreadable, binary,
+no header, no valid row) sets ``ImportResult.fatal``; ``RegistryFileError`` carries it to callers.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +57,11 @@ CSV_OPTIONAL = (
     "postal_address",
 )
 LIST_SEPARATOR = ";"
+# The longest cell we accept, in characters (descriptions and addresses included; a name allows 200).
+MAX_CELL = 20_000
+# Columns whose quoted cells must not hold line breaks: one there means a broken quote swallowed the
+# following lines. Elsewhere (description, postal_address, columns kept verbatim) they become spaces.
+SINGLE_LINE_COLUMNS = frozenset(CSV_COLUMNS + CSV_OPTIONAL) - {"description", "postal_address"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,71 +77,247 @@ class Problem:
 @dataclass(slots=True)
 class ImportResult:
     targets: list[Prisoner | Facility] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # rejected rows (and file notes)
+    warnings: list[Problem] = field(default_factory=list)  # cleaned fields; the row loaded
+    fatal: str | None = None  # why the file as a whole cannot be used (then ``targets`` is empty)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
+class RegistryFileError(Exception):
+    """A registry file that cannot be used at all; ``str()`` is one line: "PATH: reason"."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = str(path), reason
+
+
 def load_registry_file(path: str | Path) -> ImportResult:
-    """CSV or Viasna JSON, told apart by the first non-blank character."""
+    """CSV or Viasna JSON, told apart by the first non-blank character. Never raises on bad input:
+    a file that cannot be used comes back with ``fatal`` set and no targets."""
     path = Path(path)
     source = str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return ImportResult(problems=[Problem(source, "file", f"cannot read: {exc.strerror}")])
-    text, problems = decode(raw, source)
+        reason = f"cannot read: {exc.strerror or exc}"
+        return ImportResult(problems=[Problem(source, "file", reason)], fatal=reason)
+    try:
+        text, problems = decode(raw, source)
+    except ValueError as exc:
+        return ImportResult(problems=[Problem(source, "file", str(exc))], fatal=str(exc))
     result = (
         load_json_text(text, source)
         if text.lstrip()[:1] in ("[", "{")
         else load_csv_text(text, source)
     )
     result.problems[:0] = problems
+    if result.fatal is None and not result.targets:
+        rejected = [p for p in result.problems if p.where != "file"]
+        result.fatal = (
+            f"no valid row ({len(rejected)} rejected; first: {rejected[0].where}: "
+            f"{rejected[0].reason})"
+            if rejected
+            else "no rows"
+        )
     return result
 
 
 def decode(raw: bytes, source: str) -> tuple[str, list[Problem]]:
+    """UTF-8 (or UTF-16 with a BOM); else cp1251 with a note. ``ValueError`` for binary data."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16"), []
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"not text: bad UTF-16 at byte {exc.start}") from None
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
+        if b"\x00" in raw:  # no cp1251 spreadsheet holds NUL bytes: this is not a text file
+            raise ValueError(
+                f"not text: not UTF-8 (byte {exc.start}) and holds NUL bytes"
+            ) from None
         note = Problem(source, "file", f"not UTF-8 (byte {exc.start}); read as cp1251, check names")
         return raw.decode("cp1251", errors="replace"), [note]
+
+
+# -- cleaning -------------------------------------------------------------------------------------
+
+_WHITESPACE_CONTROLS = frozenset("\t\n\r\v\f\x85")
+
+
+def _is_control(char: str) -> bool:
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code <= 0x9F
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char)[0] == "M"
+
+
+def _is_base(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LNM"
+
+
+def clean_text(value: str) -> tuple[str, list[str]]:
+    """Controls out (ordinary whitespace becomes a space), combining marks with no base character
+    (at the start, after a space or punctuation) dropped, then NFC. Returns the text and what was
+    done, as short notes for a warning ("removed 1 control character")."""
+    if value.isascii() and value.isprintable():
+        return value, []
+    kept: list[str] = []
+    controls = marks = 0
+    attach = False  # may a combining mark attach here: after a kept letter, digit or mark
+    for char in value:
+        if _is_control(char):
+            if char in _WHITESPACE_CONTROLS:
+                kept.append(" ")
+            else:
+                controls += 1
+            attach = False
+            continue
+        if _is_mark(char) and not attach:
+            marks += 1
+            continue
+        kept.append(char)
+        attach = _is_base(char)
+    joined = "".join(kept)
+    text = unicodedata.normalize("NFC", joined)
+    notes = []
+    if controls:
+        notes.append(f"removed {controls} control character{'s' if controls > 1 else ''}")
+    if marks:
+        notes.append(
+            f"dropped {marks} combining mark{'s' if marks > 1 else ''} with no base letter"
+        )
+    if text != joined:
+        notes.append("normalised to NFC")
+    return text, notes
+
+
+def _clean_cells(
+    cells: dict[str, str], source: str, where: str, warnings: list[Problem]
+) -> dict[str, str]:
+    cleaned = {}
+    for column, value in cells.items():
+        text, notes = clean_text(value)
+        if notes:
+            warnings.append(Problem(source, where, f"{column}: {'; '.join(notes)}"))
+        cleaned[column] = text.strip()
+    return cleaned
 
 
 # -- CSV ------------------------------------------------------------------------------------------
 
 
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+class _Lines:
+    """The file's physical lines, fed to one ``csv.reader`` per record from ``pos`` on, so that after
+    a bad record reading starts again at the next line instead of wherever the reader stopped."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = _LINE_RE.findall(text)
+        self.pos = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+    def record(self) -> tuple[int, list[str] | None, str]:
+        """The next record: (its first line, 1-based; its cells or None; why it is unreadable).
+        A record that cannot be read consumes only its first line."""
+        first = self.pos
+        try:
+            cells = next(csv.reader(self, strict=True))
+        except csv.Error as exc:
+            self.pos = first + 1
+            return first + 1, None, _csv_reason(str(exc))
+        return first + 1, cells, ""
+
+    @property
+    def done(self) -> bool:
+        return self.pos >= len(self.lines)
+
+    def spans(self, first_line: int) -> bool:
+        return self.pos > first_line
+
+
+def _csv_reason(message: str) -> str:
+    if "field larger than field limit" in message:
+        return f"a cell is longer than {MAX_CELL} characters"
+    if "unexpected end of data" in message:
+        return "a quote is never closed"
+    if "expected after" in message:
+        return f"broken quote: {message}"
+    return f"cannot read the row: {message}"
+
+
 def load_csv_text(text: str, source: str = "<csv>") -> ImportResult:
     result = ImportResult()
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    lines = _Lines(text)
+    header: list[str] = []
+    while not lines.done and not header:  # blank lines before the header are skipped
+        line_no, cells, why = lines.record()
+        if cells is None:
+            result.fatal = f"line {line_no}: header unreadable: {why}"
+            result.problems.append(Problem(source, f"line {line_no}", f"header unreadable: {why}"))
+            return result
+        header = [clean_text(h)[0].strip().lower() for h in cells]
     missing = {"id", "kind"} - set(header)
     if missing:
-        result.problems.append(
-            Problem(
-                source,
-                "line 1",
-                f"header lacks {', '.join(sorted(missing))} "
-                f"(expected columns such as {','.join(CSV_COLUMNS)})",
-            )
+        reason = (
+            f"header lacks {', '.join(sorted(missing))} "
+            f"(expected columns such as {','.join(CSV_COLUMNS)})"
+            if header
+            else f"no header (expected columns such as {','.join(CSV_COLUMNS)})"
         )
+        result.problems.append(Problem(source, "line 1", reason))
+        result.fatal = reason
         return result
-    reader.fieldnames = header
-    for row in reader:
-        where = f"line {reader.line_num}"
-        if None in row:  # more cells than the header has columns
-            result.problems.append(Problem(source, where, "more cells than header columns"))
+    while not lines.done:
+        line_no, cells, why = lines.record()
+        where = f"line {line_no}"
+        if cells is None:
+            result.problems.append(Problem(source, where, why))
             continue
-        cells = {k: (v or "").strip() for k, v in row.items()}
-        if not any(cells.values()):
+        if not cells:
+            continue
+        reason = _row_shape(cells, header, spans_lines=lines.spans(line_no))
+        if reason:
+            result.problems.append(Problem(source, where, reason))
+            lines.pos = line_no  # re-read from the next line: a broken quote may have eaten rows
+            continue
+        raw = {column: cells[i] if i < len(cells) else "" for i, column in enumerate(header)}
+        cells_clean = _clean_cells(raw, source, where, result.warnings)
+        if not any(cells_clean.values()):
             continue
         try:
-            result.targets.append(target_from_row(cells))
+            result.targets.append(target_from_row(cells_clean))
         except ValueError as exc:
             result.problems.append(Problem(source, where, _reason(exc)))
     return result
+
+
+def _row_shape(cells: list[str], header: list[str], spans_lines: bool) -> str:
+    """Why a parsed record is not a row, or ''."""
+    for index, cell in enumerate(cells):
+        column = header[index] if index < len(header) else f"cell {index + 1}"
+        if len(cell) > MAX_CELL:
+            return f"{column}: cell of {len(cell)} characters, over the cap of {MAX_CELL}"
+        if spans_lines and column in SINGLE_LINE_COLUMNS and ("\n" in cell or "\r" in cell):
+            return f"{column}: a quoted cell runs over several lines (a quote never closed?)"
+    if len(cells) > len(header):
+        return "more cells than header columns"
+    return ""
 
 
 def target_from_row(cells: dict[str, str]) -> Prisoner | Facility:
@@ -236,16 +423,23 @@ def load_json_text(text: str, source: str = "<json>") -> ImportResult:
     try:
         records = json.loads(text)
     except json.JSONDecodeError as exc:
-        result.problems.append(Problem(source, f"line {exc.lineno}", f"not valid JSON: {exc.msg}"))
+        reason = f"not valid JSON: {exc.msg}"
+        result.problems.append(Problem(source, f"line {exc.lineno}", reason))
+        result.fatal = f"line {exc.lineno}: {reason}"
         return result
     if not isinstance(records, list):
-        result.problems.append(Problem(source, "file", "expected a JSON array of records"))
+        result.fatal = "expected a JSON array of records"
+        result.problems.append(Problem(source, "file", result.fatal))
         return result
     seen: set[str] = set()
     for index, record in enumerate(records, start=1):
         where = f"record {index}"
+
+        def warn(field_name: str, notes: list[str], where: str = where) -> None:
+            result.warnings.append(Problem(source, where, f"{field_name}: {'; '.join(notes)}"))
+
         try:
-            prisoner = prisoner_from_viasna(record)
+            prisoner = prisoner_from_viasna(record, warn)
         except ValueError as exc:
             result.problems.append(Problem(source, where, _reason(exc)))
             continue
@@ -257,11 +451,25 @@ def load_json_text(text: str, source: str = "<json>") -> ImportResult:
     return result
 
 
-def prisoner_from_viasna(record: object) -> Prisoner:
-    """One record of Viasna's English export -> ``Prisoner`` (id = the profile URL's slug)."""
+def prisoner_from_viasna(
+    record: object, warn: Callable[[str, list[str]], None] | None = None
+) -> Prisoner:
+    """One record of Viasna's English export -> ``Prisoner`` (id = the profile URL's slug).
+    Text fields are cleaned (``clean_text``); ``warn(field, notes)`` hears what was cleaned."""
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
-    url, name = _text(record.get("url")), " ".join(_text(record.get("name")).split())
+
+    def _text(field_name: str) -> str:
+        value = record.get(field_name)
+        if not isinstance(value, str):
+            return ""
+        text, notes = clean_text(value)
+        if notes and warn is not None:
+            warn(field_name, notes)
+        text = text.strip()
+        return "" if text == "FALSE" else text  # Viasna's export writes FALSE for empty cells
+
+    url, name = _text("url"), " ".join(_text("name").split())
     slug = slugify(url.rstrip("/").rsplit("/", 1)[-1]) if url else ""
     if not slug:
         raise ValueError("no profile url to take an id from")
@@ -269,28 +477,21 @@ def prisoner_from_viasna(record: object) -> Prisoner:
         raise ValueError("empty name")
     if PLACEHOLDER_RE.match(name):
         raise ValueError(f"anonymised placeholder name {name[:40]!r}; skipped")
-    title = _text(record.get("prison/title"))
+    title = _text("prison/title")
     viasna_id = record.get("id")
     return Prisoner(
         id=slug,
         name_en=name,
-        gender=_enum(Gender, _text(record.get("gender")), Gender.UNKNOWN),
-        status=VIASNA_STATUS.get(_text(record.get("status")), PrisonerStatus.UNKNOWN),
+        gender=_enum(Gender, _text("gender"), Gender.UNKNOWN),
+        status=VIASNA_STATUS.get(_text("status"), PrisonerStatus.UNKNOWN),
         facility_id=resolve_facility_title(title),
-        description=_text(record.get("description"))[:500],
+        description=_text("description")[:500],
         profile_url=url,
         viasna_id=viasna_id if isinstance(viasna_id, int) else None,
         extra={
-            key: value
-            for field_name, key in VIASNA_EXTRA.items()
-            if (value := _text(record.get(field_name)))
+            key: value for field_name, key in VIASNA_EXTRA.items() if (value := _text(field_name))
         },
     )
-
-
-def _text(value: object) -> str:
-    """Viasna's export writes FALSE for empty cells."""
-    return value.strip() if isinstance(value, str) and value.strip() != "FALSE" else ""
 
 
 def slugify(text: str) -> str:

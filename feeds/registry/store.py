@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from feeds.registry.bundled import bundled_targets
-from feeds.registry.importers import ImportResult, load_registry_file
+from feeds.registry.importers import ImportResult, RegistryFileError, load_registry_file
 from feeds.registry.models import AnyTarget, Prisoner, PrisonerStatus, target_from_json
 from feeds.storage import Storage
 
@@ -128,7 +128,11 @@ class RegistryStore:
         return int(version)
 
     async def import_file(self, path: Path) -> tuple[ImportResult, MergeReport]:
+        """Merge a registry file in; ``RegistryFileError`` (nothing merged) for a file that cannot be
+        used at all: unreadable, not text, no header or no valid row."""
         result = load_registry_file(path)
+        if result.fatal is not None:
+            raise RegistryFileError(path, result.fatal)
         return result, await self.merge(result.targets)
 
     async def ensure_seeded(self, registry_file: Path | None) -> ImportResult | None:
