@@ -75,15 +75,42 @@ def who_html(
     return ", ".join(shown) + (" " + t(lang, "alert.more", count=rest) if rest else "")
 
 
+GRAVE = frozenset({"died", "released_expelled", "released", "pardoned"})
+HEADLINE_SENTENCES = 2  # the story's news: the first sentences that say something of them
+HEADLINE_EVENTS = 3
+
+
+def headline_events(alert: Alert, followed: Sequence[str]) -> list[str]:
+    """What this story says happened to the followed targets now.
+
+    A story leads with its news ("X was moved to colony No. 9") and recalls the past later ("She
+    was sentenced in 2021 ..."): the headline takes the events of the first
+    ``HEADLINE_SENTENCES`` sentences (the title counts as one) in which a followed target is
+    named with an event, at most ``HEADLINE_EVENTS``; the rest of the story is in the summary and
+    the person's history in their card."""
+    mentions = alert.mentions.get("mentions") if alert.mentions else None
+    if not mentions:
+        return list(alert.events)[:HEADLINE_EVENTS]
+    wanted = set(followed)
+    sentences: dict[str, list[str]] = {}
+    for m in mentions:
+        if m.get("target") in wanted and m.get("events"):
+            if len(sentences) == HEADLINE_SENTENCES and m.get("sentence") not in sentences:
+                break
+            # what its own sentence says; what the next sentences add only when it says nothing
+            carried = set(m.get("carried") or ())
+            own = [e for e in m["events"] if e not in carried]
+            sentences.setdefault(m.get("sentence", ""), []).extend(own or m["events"])
+    events = list(dict.fromkeys(e for found in sentences.values() for e in found))
+    events.sort(key=lambda e: e not in GRAVE)  # a release or a death is never cut off
+    return events[:HEADLINE_EVENTS]
+
+
 def event_words(alert: Alert, followed: Sequence[str], lang: str) -> str:
     """What happened to the followed targets, in the chat's language ("mentioned" if nothing)."""
-    mentions = alert.mentions.get("mentions") if alert.mentions else None
-    if mentions:
-        wanted = set(followed)
-        events = [e for m in mentions if m.get("target") in wanted for e in m.get("events", [])]
-    else:
-        events = list(alert.events)
-    events = list(dict.fromkeys(e for e in events if has(lang, f"events.{e}")))
+    events = list(
+        dict.fromkeys(e for e in headline_events(alert, followed) if has(lang, f"events.{e}"))
+    )
     if len(events) > 1 and "other" in events:
         events.remove("other")
     if not events:
@@ -106,11 +133,24 @@ def bold_spans(text: str, spans: Sequence[Sequence[int]]) -> str:
     return "".join(out)
 
 
-def summary_of(alert: Alert) -> tuple[str, list[list[int]]]:
+def summary_of(alert: Alert, followed: Sequence[str] = ()) -> tuple[str, list[list[int]]]:
+    """The story's summary with its names' spans. When it says nothing of what this chat follows
+    (a prison named in a story about someone else), the first sentence naming it comes first."""
     mentions = alert.mentions or {}
-    if mentions.get("summary"):
-        return mentions["summary"], list(mentions.get("summary_spans") or [])
-    return alert.summary, []
+    if not mentions.get("summary"):
+        return alert.summary, []
+    summary, spans = mentions["summary"], list(mentions.get("summary_spans") or [])
+    wanted = set(followed)
+    mine = [m for m in mentions.get("mentions") or [] if m.get("target") in wanted]
+    if not mine or any(m.get("sentence") and m["sentence"] in summary for m in mine):
+        return summary, spans
+    sentence = " ".join(str(mine[0].get("sentence") or "").split())
+    if not sentence:
+        return summary, spans
+    found = sentence.find(str(mine[0].get("text") or "\0"))
+    lead_spans = [[found, found + len(mine[0]["text"])]] if found >= 0 else []
+    shift = len(sentence) + 1
+    return sentence + " " + summary, lead_spans + [[a + shift, b + shift] for a, b in spans]
 
 
 def summary_html(text: str, spans: Sequence[Sequence[int]], budget: int) -> str:
@@ -240,7 +280,7 @@ def alert_text(
         return _fit_lines([registry_line(alert, targets, lang), "", date], limit)
     who = who_html(followed, alert, targets, lang)
     head = t(lang, "alert.headline", who=Html(who), what=event_words(alert, followed, lang))
-    summary, spans = summary_of(alert)
+    summary, spans = summary_of(alert, followed)
     title = _cap(alert.title, TITLE_MAX) if alert.title else ""
     if title and summary and " ".join(title.split()) == " ".join(summary.split()):
         title = ""
@@ -317,7 +357,7 @@ def digest_item(
     who = who_html(item.followed, alert, targets, lang)
     what = event_words(alert, item.followed, lang)
     lines = [f"• {who} — {_e(what)} · {date}"]
-    summary, spans = summary_of(alert)
+    summary, spans = summary_of(alert, item.followed)
     if not summary and alert.title:
         summary, spans = _cap(alert.title, TITLE_MAX), []
     body = summary_html(summary, spans, DIGEST_SUMMARY_MAX) if summary else ""

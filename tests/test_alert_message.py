@@ -283,3 +283,76 @@ def test_digest_groups_and_splits() -> None:
         assert part["message_thread_id"] == 3
         parse_html(part["text"])
     assert sum(p["text"].count("• <b>Алесь Беляцкий</b>") for p in parts) == 40
+
+
+# -- what the headline says happened, and what a prison's followers read ------------------------
+
+STORY = (
+    "Алеся Бяляцкага этапавалі ў калонію № 9 у Горках. "
+    "Праваабаронцу асудзілі ў 2023 годзе на дзесяць гадоў. "
+    "У 2021 годзе яго затрымалі разам з калегамі. "
+    "Тады ж яго жонка казала, што ён захварэў."
+)
+
+
+def scanned(text: str, **kw) -> Alert:
+    from feeds.mentions import compile_registry
+
+    result = compile_registry(TARGETS.values()).scan(text)
+    fields = {
+        "prisoners": list(result.prisoners),
+        "facilities": list(result.facilities),
+        "events": [str(e) for e in result.events],
+        "summary": result.summary,
+        "mentions": result.to_json(),
+        "title": "",
+    }
+    return news(**{**fields, **kw})
+
+
+def test_the_headline_names_this_storys_news_not_the_persons_past() -> None:
+    alert = scanned(STORY)
+    assert {"transfer", "sentenced", "arrest"} <= set(alert.events)  # the story recalls it all
+    text = alert_text(alert, "en", ["ales-bialiacki"], TARGETS, MINSK)
+    head = text.split("\n")[0]
+    # the lead says he was moved; the sentence and the arrest are his past
+    assert head == "🔔 <b>Ales Bialiatski</b> — " + t("en", "events.transfer")
+
+
+def test_a_release_in_the_lead_is_never_cut_from_the_headline() -> None:
+    alert = news(
+        mentions={
+            "mentions": [
+                {
+                    "target": "ales-bialiacki",
+                    "sentence": "s1",
+                    "events": ["transfer", "health", "punishment_cell", "released"],
+                }
+            ],
+            "summary": SUMMARY,
+            "summary_spans": [],
+        }
+    )
+    head = alert_text(alert, "en", ["ales-bialiacki"], TARGETS, MINSK).split("\n")[0]
+    assert t("en", "events.released") in head
+    assert head.count(",") == 2  # three events at most
+
+
+def test_a_prisons_followers_read_the_sentence_about_the_prison() -> None:
+    text = (
+        "Марыю Калеснікаву наведаў бацька, ён кажа, што яна трымаецца і не губляе надзеі, "
+        "хоць апошнія месяцы былі для яе вельмі цяжкімі і доўгімі. "
+        "Бацька таксама сказаў, што Калеснікава шмат чытае, піша лісты сябрам і родным, "
+        "а таксама просіць дасылаць ёй кнігі па музыцы і гісторыі. "
+        "Сяброўка расказала, што Калеснікава вучыць нямецкую мову, займаецца спортам "
+        "і кожны дзень шмат гадзін праводзіць у бібліятэцы калоніі за кнігамі. "
+        "Па словах сяброўкі, Калеснікава марыць зноў выступаць на сцэне з аркестрам. "
+        "Тым часам у Гомельскай жаночай калоніі № 4 пачаўся рамонт бараку."
+    )
+    alert = scanned(text)
+    assert "ik-4-homiel-women" in alert.facilities
+    assert "калоніі № 4" not in alert.mentions["summary"]  # the story's summary is about her
+    for_prison = alert_text(alert, "en", ["ik-4-homiel-women"], TARGETS, MINSK)
+    assert "<b>Гомельскай жаночай калоніі № 4</b> пачаўся рамонт" in for_prison
+    for_her = alert_text(alert, "en", ["maryja-kalesnikava"], TARGETS, MINSK)
+    assert "калоніі № 4" not in for_her

@@ -1025,6 +1025,7 @@ class Engine:
 
         for k, (start, _e, _t, _o, _p) in enumerate(raw):
             mention_events[k].update(events_of(sentences.index(start)))
+        own_events = [set(evs) for evs in mention_events]
         # The one or two sentences after a person's mention that name nobody else carry their
         # events to that person: "... was sentenced to 13 years. The closed trial lasted two days."
         # A sentence naming a person starts over; a paragraph break ends the carry unless the
@@ -1058,6 +1059,7 @@ class Engine:
         scores: dict[int, float] = {}
         for k, (start, end, target, others, is_person) in enumerate(raw):
             evs = tuple(e for e in EventType if e in mention_events[k])
+            carried = tuple(e for e in evs if e not in own_events[k])
             all_events.update(evs)
             index = sentences.index(start)
             mentions.append(
@@ -1069,6 +1071,7 @@ class Engine:
                     events=evs,
                     sentence=sentences.get(index),
                     ambiguous_with=others,
+                    carried=carried,
                 )
             )
             scores[index] = (

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from feeds.mentions import modality
 from feeds.mentions.models import EventType as E
 
 # letters folded before the decomposition; each a str.replace (str.translate with a table of
@@ -942,6 +943,8 @@ _REFUSED_TO_LEAVE = re.compile(
 _FUTURE_BEFORE = re.compile(
     r"(?:\bsoon|\bскоро|\bвскоре|\bхутка|\bchutka|\bwkrotce|\bbald|\bнезабаром|\bбудет|\bбудзе)\s+(?:\w+\s+)?$"
 )
+# a question: "?" ending the sentence (before closing quotes or brackets)
+_QUESTION = re.compile(r"\?[\s\"»”)\]]*$")
 # "Ł ŠIZA" folds to "siza" like Łacinka SIZA (the remand prison): check the unfolded text
 _SIZA = re.compile(r"(?<![\w])(?:šiza|šyza|шіза|шiза|шиза)", re.I)
 
@@ -959,10 +962,13 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
     text = fold(sentence)
     found: list[E] = []
     cells: list[int] | None = None
+    asked = _QUESTION.search(sentence) is not None
     for event, pattern in _COMPILED:
         for match in pattern.finditer(text):
             start, end = match.start(), match.end()
             if event in _NEGATABLE and _negated(text, start, end):
+                continue
+            if modality.unreal(text, start, end, event.value, asked, alternatives):
                 continue
             if event in (E.LISTED_EXTREMIST, E.LISTED_TERRORIST) and not _LIST_WORDS.search(text):
                 continue

@@ -49,6 +49,8 @@ class Mention:
     events: tuple[EventType, ...] = ()
     sentence: str = ""
     ambiguous_with: tuple[str, ...] = ()
+    # the ones of ``events`` that only the next sentences report ("... He was moved to ...")
+    carried: tuple[EventType, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ class ScanResult:
                     "end": m.end,
                     "text": m.text,
                     "events": [str(e) for e in m.events],
+                    "carried": [str(e) for e in m.carried],
                     "sentence": m.sentence,
                 }
                 for m in self.mentions
