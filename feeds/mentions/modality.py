@@ -38,7 +38,7 @@ SENTENCE_CLASSES = ("denial", "rumour")
 AFTER_CLASSES = ("demand", "question")
 AFTER_WORDS = 3  # how far after the cue a demand or a question particle still governs it
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
-_AFTER = re.compile(r"\W+(?:\w+\W+){0,%d}" % (AFTER_WORDS - 1))
+_AFTER = re.compile(rf"\W+(?:\w+\W+){{0,{AFTER_WORDS - 1}}}")
 
 
 def _files(kind: str) -> list[dict]:
