@@ -1,0 +1,62 @@
+"""The engine's language data: first-name equivalents, facility kind words, context words, event
+cues and the words of demands, hopes and denials, one TOML file per subject (and per language for
+events and modality) in this folder.
+
+The files are the data; this module only reads them once at import and gives them the shapes the
+engine uses. Spellings in any script: they all go through ``skeleton`` (names, places) or ``fold``
+(cues). Every list is general vocabulary of its language (dictionaries, gazetteers, name lists),
+never a phrase lifted from a test passage; the corpus README says how that is checked.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from feeds.registry.models import FacilityKind
+
+HERE = Path(__file__).resolve().parent
+
+
+def load(name: str) -> dict:
+    """One data file of this folder (``names``, ``places``, ``context`` or ``events/ru``)."""
+    return tomllib.loads((HERE / f"{name}.toml").read_text(encoding="utf-8"))
+
+
+_NAMES = load("names")
+_PLACES = load("places")
+_CONTEXT = load("context")
+
+# One line per first name: every form that means the same person (see names.toml).
+FIRST_NAME_GROUPS = "\n".join(_NAMES["groups"])
+
+# Facility kinds: words in any language and case; multi-word entries are phrases.
+KIND_WORDS: dict[FacilityKind, tuple[str, ...]] = {
+    FacilityKind(kind): tuple(words) for kind, words in _PLACES["kinds"].items()
+}
+# Abbreviations: matched only as upper-case tokens (ИК-9, СИЗО-1, ШІЗА is not one of them).
+KIND_ABBREVIATIONS: dict[str, FacilityKind] = {
+    abbr: FacilityKind(kind) for abbr, kind in _PLACES["abbreviations"].items()
+}
+# name -> (strong, words): "СИЗО КГБ" is the KGB remand prison by its kind word and "КГБ" alone.
+QUALIFIERS: dict[str, tuple[bool, tuple[str, ...]]] = {
+    name: (bool(q["strong"]), tuple(q["words"])) for name, q in _PLACES["qualifiers"].items()
+}
+NUMBER_FILLERS = frozenset(_PLACES["number_fillers"])
+TOWN_FILLERS = frozenset(_PLACES["town_fillers"])
+TOWN_FILLER_STEMS = tuple(_PLACES["town_filler_stems"])
+
+
+def is_town_filler(token: str) -> bool:
+    low = token.lower()
+    return low in TOWN_FILLERS or low.startswith(TOWN_FILLER_STEMS)
+
+
+PRISON_CONTEXT: tuple[str, ...] = tuple(_CONTEXT["prison_context"])
+TITLES: tuple[str, ...] = tuple(_CONTEXT["titles"])
+RUSSIA: tuple[str, ...] = tuple(_CONTEXT["russia"])
+BELARUS_PLACES: tuple[str, ...] = tuple(_CONTEXT["belarus_places"])
+RISKY_SURNAMES = frozenset(_CONTEXT["risky_surnames"])
+# Words that open a sentence referring back to the person just named: pronouns and nouns ("The
+# journalist ...", "his wife says ...").
+PRONOUNS = frozenset(_CONTEXT["pronouns"]) | frozenset(_CONTEXT["referring_nouns"])
