@@ -32,10 +32,10 @@ import codecs
 import io
 import re
 from collections.abc import Callable, Mapping
-from typing import TypeVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
