@@ -591,6 +591,9 @@ class Engine:
         patterns = self.patterns
         pids = found if cap else tuple(p for p in found if not patterns[p].needs_cap)
         abbreviations = self.abbreviations.get(tok, ())
+        compound = _compound_kind(tok) if not found else None
+        if compound is not None:  # a compound is a kind word, like an abbreviation
+            abbreviations = (*abbreviations, Pattern(KIND, compound))
         naming = [patterns[p] for p in pids if patterns[p].kind not in (TOWN, QUAL)]
         strong = any(not p.rest for p in naming) or any(p.kind == KIND for p in abbreviations)
         phrases = tuple(p.rest for p in naming if p.rest)
@@ -846,7 +849,8 @@ class Engine:
         for hit in town_hits:
             here = towns.setdefault(sent_of[hit.first], [])
             here.extend((hit.first, hit.last, place) for place in hit.pattern.ref)
-        kinds.sort()
+        kinds = [self._modified(hit, toks) for hit in _compound_kinds(sorted(kinds))]
+        foreign: set[tuple[FacilityKind, int]] = set()  # numbers this document placed abroad
         used_until = -1
         for first, last, kind in kinds:
             if first <= used_until:
@@ -861,22 +865,48 @@ class Engine:
             near_towns = self._near_towns(
                 doc, toks, keys, spans, towns.get(sent, ()), kind, first, num_tok or last
             )
-            cands: list[int]
+            if not near_towns and number is None:
+                # "the Grodno remand prison" is Hrodna's prison, which holds its remand prisoners
+                for other in lexicon.KIND_FAMILIES.get(kind, ()):
+                    near_towns = self._near_towns(
+                        doc, toks, keys, spans, towns.get(sent, ()), other, first, last
+                    )
+                    if near_towns:
+                        break
+            cands: list[int] = []
             if number is not None and (kind, number) not in self.by_kind_number:
-                # a number we do not track (or a date: "kałoniji 21 maja"): the town may still say
-                if not near_towns:
+                family = self._same_number_elsewhere(
+                    doc, toks, keys, spans, towns.get(sent, ()), kind, number, first, num_tok
+                )
+                if family is not None:
+                    # the number of a place of another name in the town named: that place, or
+                    # (another town, or none) a place that is not ours
+                    if len(family) != 1:
+                        continue
+                    near_towns, number, cands = [], None, family
+                elif not near_towns or kind is FacilityKind.DETENTION_CENTRE:
+                    # a number we do not track (or a date: "kałoniji 21 maja"): the town may still
+                    # say, except for a detention centre, which has no number here
                     continue
-                number = None
+                else:
+                    number = None
             if number is not None:
                 cands = list(self.by_kind_number.get((kind, number), ()))
                 by_town = [c for c in cands if any(t[2] == c for t in near_towns)]
                 if by_town:
                     cands = by_town
-                elif any(
-                    _says(sentences, _RUSSIA, i)
-                    for i in range(max(0, sent - 1), min(len(sentences), sent + 2))
-                ) or self._foreign_place_after(doc, toks, keys, spans, num_tok, cands):
+                elif (
+                    (kind, number) in foreign
+                    or any(
+                        _says(sentences, _RUSSIA, i)
+                        for i in range(max(0, sent - 1), min(len(sentences), sent + 2))
+                    )
+                    or self._foreign_place_after(doc, toks, keys, spans, num_tok, cands)
+                ):
+                    foreign.add((kind, number))  # "ИК-9" later in the story is the same one
                     continue
+            elif not near_towns and cands:
+                pass  # found by the same number under another name
             else:
                 cands = sorted({t[2] for t in near_towns})
                 if not cands:  # places of this kind named by a strong qualifier here
@@ -932,6 +962,38 @@ class Engine:
             pos += 1
         return []
 
+    @staticmethod
+    def _modified(
+        hit: tuple[int, int, FacilityKind], toks: list[str]
+    ) -> tuple[int, int, FacilityKind]:
+        """The kind an adjective next to the kind word makes of it ("więzienie śledcze" is a
+        remand prison, "offene Besserungsanstalt" an open facility; the hit then spans it), else
+        the hit as it is."""
+        first, last, _kind = hit
+        for pos in (first - 1, last + 1):
+            if 0 <= pos < len(toks):
+                made = _modifier_kind(fold(toks[pos]))
+                if made is not None:
+                    return min(first, pos), max(last, pos), made
+        return hit
+
+    def _same_number_elsewhere(
+        self, doc, toks, keys, spans, towns, kind, number: int, first: int, num_tok: int | None
+    ) -> list[int] | None:
+        """For a kind and number we do not track: the places that go by that number under a kind
+        of the same family (``lexicon.KIND_FAMILIES``) in the town named next to it. None when no
+        kind of the family has that number."""
+        found: list[int] = []
+        known = False
+        for other in lexicon.KIND_FAMILIES.get(kind, ()):
+            cands = self.by_kind_number.get((other, number))
+            if not cands:
+                continue
+            known = True
+            near = self._near_towns(doc, toks, keys, spans, towns, other, first, num_tok or first)
+            found.extend(c for c in cands if any(t[2] == c for t in near))
+        return sorted(set(found)) if known else None
+
     def _stems(self, key: str) -> frozenset[str]:
         """The vowel-less stems a key may split into (memoised: kind words recur in a document)."""
         stems = self._stem_memo.get(key)
@@ -952,8 +1014,10 @@ class Engine:
             if tok.lower() in _LOCATIVE_PREPOSITIONS:
                 pos += 1
                 continue
-            if pos == last + 1 or not tok[:1].isupper() or fold(tok).startswith(_BELARUS_PLACES):
+            if not tok[:1].isupper() or fold(tok).startswith(_BELARUS_PLACES):
                 return False
+            if pos == last + 1 and matches(keys[pos], self._first_lexicon):
+                return False  # "в ИК-15 Павел ..." names a person, not a town
             stems = self._stems(keys[pos])
             return not any(self.places[c].town_consonants & stems for c in cands)
         return False
@@ -1117,6 +1181,44 @@ class Engine:
 
 
 MAX_MENTIONS_PER_TARGET = 50
+
+
+_MODIFIER_STEMS = tuple(lexicon.KIND_MODIFIERS)
+_COMPOUND_HEADS = tuple(lexicon.COMPOUND_HEADS)
+
+
+def _modifier_kind(folded: str) -> FacilityKind | None:
+    if not folded.startswith(_MODIFIER_STEMS):
+        return None
+    return next(k for stem, k in lexicon.KIND_MODIFIERS.items() if folded.startswith(stem))
+
+
+def _compound_kind(tok: str) -> FacilityKind | None:
+    """The kind of a German compound ending in a kind word ("Frauenstraflager",
+    "Transitgefängnis"); the plain kind words themselves are in the index."""
+    if len(tok) < 9 or not tok[:1].isupper():
+        return None
+    low = fold(tok)
+    if not low.endswith(_COMPOUND_HEADS):
+        return None
+    return lexicon.COMPOUND_HEADS[next(h for h in _COMPOUND_HEADS if low.endswith(h))]
+
+
+def _compound_kinds(
+    kinds: list[tuple[int, int, FacilityKind]],
+) -> list[tuple[int, int, FacilityKind]]:
+    """Two kind words in a row name one place ("pre-trial detention center", "папраўчая ўстанова
+    адкрытага тыпу"): of the kind ``lexicon.COMPOUND_PRECEDENCE`` puts first, else the first's."""
+    out: list[tuple[int, int, FacilityKind]] = []
+    for first, last, kind in kinds:
+        if out and out[-1][1] + 1 == first:
+            prev_first, _prev_last, prev_kind = out[-1]
+            both = (prev_kind, kind)
+            merged = next((k for k in lexicon.COMPOUND_PRECEDENCE if k in both), prev_kind)
+            out[-1] = (prev_first, last, merged)
+        else:
+            out.append((first, last, kind))
+    return out
 
 
 def _says(sentences: Sentences, pattern: re.Pattern[str], index: int) -> bool:

@@ -44,6 +44,9 @@ def facility_from_reference(record: dict) -> Facility:
     for key, value in town.items():
         _add_forms(forms, key, value)
     for group, prefix in (
+        ("town_cases", "case_"),  # case forms and press variants per language ("w Homlu")
+        ("town_near", "near_"),  # the city a facility outside it goes by ("колония в Витебске")
+        ("town_near_cases", "near_case_"),
         ("town_adjective", "adjective_"),
         ("town_locative", "locative_"),
         ("short_forms_manual", "short_"),

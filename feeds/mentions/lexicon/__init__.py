@@ -42,6 +42,21 @@ KIND_ABBREVIATIONS: dict[str, FacilityKind] = {
 QUALIFIERS: dict[str, tuple[bool, tuple[str, ...]]] = {
     name: (bool(q["strong"]), tuple(q["words"])) for name, q in _PLACES["qualifiers"].items()
 }
+COMPOUND_PRECEDENCE = tuple(FacilityKind(k) for k in _PLACES["compound_precedence"])
+# folded adjective stem -> the kind it makes of the kind word next to it
+KIND_MODIFIERS: dict[str, FacilityKind] = {
+    stem: FacilityKind(kind) for kind, stems in _PLACES["kind_modifiers"].items() for stem in stems
+}
+# folded ending of a German compound -> its kind
+COMPOUND_HEADS: dict[str, FacilityKind] = {
+    head: FacilityKind(kind) for head, kind in _PLACES["compound_heads"].items()
+}
+# kind -> the other kinds it may stand for, by number or by town (see places.toml)
+KIND_FAMILIES: dict[FacilityKind, tuple[FacilityKind, ...]] = {
+    FacilityKind(kind): tuple(FacilityKind(k) for k in family if k != kind)
+    for family in _PLACES["kind_families"]
+    for kind in family
+}
 NUMBER_FILLERS = frozenset(_PLACES["number_fillers"])
 TOWN_FILLERS = frozenset(_PLACES["town_fillers"])
 TOWN_FILLER_STEMS = tuple(_PLACES["town_filler_stems"])
