@@ -16,6 +16,7 @@ import bot.handlers.broadcast as handlers
 import subscriptions.broadcast as broadcast_module
 from bot.handlers.broadcast import broadcast_monitor
 from bot.i18n import t
+from bot.replies import SharedReplyLimiter
 from feeds.storage import Storage
 from subscriptions.broadcast import (
     ALL,
@@ -665,6 +666,8 @@ def test_rate_and_eta() -> None:
 async def test_monitor_builds_its_own_bot_from_settings(h: Harness) -> None:
     m = broadcast_monitor(h.services.storage, h.services.settings, interval=0.01)
     assert m.owns_bot and isinstance(m.bot, Bot)
+    # its messages to the admin draw from the budget every sender shares
+    assert isinstance(m.bot.rate_limiter, SharedReplyLimiter)
     stop = asyncio.Event()
     stop.set()
     await m.run(stop)  # returns at once and closes its bot

@@ -20,12 +20,14 @@ import re
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, ExtBot
 
 from bot.handlers.admin import admin_only
 from bot.handlers.common import Turn, turn
 from bot.i18n import catalog, t
 from bot.render import name_of
+from bot.replies import SharedReplyLimiter
+from bot.services import rate_config
 from bot.settings import Settings
 from feeds.registry.models import ID_RE
 from feeds.storage import Storage
@@ -37,6 +39,7 @@ from subscriptions.broadcast import (
     new_id,
     progress_text,
 )
+from subscriptions.ratelimit import RateLimiter
 
 log = logging.getLogger("vestka.bot")
 
@@ -203,15 +206,18 @@ def broadcast_monitor(
 ) -> BroadcastMonitor:
     """The monitor for the ``send`` and ``run`` roles: ``await broadcast_monitor(...).run(stop)``.
 
-    Without ``bot`` it builds its own ``telegram.Bot`` on ``TELEGRAM_API_URL`` (closed when ``run``
-    returns); ``options`` go to ``BroadcastMonitor`` (interval, stall_seconds, clock, ...).
+    Without ``bot`` it builds its own bot on ``TELEGRAM_API_URL`` (closed when ``run`` returns),
+    whose messages to the admin draw from the shared send budget like every other message;
+    ``options`` go to ``BroadcastMonitor`` (interval, stall_seconds, clock, ...).
     """
     owns_bot = bot is None
     if bot is None:
         assert settings.telegram_bot_token is not None, "console mode has no Telegram bot"
-        bot = Bot(
+        limiter = SharedReplyLimiter(RateLimiter(storage, rate_config(settings)))
+        bot = ExtBot(
             settings.telegram_bot_token.get_secret_value(),
             base_url=f"{settings.telegram_api_url}/bot",
             base_file_url=f"{settings.telegram_api_url}/file/bot",
+            rate_limiter=limiter,
         )
     return BroadcastMonitor(storage, bot, t, owns_bot=owns_bot, **options)  # type: ignore[arg-type]
