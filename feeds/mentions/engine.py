@@ -951,7 +951,7 @@ class Engine:
         if not towns:  # nothing after the kind word can name a town of this kind
             return []
         pos = last + 1
-        for _step in range(4):
+        for _step in range(5):  # "kolonia karna dla kobiet w Homlu"
             if pos >= len(toks) or _CLAUSE.search(doc[spans[pos - 1][1] : spans[pos][0]]):
                 break
             after = [t for t in towns if t[0] == pos]

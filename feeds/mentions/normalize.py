@@ -175,7 +175,10 @@ _VARIANT_MAPS = (
     {},  # English / Łacinka / national: х -> h (kh), ц -> c (ts)
     {"х": "ch"},  # Polish, Czech, Łacinka: х -> ch (the key reads ch as ч)
     {"х": "ch", "ц": "z", "ж": "sch"},  # German: Bjaljazki, Stefanowitsch
+    # Łacinka typed without its diacritics: Puskin, Sklouskaj, Stermer (š, č, ž lost)
+    {"х": "ch", "ш": "s", "щ": "sc", "ч": "c", "ж": "z"},
 )
+_PLAIN_LATIN = str.maketrans({"č": "c", "š": "s", "ž": "z", "ż": "z", "Č": "C", "Š": "S", "Ž": "Z"})
 
 
 @lru_cache(maxsize=1 << 16)
@@ -192,6 +195,8 @@ def cyrillic_variants(word: str) -> frozenset[str]:
                 text = text.replace(old, new)
             out.add(skeleton(text))
     else:
+        if any(c in low for c in "čšžż"):  # the same spelling typed without its diacritics
+            out.add(skeleton(low.translate(_PLAIN_LATIN)))
         # a Latin-only entry: its "ch" may be х in a Polish or Czech source, its "ts" a German "z"
         if "ch" in low:
             out.add(skeleton(low.replace("ch", "kh")))
