@@ -34,10 +34,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from feeds.mentions.scripts import romanize_polish, romanize_press
 from feeds.registry.bundled import bundled_facilities
 from feeds.registry.models import Facility, Prisoner
 from feeds.registry.search import SearchIndex
-from testkit.namegen import Person, generate_people, romanize_polish, romanize_press
+from testkit.namegen import Person, generate_people
 
 TARGET_P99_MS = 100.0
 TARGET_BUILD_S = 2.0

@@ -19,7 +19,7 @@ from feeds.mentions import (
     query_matches,
     skeleton,
 )
-from feeds.mentions.normalize import cyrillic_variants
+from feeds.mentions.scripts import cyrillic_variants
 from feeds.registry.importers import load_registry_file
 from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner
 

@@ -6,15 +6,13 @@ import re
 
 import pytest
 
+from feeds.mentions.scripts import romanize_national, romanize_polish, romanize_press
 from feeds.registry.models import ID_RE, Gender, Prisoner
 from testkit.namegen import (
     MASCULINE_ONLY_BE,
     MASCULINE_ONLY_RU,
     generate_people,
     generate_prisoners,
-    romanize_national,
-    romanize_polish,
-    romanize_press,
 )
 
 

@@ -16,7 +16,7 @@ Public API (others code against it; keep it stable):
 
 from feeds.mentions.engine import Engine, compile_registry, document_text, name_keys
 from feeds.mentions.models import EventType, Mention, ScanResult
-from feeds.mentions.normalize import skeleton
+from feeds.mentions.scripts import skeleton
 
 
 def query_matches(query: str, keys: set[str] | frozenset[str]) -> bool:

@@ -22,7 +22,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from feeds.mentions import lexicon
-from feeds.mentions.events import alternatives, fold, sentence_events
+from feeds.mentions.events import sentence_events
 from feeds.mentions.forms import (
     Form,
     first_name_forms,
@@ -33,7 +33,14 @@ from feeds.mentions.forms import (
     word_forms,
 )
 from feeds.mentions.models import EventType, Mention, ScanResult
-from feeds.mentions.normalize import MAX_TOKEN, TOKEN_RE, cyrillic_variants, skeleton
+from feeds.mentions.scripts import (
+    MAX_TOKEN,
+    TOKEN_RE,
+    alternatives,
+    cyrillic_variants,
+    fold,
+    skeleton,
+)
 from feeds.mentions.text import Sentences, summarize
 from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from feeds.mentions.normalize import skeleton
+from feeds.mentions.scripts import skeleton
 
 Form = tuple[str, frozenset[str]]  # (stem, endings)
 

@@ -7,7 +7,7 @@ serves any number of threads.
 How a query meets a name
     Every name word of a target (first names, surnames, aliases; a facility's towns in every spelling,
     nicknames, short forms, kind words, number) is keyed with ``skeleton`` and ``cyrillic_variants``
-    (``feeds.mentions.normalize``), so Бяляцкі, Bialiatski, Białacki and Bjaljacki share one key, and
+    (``feeds.mentions.scripts``), so Бяляцкі, Bialiatski, Białacki and Bjaljacki share one key, and
     then "vowel-folded" (o, e -> a): the Belarusian and Russian forms of one name differ mostly by
     akanye (Калеснікава / Колесникова, Лойка / Лойко, Чапюк / Чепюк), and the fold lets "беляцк" and
     "Kolesnikova" hit the Belarusian form too. A query word then matches a name word
@@ -66,7 +66,7 @@ from feeds.mentions.forms import (
     surname_forms,
     word_forms,
 )
-from feeds.mentions.normalize import MAX_TOKEN, cyrillic_variants, skeleton
+from feeds.mentions.scripts import MAX_TOKEN, cyrillic_variants, skeleton, vowel_fold
 from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner, PrisonerStatus
 
 Target = Prisoner | Facility
@@ -86,15 +86,8 @@ _ROLE_POINTS = {SURNAME: 0.2, PLACE: 0.2, NUMBER: 0.2, FIRST: 0.15, KIND: 0.12, 
 EXACT, INFLECTED, PREFIX, FUZZY = 4, 3, 2, 1
 _QUALITY_POINTS = {EXACT: 0.6, INFLECTED: 0.5, PREFIX: 0.3, FUZZY: 0.2}
 
-_FOLD = str.maketrans("oe", "aa")
 
-
-def fold(key: str) -> str:
-    """The vowel-folded key: akanye and е/я differences vanish (Колесникова ~ Калеснікава)."""
-    return key.translate(_FOLD)
-
-
-_FOLDED_ENDINGS = frozenset(fold(e) for e in ALL_ENDINGS)
+_FOLDED_ENDINGS = frozenset(vowel_fold(e) for e in ALL_ENDINGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +210,7 @@ Stems = tuple[tuple[str, frozenset[str]], ...]  # (folded stem, folded endings)
 
 @lru_cache(maxsize=1024)
 def _fold_endings(endings: frozenset[str]) -> frozenset[str]:
-    return frozenset(fold(e) for e in endings if e)
+    return frozenset(vowel_fold(e) for e in endings if e)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -231,7 +224,7 @@ def _word_keys(word: str, how: str, female: bool | None = None) -> tuple[Keys, S
     for key in keys:
         for stem, folded in _key_stems(key, how, female):
             stems[stem] = stems[stem] | folded if stem in stems else folded
-    return tuple((fold(k), k) for k in keys), tuple(sorted(stems.items()))
+    return tuple((vowel_fold(k), k) for k in keys), tuple(sorted(stems.items()))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -249,7 +242,7 @@ def _key_stems(key: str, how: str, female: bool | None) -> Stems:
     for stem, endings in forms:
         folded = _fold_endings(endings)
         if len(stem) >= 2 and folded:
-            stem = fold(stem)
+            stem = vowel_fold(stem)
             out[stem] = out[stem] | folded if stem in out else folded
     return tuple(out.items())
 
@@ -726,11 +719,11 @@ def _alternatives(word: str, raw: str) -> tuple[tuple[str, bool], ...]:
     out = []
     last = word[-1:].lower()
     if len(raw) >= 3 and raw.endswith("i"):
-        out.append((fold(raw[:-1]), True))
+        out.append((vowel_fold(raw[:-1]), True))
     if len(raw) >= 2 and raw.endswith("u") and last in "вvw":
-        out.append((fold(raw[:-1] + "v"), False))
+        out.append((vowel_fold(raw[:-1] + "v"), False))
     if len(raw) >= 2 and last in _DIGRAPH_STARTS and word.isascii():
-        out += [(fold(raw[:-1] + cls), False) for cls in _DIGRAPH_STARTS[last]]
+        out += [(vowel_fold(raw[:-1] + cls), False) for cls in _DIGRAPH_STARTS[last]]
     return tuple(out)
 
 
@@ -754,7 +747,7 @@ def _tokens(query: str) -> list[_Token]:
             raw = skeleton(word)
             if raw:
                 letters = sum(1 for c in word if c.isalpha())
-                out.append(_Token(raw, fold(raw), letters, False, _alternatives(word, raw)))
+                out.append(_Token(raw, vowel_fold(raw), letters, False, _alternatives(word, raw)))
         if len(out) >= MAX_QUERY_WORDS:
             break
     stops = _stop_keys()
