@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from feeds.mentions import modality
+from feeds.mentions import lexicon, modality
 from feeds.mentions.models import EventType as E
 from feeds.mentions.scripts import alternatives, fold
 
@@ -739,20 +739,18 @@ CUES: dict[E, tuple[str, ...]] = {
     ),
 }
 
+# The rules' words are data (lexicon/rules.toml); the rules are the patterns built from them.
+_W = lexicon.RULE_WORDS
+
+
+def _any(words: list[str]) -> str:
+    return "|".join(words)
+
+
 # The list events need the list word too: "extremist" alone is not being listed.
-_LIST_WORDS = re.compile(
-    r"\b(?:list|register|registry|перечень|перечн|список|спис|спіс|пералік|перелік|lista|liste|spis"
-    r"|pieralik|verzeichnis|\w+liste\b)",
-    re.I,
-)
-
-_NEGATION = re.compile(
-    r"(?:\bне|\bні|\bnot|\bnever|n't|\bno|\bnie|\bnicht|\bkein\w*|\brefus\w*|\bdeclin\w*"
-    r"|\bотказ\w*|\bадмов\w*|\bodmow\w*|\bwithout|\bбез)\s+(?:[\w'-]+\s+){0,2}$"
-)
-
-# "апеляцыю не падаваў", "pardon was not granted"
-_NEGATION_AFTER = re.compile(r"[\w-]*\s+(?:\w+\s+)?(?:не|ні|nie|not|never|nicht)\b")
+_LIST_WORDS = re.compile(r"\b(?:" + _any(_W["list_words"]) + ")", re.I)
+_NEGATION = re.compile(r"(?:" + _any(_W["negation_before"]) + r")\s+(?:[\w'-]+\s+){0,2}$")
+_NEGATION_AFTER = re.compile(r"[\w-]*\s+(?:\w+\s+)?(?:" + _any(_W["negation_after"]) + r")\b")
 
 _COMPILED: tuple[tuple[E, re.Pattern[str]], ...] = tuple(
     (event, re.compile(r"(?<![\w])(?:" + alternatives(cues) + ")")) for event, cues in CUES.items()
@@ -775,42 +773,24 @@ _NEGATABLE = frozenset(
 
 # "Journalist X, sentenced to 14 years for ...": backstory in apposition, not news (but
 # "X, according to Viasna, got 15 days" is news)
-_FINITE_SENTENCE = (
-    "атрыма", "atryma", "получ", "otrzyma", "dosta", "got", "gets", "receiv", "given", "handed",
-    "назнач", "прызнач", "pryznac", "отрима", "призначи",
-)  # fmt: skip
-_APPOSITION = re.compile(r",\s*(?:who was |который был |які быў )?$")
+_FINITE_SENTENCE = tuple(_W["finite_sentence"])
+_APPOSITION = re.compile(r",\s*(?:" + _any(_W["apposition"]) + ")?$")
 # "a released prisoner", "due to be released", "freed earlier this year": not a release now;
 # "many of his cellmates were freed": somebody else's release
 _NOT_NOW_BEFORE = re.compile(
-    r"(?:\ba|due to be|to be|will be|would be|could be|calls? for"
-    r"|(?:сокамерн|сукамерн|sukamiern|cellmate|fellow|други|іншы|innych|andere)\w*(?:\s+\w+)?)\s+$"
+    r"(?:" + _any(_W["not_now_before"]) + "|(?:" + _any(_W["others"]) + r")\w*(?:\s+\w+)?)\s+$"
 )
-_NOT_NOW_AFTER = re.compile(
-    r"\w*\s+(?:prisoners?|inmates?|detainees?|earlier|last|previously|сукамерн\w*|вязн\w*"
-    r"|палітвязн\w*|заключ\w*|sukamiern\w*|viazn\w*|wiezn\w*)"
-)
+_NOT_NOW_AFTER = re.compile(r"\w*\s+(?:" + _any(_W["not_now_after"]) + ")")
 # "since his arrest", "после ареста": the arrest is backstory
 _ARREST_BACKSTORY = re.compile(
-    r"(?:\bsince|\bafter|\bbefore|\bfollowing|\bс момента|\bпосле|\bпасля|\bз моманту|\bseit"
-    r"|\bnach|\bod czasu|\bпісля|\bз часу|\bpo)\s+(?:(?:his|her|their|the|its|его|её|ее|яго|яе"
-    r"|seiner|ihrer|jego|jej|його|її|іі|jaho|jaje)\s+)?$"
+    r"(?:" + _any(_W["backstory_before"]) + r")\s+(?:(?:" + _any(_W["possessives"]) + r")\s+)?$"
 )
 # "a petition for pardon", "прашэнне аб памілаванні": asking is not being pardoned
-_PETITION = re.compile(
-    r"(?:прошени|ходатайств|прашэнн|хадайніцтв|просьб|prosb|wnios|petition|ask|request|plea"
-    r"|клопотанн|прохан|gnadengesuch|apply|applied|praszenn|prasenn|chadajnictv)\w*\s+(?:\w+\s+){0,2}$"
-)
+_PETITION = re.compile(r"(?:" + _any(_W["petition"]) + r")\w*\s+(?:\w+\s+){0,2}$")
 # "refused to leave Belarus": no expulsion
-_REFUSED_TO_LEAVE = re.compile(
-    r"(?:refus\w*|declin\w*) to leave|отказал\w* (?:\w+ )?покида|отказал\w* (?:\w+ )?уезжа"
-    r"|адмовіў\w* (?:\w+ )?пакіда|admoviu\w* (?:\w+ )?pakida|odmowil\w* (?:\w+ )?(?:wyjazdu|opuszcz)"
-    r"|відмови\w* (?:\w+ )?(?:залиша|покида|виїжджа)|weigert\w* sich\W+(?:\w+\s+){0,3}zu verlassen"
-)
+_REFUSED_TO_LEAVE = re.compile(_any(_W["refused_to_leave"]))
 # "soon to be moved": not a transfer yet
-_FUTURE_BEFORE = re.compile(
-    r"(?:\bsoon|\bскоро|\bвскоре|\bхутка|\bchutka|\bwkrotce|\bbald|\bнезабаром|\bбудет|\bбудзе)\s+(?:\w+\s+)?$"
-)
+_FUTURE_BEFORE = re.compile(r"(?:" + _any(_W["soon"]) + r")\s+(?:\w+\s+)?$")
 # a question: "?" ending the sentence (before closing quotes or brackets)
 _QUESTION = re.compile(r"\?[\s\"»”)\]]*$")
 # "Ł ŠIZA" folds to "siza" like Łacinka SIZA (the remand prison): check the unfolded text

@@ -26,6 +26,7 @@ def load(name: str) -> dict:
 _NAMES = load("names")
 _PLACES = load("places")
 _CONTEXT = load("context")
+RULE_WORDS: dict[str, list[str]] = load("rules")  # the words of the event rules, per rule
 
 # One line per first name: every form that means the same person (see names.toml).
 FIRST_NAME_GROUPS = "\n".join(_NAMES["groups"])
