@@ -1096,6 +1096,12 @@ class Engine:
 
         for k, (start, _e, _t, _o, _p) in enumerate(raw):
             mention_events[k].update(events_of(sentences.index(start)))
+        # "52 prisoners were pardoned. Among them were X and Y.": the names take the events of the
+        # sentence before, when that one names nobody
+        for index, ks in person_sents.items():
+            if index and index - 1 not in person_sents and _says(sentences, _AMONG, index):
+                for k in ks:
+                    mention_events[k].update(events_of(index - 1))
         own_events = [set(evs) for evs in mention_events]
         # The one or two sentences after a person's mention that name nobody else carry their
         # events to that person: "... was sentenced to 13 years. The closed trial lasted two days."
@@ -1277,6 +1283,7 @@ _CONTEXT = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.PRISON_CONTEXT) + ")"
 
 _LOCATIVE_PREPOSITIONS = frozenset({"в", "у", "ў", "in", "w", "we", "im"})
 _BELARUS_PLACES = tuple(fold(p) for p in lexicon.BELARUS_PLACES)
+_AMONG = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["among_them"]) + r")\b")
 _TITLE = re.compile(r"(?:" + "|".join(lexicon.TITLES) + r")\s*$")
 _RUSSIA = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RUSSIA) + ")")
 

@@ -18,8 +18,8 @@ Scopes, on the folded sentence:
 
 - **clause, before the cue**: demand, hope, plan, condition, possibility and question words count
   when they stand in the cue's clause (between the nearest , ; : ( — before it and the cue);
-- **right after the cue**: a demand ("release was demanded", "освобождения требуют") or a question
-  particle ("освободят ли") within a few words;
+- **right after the cue**: a demand ("release was demanded", "освобождения требуют"), a question
+  particle ("освободят ли") or a possibility ("освобождение возможно") within a few words;
 - **sentence**: a denial or a rumour anywhere in the sentence, a question mark ending it;
 - **the cue itself**: a future form of the event overlapping the cue ("освободят" read by a stem).
 """
@@ -27,23 +27,17 @@ Scopes, on the folded sentence:
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Iterable
 from functools import cache
-from pathlib import Path
 
-LEXICON = Path(__file__).resolve().parent / "lexicon"
+from feeds.mentions import lexicon
+
 CLAUSE_CLASSES = ("demand", "hope", "plan", "condition", "possibility", "question")
 SENTENCE_CLASSES = ("denial", "rumour")
-AFTER_CLASSES = ("demand", "question")
+AFTER_CLASSES = ("demand", "question", "possibility")
 AFTER_WORDS = 3  # how far after the cue a demand or a question particle still governs it
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 _AFTER = re.compile(rf"\W+(?:\w+\W+){{0,{AFTER_WORDS - 1}}}")
-
-
-def _files(kind: str) -> list[dict]:
-    folder = LEXICON / kind
-    return [tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.toml"))]
 
 
 def _pattern(fragments: Iterable[str], alternatives: Callable[[Iterable[str]], str]) -> re.Pattern:
@@ -54,23 +48,21 @@ def _pattern(fragments: Iterable[str], alternatives: Callable[[Iterable[str]], s
 @cache
 def triggers(alternatives: Callable[[Iterable[str]], str]) -> dict[str, re.Pattern[str]]:
     """One pattern per class, over every language's words (``alternatives`` folds them and adds
-    the Łacinka readings: it is ``events.alternatives``, passed in to keep one folding)."""
-    words: dict[str, list[str]] = {}
-    for data in _files("modality"):
-        for name in (*CLAUSE_CLASSES, *SENTENCE_CLASSES):
-            words.setdefault(name, []).extend(data.get(name, []))
-    return {name: _pattern(found, alternatives) for name, found in words.items()}
+    the Łacinka readings: it is ``scripts.alternatives``, passed in to keep one folding)."""
+    return {
+        name: _pattern(lexicon.MODALITY.get(name, ()), alternatives)
+        for name in (*CLAUSE_CLASSES, *SENTENCE_CLASSES)
+    }
 
 
 @cache
 def futures(alternatives: Callable[[Iterable[str]], str]) -> dict[str, re.Pattern[str]]:
     """Per event type value, the forms that speak of it as still ahead."""
-    words: dict[str, list[str]] = {}
-    for data in _files("events"):
-        for event, table in data.items():
-            if isinstance(table, dict):
-                words.setdefault(event, []).extend(table.get("future", []))
-    return {event: _pattern(found, alternatives) for event, found in words.items() if found}
+    return {
+        event: _pattern(found, alternatives)
+        for event, found in lexicon.EVENT_FUTURES.items()
+        if found
+    }
 
 
 def unreal(
@@ -87,13 +79,13 @@ def unreal(
         return "question"
     patterns = triggers(alternatives)
     for name in SENTENCE_CLASSES:
-        if name in patterns and patterns[name].search(folded):
+        if patterns[name].search(folded):
             return name
     clause_start = 0
     for match in _CLAUSE_BREAK.finditer(folded, 0, start):
         clause_start = match.end()
     for name in CLAUSE_CLASSES:
-        if name in patterns and patterns[name].search(folded, clause_start, start):
+        if patterns[name].search(folded, clause_start, start):
             return name
     after = _AFTER.match(folded, end)
     stop = after.end() if after else end
@@ -101,8 +93,6 @@ def unreal(
     if clause_end is not None:
         stop = min(stop, clause_end.start())
     for name in AFTER_CLASSES:
-        if name not in patterns:
-            continue
         found = patterns[name].search(folded, end, stop + 12)
         if found is not None and found.start() <= stop:
             return name

@@ -342,11 +342,26 @@ def lacinka(cue: str) -> str:
     "перавялі" -> "pieraviali", "галадоўк" -> "haladouk". Regex syntax passes through."""
     out: list[str] = []
     prev = ""
+    in_class = escaped = False
     for char in cue.lower():
+        if escaped or char == "\\":
+            escaped = not escaped and char == "\\"
+            out.append(char)
+            prev = ""
+            continue
+        if char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
         if char in _IOTATED:
             soft = prev and (_CYR_LETTER.match(prev) and prev not in "аеёіоуўыэюяь'’")
             # Łacinka writes л+я as "la" (ł+a is ла): no i after l
-            out.append(("" if prev == "л" else "i" if soft else "j") + _IOTATED[char])
+            vowel = _IOTATED[char]
+            if char == "е" and not in_class:
+                vowel = "(?:e|o)"  # a folded cue's е may have been ё ("памер" is памёр, pamior)
+            out.append(("" if prev == "л" else "i" if soft else "j") + vowel)
+        elif char == "и" and not in_class:
+            out.append("(?:i|j)")  # a folded й (выидзе is выйдзе, vyjdzie)
         else:
             out.append(_LACINKA.get(char, char))
         prev = char

@@ -76,3 +76,34 @@ RISKY_SURNAMES = frozenset(_CONTEXT["risky_surnames"])
 # Words that open a sentence referring back to the person just named: pronouns and nouns ("The
 # journalist ...", "his wife says ...").
 PRONOUNS = frozenset(_CONTEXT["pronouns"]) | frozenset(_CONTEXT["referring_nouns"])
+
+
+def _per_language(folder: str) -> list[dict]:
+    return [
+        tomllib.loads(path.read_text(encoding="utf-8"))
+        for path in sorted((HERE / folder).glob("*.toml"))
+    ]
+
+
+def _event_words(key: str) -> dict[str, tuple[str, ...]]:
+    words: dict[str, list[str]] = {}
+    for data in _per_language("events"):
+        for event, table in data.items():
+            if isinstance(table, dict):
+                words.setdefault(event, []).extend(table.get(key, []))
+    return {event: tuple(found) for event, found in words.items()}
+
+
+# Event type value -> its cues in every language (lexicon/events/<lang>.toml, ``cues``): regex
+# fragments on folded text, matched at a word start; and the forms that speak of it as still
+# ahead (``future``).
+EVENT_CUES: dict[str, tuple[str, ...]] = _event_words("cues")
+EVENT_FUTURES: dict[str, tuple[str, ...]] = _event_words("future")
+
+# Modality class (demand, hope, plan, condition, possibility, question, denial, rumour) -> its
+# words in every language (lexicon/modality/<lang>.toml).
+MODALITY: dict[str, tuple[str, ...]] = {}
+for _data in _per_language("modality"):
+    for _name, _words in _data.items():
+        if isinstance(_words, list):
+            MODALITY[_name] = MODALITY.get(_name, ()) + tuple(_words)
