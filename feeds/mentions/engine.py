@@ -1127,6 +1127,10 @@ class Engine:
             # happened to nobody the item is about
             for evs in mention_events:
                 evs.clear()
+        for evs in mention_events:
+            if EventType.SENTENCED in evs:
+                # the charges of the case a person was sentenced in are that case's backstory
+                evs.discard(EventType.CHARGED)
         if any(EventType.RELEASED_EXPELLED in evs for evs in mention_events):
             # "freed ... and taken to Lithuania" across sentences: one released_expelled event
             for evs in mention_events:
