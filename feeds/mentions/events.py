@@ -17,13 +17,22 @@ from functools import lru_cache
 
 from feeds.mentions import lexicon, modality
 from feeds.mentions.models import EventType as E
-from feeds.mentions.scripts import alternatives, fold
+from feeds.mentions.scripts import fold, script_alternations, scripts_of
 
-# Cues per event type, every language's (lexicon/events/<lang>.toml): regex fragments matched at
-# a word start of the folded sentence; Belarusian Cyrillic ones also read as Łacinka.
-CUES: dict[E, tuple[str, ...]] = {
-    event: lexicon.EVENT_CUES[event.value] for event in E if lexicon.EVENT_CUES.get(event.value)
-}
+
+def _by_script(words_by_lang: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern[str]]:
+    """One pattern per script (``cyr``, ``lat``) over every language's words; Belarusian ones are
+    also read as Łacinka."""
+    bodies = script_alternations(words_by_lang, lexicon.CYRILLIC_LANGS, lexicon.LACINKA_FROM)
+    return {
+        script: re.compile(r"(?<![\w])(?:" + body + ")") for script, body in bodies.items() if body
+    }
+
+
+# Per event type, its cues (lexicon/events/<lang>.toml) as one pattern per script.
+_COMPILED: tuple[tuple[E, dict[str, re.Pattern[str]]], ...] = tuple(
+    (event, _by_script(lexicon.event_words(event.value))) for event in E
+)
 
 # The rules' words are data (lexicon/rules.toml); the rules are the patterns built from them.
 _W = lexicon.RULE_WORDS
@@ -37,10 +46,6 @@ def _any(words: list[str]) -> str:
 _LIST_WORDS = re.compile(r"\b(?:" + _any(_W["list_words"]) + ")", re.I)
 _NEGATION = re.compile(r"(?:" + _any(_W["negation_before"]) + r")\s+(?:[\w'-]+\s+){0,2}$")
 _NEGATION_AFTER = re.compile(r"[\w-]*\s+(?:\w+\s+)?(?:" + _any(_W["negation_after"]) + r")\b")
-
-_COMPILED: tuple[tuple[E, re.Pattern[str]], ...] = tuple(
-    (event, re.compile(r"(?<![\w])(?:" + alternatives(cues) + ")")) for event, cues in CUES.items()
-)
 
 _NEGATABLE = frozenset(
     {
@@ -105,12 +110,14 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
     asked = _QUESTION.search(sentence) is not None
     if _EARLIER.search(text):
         return ()
-    for event, pattern in _COMPILED:
-        for match in pattern.finditer(text):
+    scripts = scripts_of(text)
+    for event, patterns in _COMPILED:
+        matches = (m for s in scripts if s in patterns for m in patterns[s].finditer(text))
+        for match in matches:
             start, end = match.start(), match.end()
             if event in _NEGATABLE and _negated(text, start, end):
                 continue
-            if modality.unreal(text, start, end, event.value, asked, alternatives):
+            if modality.unreal(text, start, end, event.value, asked, scripts):
                 continue
             if event in (E.LISTED_EXTREMIST, E.LISTED_TERRORIST) and not _LIST_WORDS.search(text):
                 continue
@@ -138,7 +145,7 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 if _FUTURE_BEFORE.search(text, max(0, start - 25), start):
                     continue
                 if cells is None:
-                    cells = _cell_starts(text)
+                    cells = _cell_starts(text, scripts)
                 # "переведён в ШИЗО", "przeniesiony do karceru": a punishment, not a transfer
                 if any(start <= c <= end + 30 for c in cells):
                     continue
@@ -152,8 +159,8 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
     return _tidy(found)
 
 
-def _cell_starts(text: str) -> list[int]:
-    return [m.start() for m in _CELL.finditer(text)]
+def _cell_starts(text: str, scripts: tuple[str, ...]) -> list[int]:
+    return [m.start() for s in scripts if s in _CELL for m in _CELL[s].finditer(text)]
 
 
 def _tidy(found: list[E]) -> tuple[E, ...]:

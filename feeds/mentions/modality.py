@@ -27,10 +27,10 @@ Scopes, on the folded sentence:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from functools import cache
 
 from feeds.mentions import lexicon
+from feeds.mentions.models import EventType
+from feeds.mentions.scripts import script_alternations
 
 CLAUSE_CLASSES = ("demand", "hope", "plan", "condition", "possibility", "question")
 SENTENCE_CLASSES = ("denial", "rumour")
@@ -40,52 +40,48 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 _AFTER = re.compile(rf"\W+(?:\w+\W+){{0,{AFTER_WORDS - 1}}}")
 
 
-def _pattern(fragments: Iterable[str], alternatives: Callable[[Iterable[str]], str]) -> re.Pattern:
-    body = alternatives(fragments)
-    return re.compile(r"(?<![\w])(?:" + body + ")") if body else re.compile(r"(?!x)x")
+def _by_script(words_by_lang: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern[str]]:
+    bodies = script_alternations(words_by_lang, lexicon.CYRILLIC_LANGS, lexicon.LACINKA_FROM)
+    return {s: re.compile(r"(?<![\w])(?:" + body + ")") for s, body in bodies.items() if body}
 
 
-@cache
-def triggers(alternatives: Callable[[Iterable[str]], str]) -> dict[str, re.Pattern[str]]:
-    """One pattern per class, over every language's words (``alternatives`` folds them and adds
-    the Łacinka readings: it is ``scripts.alternatives``, passed in to keep one folding)."""
-    return {
-        name: _pattern(lexicon.MODALITY.get(name, ()), alternatives)
-        for name in (*CLAUSE_CLASSES, *SENTENCE_CLASSES)
-    }
+# class -> script -> pattern: every language's words of each class (lexicon/modality/<lang>.toml)
+TRIGGERS: dict[str, dict[str, re.Pattern[str]]] = {
+    name: _by_script(lexicon.modality_words(name)) for name in (*CLAUSE_CLASSES, *SENTENCE_CLASSES)
+}
+# event type value -> script -> pattern: the forms that speak of it as still ahead
+FUTURES: dict[str, dict[str, re.Pattern[str]]] = {
+    event.value: _by_script(lexicon.event_words(event.value, "future")) for event in EventType
+}
 
 
-@cache
-def futures(alternatives: Callable[[Iterable[str]], str]) -> dict[str, re.Pattern[str]]:
-    """Per event type value, the forms that speak of it as still ahead."""
-    return {
-        event: _pattern(found, alternatives)
-        for event, found in lexicon.EVENT_FUTURES.items()
-        if found
-    }
+def _search(
+    patterns: dict[str, re.Pattern[str]], scripts: tuple[str, ...], text: str, *bounds: int
+) -> re.Match[str] | None:
+    for script in scripts:
+        pattern = patterns.get(script)
+        found = pattern.search(text, *bounds) if pattern is not None else None
+        if found is not None:
+            return found
+    return None
 
 
 def unreal(
-    folded: str,
-    start: int,
-    end: int,
-    event: str,
-    asked: bool,
-    alternatives: Callable[[Iterable[str]], str],
+    folded: str, start: int, end: int, event: str, asked: bool, scripts: tuple[str, ...]
 ) -> str | None:
     """Why the cue at ``folded[start:end]`` does not report ``event`` as real and now (the class
-    name), or None when it does. ``asked``: the sentence is a question."""
+    name), or None when it does. ``asked``: the sentence is a question; ``scripts``: which
+    scripts' words to look for (``scripts.scripts_of``)."""
     if asked:
         return "question"
-    patterns = triggers(alternatives)
     for name in SENTENCE_CLASSES:
-        if patterns[name].search(folded):
+        if _search(TRIGGERS[name], scripts, folded):
             return name
     clause_start = 0
     for match in _CLAUSE_BREAK.finditer(folded, 0, start):
         clause_start = match.end()
     for name in CLAUSE_CLASSES:
-        if patterns[name].search(folded, clause_start, start):
+        if _search(TRIGGERS[name], scripts, folded, clause_start, start):
             return name
     after = _AFTER.match(folded, end)
     stop = after.end() if after else end
@@ -93,12 +89,13 @@ def unreal(
     if clause_end is not None:
         stop = min(stop, clause_end.start())
     for name in AFTER_CLASSES:
-        found = patterns[name].search(folded, end, stop + 12)
+        found = _search(TRIGGERS[name], scripts, folded, end, stop + 12)
         if found is not None and found.start() <= stop:
             return name
-    future = futures(alternatives).get(event)
-    if future is not None:
-        for match in future.finditer(folded, max(0, start - 20), end + 40):
-            if match.start() < end and match.end() > start:
-                return "future"
+    future = FUTURES.get(event, {})
+    for script in scripts:
+        if script in future:
+            for match in future[script].finditer(folded, max(0, start - 20), end + 40):
+                if match.start() < end and match.end() > start:
+                    return "future"
     return None

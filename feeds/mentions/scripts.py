@@ -378,6 +378,35 @@ def alternatives(cues) -> str:
     return "|".join(forms)
 
 
+def script_alternations(
+    by_lang: dict[str, tuple[str, ...]], cyrillic: tuple[str, ...], lacinka_from: str
+) -> dict[str, str]:
+    """One language's words per script, as two regex alternations of folded fragments: ``cyr``
+    (the Cyrillic languages' words) and ``lat`` (the others', plus the Łacinka reading of
+    ``lacinka_from``'s). A sentence is only searched with the alternation of its script(s), and a
+    Russian word never gets a Łacinka reading nobody writes."""
+    cyr: dict[str, None] = {}
+    lat: dict[str, None] = {}
+    for lang, words in by_lang.items():
+        for word in words:
+            (cyr if lang in cyrillic else lat)[fold(word)] = None
+            if lang == lacinka_from:
+                lat[lacinka(word)] = None
+    return {"cyr": "|".join(cyr), "lat": "|".join(lat)}
+
+
+_LATIN_LETTER = re.compile(r"[a-z]")
+
+
+def scripts_of(folded: str) -> tuple[str, ...]:
+    """Which alternations a folded sentence needs: ``cyr``, ``lat`` or both."""
+    has_cyr = _CYR_LETTER.search(folded) is not None
+    has_lat = _LATIN_LETTER.search(folded) is not None
+    if has_cyr and has_lat:
+        return ("cyr", "lat")
+    return ("cyr",) if has_cyr else ("lat",)
+
+
 # -- Romanization ----------------------------------------------------------------------------------
 # Belarusian Cyrillic written the ways the press writes it in Latin letters: the national system
 # (2007, Łacinka-like), English press spellings, Polish press spellings. The benches generate test

@@ -78,32 +78,40 @@ RISKY_SURNAMES = frozenset(_CONTEXT["risky_surnames"])
 PRONOUNS = frozenset(_CONTEXT["pronouns"]) | frozenset(_CONTEXT["referring_nouns"])
 
 
-def _per_language(folder: str) -> list[dict]:
-    return [
-        tomllib.loads(path.read_text(encoding="utf-8"))
+CYRILLIC_LANGS = ("be", "ru", "uk")  # written in Cyrillic; be is also read as Łacinka
+LACINKA_FROM = "be"
+
+
+def _per_language(folder: str) -> dict[str, dict]:
+    return {
+        path.stem: tomllib.loads(path.read_text(encoding="utf-8"))
         for path in sorted((HERE / folder).glob("*.toml"))
-    ]
+    }
 
 
-def _event_words(key: str) -> dict[str, tuple[str, ...]]:
-    words: dict[str, list[str]] = {}
-    for data in _per_language("events"):
-        for event, table in data.items():
-            if isinstance(table, dict):
-                words.setdefault(event, []).extend(table.get(key, []))
-    return {event: tuple(found) for event, found in words.items()}
+_EVENT_FILES = _per_language("events")
+_MODALITY_FILES = _per_language("modality")
 
 
-# Event type value -> its cues in every language (lexicon/events/<lang>.toml, ``cues``): regex
-# fragments on folded text, matched at a word start; and the forms that speak of it as still
-# ahead (``future``).
-EVENT_CUES: dict[str, tuple[str, ...]] = _event_words("cues")
-EVENT_FUTURES: dict[str, tuple[str, ...]] = _event_words("future")
+def _words(files: dict[str, dict], name: str, key: str | None) -> dict[str, tuple[str, ...]]:
+    """Language -> the words of ``name`` (a table's ``key`` list, or a plain list)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for lang, data in files.items():
+        found = data.get(name)
+        if isinstance(found, dict):
+            found = found.get(key or "", [])
+        if found:
+            out[lang] = tuple(found)
+    return out
 
-# Modality class (demand, hope, plan, condition, possibility, question, denial, rumour) -> its
-# words in every language (lexicon/modality/<lang>.toml).
-MODALITY: dict[str, tuple[str, ...]] = {}
-for _data in _per_language("modality"):
-    for _name, _words in _data.items():
-        if isinstance(_words, list):
-            MODALITY[_name] = MODALITY.get(_name, ()) + tuple(_words)
+
+def event_words(event: str, key: str = "cues") -> dict[str, tuple[str, ...]]:
+    """Language -> the ``cues`` (or ``future`` forms) of one event type, from
+    lexicon/events/<lang>.toml: regex fragments on folded text, matched at a word start."""
+    return _words(_EVENT_FILES, event, key)
+
+
+def modality_words(name: str) -> dict[str, tuple[str, ...]]:
+    """Language -> the words of one modality class (demand, hope, plan, condition, possibility,
+    question, denial, rumour), from lexicon/modality/<lang>.toml."""
+    return _words(_MODALITY_FILES, name, None)
