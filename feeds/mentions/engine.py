@@ -1131,6 +1131,8 @@ class Engine:
             if EventType.SENTENCED in evs:
                 # the charges of the case a person was sentenced in are that case's backstory
                 evs.discard(EventType.CHARGED)
+            if len(evs) > 1:
+                evs.discard(EventType.OTHER)  # "other" is for news that is none of the named
         if any(EventType.RELEASED_EXPELLED in evs for evs in mention_events):
             # "freed ... and taken to Lithuania" across sentences: one released_expelled event
             for evs in mention_events:

@@ -55,13 +55,29 @@ FUTURES: dict[str, dict[str, re.Pattern[str]]] = {
 }
 
 
+# "не могут", "nie mógł", "cannot", "dürfen nicht": a negated possibility is an inability, which is
+# real ("the lawyer could not see him" is incommunicado, not a maybe)
+_NEGATED_BEFORE = re.compile(r"(?:\bне|\bні|\bnie|\bnot|\bcannot|n't|\bnicht|\bkein\w*|\bnie)\s+$")
+_NEGATED_AFTER = re.compile(r"\w*\s+(?:\w+\s+)?(?:nicht|not|nie|не|ні)\b")
+
+
 def _search(
-    patterns: dict[str, re.Pattern[str]], scripts: tuple[str, ...], text: str, *bounds: int
+    patterns: dict[str, re.Pattern[str]],
+    scripts: tuple[str, ...],
+    text: str,
+    *bounds: int,
+    unless_negated: bool = False,
 ) -> re.Match[str] | None:
     for script in scripts:
         pattern = patterns.get(script)
-        found = pattern.search(text, *bounds) if pattern is not None else None
-        if found is not None:
+        if pattern is None:
+            continue
+        for found in pattern.finditer(text, *bounds):
+            if unless_negated and (
+                _NEGATED_BEFORE.search(text, max(0, found.start() - 12), found.start())
+                or _NEGATED_AFTER.match(text, found.end())
+            ):
+                continue
             return found
     return None
 
@@ -81,7 +97,8 @@ def unreal(
     for match in _CLAUSE_BREAK.finditer(folded, 0, start):
         clause_start = match.end()
     for name in CLAUSE_CLASSES:
-        if _search(TRIGGERS[name], scripts, folded, clause_start, start):
+        negatable = name == "possibility"
+        if _search(TRIGGERS[name], scripts, folded, clause_start, start, unless_negated=negatable):
             return name
     after = _AFTER.match(folded, end)
     stop = after.end() if after else end
@@ -89,7 +106,8 @@ def unreal(
     if clause_end is not None:
         stop = min(stop, clause_end.start())
     for name in AFTER_CLASSES:
-        found = _search(TRIGGERS[name], scripts, folded, end, stop + 12)
+        negatable = name == "possibility"
+        found = _search(TRIGGERS[name], scripts, folded, end, stop + 12, unless_negated=negatable)
         if found is not None and found.start() <= stop:
             return name
     future = FUTURES.get(event, {})
