@@ -86,6 +86,12 @@ _EARLIER = re.compile(
 )
 # "odsiaduje wyrok 20 lat", "serving his term": a state, not a sentencing
 _SERVING = re.compile(r"(?:" + _any(_W["serving"]) + r")\w*\s+(?:[\w'-]+\s+){0,2}$")
+# "białoruski dziennikarz skazany na 14 lat": a participle after a noun for the person describes
+# their past (the nouns are the referring nouns of lexicon/context.toml)
+_PARTICIPLES = tuple(_W["sentenced_participles"])
+_PERSON_NOUN_BEFORE = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(n) for n in lexicon.REFERRING_NOUNS) + r")\w{0,3},?\s+$"
+)
 # "soon to be moved": not a transfer yet
 _FUTURE_BEFORE = re.compile(r"(?:" + _any(_W["soon"]) + r")\s+(?:\w+\s+)?$")
 # a question: "?" ending the sentence (before closing quotes or brackets)
@@ -131,6 +137,12 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 continue
             if event is E.SENTENCED and _SERVING.search(text, max(0, start - 40), start):
                 continue
+            if (
+                event is E.SENTENCED
+                and match.group().startswith(_PARTICIPLES)
+                and _PERSON_NOUN_BEFORE.search(text, max(0, start - 30), start)
+            ):
+                continue
             if event is E.PARDONED and _PETITION.search(text, max(0, start - 40), start):
                 continue
             if event is E.RELEASED_EXPELLED and _REFUSED_TO_LEAVE.search(text):
@@ -171,6 +183,9 @@ def _tidy(found: list[E]) -> tuple[E, ...]:
     if E.DIED in present:
         # "died in the prison hospital": the death is the news
         present.discard(E.HEALTH)
+    if E.ARREST in present:
+        # "detained and taken to the KGB remand prison": where an arrest lands, not a transfer
+        present.discard(E.TRANSFER)
     if E.SENTENCED in present:
         # "sentenced to 13 years on charges of ...": the charges are backstory
         present.discard(E.CHARGED)

@@ -75,7 +75,8 @@ BELARUS_PLACES: tuple[str, ...] = tuple(_CONTEXT["belarus_places"])
 RISKY_SURNAMES = frozenset(_CONTEXT["risky_surnames"])
 # Words that open a sentence referring back to the person just named: pronouns and nouns ("The
 # journalist ...", "his wife says ...").
-PRONOUNS = frozenset(_CONTEXT["pronouns"]) | frozenset(_CONTEXT["referring_nouns"])
+REFERRING_NOUNS = frozenset(_CONTEXT["referring_nouns"])
+PRONOUNS = frozenset(_CONTEXT["pronouns"]) | REFERRING_NOUNS
 
 
 CYRILLIC_LANGS = ("be", "ru", "uk")  # written in Cyrillic; be is also read as Łacinka
