@@ -1131,6 +1131,8 @@ class Engine:
             if EventType.SENTENCED in evs:
                 # the charges of the case a person was sentenced in are that case's backstory
                 evs.discard(EventType.CHARGED)
+            if EventType.PARDONED in evs and EventType.RELEASED_EXPELLED not in evs:
+                evs.add(EventType.RELEASED)  # a pardon here frees the prisoner
             if len(evs) > 1:
                 evs.discard(EventType.OTHER)  # "other" is for news that is none of the named
         if any(EventType.RELEASED_EXPELLED in evs for evs in mention_events):

@@ -16,8 +16,9 @@ mixed, and a passage's language is not always known); Belarusian Cyrillic words 
 
 Scopes, on the folded sentence:
 
-- **clause, before the cue**: demand, hope, plan, condition, possibility and question words count
-  when they stand in the cue's clause (between the nearest , ; : ( — before it and the cue);
+- **clause, before the cue**: demand, hope, plan, condition and possibility words count when they
+  stand in the cue's clause (between the nearest , ; : ( — before it and the cue); question words
+  do not (who, where, when open relative clauses as often as questions: "X, who was freed");
 - **right after the cue**: a demand ("release was demanded", "освобождения требуют"), a question
   particle ("освободят ли") or a possibility ("освобождение возможно") within a few words;
 - **sentence**: a denial or a rumour anywhere in the sentence, a question mark ending it;
@@ -32,7 +33,7 @@ from feeds.mentions import lexicon
 from feeds.mentions.models import EventType
 from feeds.mentions.scripts import script_alternations
 
-CLAUSE_CLASSES = ("demand", "hope", "plan", "condition", "possibility", "question")
+CLAUSE_CLASSES = ("demand", "hope", "plan", "condition", "possibility")
 SENTENCE_CLASSES = ("denial", "rumour")
 AFTER_CLASSES = ("demand", "question", "possibility")
 AFTER_WORDS = 3  # how far after the cue a demand or a question particle still governs it
@@ -47,7 +48,8 @@ def _by_script(words_by_lang: dict[str, tuple[str, ...]]) -> dict[str, re.Patter
 
 # class -> script -> pattern: every language's words of each class (lexicon/modality/<lang>.toml)
 TRIGGERS: dict[str, dict[str, re.Pattern[str]]] = {
-    name: _by_script(lexicon.modality_words(name)) for name in (*CLAUSE_CLASSES, *SENTENCE_CLASSES)
+    name: _by_script(lexicon.modality_words(name))
+    for name in dict.fromkeys((*CLAUSE_CLASSES, *SENTENCE_CLASSES, *AFTER_CLASSES))
 }
 # event type value -> script -> pattern: the forms that speak of it as still ahead
 FUTURES: dict[str, dict[str, re.Pattern[str]]] = {
