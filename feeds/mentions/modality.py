@@ -37,6 +37,7 @@ CLAUSE_CLASSES = ("demand", "hope", "plan", "condition", "possibility")
 SENTENCE_CLASSES = ("denial", "rumour")
 AFTER_CLASSES = ("demand", "question", "possibility")
 AFTER_WORDS = 3  # how far after the cue a demand or a question particle still governs it
+_COMPLEMENTIZER = re.compile(r"\s*(?:" + "|".join(lexicon.RULE_WORDS["complementizers"]) + r")\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 _AFTER = re.compile(rf"\W+(?:\w+\W+){{0,{AFTER_WORDS - 1}}}")
 
@@ -95,9 +96,10 @@ def unreal(
     for name in SENTENCE_CLASSES:
         if _search(TRIGGERS[name], scripts, folded):
             return name
-    clause_start = 0
-    for match in _CLAUSE_BREAK.finditer(folded, 0, start):
-        clause_start = match.end()
+    breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(folded, 0, start))]
+    clause_start = breaks[-1]
+    if len(breaks) > 1 and _COMPLEMENTIZER.match(folded, clause_start):
+        clause_start = breaks[-2]  # "hopes, that he will be freed": one clause
     for name in CLAUSE_CLASSES:
         negatable = name == "possibility"
         if _search(TRIGGERS[name], scripts, folded, clause_start, start, unless_negated=negatable):
