@@ -50,7 +50,7 @@ def _with_registry(action, args: argparse.Namespace) -> int:
 
 async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
     try:
-        result, report = await registry.import_file(args.file)
+        result, report = await registry.import_file(args.file, args.settings.registry_include_np)
     except RegistryFileError as exc:
         return fail(f"registry import {exc}")
     await announce_changes(args.storage, args.settings, report, f"registry import {args.file}")
@@ -58,6 +58,12 @@ async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
         print(f"rejected: {problem}", file=sys.stderr)
     for warning in result.warnings:
         print(f"cleaned: {warning}", file=sys.stderr)
+    if result.left_out_np:
+        print(
+            f"left out: {result.left_out_np} records marked np, not recognised as political "
+            "prisoners (REGISTRY_INCLUDE_NP=true keeps them)",
+            file=sys.stderr,
+        )
     print(
         f"{args.file}: {report.line()}; {len(result.problems)} problems; "
         f"registry version {report.version}"

@@ -33,7 +33,9 @@ async def opened(settings: Settings) -> AsyncIterator[Storage]:
     try:
         async with open_storage(settings) as storage:
             try:
-                await RegistryStore(storage).ensure_seeded(settings.registry_file)
+                await RegistryStore(storage).ensure_seeded(
+                    settings.registry_file, settings.registry_include_np
+                )
             except RegistryFileError as exc:
                 raise StartupError(f"REGISTRY_FILE {exc}") from None
             yield storage
@@ -49,13 +51,20 @@ async def started(settings: Settings) -> AsyncIterator[Storage]:
         registry = RegistryStore(storage)
         if settings.registry_file is not None:
             try:
-                result, report = await registry.import_file(settings.registry_file)
+                result, report = await registry.import_file(
+                    settings.registry_file, settings.registry_include_np
+                )
             except RegistryFileError as exc:
                 raise StartupError(f"REGISTRY_FILE {exc}") from None
             for problem in result.problems:
                 log.warning("registry: %s", problem)
             for warning in result.warnings:
                 log.warning("registry: cleaned: %s", warning)
+            if result.left_out_np:
+                log.info(
+                    "registry: %d records marked np left out (REGISTRY_INCLUDE_NP=true keeps them)",
+                    result.left_out_np,
+                )
             log.info("registry file merged: %s", report.line())
             await announce_changes(
                 storage, settings, report, f"REGISTRY_FILE {settings.registry_file}"

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     vestka_data_dir: Path = Path("data")
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     registry_file: Path | None = None
+    registry_include_np: bool = False
     feeds_file: Path | None = None
     poll_interval: int = Field(default=300, ge=10, le=86400)
     allow_private_feeds: bool = False

@@ -150,8 +150,11 @@ def test_ten_megabyte_viasna_file(tmp_path: Path) -> None:
 
 
 def test_full_viasna_export_loads() -> None:
-    result = load_registry_file(shared_path("data/viasna-prisoners-en-2023.json"))
-    assert len(result.targets) > 2900
+    path = shared_path("data/viasna-prisoners-en-2023.json")
+    result = load_registry_file(path)
+    # 3,084 records, 959 marked np (left out), placeholders and repeats skipped
+    assert len(result.targets) > 2000 and result.left_out_np == 959
+    assert len(load_registry_file(path, include_np=True).targets) > 2900
     assert all(
         "placeholder" in p.reason or "repeats id" in p.reason or "empty name" in p.reason
         for p in result.problems
@@ -346,3 +349,34 @@ def test_a_file_that_cannot_be_used_is_fatal(
     result = load_registry_file(path)
     assert result.targets == []
     assert result.fatal is not None and result.fatal.startswith(fatal)
+
+
+def test_viasna_records_marked_np_are_left_out_unless_asked(tmp_path) -> None:
+    records = [
+        {
+            "id": 1,
+            "url": "https://prisoners.spring96.org/en/person/a-one",
+            "name": "Ales One",
+            "status": "active",
+        },
+        {
+            "id": 2,
+            "url": "https://prisoners.spring96.org/en/person/b-two",
+            "name": "Boris Two",
+            "status": "np",
+        },
+        {
+            "id": 3,
+            "url": "https://prisoners.spring96.org/en/person/c-three",
+            "name": "Cyril Three",
+            "status": "former",
+        },
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    default = load_registry_file(path)
+    assert [t.id for t in default.targets] == ["a-one", "c-three"]
+    assert default.left_out_np == 1 and default.problems == []
+    kept = load_registry_file(path, include_np=True)
+    assert [t.id for t in kept.targets] == ["a-one", "b-two", "c-three"]
+    assert kept.left_out_np == 0

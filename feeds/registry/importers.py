@@ -80,6 +80,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)  # rejected rows (and file notes)
     warnings: list[Problem] = field(default_factory=list)  # cleaned fields; the row loaded
     fatal: str | None = None  # why the file as a whole cannot be used (then ``targets`` is empty)
+    left_out_np: int = 0  # Viasna records marked "np" (not recognised political prisoners) left out
 
     @property
     def ok(self) -> bool:
@@ -94,9 +95,11 @@ class RegistryFileError(Exception):
         self.path, self.reason = str(path), reason
 
 
-def load_registry_file(path: str | Path) -> ImportResult:
+def load_registry_file(path: str | Path, include_np: bool = False) -> ImportResult:
     """CSV or Viasna JSON, told apart by the first non-blank character. Never raises on bad input:
-    a file that cannot be used comes back with ``fatal`` set and no targets."""
+    a file that cannot be used comes back with ``fatal`` set and no targets. Viasna's records of
+    people it does not recognise as political prisoners (status ``np``) are left out and counted,
+    unless ``include_np``."""
     path = Path(path)
     source = str(path)
     try:
@@ -109,7 +112,7 @@ def load_registry_file(path: str | Path) -> ImportResult:
     except ValueError as exc:
         return ImportResult(problems=[Problem(source, "file", str(exc))], fatal=str(exc))
     result = (
-        load_json_text(text, source)
+        load_json_text(text, source, include_np)
         if text.lstrip()[:1] in ("[", "{")
         else load_csv_text(text, source)
     )
@@ -418,7 +421,7 @@ VIASNA_EXTRA = {  # export field -> extra key kept for the status card
 }
 
 
-def load_json_text(text: str, source: str = "<json>") -> ImportResult:
+def load_json_text(text: str, source: str = "<json>", include_np: bool = False) -> ImportResult:
     result = ImportResult()
     try:
         records = json.loads(text)
@@ -438,6 +441,9 @@ def load_json_text(text: str, source: str = "<json>") -> ImportResult:
         def warn(field_name: str, notes: list[str], where: str = where) -> None:
             result.warnings.append(Problem(source, where, f"{field_name}: {'; '.join(notes)}"))
 
+        if not include_np and isinstance(record, dict) and record.get("status") == "np":
+            result.left_out_np += 1
+            continue
         try:
             prisoner = prisoner_from_viasna(record, warn)
         except ValueError as exc:

@@ -127,15 +127,20 @@ class RegistryStore:
             _, version = await pipe.execute()
         return int(version)
 
-    async def import_file(self, path: Path) -> tuple[ImportResult, MergeReport]:
+    async def import_file(
+        self, path: Path, include_np: bool = False
+    ) -> tuple[ImportResult, MergeReport]:
         """Merge a registry file in; ``RegistryFileError`` (nothing merged) for a file that cannot be
-        used at all: unreadable, not text, no header or no valid row."""
-        result = load_registry_file(path)
+        used at all: unreadable, not text, no header or no valid row. ``include_np``: keep Viasna's
+        records of people it does not recognise as political prisoners."""
+        result = load_registry_file(path, include_np)
         if result.fatal is not None:
             raise RegistryFileError(path, result.fatal)
         return result, await self.merge(result.targets)
 
-    async def ensure_seeded(self, registry_file: Path | None) -> ImportResult | None:
+    async def ensure_seeded(
+        self, registry_file: Path | None, include_np: bool = False
+    ) -> ImportResult | None:
         """Seed once per storage: from ``registry_file`` when set, else from the bundled registry.
 
         The marker is set after the import, so a crash half-way seeds again next time (merging is
@@ -144,7 +149,7 @@ class RegistryStore:
         if await self.redis.exists(self.keys.registry_seeded):
             return None
         if registry_file is not None:
-            result, report = await self.import_file(registry_file)
+            result, report = await self.import_file(registry_file, include_np)
         else:
             result = ImportResult(targets=bundled_targets())
             report = await self.merge(result.targets)
