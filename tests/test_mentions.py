@@ -400,3 +400,20 @@ def test_scan_missing_file_is_a_usage_error(monkeypatch, capsys, tmp_path):
         ["scan", "--registry", str(REGISTRY), str(tmp_path / "nope.txt")], "", monkeypatch, capsys
     )
     assert code == 2 and "nope.txt" in out.err
+
+
+def test_a_surname_that_is_a_first_name_or_two_letters_needs_the_given_name():
+    """Database-style records: "Juryi Sjarhei" (the surname is a first name) and "Dzmitry Us"
+    (two letters) must not fire on every Сяргей or on "the US"."""
+    from feeds.registry.models import Prisoner
+
+    engine = compile_registry(
+        [
+            Prisoner(id="juryi-sjarhei", name_en="Juryi Sjarhei"),
+            Prisoner(id="dzmitry-us", name_en="Dzmitry Us"),
+        ]
+    )
+    assert engine.scan("Палітвязня Сяргея перавялі ў калонію, паведамляе «Вясна».").prisoners == ()
+    assert engine.scan("The US embassy said the political prisoner was moved.").prisoners == ()
+    assert engine.scan("Юрыя Сяргея перавялі ў калонію.").prisoners == ("juryi-sjarhei",)
+    assert engine.scan("Dzmitry Us was moved to a colony.").prisoners == ("dzmitry-us",)

@@ -306,6 +306,9 @@ class Engine:
         index: dict[str, dict[int, frozenset[str]]] = {}
         self._first_lexicon = _first_name_lexicon()
         self.devowel_index: dict[str, set[int]] = {}
+        # people whose surname alone names nobody: two letters ("Us") or a first name ("Juryi
+        # Sjarhei": every "Сяргей" would be him); only their given name and surname together count
+        self.needs_given: set[int] = set()
         groups = _first_name_groups()
         risky = {skeleton(w) for w in lexicon.RISKY_SURNAMES}
 
@@ -420,6 +423,11 @@ class Engine:
         index = len(self.people)
         for last in surnames:
             specs = [_word_spec(w, "surname", female) for w in last]
+            # alone, a surname that is a common word, two letters ("Us") or a first name ("Juryi
+            # Sjarhei": every "Сяргей" would be him) needs more than a sentence about prison
+            key = skeleton(last[0]) if len(last) == 1 else ""
+            if len(last) == 1 and (len(key) <= 2 or matches(key, self._first_lexicon)):
+                self.needs_given.add(len(self.people))  # alone it is never this person
             is_risky = len(last) == 1 and bool(cyrillic_variants(last[0]) & risky)
             add(specs[0], Pattern(SURNAME, index, tuple(specs[1:]), True, is_risky))
             if len(last) == 1:
@@ -784,6 +792,9 @@ class Engine:
         ambiguous = [c[:3] for c in confirmed if len(c[2]) > 1]
         for first, last, cands, risky in pending:
             known = [c for c in cands if c in full]
+            cands = cands - self.needs_given
+            if not cands and not known:
+                continue
             if known:
                 best = min(
                     known,
