@@ -417,3 +417,18 @@ def test_a_surname_that_is_a_first_name_or_two_letters_needs_the_given_name():
     assert engine.scan("The US embassy said the political prisoner was moved.").prisoners == ()
     assert engine.scan("Юрыя Сяргея перавялі ў калонію.").prisoners == ("juryi-sjarhei",)
     assert engine.scan("Dzmitry Us was moved to a colony.").prisoners == ("dzmitry-us",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Минский областной суд вынес приговор в отношении Колесниковой М. А. и Знака М. В.",
+            ("maryja-kalesnikava", "maksim-znak"),
+        ),
+        ("Алесь Віктаравіч Бяляцкі атрымаў прысуд.", ("ales-bialiacki",)),
+        ("Суд над Бяляцкім А. В. працягваецца.", ("ales-bialiacki",)),
+    ],
+)
+def test_court_style_initials_and_patronymics(engine, text, expected):
+    assert engine.scan(text).prisoners == expected

@@ -757,6 +757,16 @@ class Engine:
                     chosen = {c for c in cands if matches(keys[p], self.people[c].first)}
                     if chosen:
                         start_tok = p
+                    elif (
+                        p > 0
+                        and _PATRONYMIC.search(keys[p])
+                        and self._adjacent(doc, spans, p - 1, p)
+                        and toks[p - 1][:1].isupper()
+                    ):
+                        # "Алесь Віктаравіч Бяляцкі": the given name before the patronymic
+                        chosen = {c for c in cands if matches(keys[p - 1], self.people[c].first)}
+                        if chosen:
+                            start_tok = p - 1
                     elif matches(keys[p], self._first_lexicon) and p not in surname_tokens:
                         rejected = True
             # surname first: "Бабарико Виктор", "Бяляцкі Алесь"
@@ -771,6 +781,13 @@ class Engine:
                 chosen = {c for c in cands if matches(keys[q], self.people[c].first)}
                 if chosen:
                     end_tok = q
+            # court style: "Колесниковой М. А.", "Знака М. В."
+            if not chosen and not rejected and q < n:
+                initial = self._initial(doc, toks, spans, q)
+                if initial is not None and not doc[spans[last][1] : spans[q][0]].strip():
+                    chosen = {c for c in cands if self._initial_fits(c, initial)}
+                    if chosen:
+                        end_tok = q
             if rejected:
                 rivals |= cands
                 continue
