@@ -432,3 +432,21 @@ def test_a_surname_that_is_a_first_name_or_two_letters_needs_the_given_name():
 )
 def test_court_style_initials_and_patronymics(engine, text, expected):
     assert engine.scan(text).prisoners == expected
+
+
+def test_english_only_names_in_russian_spelling_need_the_first_name():
+    """A registry that has a person in Latin letters only (Viasna's export): the Russian press
+    writes Dziadok as Дедок and Tsikhanouski as Тихановский. Such generated forms count only after
+    the person's own first name, never as a surname alone."""
+    from feeds.registry.models import Prisoner
+
+    engine = compile_registry(
+        [
+            Prisoner(id="m-d", name_en="Mikalai Dziadok"),
+            Prisoner(id="s-t", name_en="Siarhei Tsikhanouski"),
+        ]
+    )
+    assert engine.scan("Николая Дедка перевели в колонию.").prisoners == ("m-d",)
+    assert engine.scan("Сергей Тихановский объявил голодовку в колонии.").prisoners == ("s-t",)
+    assert engine.scan("Политзаключённый Дедок объявил голодовку.").prisoners == ()
+    assert engine.scan("Николай Дедов объявил голодовку в колонии.").prisoners == ()

@@ -431,9 +431,16 @@ class Engine:
             is_risky = len(last) == 1 and bool(cyrillic_variants(last[0]) & risky)
             add(specs[0], Pattern(SURNAME, index, tuple(specs[1:]), True, is_risky))
             if len(last) == 1:
+                latin_only = not (target.name_be or target.name_ru)
                 for stem in specs[0]:
                     if len(stem) >= 4:
                         self.devowel_index.setdefault(devowel(stem), set()).add(index)
+                    # a name the registry has only in Latin letters, as the Russian press writes
+                    # it (Dziadok -> Дедок, Tsikhanouski -> Тихановский); generated forms only
+                    # ever match after the person's own first name (the fuzzy path)
+                    for form in _russian_forms(stem) if latin_only else ():
+                        if len(form) >= 4:
+                            self.devowel_index.setdefault(devowel(form), set()).add(index)
         self.people.append(_Person(target, first, first_keys))
 
     def _compile_place(self, target: Facility, add) -> None:
@@ -1230,6 +1237,21 @@ class Engine:
 
 
 MAX_MENTIONS_PER_TARGET = 50
+
+
+# Belarusian sounds the Russian spelling of the same name has otherwise, in skeleton space:
+# дз ~ д and ц ~ т before a vowel (Дзядок ~ Дедок, Ціханоўскі ~ Тихановский)
+_BY_TO_RU = ((re.compile(r"dz(?=[aeiou])"), "d"), (re.compile(r"c(?=[ie])"), "t"))
+MAX_GENERATED_FORMS = 3  # per surname stem
+
+
+def _russian_forms(stem: str) -> list[str]:
+    """The Russian spellings' skeletons of a Belarusian-transliterated stem, at most a few."""
+    forms = {stem}
+    for pattern, replacement in _BY_TO_RU:
+        forms |= {pattern.sub(replacement, form) for form in forms}
+    forms.discard(stem)
+    return sorted(forms)[:MAX_GENERATED_FORMS]
 
 
 _MODIFIER_STEMS = tuple(lexicon.KIND_MODIFIERS)
