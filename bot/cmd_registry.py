@@ -58,6 +58,12 @@ async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
         print(f"rejected: {problem}", file=sys.stderr)
     for warning in result.warnings:
         print(f"cleaned: {warning}", file=sys.stderr)
+    for target_id, kept, offered in report.held:
+        print(
+            f"held: {target_id} stays {kept} (the file says {offered}): a file never undoes a "
+            "release, an expulsion or a death; an admin can change it with /track",
+            file=sys.stderr,
+        )
     if result.left_out_np:
         print(
             f"left out: {result.left_out_np} records marked np, not recognised as political "

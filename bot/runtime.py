@@ -60,6 +60,13 @@ async def started(settings: Settings) -> AsyncIterator[Storage]:
                 log.warning("registry: %s", problem)
             for warning in result.warnings:
                 log.warning("registry: cleaned: %s", warning)
+            for target_id, kept, offered in report.held:
+                log.warning(
+                    "registry: %s stays %s (the file says %s); an admin can change it",
+                    target_id,
+                    kept,
+                    offered,
+                )
             if result.left_out_np:
                 log.info(
                     "registry: %d records marked np left out (REGISTRY_INCLUDE_NP=true keeps them)",

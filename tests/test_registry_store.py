@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.models import Prisoner, PrisonerStatus
 from feeds.registry.store import RegistryStore
@@ -89,3 +91,35 @@ async def test_every_process_sees_the_same_registry(
     finally:
         await a.close()
         await b.close()
+
+
+@pytest.mark.parametrize(
+    ("stored", "offered"),
+    [
+        ("released", "in_custody"),  # an old export: "active" of someone freed since
+        ("released_expelled", "released"),  # "former" cannot say expelled
+        ("released_expelled", "in_custody"),
+        ("died", "released"),  # "former" cannot say died
+        ("died", "in_custody"),
+        ("in_custody", "unknown"),
+    ],
+)
+async def test_a_file_never_undoes_a_release_or_a_death(
+    storage: Storage, stored: str, offered: str
+) -> None:
+    store = RegistryStore(storage)
+    await store.merge([Prisoner(id="p1", name_en="Ales One", status=stored)])
+    report = await store.merge(
+        [Prisoner(id="p1", name_en="Ales One", status=offered, description="new text")]
+    )
+    kept = await store.get("p1")
+    assert kept is not None and kept.status == stored and kept.description == "new text"
+    assert report.held == [("p1", stored, offered)]
+    assert all(c.old is None or c.old.status == c.new.status for c in report.changes)
+
+
+async def test_a_file_may_free_someone_or_say_they_died(storage: Storage) -> None:
+    store = RegistryStore(storage)
+    await store.merge([Prisoner(id="p1", name_en="Ales One", status="in_custody")])
+    report = await store.merge([Prisoner(id="p1", name_en="Ales One", status="released")])
+    assert (await store.get("p1")).status == "released" and report.held == []

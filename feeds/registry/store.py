@@ -47,17 +47,47 @@ class MergeReport:
     unchanged: int = 0
     changes: list[Change] = field(default_factory=list)
     version: int = 0
+    # status changes a file may not make (target id, kept status, the file's status)
+    held: list[tuple[str, PrisonerStatus, PrisonerStatus]] = field(default_factory=list)
 
     def line(self) -> str:
-        return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+        line = f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+        return line + (f", {len(self.held)} status changes held" if self.held else "")
+
+
+# A file's status never replaces one it cannot be sure of: Viasna's export says "former" for
+# freed, expelled and dead alike, an old export says "active" of people freed since, and telling a
+# family that their released relative is back in custody is the worst thing Vestka can do. These
+# (stored -> offered) changes are held, reported, and left to an admin (/track):
+HELD_STATUS_CHANGES: dict[PrisonerStatus, frozenset[PrisonerStatus]] = {
+    PrisonerStatus.DIED: frozenset(set(PrisonerStatus) - {PrisonerStatus.DIED}),
+    PrisonerStatus.RELEASED_EXPELLED: frozenset(
+        {PrisonerStatus.RELEASED, PrisonerStatus.IN_CUSTODY, PrisonerStatus.UNKNOWN}
+    ),
+    PrisonerStatus.RELEASED: frozenset({PrisonerStatus.IN_CUSTODY, PrisonerStatus.UNKNOWN}),
+    PrisonerStatus.IN_CUSTODY: frozenset({PrisonerStatus.UNKNOWN}),
+}
+
+
+def held_status(old: AnyTarget | None, new: AnyTarget) -> bool:
+    """Whether a file's status for ``new`` must not replace ``old``'s (``HELD_STATUS_CHANGES``)."""
+    return (
+        isinstance(old, Prisoner)
+        and isinstance(new, Prisoner)
+        and new.status in HELD_STATUS_CHANGES.get(old.status, frozenset())
+    )
 
 
 def merged(old: AnyTarget | None, new: AnyTarget) -> AnyTarget:
-    """``new`` over ``old``: empty values in ``new`` keep the old ones; aliases are united."""
+    """``new`` over ``old``: empty values in ``new`` keep the old ones; aliases are united; a held
+    status change (``held_status``) keeps the old status."""
     if old is None or type(old) is not type(new):
         return new
     values = old.model_dump()
+    keep_status = held_status(old, new)
     for name, value in new.model_dump().items():
+        if name in ("status", "facility_id") and keep_status:
+            continue  # the record is older than what is stored: its place is old news too
         if value not in EMPTY:
             values[name] = value
     values["aliases"] = list(dict.fromkeys([*old.aliases, *new.aliases]))
@@ -96,6 +126,8 @@ class RegistryStore:
         updates: dict[str, str] = {}
         for target, raw in zip(targets, existing, strict=True):
             old = target_from_json(raw) if raw else None
+            if held_status(old, target) and old.status != target.status:  # type: ignore[union-attr]
+                report.held.append((target.id, old.status, target.status))  # type: ignore[union-attr]
             new = merged(old, target)
             if old is not None and old == new:
                 report.unchanged += 1
