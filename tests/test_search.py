@@ -337,3 +337,25 @@ def test_threads_share_one_index(index: SearchIndex) -> None:
     for thread in threads:
         thread.join()
     assert not failures
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # patronymics, as court reports and state media write names
+        ("Колесникова Мария Александровна", "maryja-kalesnikava"),
+        ("Kalesnikava Maryja Aliaksandrauna", "maryja-kalesnikava"),
+        ("Алесь Віктаравіч Бяляцкі", "ales-bialiacki"),
+        # a one-letter preposition, a word that names nobody
+        ("z Bialackim", "ales-bialiacki"),
+        ("Babaryka Viktar Street", "viktar-babaryka"),
+    ],
+)
+def test_words_that_are_not_names_do_not_empty_the_answer(
+    index: SearchIndex, query: str, expected: str
+) -> None:
+    assert first(index, query) == expected
+
+
+def test_a_surname_ending_like_a_patronymic_is_still_a_surname(index: SearchIndex) -> None:
+    assert first(index, "Лабковіч") is not None and "labkovic" in first(index, "Лабковіч")

@@ -35,6 +35,7 @@ from feeds.mentions.forms import (
 from feeds.mentions.models import EventType, Mention, ScanResult
 from feeds.mentions.scripts import (
     MAX_TOKEN,
+    PATRONYMIC,
     TOKEN_RE,
     alternatives,
     cyrillic_variants,
@@ -50,7 +51,6 @@ FUZZY = "F"  # a surname matched on its consonants only: needs the person's firs
 
 _PARENS = re.compile(r"\([^)]*\)")
 _WORDS = re.compile(r"[^\W\d_][^\W\d_'’ʼ.]*(?:['’ʼ][^\W\d_]+)*|\d+")
-_PATRONYMIC = re.compile(r"(?:ovic|evic|avic|ic|ovna|evna|avna|aune|auna|iCna|ovi)$")
 _PREPOSITIONS = frozenset(
     {"в", "у", "ў", "w", "u", "in", "на", "na", "at", "ля", "каля", "под", "пад", "pod", "near"}
 )
@@ -173,7 +173,7 @@ def split_name(name: str) -> tuple[list[str], list[str]]:
     parts = _PARENS.sub(" ", name).split()
     if not parts:
         return [], []
-    if len(parts) == 3 and _PATRONYMIC.search(skeleton(parts[2])):
+    if len(parts) == 3 and PATRONYMIC.search(skeleton(parts[2])):
         return [parts[1]], words(parts[0])
     if len(parts) == 1:
         return [], words(parts[0])
@@ -766,7 +766,7 @@ class Engine:
                         start_tok = p
                     elif (
                         p > 0
-                        and _PATRONYMIC.search(keys[p])
+                        and PATRONYMIC.search(keys[p])
                         and self._adjacent(doc, spans, p - 1, p)
                         and toks[p - 1][:1].isupper()
                     ):

@@ -209,6 +209,15 @@ def cyrillic_variants(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# A patronymic's ending, in skeleton space: Віктаравіч, Викторович, Александровна, Wiktarauna.
+PATRONYMIC = re.compile(r"(?:ovic|evic|avic|ic|ovna|evna|avna|ouna|euna|aune|auna|iCna|ovi)$")
+
+
+def is_patronymic(word: str) -> bool:
+    """A word shaped like a patronymic (a capitalised name word with a patronymic ending)."""
+    return len(word) >= 6 and word[:1].isupper() and PATRONYMIC.search(skeleton(word)) is not None
+
+
 _VOWELS_TO_A = str.maketrans("oe", "aa")
 
 

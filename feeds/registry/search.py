@@ -66,7 +66,13 @@ from feeds.mentions.forms import (
     surname_forms,
     word_forms,
 )
-from feeds.mentions.scripts import MAX_TOKEN, cyrillic_variants, skeleton, vowel_fold
+from feeds.mentions.scripts import (
+    MAX_TOKEN,
+    PATRONYMIC,
+    cyrillic_variants,
+    skeleton,
+    vowel_fold,
+)
 from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner, PrisonerStatus
 
 Target = Prisoner | Facility
@@ -518,6 +524,22 @@ class SearchIndex:
         if not found and any(t.letters >= 5 and not t.number for t in tokens):
             per_token = [self._with_fuzzy(t, m) for t, m in zip(tokens, per_token, strict=True)]
             found = _intersect(per_token)
+        if not found and len(tokens) > 1:
+            # a patronymic ("Колесникова Мария Александровна") or a one-letter word ("z
+            # Bialackim") is left out, one at a time, before anything else
+            for drop in (i for i, t in enumerate(tokens) if _droppable(t)):
+                rest = [m for i, m in enumerate(per_token) if i != drop]
+                found = _intersect(rest)
+                if found:
+                    per_token = rest
+                    break
+        if not found and len(tokens) > 1:
+            # a word that names nobody ("Street") does not empty the answer either: the words
+            # that do name someone decide
+            kept = [(t, m) for t, m in zip(tokens, per_token, strict=True) if m]
+            per_token = [m for _t, m in kept]
+            named = any(not t.number for t, _m in kept)  # a number alone names no one
+            found = _intersect(per_token) if named else set()
         if not found:
             return []
         tiebreak = self._tiebreak
@@ -730,6 +752,13 @@ def _alternatives(word: str, raw: str) -> tuple[tuple[str, bool], ...]:
 # Letters and digits apart, so "IK9" and "ИК-9" both read as a kind word and a number (the
 # engine's text tokenizer keeps \w runs whole, which suits prose, not typed queries).
 QUERY_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|\d+")
+
+
+def _droppable(token: _Token) -> bool:
+    """A query word that may be left out: one letter (a preposition) or a patronymic's ending."""
+    return not token.number and (
+        token.letters <= 1 or (token.letters >= 6 and PATRONYMIC.search(token.raw) is not None)
+    )
 
 
 def _tokens(query: str) -> list[_Token]:
