@@ -123,6 +123,17 @@ async def test_no_match(bot: Harness) -> None:
     )
 
 
+async def test_a_name_not_on_the_list_never_follows_a_stranger(bot: Harness) -> None:
+    """A family types a name that is not listed, with a word that names nobody: the answer says the
+    person is not on the list, offers the near matches as such, and follows no one."""
+    text = await bot.say(USER, "/subscribe Babaryka Zzyzx")
+    assert text == t("en", "subscribe.suggest", query="Babaryka Zzyzx")
+    assert "not on the list" in text
+    assert await bot.services.subscriptions.targets_of(USER) == []
+    labels = [label for label, _data in bot.buttons(USER)]
+    assert any("Babaryka" in label for label in labels)
+
+
 async def test_facility_by_kind_and_number(bot: Harness) -> None:
     text = await bot.say(USER, "/subscribe ИК-9")
     assert "ik-9-horki" in await bot.services.subscriptions.targets_of(USER), text

@@ -50,6 +50,14 @@ async def search_and_follow(now: Turn, query: str) -> None:
         return
     index = await now.services.registry.current()
     hits = index.search(query, limit=PICK_MAX + 1)
+    if hits and hits[0].partial:
+        # some words of the query name nobody on the list: never follow a stranger for a family;
+        # the near matches are offered as what they are
+        await now.reply(
+            now.t("subscribe.suggest", query=query),
+            reply_markup=_pick_buttons(hits[:PICK_MAX], "sub", now.lang),
+        )
+        return
     if clear_winner(hits):
         await follow(now, hits[0].target)
     elif hits:

@@ -101,6 +101,8 @@ class Hit:
     target: Target
     score: float
     matched: str  # the name form that matched, for display
+    # some words of the query named nobody and were left out: a near match, maybe someone else
+    partial: bool = False
 
 
 # -- facility vocabulary (in addition to lexicon.KIND_WORDS and KIND_ABBREVIATIONS) -----------------
@@ -519,6 +521,7 @@ class SearchIndex:
         tokens = _tokens(query)
         if not tokens or all(t.number for t in tokens):
             return []
+        partial = False
         per_token = [self._token_matches(t, fuzzy=False) for t in tokens]
         found = _intersect(per_token)
         if not found and any(t.letters >= 5 and not t.number for t in tokens):
@@ -537,6 +540,7 @@ class SearchIndex:
             # a word that names nobody ("Street") does not empty the answer either: the words
             # that do name someone decide
             kept = [(t, m) for t, m in zip(tokens, per_token, strict=True) if m]
+            partial = len(kept) < len(tokens)
             per_token = [m for _t, m in kept]
             named = any(not t.number for t, _m in kept)  # a number alone names no one
             found = _intersect(per_token) if named else set()
@@ -549,7 +553,10 @@ class SearchIndex:
         ]
         page = heapq.nsmallest(offset + limit, scored)[offset:]
         page = [(s, n, [m[n] for m in per_token]) for s, _, n in page]
-        return [Hit(self._targets[n], round(-s, 6), self._matched_form(n, ms)) for s, n, ms in page]
+        return [
+            Hit(self._targets[n], round(-s, 6), self._matched_form(n, ms), partial)
+            for s, n, ms in page
+        ]
 
     def suggest(self, query: str, limit: int = SUGGEST_LIMIT) -> list[Hit]:
         """The closest names for a query that ``search`` answers with nothing ("did you mean").
