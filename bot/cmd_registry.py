@@ -23,6 +23,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     importer = actions.add_parser("import", help="merge a CSV or Viasna JSON file in, by id")
     importer.add_argument("file", help="registry CSV or Viasna's English JSON export")
+    importer.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would change (added, changed field by field, held, rejected); change nothing",
+    )
     importer.set_defaults(handler=lambda a: _with_registry(_import, a))
     show = actions.add_parser("show", help="show targets whose id or name matches QUERY")
     show.add_argument("query")
@@ -49,6 +54,8 @@ def _with_registry(action, args: argparse.Namespace) -> int:
 
 
 async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
+    if args.dry_run:
+        return await _dry_run(registry, args)
     try:
         result, report = await registry.import_file(args.file, args.settings.registry_include_np)
     except RegistryFileError as exc:
@@ -73,6 +80,33 @@ async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
     print(
         f"{args.file}: {report.line()}; {len(result.problems)} problems; "
         f"registry version {report.version}"
+    )
+    return 1 if result.problems else 0
+
+
+async def _dry_run(registry: RegistryStore, args: argparse.Namespace) -> int:
+    """The import's diff on standard output; storage untouched."""
+    try:
+        result = registry.read_file(args.file, args.settings.registry_include_np)
+    except RegistryFileError as exc:
+        return fail(f"registry import {exc}")
+    report, _updates = await registry.plan(result.targets)
+    for change in report.changes:
+        if change.old is None:
+            print(f"add {change.new.id}: {describe(change.new)}")
+            continue
+        before, after = change.old.model_dump(), change.new.model_dump()
+        for name in after:
+            if before.get(name) != after[name]:
+                print(f"change {change.new.id}: {name}: {before.get(name)!r} -> {after[name]!r}")
+    for target_id, kept, offered in report.held:
+        print(f"held {target_id}: status stays {kept} (the file says {offered})")
+    for problem in result.problems:
+        print(f"rejected {problem}")
+    print(
+        f"dry run, nothing changed: {report.line()}; {len(result.problems)} rejected"
+        + (f"; {result.left_out_np} np left out" if result.left_out_np else ""),
+        file=sys.stderr,
     )
     return 1 if result.problems else 0
 

@@ -220,3 +220,15 @@ def test_registry_import_rejects_an_over_long_cell_and_loads_the_rest(cli, tmp_p
     ]
     shown = cli("registry", "show", "ok-2", "--json")
     assert json.loads(shown.stdout)["name_be"] == "Алесь Бяляцкі"
+
+
+def test_registry_import_dry_run_prints_the_diff_and_changes_nothing(cli) -> None:
+    before = json.loads(cli("registry", "stats", "--json").stdout)
+    dry = cli("registry", "import", str(SAMPLE), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    lines = dry.stdout.splitlines()
+    assert any(line.startswith("add ") for line in lines)
+    # the 2023 sample says Andrei Chapiuk is in custody; the bundled registry knows he was freed
+    assert "held andrej-capiuk: status stays released (the file says in_custody)" in lines
+    assert "dry run, nothing changed" in dry.stderr
+    assert json.loads(cli("registry", "stats", "--json").stdout) == before

@@ -116,11 +116,19 @@ class RegistryStore:
 
     async def merge(self, targets: Iterable[AnyTarget]) -> MergeReport:
         """Merge by id in one transaction; bump the version only when something changed."""
+        report, updates = await self.plan(targets)
+        if updates:
+            report.version = await self._write(updates)
+        return report
+
+    async def plan(self, targets: Iterable[AnyTarget]) -> tuple[MergeReport, dict[str, str]]:
+        """What ``merge`` would do (the report, and the records it would write), writing nothing:
+        ``registry import --dry-run``."""
         targets = list({t.id: t for t in targets}.values())
         report = MergeReport()
         if not targets:
             report.version = await self.version()
-            return report
+            return report, {}
         ids = [t.id for t in targets]
         existing = await self.redis.hmget(self.keys.registry_targets, ids)
         updates: dict[str, str] = {}
@@ -136,8 +144,8 @@ class RegistryStore:
             report.updated += old is not None
             report.changes.append(Change(old, new))
             updates[new.id] = new.model_dump_json()
-        report.version = await self._write(updates)
-        return report
+        report.version = await self.version()
+        return report, updates
 
     async def put(self, target: AnyTarget) -> int:
         """Replace one target as given (admin edits); returns the new version."""
@@ -165,10 +173,16 @@ class RegistryStore:
         """Merge a registry file in; ``RegistryFileError`` (nothing merged) for a file that cannot be
         used at all: unreadable, not text, no header or no valid row. ``include_np``: keep Viasna's
         records of people it does not recognise as political prisoners."""
+        result = self.read_file(path, include_np)
+        return result, await self.merge(result.targets)
+
+    @staticmethod
+    def read_file(path: Path, include_np: bool = False) -> ImportResult:
+        """A registry file's targets; ``RegistryFileError`` for a file that cannot be used."""
         result = load_registry_file(path, include_np)
         if result.fatal is not None:
             raise RegistryFileError(path, result.fatal)
-        return result, await self.merge(result.targets)
+        return result
 
     async def ensure_seeded(
         self, registry_file: Path | None, include_np: bool = False
