@@ -94,7 +94,8 @@ def headline_events(alert: Alert, followed: Sequence[str]) -> list[str]:
     wanted = set(followed)
     sentences: dict[str, list[str]] = {}
     for m in mentions:
-        if m.get("target") in wanted and m.get("events"):
+        named = {m.get("target"), *(m.get("ambiguous_with") or ())}
+        if named & wanted and m.get("events"):
             if len(sentences) == HEADLINE_SENTENCES and m.get("sentence") not in sentences:
                 break
             # what its own sentence says; what the next sentences add only when it says nothing
@@ -280,6 +281,8 @@ def alert_text(
         return _fit_lines([registry_line(alert, targets, lang), "", date], limit)
     who = who_html(followed, alert, targets, lang)
     head = t(lang, "alert.headline", who=Html(who), what=event_words(alert, followed, lang))
+    if any(alert.namesake_of(target_id) for target_id in followed):
+        head += "\n" + t(lang, "alert.namesake")
     summary, spans = summary_of(alert, followed)
     title = _cap(alert.title, TITLE_MAX) if alert.title else ""
     if title and summary and " ".join(title.split()) == " ".join(summary.split()):
@@ -357,6 +360,8 @@ def digest_item(
     who = who_html(item.followed, alert, targets, lang)
     what = event_words(alert, item.followed, lang)
     lines = [f"• {who} — {_e(what)} · {date}"]
+    if any(alert.namesake_of(target_id) for target_id in item.followed):
+        lines.append(t(lang, "alert.namesake"))
     summary, spans = summary_of(alert, item.followed)
     if not summary and alert.title:
         summary, spans = _cap(alert.title, TITLE_MAX), []

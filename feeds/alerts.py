@@ -82,12 +82,20 @@ class Alert(BaseModel):
     summary: str = ""  # the engine's one-sentence summary (news) or the change line (registry)
     names: dict[str, str] = Field(default_factory=dict)  # target id -> display name
     mentions: dict = Field(default_factory=dict)  # news: ScanResult.to_json()
+    # news: groups of people a mention fits equally (two on the list share the name); each group's
+    # subscribers get the alert marked as possibly about someone else
+    namesakes: list[list[str]] = Field(default_factory=list)
     change: RegistryChange | None = None  # registry only
     origin: str = "feed"  # "feed", or where a registry change came from ("registry import X")
 
     @property
     def targets(self) -> list[str]:
-        return [*self.prisoners, *self.facilities]
+        named = [*self.prisoners, *self.facilities]
+        return named + [i for group in self.namesakes for i in group if i not in named]
+
+    def namesake_of(self, target_id: str) -> bool:
+        """Whether this alert may be about someone else who shares ``target_id``'s name."""
+        return target_id not in self.prisoners and any(target_id in g for g in self.namesakes)
 
 
 def news_alert_id(feed_id: str, fingerprint: str) -> str:

@@ -125,9 +125,10 @@ class EngineHost:
     def alert_for(
         self, item: FeedItem, text: str, source: FeedSource, result: ScanResult
     ) -> Alert | None:
-        if not (result.prisoners or result.facilities):
+        if not (result.prisoners or result.facilities or result.ambiguous):
             return None
-        ids = [*result.prisoners, *result.facilities]
+        namesakes = [list(group) for group in result.ambiguous]
+        ids = [*result.prisoners, *result.facilities, *(i for g in namesakes for i in g)]
         return Alert(
             id=news_alert_id(source.id, item.fingerprint),
             kind="news",
@@ -152,4 +153,5 @@ class EngineHost:
             summary=result.summary,
             names={i: self.names.get(i, i) for i in ids},
             mentions=result.to_json(),
+            namesakes=namesakes,
         )

@@ -356,3 +356,36 @@ def test_a_prisons_followers_read_the_sentence_about_the_prison() -> None:
     assert "<b>Гомельскай жаночай калоніі № 4</b> пачаўся рамонт" in for_prison
     for_her = alert_text(alert, "en", ["maryja-kalesnikava"], TARGETS, MINSK)
     assert "калоніі № 4" not in for_her
+
+
+def test_namesakes_are_told_and_marked_not_dropped() -> None:
+    """Two records share a name and the story cannot tell them apart: the subscribers of each get
+    it, marked as possibly about someone else; a confirmed person's alert carries no such mark."""
+    from feeds.mentions import compile_registry
+    from feeds.registry.models import Prisoner
+
+    people = [
+        Prisoner(id="frantskevich-1", name_en="Aliaksandr Frantskevich"),
+        Prisoner(id="frantskevich-2", name_en="Aliaksandr Frantskevich"),
+    ]
+    result = compile_registry(people).scan("Aliaksandr Frantskevich was moved to colony No. 9.")
+    assert result.prisoners == () and result.ambiguous == (("frantskevich-1", "frantskevich-2"),)
+    alert = news(
+        prisoners=[],
+        facilities=list(result.facilities),
+        namesakes=[list(g) for g in result.ambiguous],
+        names={p.id: p.name_en for p in people},
+        mentions=result.to_json(),
+        summary=result.summary,
+        title="",
+    )
+    assert {"frantskevich-1", "frantskevich-2"} <= set(alert.targets)
+    targets = {p.id: p for p in people}
+    for person in ("frantskevich-1", "frantskevich-2"):
+        text = alert_text(alert, "en", [person], targets, MINSK)
+        assert t("en", "alert.namesake") in text
+        assert t("en", "events.transfer") in text.split("\n")[0]
+    confirmed = news()
+    assert t("en", "alert.namesake") not in alert_text(
+        confirmed, "en", ["ales-bialiacki"], TARGETS, MINSK
+    )

@@ -105,3 +105,24 @@ async def test_worker_follows_a_registry_change_once_per_build(
     assert before is None or "zmicer-test" not in before.prisoners
     assert after is not None and after.prisoners == ["zmicer-test"]
     assert pool.with_targets == sent + 1  # the new build went to the worker once
+
+
+async def test_a_story_about_one_of_two_namesakes_reaches_both(storage: Storage) -> None:
+    """Two records share a full name: the alert is not dropped; it names both as namesakes."""
+    await RegistryStore(storage).merge(
+        [
+            Prisoner(id="frantskevich-1", name_en="Aliaksandr Frantskevich"),
+            Prisoner(id="frantskevich-2", name_en="Aliaksandr Frantskevich"),
+        ]
+    )
+    host = EngineHost(RegistryStore(storage))
+    await host.load()
+    text = "Aliaksandr Frantskevich was moved to a colony, his lawyer said."
+    try:
+        [alert] = await host.analyse_all([item("n", text)], [text], SOURCE)
+    finally:
+        await host.close()
+    assert alert is not None and alert.prisoners == []
+    assert alert.namesakes == [["frantskevich-1", "frantskevich-2"]]
+    assert set(alert.targets) == {"frantskevich-1", "frantskevich-2"}
+    assert alert.namesake_of("frantskevich-2")

@@ -372,7 +372,16 @@ def test_scan_jsonl(monkeypatch, capsys):
     assert rows[0]["facilities"] == ["ik-9-horki"]
     assert rows[0]["events"] == ["transfer"]
     m = rows[0]["mentions"][0]
-    assert set(m) == {"target", "start", "end", "text", "events", "carried", "sentence"}
+    assert set(m) == {
+        "target",
+        "start",
+        "end",
+        "text",
+        "events",
+        "carried",
+        "ambiguous_with",
+        "sentence",
+    }
     assert "error" in rows[1] and "error" in rows[3]
     assert rows[2]["prisoners"] == [] and rows[2]["events"] == []
     assert set(rows[2]) == {

@@ -84,6 +84,7 @@ class ScanResult:
                     "text": m.text,
                     "events": [str(e) for e in m.events],
                     "carried": [str(e) for e in m.carried],
+                    "ambiguous_with": list(m.ambiguous_with),
                     "sentence": m.sentence,
                 }
                 for m in self.mentions
