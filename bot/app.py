@@ -53,6 +53,7 @@ USER_COMMANDS = {
     "mute": follow.mute,
     "unmute": follow.unmute,
     "mode": delivery.mode,
+    "namesakes": delivery.namesakes,
     "lang": start.lang,
     "forget": privacy.forget,
 }

@@ -35,6 +35,7 @@ class Chat(BaseModel):
     mode: DeliveryMode = DeliveryMode.INSTANT
     digest_hour: int = Field(default=9, ge=0, le=23)
     muted_until: float = 0.0  # unix time; 0 = not muted
+    namesakes: bool = True  # stories that may be about someone else with a followed name
     active: bool = True
     inactive_reason: str = ""
 
@@ -54,8 +55,9 @@ class Chat(BaseModel):
         fields = {k.decode(): v.decode() for k, v in data.items()}
         if fields.get("thread_id") == "":
             fields.pop("thread_id")
-        if "active" in fields:
-            fields["active"] = fields["active"] == "1"
+        for flag in ("active", "namesakes"):
+            if flag in fields:
+                fields[flag] = fields[flag] == "1"
         return cls(id=chat_id, **fields)
 
 

@@ -248,7 +248,11 @@ class Fanout:
             if not chat.active or chat.muted_until > now:
                 continue
             muted = {k.decode() for k, v in mutes.items() if float(v) > now}
-            mine = [t for t in followed[chat_id] if t not in muted]
+            mine = [
+                t
+                for t in followed[chat_id]
+                if t not in muted and (chat.namesakes or not alert.namesake_of(t))
+            ]
             if not mine:
                 continue
             if chat.mode is DeliveryMode.DAILY:

@@ -462,3 +462,14 @@ async def test_inline_empty_query_for_a_newcomer_shows_people_in_the_news(
     answer = await bot.api.wait_for_inline_answer(bot.api.inline_query("", user=9999))
     assert answer.results[0]["title"] == "Marfa Rabkova"
     assert answer.is_personal is True
+
+
+async def test_namesakes_command(bot: Harness) -> None:
+    shown = await bot.say(USER, "/namesakes")
+    assert shown == t("en", "namesakes.current_on") + "\n\n" + t("en", "namesakes.usage")
+    assert await bot.say(USER, "/namesakes off") == t("en", "namesakes.off_done")
+    saved = await bot.services.subscriptions.chat(USER)
+    assert saved is not None and saved.namesakes is False
+    assert await bot.say(USER, "/namesakes on") == t("en", "namesakes.on_done")
+    saved = await bot.services.subscriptions.chat(USER)
+    assert saved is not None and saved.namesakes is True

@@ -96,6 +96,20 @@ async def test_one_message_per_chat_naming_all_its_targets(
     assert by_chat[-100].params["message_thread_id"] == 42
 
 
+async def test_namesake_stories_reach_each_namesake_unless_the_chat_said_no(
+    storage: Storage, store: SubscriptionStore
+) -> None:
+    await chat(store, 1, A)
+    await chat(store, 2, C)
+    await chat(store, 3, C, namesakes=False)
+    story = alert(targets=(), namesakes=[[A, C]])
+    assert await fanout(storage).handle(story) == (2, 0)
+    a_id = f"{1:032x}"
+    assert texts(await queued(storage)) == {1: f"en|{a_id}|{A}", 2: f"en|{a_id}|{C}"}
+    saved = await store.chat(3)
+    assert saved is not None and saved.namesakes is False  # the setting survives a round trip
+
+
 async def test_facility_followers_and_registry_alerts(
     storage: Storage, store: SubscriptionStore
 ) -> None:

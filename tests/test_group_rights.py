@@ -31,6 +31,7 @@ COMMAND_ARGS = {
     "mode": "daily 7",
     "lang": "ru",
     "forget": "",
+    "namesakes": "off",
 }
 BUTTON_DATA = {
     "^sub:": "sub:ihar-losik",

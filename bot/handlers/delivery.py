@@ -72,6 +72,19 @@ async def mode(now: Turn) -> None:
 
 
 @changes_settings
+async def namesakes(now: Turn) -> None:
+    """``/namesakes off|on``: whether stories that may be about a namesake reach this chat."""
+    args = [a.lower() for a in (now.context.args or [])]
+    if args not in (["on"], ["off"]):
+        current = "namesakes.current_on" if now.chat.namesakes else "namesakes.current_off"
+        await now.reply(now.t(current) + "\n\n" + now.t("namesakes.usage"))
+        return
+    now.chat.namesakes = args == ["on"]
+    await now.services.subscriptions.save_chat(now.chat)
+    await now.reply(now.t("namesakes.on_done" if now.chat.namesakes else "namesakes.off_done"))
+
+
+@changes_settings
 async def mute_button(now: Turn) -> None:
     """``mute:<id>`` asks for how long; ``mute:<id>:<choice>`` mutes."""
     query = now.update.callback_query
