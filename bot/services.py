@@ -119,8 +119,9 @@ class Services:
             self._recent, self._recent_at = list(ids), now
         return self._recent
 
-    async def alerts_today(self) -> int:
-        """Alerts produced since midnight in ``TZ`` (stream ids are millisecond timestamps)."""
+    async def alerts_today(self) -> tuple[int, int]:
+        """Alerts produced since midnight in ``TZ`` (stream ids are millisecond timestamps), and how
+        many of them may be about a namesake (told to two people's subscribers, marked)."""
         midnight = datetime.now(self.settings.zone).replace(
             hour=0, minute=0, second=0, microsecond=0
         )
@@ -128,7 +129,10 @@ class Services:
         entries = await self.storage.redis.xrange(
             self.storage.keys.alerts, start, "+", count=STATS_SCAN_MAX
         )
-        return len(entries)
+        namesakes = sum(
+            1 for _id, fields in entries if b'"namesakes":[[' in fields.get(b"alert", b"")
+        )
+        return len(entries), namesakes
 
     async def forget(self, chat_id: int) -> None:
         """Everything held about a chat goes: subscriptions, mutes, settings, its waiting digest

@@ -54,6 +54,7 @@ async def stats(now: Turn) -> None:
     feeds = FeedStore(svc.storage)
     states = await feeds.states()
     snap = await snapshot(svc.storage, svc.settings.zone)  # the numbers /metrics shows
+    alerts_today, namesake_alerts = await svc.alerts_today()
     await now.reply(
         now.t(
             "admin.stats",
@@ -70,7 +71,8 @@ async def stats(now: Turn) -> None:
             subscriptions=counts.subscriptions,
             targets=await svc.registry_store.count(),
             version=await svc.registry_store.version(),
-            alerts_today=await svc.alerts_today(),
+            alerts_today=alerts_today,
+            namesake_alerts=namesake_alerts,
             feeds=len(await feeds.all()),
             failing=sum(1 for s in states.values() if s.errors),
         )
