@@ -320,15 +320,27 @@ def _fit_lines(lines: list[str], limit: int) -> str:
 def alert_buttons(
     alert: Alert, lang: str, followed: Sequence[str], targets: Mapping[str, AnyTarget]
 ) -> list[list[dict[str, str]]]:
-    """[status card][mute] for the one followed target, or one named pair per target."""
+    """[status card][mute] for the one followed target, or one named pair per target; under a
+    news alert also "not about this person" (``nm:<alert>:<target>``)."""
     ids = list(followed)[:BUTTON_TARGETS_MAX]
+    news = alert.kind == "news"
     if len(ids) == 1:
-        return [
+        rows = [
             [
                 {"text": t(lang, "alert.card_button"), "callback_data": f"card:{ids[0]}"},
                 {"text": t(lang, "alert.mute_button"), "callback_data": f"mute:{ids[0]}"},
             ]
         ]
+        if news:
+            rows.append(
+                [
+                    {
+                        "text": t(lang, "alert.not_about_button"),
+                        "callback_data": f"nm:{alert.id[:8]}:{ids[0]}",
+                    }
+                ]
+            )
+        return rows
     rows = []
     for target_id in ids:
         name = Html(target_name(target_id, alert, targets, lang))  # button labels are not HTML
@@ -344,6 +356,13 @@ def alert_buttons(
                 },
             ]
         )
+        if news:
+            rows[-1].append(
+                {
+                    "text": button_label(t(lang, "alert.not_about_named", name=name)),
+                    "callback_data": f"nm:{alert.id[:8]}:{target_id}",
+                }
+            )
     return rows
 
 

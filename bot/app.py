@@ -27,6 +27,7 @@ from bot.handlers import (
     admin,
     broadcast,
     delivery,
+    feedback,
     follow,
     inline,
     membership,
@@ -74,6 +75,7 @@ BUTTONS = {
     r"^mute:": delivery.mute_button,
     r"^unmute:": delivery.unmute_button,
     r"^bc:": broadcast.broadcast_button,
+    r"^nm:": feedback.not_about_button,
 }
 CHANNEL_COMMAND = re.compile(r"^/([a-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)
 

@@ -103,6 +103,16 @@ class Keys:
         """STREAM of alerts (field ``alert``: Alert JSON); trimmed by length and age."""
         return self._k("alerts")
 
+    @property
+    def false_matches(self) -> str:
+        """HASH target id -> how many times subscribers said an alert was about someone else."""
+        return self._k("alerts", "false_matches")
+
+    def false_match_seen(self, digest: str) -> str:
+        """STRING (short TTL) marking one chat's report on one alert, so a report counts once;
+        ``digest`` hashes alert and chat together: no chat id is kept in clear."""
+        return self._k("alerts", "false_match_seen", digest)
+
     def alert_record(self, alert_id: str) -> str:
         """STRING Alert JSON as last updated (sources merged in), kept for the story window."""
         return self._k("alerts", "record", alert_id)

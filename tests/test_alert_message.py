@@ -78,9 +78,9 @@ EXPECTED = {
     ),
 }
 BUTTON_LABELS = {
-    "en": ("📇 Status card", "🔕 Mute"),
-    "be": ("📇 Картка", "🔕 Прыглушыць"),
-    "ru": ("📇 Карточка", "🔕 Заглушить"),
+    "en": ("📇 Status card", "🔕 Mute", "🙅 Not about this person"),
+    "be": ("📇 Картка", "🔕 Прыглушыць", "🙅 Гэта не пра яго / яе"),
+    "ru": ("📇 Карточка", "🔕 Заглушить", "🙅 Это не о нём / ней"),
 }
 
 
@@ -90,13 +90,14 @@ def test_alert_word_for_word(lang: str) -> None:
     assert params["text"] == EXPECTED[lang]
     assert params["parse_mode"] == "HTML"
     assert params["link_preview_options"] == {"is_disabled": True}
-    card, mute = BUTTON_LABELS[lang]
+    card, mute, not_about = BUTTON_LABELS[lang]
     assert params["reply_markup"] == {
         "inline_keyboard": [
             [
                 {"text": card, "callback_data": "card:ales-bialiacki"},
                 {"text": mute, "callback_data": "mute:ales-bialiacki"},
-            ]
+            ],
+            [{"text": not_about, "callback_data": "nm:aaaaaaaa:ales-bialiacki"}],
         ]
     }
     assert "message_thread_id" not in params
@@ -113,10 +114,11 @@ def test_several_followed_targets_one_message_and_a_button_pair_each() -> None:
     )
     rows = params["reply_markup"]["inline_keyboard"]
     assert [[b["callback_data"] for b in row] for row in rows] == [
-        [f"card:{i}", f"mute:{i}"] for i in followed
+        [f"card:{i}", f"mute:{i}", f"nm:aaaaaaaa:{i}"] for i in followed
     ]
     assert rows[1][0]["text"] == "📇 Maria Kalesnikava"
     assert rows[1][1]["text"] == "🔕 Mute Maria Kalesnikava"
+    assert rows[1][2]["text"] == "🙅 Not Maria Kalesnikava"
     assert params["message_thread_id"] == 7
 
 
@@ -232,6 +234,9 @@ def test_registry_change(lang: str, line: str) -> None:
     params = render_alert(alert, lang, ["maryja-kalesnikava"], TARGETS, MINSK)
     assert params["text"] == f"{line}\n\n13.05.2026 00:30"
     parse_html(params["text"])
+    # the registry names its own person: no "not about this person" under a registry change
+    data = [b["callback_data"] for row in params["reply_markup"]["inline_keyboard"] for b in row]
+    assert data == ["card:maryja-kalesnikava", "mute:maryja-kalesnikava"]
 
 
 def test_registry_status_change() -> None:

@@ -22,6 +22,7 @@ from bot.render import name_of
 from feeds.registry.importers import target_from_row
 from feeds.registry.models import ID_RE
 from feeds.registry.store import merged
+from feeds.reports import FalseMatches
 from feeds.sources import FeedSource, FeedStore, feed_id_for, validate_feed_url
 from feeds.ssrf import URLRefused
 
@@ -73,10 +74,20 @@ async def stats(now: Turn) -> None:
             version=await svc.registry_store.version(),
             alerts_today=alerts_today,
             namesake_alerts=namesake_alerts,
+            false_matches=await _reported(now) or "—",
             feeds=len(await feeds.all()),
             failing=sum(1 for s in states.values() if s.errors),
         )
     )
+
+
+async def _reported(now: Turn) -> str:
+    """The targets subscribers most often said an alert was not about, with how many times."""
+    parts = []
+    for target_id, count in await FalseMatches(now.services.storage).top():
+        target = await now.services.registry.get(target_id)
+        parts.append(f"{name_of(target, now.lang) if target else target_id} ({count})")
+    return ", ".join(parts)
 
 
 @admin_only
