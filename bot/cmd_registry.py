@@ -1,4 +1,5 @@
-"""``registry import FILE``, ``registry show QUERY``, ``registry stats``: the registry from a shell."""
+"""``registry import FILE``, ``registry remove ID``, ``registry show QUERY``, ``registry stats``: the
+registry from a shell."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 from bot.logs import configure_logging_for
 from bot.runtime import StartupError, announce_changes, fail, opened
 from bot.settings import settings_or_exit
+from bot.takedown import take_down
 from feeds.registry.importers import RegistryFileError
 from feeds.registry.models import AnyTarget, Prisoner
 from feeds.registry.search import SearchIndex
@@ -29,6 +31,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="print what would change (added, changed field by field, held, rejected); change nothing",
     )
     importer.set_defaults(handler=lambda a: _with_registry(_import, a))
+    remove = actions.add_parser(
+        "remove", help="take a person down on request: the entry and every trace of it"
+    )
+    remove.add_argument("id")
+    remove.set_defaults(handler=lambda a: _with_registry(_remove, a))
     show = actions.add_parser("show", help="show targets whose id or name matches QUERY")
     show.add_argument("query")
     show.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -109,6 +116,14 @@ async def _dry_run(registry: RegistryStore, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if result.problems else 0
+
+
+async def _remove(registry: RegistryStore, args: argparse.Namespace) -> int:
+    done = await take_down(args.storage, args.id)
+    if done is None:
+        return fail(f"registry remove: there is no {args.id!r} in the registry")
+    print(f"removed {done.target_id} and every trace of it; {done.chats_told} following chats told")
+    return 0
 
 
 async def _show(registry: RegistryStore, args: argparse.Namespace) -> int:

@@ -46,6 +46,11 @@ class Keys:
         """Marker: the registry has been seeded once (from REGISTRY_FILE or the bundled one)."""
         return self._k("registry", "seeded")
 
+    @property
+    def registry_taken_down(self) -> str:
+        """SET of hashed ids an admin took down: no later import brings them back (only /track)."""
+        return self._k("registry", "taken_down")
+
     # -- chats and subscriptions (subscriptions/) -------------------------------------------------
     def chat(self, chat_id: int) -> str:
         """HASH of one chat's settings (no names: ids, language, mode, mute, state)."""

@@ -406,7 +406,9 @@ async def test_admin_track_and_untrack(bot: Harness) -> None:
     assert (await bot.say(USER, "/subscribe Novy")).startswith(
         t("en", "subscribe.done", name="Ihar Novy")
     )
-    assert await bot.say(ADMIN, "/untrack new-one") == t("en", "admin.untrack_done", id="new-one")
+    assert await bot.say(ADMIN, "/untrack new-one") == t(
+        "en", "admin.untrack_done", id="new-one", chats=1
+    )
     assert await bot.say(ADMIN, "/untrack new-one") == t(
         "en", "admin.untrack_missing", id="new-one"
     )

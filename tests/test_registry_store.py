@@ -21,7 +21,7 @@ async def test_seeds_bundled_registry_once(storage: Storage) -> None:
     assert await registry.ensure_seeded(None) is not None
     assert await registry.count() == len(bundled_targets())
     version = await registry.version()
-    await registry.remove("ik-9-horki")
+    await registry.take_down("ik-9-horki")
     assert await registry.ensure_seeded(None) is None  # marker set: never again
     assert await registry.get("ik-9-horki") is None
     assert await registry.version() == version + 1

@@ -19,6 +19,7 @@ from telegram.ext import ContextTypes
 from bot.handlers.common import Turn, query_of, turn
 from bot.metrics import snapshot, stats_fields
 from bot.render import name_of
+from bot.takedown import take_down
 from feeds.registry.importers import target_from_row
 from feeds.registry.models import ID_RE
 from feeds.registry.store import merged
@@ -129,11 +130,12 @@ async def untrack(now: Turn) -> None:
     if not ID_RE.match(target_id):
         await now.reply(now.t("admin.untrack_usage"))
         return
-    removed = await now.services.registry_store.remove(target_id)
+    done = await take_down(now.services.storage, target_id)
     await now.services.registry.refresh(force=True)
-    await now.reply(
-        now.t("admin.untrack_done" if removed else "admin.untrack_missing", id=target_id)
-    )
+    if done is None:
+        await now.reply(now.t("admin.untrack_missing", id=target_id))
+        return
+    await now.reply(now.t("admin.untrack_done", id=target_id, chats=done.chats_told))
 
 
 @admin_only

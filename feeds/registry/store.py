@@ -8,6 +8,7 @@ Merging is by id and never lets an empty value wipe a known one, so importing a 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,10 +50,17 @@ class MergeReport:
     version: int = 0
     # status changes a file may not make (target id, kept status, the file's status)
     held: list[tuple[str, PrisonerStatus, PrisonerStatus]] = field(default_factory=list)
+    taken_down: int = 0  # records of people an admin took down, left out
 
     def line(self) -> str:
         line = f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
-        return line + (f", {len(self.held)} status changes held" if self.held else "")
+        line += f", {len(self.held)} status changes held" if self.held else ""
+        return line + (f", {self.taken_down} taken down left out" if self.taken_down else "")
+
+
+def takedown_mark(target_id: str) -> str:
+    """What the takedown set keeps of an id: a hash, so the set itself names nobody."""
+    return hashlib.sha256(f"takedown:{target_id}".encode()).hexdigest()[:32]
 
 
 # A file's status never replaces one it cannot be sure of: Viasna's export says "former" for
@@ -131,8 +139,14 @@ class RegistryStore:
             return report, {}
         ids = [t.id for t in targets]
         existing = await self.redis.hmget(self.keys.registry_targets, ids)
+        down = await self.redis.smismember(
+            self.keys.registry_taken_down, [takedown_mark(i) for i in ids]
+        )
         updates: dict[str, str] = {}
-        for target, raw in zip(targets, existing, strict=True):
+        for target, raw, gone in zip(targets, existing, down, strict=True):
+            if gone:
+                report.taken_down += 1
+                continue
             old = target_from_json(raw) if raw else None
             if held_status(old, target) and old.status != target.status:  # type: ignore[union-attr]
                 report.held.append((target.id, old.status, target.status))  # type: ignore[union-attr]
@@ -148,14 +162,19 @@ class RegistryStore:
         return report, updates
 
     async def put(self, target: AnyTarget) -> int:
-        """Replace one target as given (admin edits); returns the new version."""
+        """Replace one target as given (admin edits); returns the new version. An admin adding a
+        taken-down id back means it: the takedown mark goes."""
+        await self.redis.srem(self.keys.registry_taken_down, takedown_mark(target.id))
         return await self._write({target.id: target.model_dump_json()})
 
-    async def remove(self, target_id: str) -> bool:
+    async def take_down(self, target_id: str) -> bool:
+        """Remove a target and keep later imports from bringing it back (``bot/takedown.py`` removes
+        the rest of its traces). False when there was no such target."""
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hdel(self.keys.registry_targets, target_id)
+            pipe.sadd(self.keys.registry_taken_down, takedown_mark(target_id))
             pipe.incr(self.keys.registry_version)
-            removed, _ = await pipe.execute()
+            removed, _, _ = await pipe.execute()
         return bool(removed)
 
     async def _write(self, updates: dict[str, str]) -> int:
