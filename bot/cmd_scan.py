@@ -5,7 +5,9 @@ With ``--jsonl`` every input line is ``{"id": ..., "text": ..., "lang"?: ..., "t
 output line, in input order, is ``{"id": ..., **ScanResult.to_json()}``; a line that is not a JSON
 object with a text yields ``{"id": ..., "error": "..."}`` and the run goes on (exit code 1 at the end).
 Offsets index the input ``text``; a mention in the ``title`` carries ``"in": "title"`` and offsets
-into the title.
+into the title. At the end a line on standard error says how many texts would make an alert and
+what share of those may be about a namesake (two people on the list fit equally): the alerts that
+reach subscribers marked as possibly about someone else.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import asyncio
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -41,6 +44,28 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     scan.set_defaults(handler=run)
 
 
+@dataclass
+class Tally:
+    """What a run found, for the closing line: texts read, alerts they would make, and how many
+    of those alerts may be about a namesake."""
+
+    texts: int = 0
+    alerts: int = 0
+    namesakes: int = 0
+
+    def add(self, output: dict) -> None:
+        self.texts += 1
+        self.alerts += bool(output["prisoners"] or output["facilities"] or output["ambiguous"])
+        self.namesakes += bool(output["ambiguous"])
+
+    def line(self) -> str:
+        share = f"{100 * self.namesakes / self.alerts:.1f}%" if self.alerts else "-"
+        return (
+            f"scan: {self.texts} texts, {self.alerts} would alert, "
+            f"{self.namesakes} of them ({share}) may be about a namesake"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     names = args.files or ["-"]
     for name in names:
@@ -51,27 +76,33 @@ def run(args: argparse.Namespace) -> int:
     if engine is None:
         return 2
     failed = False
-    counter = [0]
+    tally = Tally()
+    lines = [0]
     for name in names:
         if name == "-":
-            failed |= _process(engine, "<stdin>", sys.stdin, args.jsonl, counter)
+            failed |= _process(engine, "<stdin>", sys.stdin, args.jsonl, lines, tally)
         else:
             with Path(name).open(encoding="utf-8", errors="replace") as stream:
-                failed |= _process(engine, name, stream, args.jsonl, counter)
+                failed |= _process(engine, name, stream, args.jsonl, lines, tally)
     sys.stdout.flush()
+    print(tally.line(), file=sys.stderr)
     return 1 if failed else 0
 
 
-def _process(engine: Engine, name: str, stream: TextIO, jsonl: bool, counter: list[int]) -> bool:
+def _process(
+    engine: Engine, name: str, stream: TextIO, jsonl: bool, lines: list[int], tally: Tally
+) -> bool:
     """Scan one input; True when some line was rejected."""
     if not jsonl:
-        _print_human(engine, name, stream.read(), sys.stdout)
+        tally.add(_print_human(engine, name, stream.read(), sys.stdout))
         return False
     failed = False
     for line in stream:
-        counter[0] += 1
-        obj, ok = scan_line(engine, line, counter[0])
+        lines[0] += 1
+        obj, ok = scan_line(engine, line, lines[0])
         failed |= not ok
+        if ok:
+            tally.add(obj)
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     return failed
 
@@ -138,12 +169,13 @@ def relative_to_text(output: dict, title: str) -> dict:
     return output
 
 
-def _print_human(engine: Engine, name: str, text: str, out: TextIO) -> None:
+def _print_human(engine: Engine, name: str, text: str, out: TextIO) -> dict:
+    """Write one document's findings for people; returns them as ``to_json`` (for the tally)."""
     result = engine.scan(text)
     out.write(f"== {name}\n")
     if result.empty:
         out.write("nothing found\n\n")
-        return
+        return result.to_json()
     if result.prisoners:
         out.write(f"prisoners:  {', '.join(result.prisoners)}\n")
     if result.facilities:
@@ -156,3 +188,4 @@ def _print_human(engine: Engine, name: str, text: str, out: TextIO) -> None:
         others = f" (or {', '.join(m.ambiguous_with)})" if m.ambiguous_with else ""
         out.write(f"  {m.start}-{m.end} {m.text!r} -> {m.target}{others}{events}\n")
     out.write(f"summary: {result.summary}\n\n")
+    return result.to_json()

@@ -53,3 +53,26 @@ def test_jsonl_bad_lines_keep_order_and_exit_1(cli) -> None:
     assert [r.get("id") for r in rows] == [1, None, 3, 4]
     assert "error" in rows[1] and "error" in rows[2]
     assert rows[0]["prisoners"] == ["marfa-rabkova"] and rows[3]["prisoners"] == []
+
+
+def test_closing_line_tells_the_share_that_may_be_about_a_namesake(cli, tmp_path) -> None:
+    registry = tmp_path / "namesakes.csv"
+    registry.write_text(
+        "id,kind,name_en\n"
+        "frantskevich-1,prisoner,Aliaksandr Frantskevich\n"
+        "frantskevich-2,prisoner,Aliaksandr Frantskevich\n"
+        "marfa-rabkova,prisoner,Marfa Rabkova\n"
+    )
+    texts = [
+        "Political prisoner Aliaksandr Frantskevich was moved to another colony.",
+        "Marfa Rabkova was released after serving her sentence.",
+        "Nothing about anyone on the list.",
+    ]
+    lines = "".join(json.dumps({"id": i, "text": text}) + "\n" for i, text in enumerate(texts))
+    result = cli("scan", "--registry", str(registry), "--jsonl", stdin=lines)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows[0]["ambiguous"] == [["frantskevich-1", "frantskevich-2"]]
+    assert result.stderr.strip().splitlines()[-1] == (
+        "scan: 3 texts, 2 would alert, 1 of them (50.0%) may be about a namesake"
+    )
