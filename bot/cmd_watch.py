@@ -11,12 +11,14 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.admin_notices import notify_admins
 from bot.console import ConsolePrinter
 from bot.metrics import cycle_every
-from bot.runtime import StartupError, run_role, started, stop_signal
+from bot.runtime import StartupError, announce_changes, run_role, started, stop_signal
 from bot.settings import Settings
 from feeds.feedlist import bundled_feeds, read_feed_list
 from feeds.fetcher import Fetcher, FetchPolicy
+from feeds.registry.sync import RegistrySync
 from feeds.sources import FeedStore
 from feeds.storage import Storage
 from feeds.watcher import Watcher, WatcherConfig
@@ -84,11 +86,35 @@ async def prepare_feeds(storage: Storage, settings: Settings, merge_file: bool) 
 async def watching(storage: Storage, settings: Settings) -> AsyncIterator[Watcher]:
     """A ready watcher (engine built) on a fetcher of its own; prints alerts in console mode."""
     printer = ConsolePrinter(settings.zone) if settings.console_mode else None
-    async with (
-        Fetcher(fetch_policy(settings)) as fetcher,
-        Watcher(storage, fetcher, watcher_config(settings), on_alert=printer) as watcher,
-    ):
-        yield watcher
+    async with Fetcher(fetch_policy(settings)) as fetcher:
+        sync = registry_sync(storage, settings, fetcher)
+        config = watcher_config(settings)
+        async with Watcher(
+            storage, fetcher, config, on_alert=printer, registry_sync=sync
+        ) as watcher:
+            yield watcher
+
+
+def registry_sync(storage: Storage, settings: Settings, fetcher: Fetcher) -> RegistrySync | None:
+    """``REGISTRY_URL`` kept in sync by the watcher, its changes announced; None without one."""
+    if not settings.registry_url:
+        return None
+
+    async def announce(report, origin: str) -> list:
+        return await announce_changes(storage, settings, report, origin)
+
+    async def notice(text: str) -> None:
+        await notify_admins(storage, settings, text)
+
+    return RegistrySync(
+        storage,
+        fetcher,
+        settings.registry_url,
+        poll=float(settings.registry_poll),
+        announce=announce,
+        on_notice=notice,
+        include_np=settings.registry_include_np,
+    )
 
 
 def watch(args: argparse.Namespace) -> int:

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     registry_file: Path | None = None
     registry_include_np: bool = False
+    # one or more registry sources to keep the registry current (comma-separated; no default)
+    registry_url: Annotated[tuple[str, ...], NoDecode] = ()
+    registry_poll: int = Field(default=6 * 3600, ge=60, le=7 * 86400)  # seconds between syncs
     feeds_file: Path | None = None
     poll_interval: int = Field(default=300, ge=10, le=86400)
     allow_private_feeds: bool = False
@@ -100,6 +103,16 @@ class Settings(BaseSettings):
             if not all(part.lstrip("-").isdigit() for part in parts):
                 raise ValueError("expected Telegram user ids separated by commas, like 1,2,3")
             return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("registry_url", mode="before")
+    @classmethod
+    def _registry_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            urls = tuple(part.strip() for part in value.split(",") if part.strip())
+            if not all(url.startswith(("https://", "http://")) for url in urls):
+                raise ValueError("expected http(s) URLs separated by commas")
+            return urls
         return value
 
     @field_validator("registry_file", "feeds_file", mode="before")

@@ -47,6 +47,15 @@ class Keys:
         return self._k("registry", "seeded")
 
     @property
+    def registry_sync(self) -> str:
+        """HASH registry URL -> its sync state JSON (validators, next time, size, last error)."""
+        return self._k("registry", "sync")
+
+    def registry_sync_lease(self, url_digest: str) -> str:
+        """Lease: the one watcher syncing this registry URL now."""
+        return self._k("registry", "sync_lease", url_digest)
+
+    @property
     def registry_taken_down(self) -> str:
         """SET of hashed ids an admin took down: no later import brings them back (only /track)."""
         return self._k("registry", "taken_down")

@@ -38,6 +38,7 @@ from feeds.fulltext import fetch_full_text, needs_full_text
 from feeds.leases import Leases
 from feeds.parsing import THREAD_THRESHOLD, FeedItem, ParsedFeed, parse_feed, parse_feed_async
 from feeds.registry.store import RegistryStore
+from feeds.registry.sync import RegistrySync
 from feeds.seen import SeenStore
 from feeds.sources import FeedSource, FeedState, FeedStore
 from feeds.storage import Backoff, Storage, is_connection_error
@@ -47,6 +48,9 @@ from feeds.timeline import Timeline
 log = logging.getLogger(__name__)
 
 CYCLE_COUNTS = ("polled", "changed", "unchanged", "failed", "items", "alerts")
+
+
+REGISTRY_SYNC_CHECK = 60.0  # seconds between looks at whether a registry URL is due
 
 
 @dataclass(frozen=True)
@@ -111,8 +115,11 @@ class Watcher:
         *,
         on_alert: Callable[[Alert], None] | None = None,
         rng: random.Random | None = None,
+        registry_sync: RegistrySync | None = None,
     ) -> None:
         self.storage = storage
+        self.registry_sync = registry_sync  # REGISTRY_URL, looked at every minute
+        self._sync_task: asyncio.Task | None = None
         self.fetcher = fetcher
         self.config = config or WatcherConfig()
         self.feeds = FeedStore(storage)
@@ -148,6 +155,8 @@ class Watcher:
 
     async def close(self) -> None:
         tasks = list(self._inflight.values())
+        if self._sync_task is not None:
+            tasks.append(self._sync_task)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -163,6 +172,7 @@ class Watcher:
     # -- loops --------------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
         last_registry_check = 0.0
+        last_sync_check = 0.0
         last_trim = 0.0
         backoff = Backoff("watcher", logger=log)
         while not stop.is_set():
@@ -172,6 +182,9 @@ class Watcher:
                 if now - last_registry_check >= self.config.registry_check:
                     last_registry_check = now
                     await self._guarded(self.engine.check())
+                if now - last_sync_check >= REGISTRY_SYNC_CHECK:
+                    last_sync_check = now
+                    self._start_registry_sync()
                 if now - last_trim >= 3600:
                     last_trim = now
                     await self._guarded(self.stream.trim())
@@ -188,6 +201,15 @@ class Watcher:
                 await asyncio.wait_for(stop.wait(), wait)
         with contextlib.suppress(Exception):
             await self._cycle_tick(time.time(), final=True)
+
+    def _start_registry_sync(self) -> None:
+        """Sync the registry URLs that are due, in a task of its own: a slow source never holds up
+        the feeds."""
+        if self.registry_sync is None or (self._sync_task and not self._sync_task.done()):
+            return
+        self._sync_task = asyncio.create_task(
+            self._guarded(self.registry_sync.sync_due()), name="registry-sync"
+        )
 
     async def _schedule(self, now: float) -> float:
         """Spawn polls of due feeds; return how long to wait before looking again."""

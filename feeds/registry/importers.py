@@ -101,12 +101,16 @@ def load_registry_file(path: str | Path, include_np: bool = False) -> ImportResu
     people it does not recognise as political prisoners (status ``np``) are left out and counted,
     unless ``include_np``."""
     path = Path(path)
-    source = str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         reason = f"cannot read: {exc.strerror or exc}"
-        return ImportResult(problems=[Problem(source, "file", reason)], fatal=reason)
+        return ImportResult(problems=[Problem(str(path), "file", reason)], fatal=reason)
+    return load_registry_bytes(raw, str(path), include_np)
+
+
+def load_registry_bytes(raw: bytes, source: str, include_np: bool = False) -> ImportResult:
+    """``load_registry_file`` for bytes already read (a registry fetched from ``REGISTRY_URL``)."""
     try:
         text, problems = decode(raw, source)
     except ValueError as exc:

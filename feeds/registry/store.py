@@ -115,6 +115,13 @@ class RegistryStore:
         raw = await self.redis.hget(self.keys.registry_targets, target_id)
         return target_from_json(raw) if raw else None
 
+    async def many(self, target_ids: list[str]) -> list[AnyTarget]:
+        """The stored targets among ``target_ids`` (unknown ids are left out)."""
+        if not target_ids:
+            return []
+        raw = await self.redis.hmget(self.keys.registry_targets, target_ids)
+        return [target_from_json(r) for r in raw if r]
+
     async def all(self) -> list[AnyTarget]:
         raw = await self.redis.hvals(self.keys.registry_targets)
         return sorted((target_from_json(r) for r in raw), key=lambda t: t.id)

@@ -1,0 +1,215 @@
+"""Live registry sync against a local HTTP server standing in for the registry's source: what a
+changed, unchanged, older, truncated, malformed or hostile source does to the registry and to
+subscribers. Redis is real; the fetcher is the shipped one."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.admin_notices import notify_admins
+from bot.runtime import announce_changes
+from bot.settings import Settings
+from feeds.fetcher import Fetcher, FetchPolicy
+from feeds.registry.models import PrisonerStatus
+from feeds.registry.store import RegistryStore
+from feeds.registry.sync import RegistrySync
+from feeds.storage import Storage
+from feeds.watcher import Watcher, WatcherConfig
+from subscriptions.deliveries import Delivery, Lane
+from testkit.feedserver import FeedServer
+from testkit.waiting import wait_for
+
+HEADER = "id,kind,name_be,name_ru,name_en,status\n"
+ROWS = {
+    "marfa-rabkova": "Марфа Рабкова,Марфа Рабкова,Marfa Rabkova",
+    "ihar-losik": "Ігар Лосік,Игорь Лосик,Ihar Losik",
+    "maryja-kalesnikava": "Марыя Калеснікава,Мария Колесникова,Maria Kalesnikava",
+}
+MORE = {f"person-{i}": f"Асоба {i},Персона {i},Person {i}" for i in range(12)}
+ALLOW_LOOPBACK = FetchPolicy(private_allowlist=("127.0.0.0/8",), trust_env=False)
+
+
+def csv(statuses: dict[str, str], extra: dict[str, str] = MORE) -> str:
+    rows = {**ROWS, **extra}
+    return HEADER + "".join(
+        f"{pid},prisoner,{rows[pid]},{statuses.get(pid, 'in_custody')}\n" for pid in rows
+    )
+
+
+class Harness:
+    def __init__(self, storage: Storage, fetcher: Fetcher, url: str) -> None:
+        self.storage = storage
+        self.notices: list[str] = []
+        settings = Settings(_env_file=None)
+
+        async def announce(report, origin: str) -> list:
+            return await announce_changes(storage, settings, report, origin)
+
+        async def notice(text: str) -> None:
+            self.notices.append(text)
+
+        self.sync = RegistrySync(
+            storage, fetcher, [url], poll=3600, announce=announce, on_notice=notice
+        )
+
+    async def status(self, pid: str) -> PrisonerStatus:
+        target = await RegistryStore(self.storage).get(pid)
+        return target.status  # type: ignore[union-attr]
+
+    async def registry_alerts(self) -> list[str]:
+        entries = await self.storage.redis.xrange(self.storage.keys.alerts)
+        return [f[b"kind"].decode() for _, f in entries if f.get(b"kind") == b"registry"]
+
+
+@pytest.fixture
+async def source(storage: Storage):
+    async with FeedServer() as server, Fetcher(ALLOW_LOOPBACK) as fetcher:
+        url = server.url("/registry.csv")
+        server.add("/registry.csv", csv({}), content_type="text/csv", etag='"v1"')
+        harness = Harness(storage, fetcher, url)
+        assert (await harness.sync.sync(url)).status == "applied"  # the first copy: all added
+        yield server, harness, url
+
+
+async def test_a_newer_copy_flips_a_status_once_and_alerts_once(source) -> None:
+    server, h, url = source
+    assert await h.registry_alerts() == []  # new people are added silently
+    server.add("/registry.csv", csv({"marfa-rabkova": "released"}), etag='"v2"')
+    outcome = await h.sync.sync(url, force=True)
+    assert (outcome.status, outcome.alerts) == ("applied", 1)
+    assert await h.status("marfa-rabkova") == PrisonerStatus.RELEASED
+    assert len(await h.registry_alerts()) == 1
+    # the same copy again: a conditional GET answered 304, nothing parsed, nobody told
+    again = await h.sync.sync(url, force=True)
+    assert again.status == "not_modified"
+    assert server.requests["/registry.csv"][-1].get("If-None-Match") == '"v2"'
+    assert len(await h.registry_alerts()) == 1
+
+
+async def test_an_older_copy_changes_nothing_and_alerts_nobody(source) -> None:
+    server, h, url = source
+    server.add("/registry.csv", csv({"marfa-rabkova": "released"}), etag='"v2"')
+    await h.sync.sync(url, force=True)
+    server.add("/registry.csv", csv({}), etag='"v1"')  # an old export: she is in custody again
+    outcome = await h.sync.sync(url, force=True)
+    assert outcome.status == "applied" and outcome.alerts == 0
+    assert await h.status("marfa-rabkova") == PrisonerStatus.RELEASED
+    assert len(await h.registry_alerts()) == 1
+
+
+async def test_a_death_waits_for_an_admin(source) -> None:
+    server, h, url = source
+    server.add("/registry.csv", csv({"ihar-losik": "died"}), etag='"v2"')
+    outcome = await h.sync.sync(url, force=True)
+    assert outcome.status == "applied" and outcome.alerts == 0
+    assert await h.status("ihar-losik") == PrisonerStatus.IN_CUSTODY
+    assert "ihar-losik" in h.notices[-1] and "Not applied" in h.notices[-1]
+
+
+async def test_mass_release_goes_through(source) -> None:
+    server, h, url = source
+    released = {pid: "released" for pid in MORE}
+    server.add("/registry.csv", csv(released), etag='"v2"')
+    outcome = await h.sync.sync(url, force=True)
+    assert (outcome.status, outcome.alerts) == ("applied", len(MORE))
+    assert h.notices == []
+
+
+async def test_bulk_flips_back_into_custody_apply_nothing(source) -> None:
+    server, h, url = source
+    released = {pid: "released" for pid in MORE}
+    server.add("/registry.csv", csv(released), etag='"v2"')
+    await h.sync.sync(url, force=True)
+    stale = {**released, "marfa-rabkova": "released"}
+    for pid in list(MORE)[:6]:
+        stale[pid] = "in_custody"
+    server.add("/registry.csv", csv(stale), etag='"v3"')
+    outcome = await h.sync.sync(url, force=True)
+    assert outcome.status == "refused" and "6 released people back into custody" in outcome.message
+    assert await h.status("marfa-rabkova") == PrisonerStatus.IN_CUSTODY  # nothing applied
+    assert "applied nothing" in h.notices[-1]
+
+
+async def test_a_truncated_source_applies_nothing(source) -> None:
+    server, h, url = source
+    server.add("/registry.csv", csv({"marfa-rabkova": "released"}, extra={}), etag='"v2"')
+    outcome = await h.sync.sync(url, force=True)
+    assert outcome.status == "refused" and "shrank from 15 to 3 records" in outcome.message
+    assert await h.status("marfa-rabkova") == PrisonerStatus.IN_CUSTODY
+    assert await h.registry_alerts() == []
+    assert "applied nothing" in h.notices[-1]
+    notices = await h.storage.redis.xrange(h.storage.keys.admin_notices)
+    assert notices[-1][1][b"kind"] == b"registry_sync"
+
+
+@pytest.mark.parametrize("body", ["<html>maintenance</html>", "id,kind\n", "\x00\x01binary"])
+async def test_a_malformed_source_keeps_the_registry(source, body: str) -> None:
+    server, h, url = source
+    before = await RegistryStore(h.storage).all()
+    server.add("/registry.csv", body, etag='"broken"')
+    outcome = await h.sync.sync(url, force=True)
+    assert outcome.status == "refused" and outcome.message.startswith("cannot use it: ")
+    assert await RegistryStore(h.storage).all() == before
+    state = await h.sync.state(url)
+    assert state.etag == '"v1"' and state.last_error == outcome.message
+
+
+async def test_a_hostile_url_is_refused_like_a_feed(storage: Storage) -> None:
+    async with Fetcher(FetchPolicy(trust_env=False)) as fetcher:  # no loopback allowance
+        h = Harness(storage, fetcher, "http://127.0.0.1:9/registry.csv")
+        outcome = await h.sync.sync("http://127.0.0.1:9/registry.csv")
+    assert outcome.status == "refused" and outcome.message.startswith("cannot fetch: ")
+    assert outcome.message.endswith("refused by the SSRF guard")
+    assert await RegistryStore(storage).count() == 0
+
+
+async def test_two_watchers_sync_once(storage: Storage) -> None:
+    async with FeedServer() as server, Fetcher(ALLOW_LOOPBACK) as fetcher:
+        url = server.url("/registry.csv")
+        server.add("/registry.csv", csv({}), etag='"v1"', delay=0.3)
+        one, two = Harness(storage, fetcher, url), Harness(storage, fetcher, url)
+        outcomes = await asyncio.gather(one.sync.sync_due(), two.sync.sync_due())
+        statuses = sorted(o[0].status for o in outcomes)
+        assert statuses == ["applied", "busy"]
+        assert server.hits["/registry.csv"] == 1
+        # and the next look, before REGISTRY_POLL has passed, fetches nothing
+        assert (await one.sync.sync_due())[0].status == "not_due"
+        assert server.hits["/registry.csv"] == 1
+
+
+async def test_the_watcher_syncs_registry_urls_in_its_loop(storage: Storage) -> None:
+    async with FeedServer() as server, Fetcher(ALLOW_LOOPBACK) as fetcher:
+        url = server.url("/registry.csv")
+        server.add("/registry.csv", csv({}), etag='"v1"')
+        h = Harness(storage, fetcher, url)
+        stop = asyncio.Event()
+        async with Watcher(storage, fetcher, WatcherConfig(), registry_sync=h.sync) as watcher:
+            running = asyncio.create_task(watcher.run(stop))
+            await wait_for(lambda: server.hits["/registry.csv"], message="a registry sync")
+            await wait_for(RegistryStore(storage).count, message="the synced registry")
+            stop.set()
+            await running
+    assert await RegistryStore(storage).count() == len(ROWS) + len(MORE)
+
+
+def test_registry_url_setting() -> None:
+    settings = Settings(_env_file=None, registry_url="https://a.example/r.csv, http://b.example/x")
+    assert settings.registry_url == ("https://a.example/r.csv", "http://b.example/x")
+    assert Settings(_env_file=None).registry_url == ()
+    with pytest.raises(ValueError, match="expected http"):
+        Settings(_env_file=None, registry_url="file:///etc/passwd")
+
+
+async def test_admins_are_told_through_the_delivery_queue(storage: Storage) -> None:
+    settings = Settings(_env_file=None, admin_ids="7,8", telegram_bot_token="1:" + "a" * 35)
+    assert await notify_admins(storage, settings, "sync of <x> applied nothing") == 2
+    entries = await storage.redis.xrange(storage.keys.deliveries(Lane.ALERTS))
+    sent = [Delivery.model_validate_json(f[b"d"]) for _, f in entries]
+    assert {d.chat_id for d in sent} == {7, 8}
+    assert {d.params["text"] for d in sent} == {"sync of &lt;x&gt; applied nothing"}
+    # the same notice within the hour comes with the same ids: the sender's guard sends it once
+    await notify_admins(storage, settings, "sync of <x> applied nothing")
+    again = await storage.redis.xrange(storage.keys.deliveries(Lane.ALERTS))
+    assert {Delivery.model_validate_json(f[b"d"]).id for _, f in again} == {d.id for d in sent}
