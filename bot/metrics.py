@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from feeds.registry.sync import SourceState, shown_url
 from feeds.storage import Storage
 from feeds.watcher import CYCLE_COUNTS
 from subscriptions.deliveries import Lane
@@ -55,6 +56,8 @@ class Snapshot:
     watcher_age: float | None = None  # seconds since the last poll cycle of any watcher
     sender_age: float | None = None  # seconds since the last heartbeat of any sender
     senders: int = 0  # senders that beat within SENDER_STALE
+    # REGISTRY_URL sources whose last sync applied nothing (source shown without query) -> why
+    registry_sync_problems: dict[str, str] = field(default_factory=dict)
 
     @property
     def sender_lag(self) -> float:
@@ -71,10 +74,15 @@ async def snapshot(storage: Storage, zone: ZoneInfo, now: float | None = None) -
         pipe.hgetall(keys.watcher_cycle)
         pipe.zrevrange(keys.sender_beats, 0, 0, withscores=True)
         pipe.zcount(keys.sender_beats, now - SENDER_STALE, "+inf")
+        pipe.hgetall(keys.registry_sync)
         for lane in Lane:
             pipe.xrange(keys.deliveries(lane), "-", "+", count=1)
-        counters, cycle, beats, live, *firsts = await pipe.execute()
+        counters, cycle, beats, live, syncs, *firsts = await pipe.execute()
     snap = Snapshot(at=now)
+    for url, raw in syncs.items():
+        state = SourceState.model_validate_json(raw)
+        if state.last_error:
+            snap.registry_sync_problems[shown_url(url.decode())] = state.last_error
     counters = _ints(counters)
     snap.feeds = {name: counters.get(name, 0) for name in CYCLE_COUNTS}
     snap.messages = {name: stats[name] for name in COUNTERS}
@@ -165,6 +173,8 @@ async def health(
     if failing:
         body["status"] = "stale"
         body["failing"] = failing
+    if snap.registry_sync_problems:  # named, not failed: the registry stays as it was, and usable
+        body["registry_sync"] = snap.registry_sync_problems
     body.update(extra or {})
     return Health(not failing, body)
 

@@ -167,3 +167,28 @@ async def test_run_serves_healthz_and_metrics(cli_env: dict[str, str], tmp_path:
 async def _ok(probe):
     answer = await probe
     return answer if answer is not None and answer[0] == 200 else None
+
+
+async def test_healthz_names_a_registry_sync_that_applied_nothing(
+    storage: Storage, settings
+) -> None:
+    from feeds.registry.sync import SourceState
+
+    state = SourceState(last_error="it shrank from 3000 to 12 records")
+    url = "https://registry.example/export.json?key=s3cret"
+    await storage.redis.hset(storage.keys.registry_sync, url, state.model_dump_json())
+    now = time.time()
+    await _beat_watcher(storage, now - 1)
+    await _beat_sender(storage, now - 1)
+    server = WebServer(storage, settings)
+    port = await server.start()
+    try:
+        status, body = await get(f"http://127.0.0.1:{port}/healthz")
+    finally:
+        await server.stop()
+    answer = json.loads(body)
+    assert status == 200, answer  # the registry is as it was, and usable: named, not failed
+    assert answer["registry_sync"] == {
+        "https://registry.example/export.json": "it shrank from 3000 to 12 records"
+    }
+    assert "s3cret" not in body

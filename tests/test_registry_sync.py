@@ -19,6 +19,7 @@ from feeds.storage import Storage
 from feeds.watcher import Watcher, WatcherConfig
 from subscriptions.deliveries import Delivery, Lane
 from testkit.feedserver import FeedServer
+from testkit.harness import ADMIN, running_bot
 from testkit.waiting import wait_for
 
 HEADER = "id,kind,name_be,name_ru,name_en,status\n"
@@ -213,3 +214,15 @@ async def test_admins_are_told_through_the_delivery_queue(storage: Storage) -> N
     await notify_admins(storage, settings, "sync of <x> applied nothing")
     again = await storage.redis.xrange(storage.keys.deliveries(Lane.ALERTS))
     assert {Delivery.model_validate_json(f[b"d"]).id for _, f in again} == {d.id for d in sent}
+
+
+async def test_stats_tells_how_registry_sync_goes(storage: Storage) -> None:
+    url = "http://127.0.0.1:9/registry.csv"
+    async with running_bot(storage) as bot:  # no REGISTRY_URL
+        assert "Registry sync: off (no REGISTRY_URL)" in await bot.say(ADMIN, "/stats")
+    async with running_bot(storage, registry_url=(url,)) as bot:
+        assert "Registry sync: fine" in await bot.say(ADMIN, "/stats")
+        async with Fetcher(FetchPolicy(trust_env=False)) as fetcher:
+            await Harness(storage, fetcher, url).sync.sync(url)  # refused: a loopback address
+        text = await bot.say(ADMIN, "/stats")
+        assert f"Registry sync: {url}: cannot fetch: 127.0.0.1 is a loopback address" in text

@@ -76,10 +76,20 @@ async def stats(now: Turn) -> None:
             alerts_today=alerts_today,
             namesake_alerts=namesake_alerts,
             false_matches=await _reported(now) or "—",
+            registry_sync=_sync_line(now, snap.registry_sync_problems),
             feeds=len(await feeds.all()),
             failing=sum(1 for s in states.values() if s.errors),
         )
     )
+
+
+def _sync_line(now: Turn, problems: dict[str, str]) -> str:
+    """How ``REGISTRY_URL`` syncing goes: off, fine, or which sources applied nothing and why."""
+    if not now.services.settings.registry_url:
+        return now.t("admin.sync_off")
+    if not problems:
+        return now.t("admin.sync_ok")
+    return "; ".join(f"{url}: {why}" for url, why in problems.items())
 
 
 async def _reported(now: Turn) -> str:

@@ -29,6 +29,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
@@ -153,15 +154,16 @@ class RegistrySync:
                 url, state, f"it would send {len(flips)} released people back into custody"
             )
         report = await self.registry.merge(targets)
-        alerts = await self.announce(report, f"registry sync {url}") if report.changes else []
+        origin = f"registry sync {shown_url(url)}"
+        alerts = await self.announce(report, origin) if report.changes else []
         state.etag, state.last_modified = result.etag, result.last_modified
         state.records, state.last_ok, state.last_error = records, now, ""
         if deaths:
             await self.on_notice(
-                f"registry sync {url}: the source lists as died: {', '.join(deaths)}. Not applied: "
+                f"registry sync {shown_url(url)}: the source lists as died: {', '.join(deaths)}. Not applied: "
                 "once checked, apply it with `registry import` of a file that says so."
             )
-        log.info("registry sync %s: %s", url, report.line())
+        log.info("registry sync %s: %s", shown_url(url), report.line())
         return SyncOutcome(url, "applied", report.line(), report, len(alerts))
 
     async def _hold_deaths(self, targets: list[AnyTarget]) -> tuple[list[AnyTarget], list[str]]:
@@ -180,7 +182,7 @@ class RegistrySync:
     async def _refuse(self, url: str, state: SourceState, why: str) -> SyncOutcome:
         """Apply nothing, keep the validators (the next sync fetches again), tell the admins."""
         state.last_error = why
-        text = f"registry sync {url}: applied nothing: {why}. The registry is as it was."
+        text = f"registry sync {shown_url(url)}: applied nothing: {why}. The registry is as it was."
         log.warning("%s", text)
         await self.redis.xadd(
             self.keys.admin_notices,
@@ -190,6 +192,15 @@ class RegistrySync:
         )
         await self.on_notice(text)
         return SyncOutcome(url, "refused", why)
+
+
+def shown_url(url: str) -> str:
+    """A source as logs, notices and /healthz show it: without credentials or query, which may
+    carry an access key."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
 def _digest(url: str) -> str:
