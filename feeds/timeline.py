@@ -6,7 +6,9 @@ Stored per prisoner as a Redis list of :class:`TimelineEvent` JSON, newest first
 * ``news``: a news alert named the prisoner (the events the engine found, its summary, and every
   source that carried the story; sources merged later are added to the same event);
 * ``registry``: the registry's status or facility for the prisoner changed (a Viasna import, an
-  admin edit); :func:`record_registry_changes` records it and emits a ``registry`` alert.
+  admin edit, a sync); :func:`record_registry_changes` records it and emits a ``registry`` alert,
+  unless a news alert already told the same change of that prisoner within :data:`TOLD_WINDOW`
+  (the registry often follows the news by days: the family need not hear it twice).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ from feeds.storage import Storage
 log = logging.getLogger(__name__)
 
 TIMELINE_CAP = 200
+TOLD_WINDOW = 14 * 86400  # seconds: a news alert this recent already told a registry change
+# the news events that tell a release (see ``told_events``)
+RELEASE_EVENTS = frozenset({"released", "released_expelled", "pardoned"})
 
 
 class TimelineSource(BaseModel):
@@ -46,6 +51,7 @@ class TimelineEvent(BaseModel):
     sources: list[TimelineSource] = Field(default_factory=list)
     change: RegistryChange | None = None
     origin: str = ""
+    own_events: list[str] | None = None  # this prisoner's own events in the story (news only)
 
 
 def _sources(sources: Iterable[AlertSource]) -> list[TimelineSource]:
@@ -87,10 +93,12 @@ class Timeline:
 
     def record_alert_in(self, pipe: Pipeline, alert: Alert) -> None:
         """:meth:`record_alert`, queued on the caller's pipeline."""
-        raw = event_from_alert(alert).model_dump_json()
+        event = event_from_alert(alert)
         for prisoner_id in alert.prisoners:
+            if alert.kind != "registry":
+                event.own_events = own_events(alert, prisoner_id)
             key = self.keys.timeline(prisoner_id)
-            pipe.lpush(key, raw)
+            pipe.lpush(key, event.model_dump_json())
             pipe.ltrim(key, 0, self.cap - 1)
 
     async def update_sources(self, alert: Alert) -> None:
@@ -107,6 +115,43 @@ class Timeline:
     async def get(self, prisoner_id: str, limit: int = TIMELINE_CAP) -> list[TimelineEvent]:
         raw = await self.redis.lrange(self.keys.timeline(prisoner_id), 0, limit - 1)
         return [TimelineEvent.model_validate_json(r) for r in raw]
+
+
+def own_events(alert: Alert, prisoner_id: str) -> list[str]:
+    """The events the engine tied to ``prisoner_id`` itself in a news alert (not to others named)."""
+    found: list[str] = []
+    for mention in (alert.mentions or {}).get("mentions", []):
+        if mention.get("target") == prisoner_id:
+            found += [e for e in mention.get("events", []) if e not in found]
+    return found
+
+
+def told_events(change: RegistryChange) -> frozenset[str]:
+    """The news events that would have told this registry change already."""
+    if change.new_status != change.old_status:
+        if change.new_status == "released_expelled":
+            return frozenset({"released_expelled"})
+        if change.new_status == "released":
+            return RELEASE_EVENTS
+        if change.new_status == "in_custody":
+            return frozenset({"arrest", "sentenced"})
+        return frozenset()  # a death is never taken as told: the registry confirms it
+    return (
+        frozenset({"transfer"}) if change.new_facility_id != change.old_facility_id else frozenset()
+    )
+
+
+async def already_told(timeline: Timeline, change: RegistryChange, now: datetime) -> bool:
+    """Whether a news alert within :data:`TOLD_WINDOW` told this prisoner's change."""
+    wanted = told_events(change)
+    if not wanted:
+        return False
+    for event in await timeline.get(change.prisoner_id, 50):
+        if (now - event.at).total_seconds() > TOLD_WINDOW:
+            continue  # listed by arrival; a backfilled story may be older than what follows
+        if event.kind == "news" and wanted & set(event.own_events or ()):
+            return True
+    return False
 
 
 def _facility_name(facility: Facility | None, facility_id: str | None) -> str:
@@ -156,6 +201,10 @@ async def record_registry_changes(
             change=record,
             origin=origin,
         )
+        if await already_told(timeline, record, datetime.now(UTC)):
+            await timeline.record_alert(alert)  # on the timeline, but nobody is told twice
+            log.info("registry change already told by the news: %s", alert.summary)
+            continue
         await stream.append(alert)
         await timeline.record_alert(alert)
         alerts.append(alert)

@@ -11,11 +11,13 @@ import pytest
 from bot.admin_notices import notify_admins
 from bot.runtime import announce_changes
 from bot.settings import Settings
+from feeds.alerts import Alert
 from feeds.fetcher import Fetcher, FetchPolicy
 from feeds.registry.models import PrisonerStatus
 from feeds.registry.store import RegistryStore
 from feeds.registry.sync import RegistrySync
 from feeds.storage import Storage
+from feeds.timeline import Timeline
 from feeds.watcher import Watcher, WatcherConfig
 from subscriptions.deliveries import Delivery, Lane
 from testkit.feedserver import FeedServer
@@ -226,3 +228,33 @@ async def test_stats_tells_how_registry_sync_goes(storage: Storage) -> None:
             await Harness(storage, fetcher, url).sync.sync(url)  # refused: a loopback address
         text = await bot.say(ADMIN, "/stats")
         assert f"Registry sync: {url}: cannot fetch: 127.0.0.1 is a loopback address" in text
+
+
+def news_about(alert_id: str, events: dict[str, list[str]]) -> Alert:
+    """A news alert as the watcher makes it: each named prisoner with its own events."""
+    return Alert(
+        id=alert_id,
+        kind="news",
+        title="t",
+        prisoners=list(events),
+        events=sorted({e for own in events.values() for e in own}),
+        mentions={"mentions": [{"target": p, "events": own} for p, own in events.items()]},
+    )
+
+
+async def test_a_change_the_news_already_told_is_not_told_twice(source) -> None:
+    server, h, url = source
+    timeline = Timeline(h.storage.redis, h.storage.keys)
+    # the news told of Marfa Rabkova's release; a story named Ihar Losik beside someone released
+    await timeline.record_alert(news_about("n1", {"marfa-rabkova": ["released"]}))
+    await timeline.record_alert(news_about("n2", {"ihar-losik": [], "person-1": ["released"]}))
+    released = {"marfa-rabkova": "released", "ihar-losik": "released"}
+    server.add("/registry.csv", csv(released), etag='"v2"')
+    outcome = await h.sync.sync(url, force=True)
+    assert (outcome.status, outcome.alerts) == ("applied", 1)  # Ihar Losik's only
+    entries = await h.storage.redis.xrange(h.storage.keys.alerts)
+    told = [Alert.model_validate_json(f[b"alert"]).prisoners for _, f in entries]
+    assert told == [["ihar-losik"]]
+    # the change is on her timeline all the same
+    [latest, *_] = await timeline.get("marfa-rabkova")
+    assert latest.kind == "registry" and latest.change.new_status == "released"
