@@ -1,5 +1,5 @@
-"""``registry import FILE``, ``registry remove ID``, ``registry show QUERY``, ``registry stats``: the
-registry from a shell."""
+"""``registry import FILE``, ``registry merge OLD INTO``, ``registry duplicates``, ``registry remove
+ID``, ``registry show QUERY``, ``registry stats``: the registry from a shell."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import sys
 
 from bot.logs import configure_logging_for
+from bot.registry_merge import MergeRefused, likely_duplicates, merge_people
 from bot.runtime import StartupError, announce_changes, fail, opened
 from bot.settings import settings_or_exit
 from bot.takedown import take_down
@@ -36,6 +37,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     remove.add_argument("id")
     remove.set_defaults(handler=lambda a: _with_registry(_remove, a))
+    merge = actions.add_parser(
+        "merge", help="fold OLD into INTO: one person listed twice (check first: duplicates)"
+    )
+    merge.add_argument("old")
+    merge.add_argument("into")
+    merge.set_defaults(handler=lambda a: _with_registry(_merge, a))
+    duplicates = actions.add_parser(
+        "duplicates", help="prisoners whose names read the same: maybe one person, to check"
+    )
+    duplicates.set_defaults(handler=lambda a: _with_registry(_duplicates, a))
     show = actions.add_parser("show", help="show targets whose id or name matches QUERY")
     show.add_argument("query")
     show.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -123,6 +134,30 @@ async def _remove(registry: RegistryStore, args: argparse.Namespace) -> int:
     if done is None:
         return fail(f"registry remove: there is no {args.id!r} in the registry")
     print(f"removed {done.target_id} and every trace of it; {done.chats_told} following chats told")
+    return 0
+
+
+async def _merge(registry: RegistryStore, args: argparse.Namespace) -> int:
+    try:
+        done = await merge_people(args.storage, args.old, args.into)
+    except MergeRefused as exc:
+        return fail(f"registry merge: {exc}")
+    print(
+        f"merged {args.old} into {args.into}: {done.chats_moved} following chats and "
+        f"{done.events_moved} timeline events moved; {args.old} now opens {args.into}"
+    )
+    return 0
+
+
+async def _duplicates(registry: RegistryStore, args: argparse.Namespace) -> int:
+    pairs = likely_duplicates(await registry.all())
+    for first, second in pairs:
+        print(f"{first.id} ~ {second.id}\n  {describe(first)}\n  {describe(second)}")
+    print(
+        f"{len(pairs)} pairs whose names read the same; one person listed twice can be merged "
+        "with `registry merge OLD INTO` once checked (namesakes are two people: leave them)",
+        file=sys.stderr,
+    )
     return 0
 
 

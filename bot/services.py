@@ -50,6 +50,7 @@ class RegistryView:
         self.store = store
         self.index = SearchIndex.build([])
         self.by_id: dict[str, AnyTarget] = {}
+        self.redirects: dict[str, str] = {}  # merged-away ids (``registry merge``) -> live ones
         self._version = -1
         self._checked = 0.0
         self._lock = asyncio.Lock()
@@ -68,11 +69,13 @@ class RegistryView:
             targets = await self.store.all()
             self.index = await asyncio.to_thread(SearchIndex.build, targets)
             self.by_id = {target.id: target for target in targets}
+            self.redirects = await self.store.redirects()
             self._version = version
 
     async def get(self, target_id: str) -> AnyTarget | None:
+        """The target, also by an id merged into another (buttons and links already sent)."""
         await self.current()
-        return self.by_id.get(target_id)
+        return self.by_id.get(target_id) or self.by_id.get(self.redirects.get(target_id, ""))
 
     async def facility_of(self, prisoner: Prisoner) -> Facility | None:
         if not prisoner.facility_id:

@@ -56,6 +56,11 @@ class Keys:
         return self._k("registry", "sync_lease", url_digest)
 
     @property
+    def registry_redirects(self) -> str:
+        """HASH merged-away id -> the id that person lives on as (``registry merge``)."""
+        return self._k("registry", "redirects")
+
+    @property
     def registry_taken_down(self) -> str:
         """SET of hashed ids an admin took down: no later import brings them back (only /track)."""
         return self._k("registry", "taken_down")

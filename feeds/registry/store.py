@@ -58,6 +58,11 @@ class MergeReport:
         return line + (f", {self.taken_down} taken down left out" if self.taken_down else "")
 
 
+def _renamed(target: AnyTarget, new_id: str | None) -> AnyTarget:
+    """A record of a merged-away id lands on the id it was merged into."""
+    return target if new_id is None else target.model_copy(update={"id": new_id})
+
+
 def takedown_mark(target_id: str) -> str:
     """What the takedown set keeps of an id: a hash, so the set itself names nobody."""
     return hashlib.sha256(f"takedown:{target_id}".encode()).hexdigest()[:32]
@@ -139,6 +144,8 @@ class RegistryStore:
     async def plan(self, targets: Iterable[AnyTarget]) -> tuple[MergeReport, dict[str, str]]:
         """What ``merge`` would do (the report, and the records it would write), writing nothing:
         ``registry import --dry-run``."""
+        redirects = await self.redirects()
+        targets = [_renamed(t, redirects.get(t.id)) for t in targets]
         targets = list({t.id: t for t in targets}.values())
         report = MergeReport()
         if not targets:
@@ -173,6 +180,27 @@ class RegistryStore:
         taken-down id back means it: the takedown mark goes."""
         await self.redis.srem(self.keys.registry_taken_down, takedown_mark(target.id))
         return await self._write({target.id: target.model_dump_json()})
+
+    async def redirects(self) -> dict[str, str]:
+        """Merged-away id -> the id it lives on as (``registry merge``)."""
+        raw = await self.redis.hgetall(self.keys.registry_redirects)
+        return {k.decode(): v.decode() for k, v in raw.items()}
+
+    async def fold(self, old_id: str, into: AnyTarget) -> int:
+        """Replace the target ``old_id`` by ``into`` (already merged by the caller): the old record
+        goes, and its id redirects to ``into.id`` for imports, deep links and buttons. Ids that
+        redirected to ``old_id`` follow it. Returns the new version."""
+        redirects = await self.redirects()
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hdel(self.keys.registry_targets, old_id)
+            pipe.hset(self.keys.registry_targets, into.id, into.model_dump_json())
+            pipe.hset(self.keys.registry_redirects, old_id, into.id)
+            for source, target in redirects.items():
+                if target == old_id:
+                    pipe.hset(self.keys.registry_redirects, source, into.id)
+            pipe.incr(self.keys.registry_version)
+            *_, version = await pipe.execute()
+        return int(version)
 
     async def take_down(self, target_id: str) -> bool:
         """Remove a target and keep later imports from bringing it back (``bot/takedown.py`` removes
