@@ -51,6 +51,10 @@ class Keys:
         """HASH registry URL -> its sync state JSON (validators, next time, size, last error)."""
         return self._k("registry", "sync")
 
+    def registry_sync_ids(self, url_digest: str) -> str:
+        """SET of the ids a registry URL listed in the last copy applied ("people vanishing")."""
+        return self._k("registry", "sync_ids", url_digest)
+
     def registry_sync_lease(self, url_digest: str) -> str:
         """Lease: the one watcher syncing this registry URL now."""
         return self._k("registry", "sync_lease", url_digest)

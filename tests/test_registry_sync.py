@@ -258,3 +258,18 @@ async def test_a_change_the_news_already_told_is_not_told_twice(source) -> None:
     # the change is on her timeline all the same
     [latest, *_] = await timeline.get("marfa-rabkova")
     assert latest.kind == "registry" and latest.change.new_status == "released"
+
+
+async def test_many_people_vanishing_applies_nothing_though_the_size_holds(source) -> None:
+    server, h, url = source
+    others = {f"other-{i}": f"Іншы {i},Другой {i},Other {i}" for i in range(12)}
+    server.add("/registry.csv", csv({"marfa-rabkova": "released"}, extra=others), etag='"v2"')
+    outcome = await h.sync.sync(url, force=True)
+    assert outcome.status == "refused"
+    assert outcome.message == "12 of the 15 people it listed are gone from it"
+    assert await h.status("marfa-rabkova") == PrisonerStatus.IN_CUSTODY
+    # a few people leaving the list (released and dropped, say) is ordinary
+    fewer = dict(list(MORE.items())[:9])
+    server.add("/registry.csv", csv({"marfa-rabkova": "released"}, extra=fewer), etag='"v3"')
+    assert (await h.sync.sync(url, force=True)).status == "applied"
+    assert await h.status("marfa-rabkova") == PrisonerStatus.RELEASED

@@ -13,6 +13,8 @@ stays as it was:
 - it cannot be read or parsed at all;
 - it shrank sharply against its last good size (``SHRINK_LIMIT``): a truncated download, a
   half-written export;
+- many people it listed last time are gone from it (``VANISH_SHARE``), even if it did not shrink:
+  a different list served at the same address, ids renumbered;
 - it would send many people back into custody at once (``BULK_FLIPS``): such changes are held
   anyway, and in bulk they mean the source is stale or wrong.
 
@@ -44,6 +46,8 @@ log = logging.getLogger(__name__)
 REGISTRY_ACCEPT = "text/csv, application/json;q=0.9, text/plain;q=0.5, */*;q=0.1"
 MAX_BODY = 64 * 1024 * 1024  # Viasna's full export is a few MB
 SHRINK_LIMIT = 0.5  # a source with fewer than half the records of its last good copy is suspect
+VANISH_SHARE = 0.1  # more than this share of last time's people gone (and at least VANISH_MIN)
+VANISH_MIN = 10
 BULK_FLIPS = 5  # this many released -> in custody flips at once: the source is stale or wrong
 LEASE_TTL = 600  # seconds; a sync takes seconds, a dead holder frees it within this
 
@@ -146,6 +150,14 @@ class RegistrySync:
             return await self._refuse(
                 url, state, f"it shrank from {state.records} to {records} records"
             )
+        ids_key = self.keys.registry_sync_ids(_digest(url))
+        before = {i.decode() for i in await self.redis.smembers(ids_key)}
+        now_listed = {t.id for t in loaded.targets}
+        vanished = len(before - now_listed)
+        if vanished >= VANISH_MIN and vanished > VANISH_SHARE * len(before):
+            return await self._refuse(
+                url, state, f"{vanished} of the {len(before)} people it listed are gone from it"
+            )
         targets, deaths = await self._hold_deaths(loaded.targets)
         report, _ = await self.registry.plan(targets)
         flips = [h for h in report.held if h[1] == PrisonerStatus.RELEASED]
@@ -154,6 +166,10 @@ class RegistrySync:
                 url, state, f"it would send {len(flips)} released people back into custody"
             )
         report = await self.registry.merge(targets)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(ids_key)
+            pipe.sadd(ids_key, *now_listed)
+            await pipe.execute()
         origin = f"registry sync {shown_url(url)}"
         alerts = await self.announce(report, origin) if report.changes else []
         state.etag, state.last_modified = result.etag, result.last_modified
