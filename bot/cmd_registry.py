@@ -31,6 +31,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="print what would change (added, changed field by field, held, rejected); change nothing",
     )
+    importer.add_argument(
+        "--checked",
+        action="store_true",
+        help="you checked each status in this small file (at most 20 records), e.g. a re-arrest "
+        "after release: its statuses replace even ones a file may not undo",
+    )
     importer.set_defaults(handler=lambda a: _with_registry(_import, a))
     remove = actions.add_parser(
         "remove", help="take a person down on request: the entry and every trace of it"
@@ -75,7 +81,9 @@ async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
     if args.dry_run:
         return await _dry_run(registry, args)
     try:
-        result, report = await registry.import_file(args.file, args.settings.registry_include_np)
+        result, report = await registry.import_file(
+            args.file, args.settings.registry_include_np, checked=args.checked
+        )
     except RegistryFileError as exc:
         return fail(f"registry import {exc}")
     await announce_changes(args.storage, args.settings, report, f"registry import {args.file}")
@@ -86,7 +94,8 @@ async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
     for target_id, kept, offered in report.held:
         print(
             f"held: {target_id} stays {kept} (the file says {offered}): a file never undoes a "
-            "release, an expulsion or a death; an admin can change it with /track",
+            "release, an expulsion or a death; once checked, `registry import --checked` of a "
+            "small file changes it",
             file=sys.stderr,
         )
     if result.left_out_np:

@@ -232,3 +232,27 @@ def test_registry_import_dry_run_prints_the_diff_and_changes_nothing(cli) -> Non
     assert "held andrej-capiuk: status stays released (the file says in_custody)" in lines
     assert "dry run, nothing changed" in dry.stderr
     assert json.loads(cli("registry", "stats", "--json").stdout) == before
+
+
+def test_registry_import_checked_changes_a_held_status_and_announces_it(
+    cli, tmp_path: Path
+) -> None:
+    rearrest = tmp_path / "rearrest.csv"
+    rearrest.write_text("id,kind,name_be,status\nandrej-capiuk,prisoner,Андрэй Чапюк,in_custody\n")
+    held = cli("registry", "import", str(rearrest))
+    assert "held: andrej-capiuk stays released" in held.stderr
+    checked = cli("registry", "import", "--checked", str(rearrest))
+    assert checked.returncode == 0, checked.stderr
+    assert "1 updated" in checked.stdout and "held:" not in checked.stderr
+    assert "Registry update: Андрэй Чапюк" in checked.stdout
+    shown = json.loads(cli("registry", "show", "andrej-capiuk", "--json").stdout)
+    assert shown["status"] == "in_custody"
+
+    whole = tmp_path / "whole.csv"
+    whole.write_text(
+        "id,kind,name_en\n" + "".join(f"p-{i},prisoner,Person {i}\n" for i in range(21))
+    )
+    refused = cli("registry", "import", "--checked", str(whole))
+    assert refused.returncode == 2
+    assert "at most 20 records, this file has 21" in refused.stderr
+    assert "p-0" not in cli("registry", "show", "p-0").stdout

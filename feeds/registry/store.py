@@ -82,6 +82,9 @@ HELD_STATUS_CHANGES: dict[PrisonerStatus, frozenset[PrisonerStatus]] = {
 }
 
 
+CHECKED_MAX = 20  # records an admin can vouch for one by one (``registry import --checked``)
+
+
 def held_status(old: AnyTarget | None, new: AnyTarget) -> bool:
     """Whether a file's status for ``new`` must not replace ``old``'s (``HELD_STATUS_CHANGES``)."""
     return (
@@ -91,13 +94,13 @@ def held_status(old: AnyTarget | None, new: AnyTarget) -> bool:
     )
 
 
-def merged(old: AnyTarget | None, new: AnyTarget) -> AnyTarget:
+def merged(old: AnyTarget | None, new: AnyTarget, checked: bool = False) -> AnyTarget:
     """``new`` over ``old``: empty values in ``new`` keep the old ones; aliases are united; a held
     status change (``held_status``) keeps the old status."""
     if old is None or type(old) is not type(new):
         return new
     values = old.model_dump()
-    keep_status = held_status(old, new)
+    keep_status = held_status(old, new) and not checked
     for name, value in new.model_dump().items():
         if name in ("status", "facility_id") and keep_status:
             continue  # the record is older than what is stored: its place is old news too
@@ -134,14 +137,16 @@ class RegistryStore:
     async def count(self) -> int:
         return await self.redis.hlen(self.keys.registry_targets)
 
-    async def merge(self, targets: Iterable[AnyTarget]) -> MergeReport:
+    async def merge(self, targets: Iterable[AnyTarget], checked: bool = False) -> MergeReport:
         """Merge by id in one transaction; bump the version only when something changed."""
-        report, updates = await self.plan(targets)
+        report, updates = await self.plan(targets, checked)
         if updates:
             report.version = await self._write(updates)
         return report
 
-    async def plan(self, targets: Iterable[AnyTarget]) -> tuple[MergeReport, dict[str, str]]:
+    async def plan(
+        self, targets: Iterable[AnyTarget], checked: bool = False
+    ) -> tuple[MergeReport, dict[str, str]]:
         """What ``merge`` would do (the report, and the records it would write), writing nothing:
         ``registry import --dry-run``."""
         redirects = await self.redirects()
@@ -162,9 +167,9 @@ class RegistryStore:
                 report.taken_down += 1
                 continue
             old = target_from_json(raw) if raw else None
-            if held_status(old, target) and old.status != target.status:  # type: ignore[union-attr]
+            if not checked and held_status(old, target) and old.status != target.status:  # type: ignore[union-attr]
                 report.held.append((target.id, old.status, target.status))  # type: ignore[union-attr]
-            new = merged(old, target)
+            new = merged(old, target, checked)
             if old is not None and old == new:
                 report.unchanged += 1
                 continue
@@ -222,13 +227,21 @@ class RegistryStore:
         return int(version)
 
     async def import_file(
-        self, path: Path, include_np: bool = False
+        self, path: Path, include_np: bool = False, checked: bool = False
     ) -> tuple[ImportResult, MergeReport]:
         """Merge a registry file in; ``RegistryFileError`` (nothing merged) for a file that cannot be
         used at all: unreadable, not text, no header or no valid row. ``include_np``: keep Viasna's
-        records of people it does not recognise as political prisoners."""
+        records of people it does not recognise as political prisoners. ``checked``: an admin
+        checked each status in this small file (a re-arrest after release), so its statuses replace
+        even held ones; refused for more than ``CHECKED_MAX`` records."""
         result = self.read_file(path, include_np)
-        return result, await self.merge(result.targets)
+        if checked and len(result.targets) > CHECKED_MAX:
+            raise RegistryFileError(
+                path,
+                f"--checked is for statuses checked one by one: at most {CHECKED_MAX} records, "
+                f"this file has {len(result.targets)}",
+            )
+        return result, await self.merge(result.targets, checked)
 
     @staticmethod
     def read_file(path: Path, include_np: bool = False) -> ImportResult:
