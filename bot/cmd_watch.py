@@ -89,8 +89,12 @@ async def watching(storage: Storage, settings: Settings) -> AsyncIterator[Watche
     async with Fetcher(fetch_policy(settings)) as fetcher:
         sync = registry_sync(storage, settings, fetcher)
         config = watcher_config(settings)
+
+        async def notice(text: str) -> None:
+            await notify_admins(storage, settings, text)
+
         async with Watcher(
-            storage, fetcher, config, on_alert=printer, registry_sync=sync
+            storage, fetcher, config, on_alert=printer, registry_sync=sync, on_notice=notice
         ) as watcher:
             yield watcher
 

@@ -25,7 +25,7 @@ import os
 import random
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -116,10 +116,12 @@ class Watcher:
         on_alert: Callable[[Alert], None] | None = None,
         rng: random.Random | None = None,
         registry_sync: RegistrySync | None = None,
+        on_notice: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self.storage = storage
         self.registry_sync = registry_sync  # REGISTRY_URL, looked at every minute
         self._sync_task: asyncio.Task | None = None
+        self.on_notice = on_notice  # tells the admins (bot/admin_notices.py), besides the stream
         self.fetcher = fetcher
         self.config = config or WatcherConfig()
         self.feeds = FeedStore(storage)
@@ -473,6 +475,8 @@ class Watcher:
             maxlen=1000,
             approximate=True,
         )
+        if self.on_notice is not None:
+            await self.on_notice(text)
 
     async def _items(
         self,

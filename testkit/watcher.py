@@ -23,7 +23,7 @@ async def add_feed(storage: Storage, url: str, name: str = "", **kw) -> FeedSour
 
 @asynccontextmanager
 async def watcher_on(
-    storage: Storage, *, seed: bool = True, on_alert=None, **config
+    storage: Storage, *, seed: bool = True, on_alert=None, on_notice=None, **config
 ) -> AsyncIterator[Watcher]:
     if seed:
         await RegistryStore(storage).merge(bundled_targets())
@@ -33,7 +33,9 @@ async def watcher_on(
     settings = {"poll_interval": 60.0, "max_full_text": 2, **config}
     async with (
         Fetcher(policy) as fetcher,
-        Watcher(storage, fetcher, WatcherConfig(**settings), on_alert=on_alert) as watcher,
+        Watcher(
+            storage, fetcher, WatcherConfig(**settings), on_alert=on_alert, on_notice=on_notice
+        ) as watcher,
     ):
         yield watcher
 

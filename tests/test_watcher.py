@@ -209,7 +209,12 @@ async def test_errors_back_off_exponentially_and_flag_once_after_24h(storage: St
         srv.add("/f", status=503)
         feed = await add_feed(storage, srv.url("/f"))
         store = FeedStore(storage)
-        async with watcher_on(storage, poll_interval=60) as w:
+        told: list[str] = []
+
+        async def notice(text: str) -> None:
+            told.append(text)
+
+        async with watcher_on(storage, poll_interval=60, on_notice=notice) as w:
             delays = []
             for _ in range(4):
                 now = time.time()
@@ -227,6 +232,7 @@ async def test_errors_back_off_exponentially_and_flag_once_after_24h(storage: St
         assert state.flagged_at is not None and state.errors == 6
         notices = await storage.redis.xrange(storage.keys.admin_notices)
         assert len(notices) == 1 and feed.id.encode() in notices[0][1][b"text"]
+        assert len(told) == 1 and feed.id in told[0]  # and the admins are told
 
 
 async def test_a_poll_frees_its_lease_and_a_busy_feed_is_skipped(storage: Storage) -> None:
