@@ -182,9 +182,11 @@ def summary_html(text: str, spans: Sequence[Sequence[int]], budget: int) -> str:
     return best if len(best) > len(ELLIPSIS) + 1 else ""
 
 
-def source_links(sources: Sequence[AlertSource], limit: int = SOURCES_MAX) -> tuple[list[str], int]:
+def source_links(
+    sources: Sequence[AlertSource], limit: int = SOURCES_MAX, links: bool = True
+) -> tuple[list[str], int]:
     """One link per outlet (its first item link), as HTML, at most ``limit``; and how many
-    outlets there are in all."""
+    outlets there are in all. ``links=False`` (the chat's ``/links off``): names only."""
     seen: set[str] = set()
     out: list[str] = []
     for source in sources:
@@ -195,7 +197,7 @@ def source_links(sources: Sequence[AlertSource], limit: int = SOURCES_MAX) -> tu
         if len(out) >= limit:
             continue
         link = source.link or ""
-        if link.startswith(("https://", "http://")) and len(link) <= URL_MAX:
+        if links and link.startswith(("https://", "http://")) and len(link) <= URL_MAX:
             out.append(f'<a href="{_e(link)}">{_e(name)}</a>')
         else:
             out.append(_e(name))
@@ -254,9 +256,11 @@ def render_alert(
     targets: Mapping[str, AnyTarget],
     zone: ZoneInfo,
     thread_id: int | None = None,
+    links: bool = True,
 ) -> dict[str, Any]:
-    """The ``sendMessage`` params (without ``chat_id``) for one chat."""
-    text = alert_text(alert, lang, followed, targets, zone)
+    """The ``sendMessage`` params (without ``chat_id``) for one chat; ``links=False`` for a chat
+    that asked for no links (``/links off``)."""
+    text = alert_text(alert, lang, followed, targets, zone, links=links)
     params: dict[str, Any] = {
         "text": text,
         "parse_mode": "HTML",
@@ -275,6 +279,7 @@ def alert_text(
     targets: Mapping[str, AnyTarget],
     zone: ZoneInfo,
     limit: int = MESSAGE_LIMIT,
+    links: bool = True,
 ) -> str:
     date = when_of(alert, zone).strftime("%d.%m.%Y %H:%M")
     if alert.kind == "registry" and alert.change is not None:
@@ -287,7 +292,7 @@ def alert_text(
     title = _cap(alert.title, TITLE_MAX) if alert.title else ""
     if title and summary and " ".join(title.split()) == " ".join(summary.split()):
         title = ""
-    sources, outlets = source_links(alert.sources)
+    sources, outlets = source_links(alert.sources, links=links)
     while True:
         tail = []
         if sources:
@@ -370,7 +375,11 @@ def alert_buttons(
 
 
 def digest_item(
-    item: DigestItem, lang: str, targets: Mapping[str, AnyTarget], zone: ZoneInfo
+    item: DigestItem,
+    lang: str,
+    targets: Mapping[str, AnyTarget],
+    zone: ZoneInfo,
+    links: bool = True,
 ) -> str:
     alert = item.alert
     date = when_of(alert, zone).strftime("%d.%m %H:%M")
@@ -387,7 +396,7 @@ def digest_item(
     body = summary_html(summary, spans, DIGEST_SUMMARY_MAX) if summary else ""
     if body:
         lines.append(body)
-    sources, outlets = source_links(alert.sources, limit=3)
+    sources, outlets = source_links(alert.sources, limit=3, links=links)
     if sources:
         more = " " + t(lang, "alert.more", count=outlets - 3) if outlets > 3 else ""
         lines.append(", ".join(sources) + more)
@@ -401,6 +410,7 @@ def render_digest(
     zone: ZoneInfo,
     thread_id: int | None = None,
     limit: int = MESSAGE_LIMIT,
+    links: bool = True,
 ) -> list[dict[str, Any]]:
     """One or more ``sendMessage`` params: the header, then the day's alerts, oldest first; split
     between items when a message would pass ``limit``."""
@@ -409,7 +419,7 @@ def render_digest(
     texts: list[list[str]] = [[]]
     size = len(header) + reserve
     for item in items:
-        block = digest_item(item, lang, targets, zone)
+        block = digest_item(item, lang, targets, zone, links)
         if len(block) + 2 + len(header) + reserve > limit:
             block = _fit_lines(block.split("\n")[:1], limit - len(header) - reserve - 2)
         if texts[-1] and size + 2 + len(block) > limit:
@@ -447,7 +457,7 @@ class AlertRenderer:
     async def __call__(self, alert: Alert, chat: Chat, followed: list[str]) -> dict[str, Any]:
         await self.registry.current()
         return render_alert(
-            alert, chat.lang, followed, self.registry.by_id, self.zone, chat.thread_id
+            alert, chat.lang, followed, self.registry.by_id, self.zone, chat.thread_id, chat.links
         )
 
 
@@ -460,4 +470,6 @@ class DigestRenderer:
 
     async def __call__(self, chat: Chat, items: list[DigestItem]) -> list[dict[str, Any]]:
         await self.registry.current()
-        return render_digest(items, chat.lang, self.registry.by_id, self.zone, chat.thread_id)
+        return render_digest(
+            items, chat.lang, self.registry.by_id, self.zone, chat.thread_id, links=chat.links
+        )

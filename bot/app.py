@@ -55,6 +55,7 @@ USER_COMMANDS = {
     "unmute": follow.unmute,
     "mode": delivery.mode,
     "namesakes": delivery.namesakes,
+    "links": delivery.links,
     "lang": start.lang,
     "forget": privacy.forget,
 }

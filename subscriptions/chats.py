@@ -36,6 +36,7 @@ class Chat(BaseModel):
     digest_hour: int = Field(default=9, ge=0, le=23)
     muted_until: float = 0.0  # unix time; 0 = not muted
     namesakes: bool = True  # stories that may be about someone else with a followed name
+    links: bool = True  # False: alerts name their sources without links (``/links off``)
     active: bool = True
     inactive_reason: str = ""
 
@@ -55,7 +56,7 @@ class Chat(BaseModel):
         fields = {k.decode(): v.decode() for k, v in data.items()}
         if fields.get("thread_id") == "":
             fields.pop("thread_id")
-        for flag in ("active", "namesakes"):
+        for flag in ("active", "namesakes", "links"):
             if flag in fields:
                 fields[flag] = fields[flag] == "1"
         return cls(id=chat_id, **fields)

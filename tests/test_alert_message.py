@@ -394,3 +394,20 @@ def test_namesakes_are_told_and_marked_not_dropped() -> None:
     assert t("en", "alert.namesake") not in alert_text(
         confirmed, "en", ["ales-bialiacki"], TARGETS, MINSK
     )
+
+
+def test_a_chat_without_links_gets_source_names_only() -> None:
+    """``/links off``: the outlets are named, nothing links to them, in alerts and digests."""
+    linked = render_alert(news(), "en", ["ales-bialiacki"], TARGETS, MINSK)["text"]
+    assert '<a href="https://a.example/news?id=1&amp;x=2">Outlet A</a>' in linked
+    plain = render_alert(news(), "en", ["ales-bialiacki"], TARGETS, MINSK, links=False)["text"]
+    assert plain == EXPECTED["en"].replace(
+        'Sources: <a href="https://a.example/news?id=1&amp;x=2">Outlet A</a>, '
+        '<a href="https://b.example/2">Outlet B</a>',
+        "Sources: Outlet A, Outlet B",
+    )
+    item = DigestItem(news(), ["ales-bialiacki"], 1_700_000_000)
+    [digest] = render_digest([item], "en", TARGETS, MINSK, links=False)
+    assert "Outlet A, Outlet B" in digest["text"] and "href" not in digest["text"]
+    [linked_digest] = render_digest([item], "en", TARGETS, MINSK)
+    assert "href" in linked_digest["text"]

@@ -466,12 +466,14 @@ async def test_inline_empty_query_for_a_newcomer_shows_people_in_the_news(
     assert answer.is_personal is True
 
 
-async def test_namesakes_command(bot: Harness) -> None:
-    shown = await bot.say(USER, "/namesakes")
-    assert shown == t("en", "namesakes.current_on") + "\n\n" + t("en", "namesakes.usage")
-    assert await bot.say(USER, "/namesakes off") == t("en", "namesakes.off_done")
+@pytest.mark.parametrize("setting", ["namesakes", "links"])
+async def test_on_off_settings(bot: Harness, setting: str) -> None:
+    usage = "\n\n" + t("en", f"{setting}.usage")
+    assert await bot.say(USER, f"/{setting}") == t("en", f"{setting}.current_on") + usage
+    assert await bot.say(USER, f"/{setting} off") == t("en", f"{setting}.off_done")
     saved = await bot.services.subscriptions.chat(USER)
-    assert saved is not None and saved.namesakes is False
-    assert await bot.say(USER, "/namesakes on") == t("en", "namesakes.on_done")
+    assert saved is not None and getattr(saved, setting) is False
+    assert await bot.say(USER, f"/{setting}") == t("en", f"{setting}.current_off") + usage
+    assert await bot.say(USER, f"/{setting} on") == t("en", f"{setting}.on_done")
     saved = await bot.services.subscriptions.chat(USER)
-    assert saved is not None and saved.namesakes is True
+    assert saved is not None and getattr(saved, setting) is True

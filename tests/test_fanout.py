@@ -181,10 +181,13 @@ async def test_real_renderer_in_the_chats_language(
     await RegistryStore(storage).merge(load_registry_file(EVAL_REGISTRY).targets)
     await chat(store, 1, A, lang="ru")
     await chat(store, 2, A, B, lang="en", kind=ChatKind.SUPERGROUP, thread_id=9)
+    await chat(store, 3, A, lang="en", links=False)  # /links off
     registry = RegistryView(RegistryStore(storage))
     fan = Fanout(storage, AlertRenderer(registry, MINSK), MINSK, start_id="0")
     await fan.handle(alert())
     by_chat = {d.chat_id: d.params for d in await queued(storage)}
+    assert '<a href="https://a.example/1">Outlet A</a>' in by_chat[1]["text"]
+    assert "Outlet A" in by_chat[3]["text"] and "href" not in by_chat[3]["text"]
     assert by_chat[1]["text"].startswith("🔔 <b>Алесь Беляцкий</b> — упоминание\n")
     assert by_chat[2]["text"].startswith(
         "🔔 <b>Ales Bialiatski</b>, <b>Maria Kalesnikava</b> — mentioned\n"

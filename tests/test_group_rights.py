@@ -32,6 +32,7 @@ COMMAND_ARGS = {
     "lang": "ru",
     "forget": "",
     "namesakes": "off",
+    "links": "off",
 }
 BUTTON_DATA = {
     "^sub:": "sub:ihar-losik",

@@ -72,16 +72,29 @@ async def mode(now: Turn) -> None:
 
 
 @changes_settings
+async def links(now: Turn) -> None:
+    """``/links off|on``: whether alerts link to their sources. Many outlets are listed as
+    "extremist" in Belarus, and a link opened in a Telegram app leaves a trace on the phone."""
+    await _switch(now, "links")
+
+
+@changes_settings
 async def namesakes(now: Turn) -> None:
     """``/namesakes off|on``: whether stories that may be about a namesake reach this chat."""
+    await _switch(now, "namesakes")
+
+
+async def _switch(now: Turn, setting: str) -> None:
+    """``/<setting> off|on`` for a chat's on/off setting; texts in the ``<setting>`` section.
+    Without an argument it says how the chat is set."""
     args = [a.lower() for a in (now.context.args or [])]
     if args not in (["on"], ["off"]):
-        current = "namesakes.current_on" if now.chat.namesakes else "namesakes.current_off"
-        await now.reply(now.t(current) + "\n\n" + now.t("namesakes.usage"))
+        state = "current_on" if getattr(now.chat, setting) else "current_off"
+        await now.reply(now.t(f"{setting}.{state}") + "\n\n" + now.t(f"{setting}.usage"))
         return
-    now.chat.namesakes = args == ["on"]
+    setattr(now.chat, setting, args == ["on"])
     await now.services.subscriptions.save_chat(now.chat)
-    await now.reply(now.t("namesakes.on_done" if now.chat.namesakes else "namesakes.off_done"))
+    await now.reply(now.t(f"{setting}.on_done" if args == ["on"] else f"{setting}.off_done"))
 
 
 @changes_settings
