@@ -53,8 +53,10 @@ def prisoner_card(
     facility: Facility | None = None,
     timeline: Iterable[TimelineEvent] = (),
     zone: ZoneInfo | None = None,
+    links: bool = True,
 ) -> str:
-    """Names in both scripts, status, place with postal address, sentence, latest dated news."""
+    """Names in both scripts, status, place with postal address, sentence, latest dated news.
+    ``links=False`` (the chat's ``/links off``): the profile and the sources are named, not linked."""
     names = _unique([prisoner.name_be, prisoner.name_ru, prisoner.name_en])
     head = [f"<b>{_e(names[0] if names else prisoner.id)}</b>"]
     if len(names) > 1:
@@ -77,9 +79,9 @@ def prisoner_card(
     )
     if sentence:
         lines.append(f"{t(lang, 'card.sentence')}: {_e(sentence)}")
-    if prisoner.profile_url.startswith("https://"):
+    if links and prisoner.profile_url.startswith("https://"):
         lines.append(f'<a href="{_e(prisoner.profile_url)}">{t(lang, "card.profile")}</a>')
-    news = [_timeline_line(entry, lang, zone) for entry in timeline]
+    news = [_timeline_line(entry, lang, zone, links) for entry in timeline]
     return _fit(lines, news, lang)
 
 
@@ -99,14 +101,18 @@ def card(target: AnyTarget, lang: str, **kwargs: object) -> str:
     return facility_card(target, lang)
 
 
-def _timeline_line(entry: TimelineEvent, lang: str, zone: ZoneInfo | None) -> str:
-    """'• 12.03.2026: transferred — Nasha Niva' with the source linked."""
+def _timeline_line(
+    entry: TimelineEvent, lang: str, zone: ZoneInfo | None, links: bool = True
+) -> str:
+    """'• 12.03.2026: transferred — Nasha Niva' with the source linked. The events are the
+    person's own in that story (another person named in it may have been the one released)."""
     when = entry.at.astimezone(zone) if zone else entry.at
-    what = ", ".join(t(lang, f"events.{e}") for e in entry.events if has(lang, f"events.{e}"))
+    events = entry.own_events if entry.own_events is not None else entry.events
+    what = ", ".join(t(lang, f"events.{e}") for e in events if has(lang, f"events.{e}"))
     source = entry.sources[0] if entry.sources else None
     label = _e((source.name if source else "") or entry.title or "")
     link = source.link if source and source.link else ""
-    if link.startswith(("https://", "http://")):
+    if links and link.startswith(("https://", "http://")):
         label = f'<a href="{_e(link)}">{label or _e(link)}</a>'
     text = what or t(lang, "events.mentioned")
     return f"• {when:%d.%m.%Y}: {_e(text)}" + (f" — {label}" if label else "")

@@ -100,7 +100,12 @@ async def card_text(now: Turn, target: AnyTarget) -> str:
         facility = await now.services.registry.facility_of(target)
         timeline = await now.services.timeline(target.id)
         return card(
-            target, now.lang, facility=facility, timeline=timeline, zone=now.services.settings.zone
+            target,
+            now.lang,
+            facility=facility,
+            timeline=timeline,
+            zone=now.services.settings.zone,
+            links=now.chat.links,
         )
     return card(target, now.lang)
 
