@@ -95,3 +95,9 @@ async def queue_empty(storage: Storage) -> bool:
         pipe.xlen(keys.deliveries("broadcast"))
         pipe.zcard(keys.deliveries_delayed)
         return not any(await pipe.execute())
+
+
+async def queued(storage: Storage, lane: Lane = Lane.ALERTS) -> list[Delivery]:
+    """What waits in a delivery lane, oldest first (as a sender would read it)."""
+    entries = await storage.redis.xrange(storage.keys.deliveries(lane))
+    return [Delivery.model_validate_json(fields[b"d"]) for _, fields in entries]

@@ -4,19 +4,8 @@ dead letters, and /forget's removal of a chat's queued messages."""
 from __future__ import annotations
 
 from feeds.storage import Storage
-from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
-
-
-def delivery(chat_id: int, lane: Lane = Lane.ALERTS, ref: str = "x") -> Delivery:
-    kind = "broadcast" if lane is Lane.BROADCAST else "alert"
-    return Delivery(
-        id=f"{kind[0]}:{ref}:{chat_id}",
-        chat_id=chat_id,
-        lane=lane,
-        kind=kind,
-        ref=ref,
-        params={"text": f"hello {chat_id}"},
-    )
+from subscriptions.deliveries import DeliveryQueue, Lane
+from testkit.sending import delivery
 
 
 async def queue(storage: Storage) -> DeliveryQueue:
@@ -28,7 +17,9 @@ async def queue(storage: Storage) -> DeliveryQueue:
 
 async def test_alerts_lane_goes_first(storage: Storage) -> None:
     q = await queue(storage)
-    await q.enqueue([delivery(1, Lane.BROADCAST), delivery(2), delivery(3, Lane.BROADCAST)])
+    await q.enqueue(
+        [delivery(1, lane=Lane.BROADCAST), delivery(2), delivery(3, lane=Lane.BROADCAST)]
+    )
     first = await q.read("s1", count=10)
     assert [(lane, d.chat_id) for lane, _, d in first] == [(Lane.ALERTS, 2)]
     second = await q.read("s1", count=10)
@@ -41,7 +32,7 @@ async def test_alerts_lane_goes_first(storage: Storage) -> None:
 
 async def test_blocking_read_wakes_for_either_lane(storage: Storage) -> None:
     q = await queue(storage)
-    await q.enqueue([delivery(9, Lane.BROADCAST)])
+    await q.enqueue([delivery(9, lane=Lane.BROADCAST)])
     got = await q.read("s1", count=10, block_ms=100)
     assert [d.chat_id for _, _, d in got] == [9]
 
@@ -77,7 +68,7 @@ async def test_dead_letters(storage: Storage) -> None:
 
 async def test_drop_chat(storage: Storage) -> None:
     q = await queue(storage)
-    await q.enqueue([delivery(1), delivery(2), delivery(1, Lane.BROADCAST, "b")])
+    await q.enqueue([delivery(1), delivery(2), delivery(1, lane=Lane.BROADCAST, ref="b")])
     await q.read("s1", count=1)  # one of them is pending: it goes too
     assert await q.drop_chat(1) == 2
     remaining = await q.read("s2", count=10) + await q.claim_stale("s2", 0)

@@ -17,11 +17,12 @@ from feeds.registry.importers import load_registry_file
 from feeds.registry.store import RegistryStore
 from feeds.storage import Storage
 from subscriptions.chats import Chat, DeliveryMode
-from subscriptions.deliveries import Delivery, Lane
+from subscriptions.deliveries import Lane
 from subscriptions.digest import DigestItem, DigestScheduler, DigestStore, next_due
 from subscriptions.fanout import Fanout
 from subscriptions.store import SubscriptionStore
 from testkit.harness import EVAL_REGISTRY, running_bot
+from testkit.sending import queued
 from testkit.waiting import wait_for
 from tests.test_fanout import A, B, alert, chat, fake_render
 
@@ -36,11 +37,6 @@ def at(zone: ZoneInfo, day: int, hour: int, minute: int = 0) -> float:
 
 def plain_digest(chat: Chat, items: list[DigestItem]) -> list[dict]:
     return render_digest(items, chat.lang, TARGETS, MINSK, chat.thread_id)
-
-
-async def queued(storage: Storage) -> list[Delivery]:
-    entries = await storage.redis.xrange(storage.keys.deliveries(Lane.ALERTS))
-    return [Delivery.model_validate_json(fields[b"d"]) for _, fields in entries]
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
 from subscriptions.fanout import Fanout
 from subscriptions.store import SubscriptionStore
 from testkit.harness import EVAL_REGISTRY, running_bot
+from testkit.sending import queued
 from testkit.waiting import wait_for
 
 MINSK = ZoneInfo("Europe/Minsk")
@@ -56,11 +57,6 @@ async def chat(store: SubscriptionStore, chat_id: int, *targets: str, **settings
     await store.save_chat(Chat(id=chat_id, **settings))
     for target in targets:
         await store.subscribe(chat_id, target)
-
-
-async def queued(storage: Storage) -> list[Delivery]:
-    entries = await storage.redis.xrange(storage.keys.deliveries(Lane.ALERTS))
-    return [Delivery.model_validate_json(fields[b"d"]) for _, fields in entries]
 
 
 def texts(deliveries: list[Delivery]) -> dict[int, str]:

@@ -19,9 +19,9 @@ from feeds.registry.sync import RegistrySync
 from feeds.storage import Storage
 from feeds.timeline import Timeline
 from feeds.watcher import Watcher, WatcherConfig
-from subscriptions.deliveries import Delivery, Lane
 from testkit.feedserver import FeedServer
 from testkit.harness import ADMIN, running_bot
+from testkit.sending import queued
 from testkit.waiting import wait_for
 
 HEADER = "id,kind,name_be,name_ru,name_en,status\n"
@@ -208,14 +208,12 @@ def test_registry_url_setting() -> None:
 async def test_admins_are_told_through_the_delivery_queue(storage: Storage) -> None:
     settings = Settings(_env_file=None, admin_ids="7,8", telegram_bot_token="1:" + "a" * 35)
     assert await notify_admins(storage, settings, "sync of <x> applied nothing") == 2
-    entries = await storage.redis.xrange(storage.keys.deliveries(Lane.ALERTS))
-    sent = [Delivery.model_validate_json(f[b"d"]) for _, f in entries]
+    sent = await queued(storage)
     assert {d.chat_id for d in sent} == {7, 8}
     assert {d.params["text"] for d in sent} == {"sync of &lt;x&gt; applied nothing"}
     # the same notice within the hour comes with the same ids: the sender's guard sends it once
     await notify_admins(storage, settings, "sync of <x> applied nothing")
-    again = await storage.redis.xrange(storage.keys.deliveries(Lane.ALERTS))
-    assert {Delivery.model_validate_json(f[b"d"]).id for _, f in again} == {d.id for d in sent}
+    assert {d.id for d in await queued(storage)} == {d.id for d in sent}
 
 
 async def test_stats_tells_how_registry_sync_goes(storage: Storage) -> None:

@@ -11,17 +11,12 @@ from feeds.registry.store import RegistryStore
 from feeds.reports import FalseMatches
 from feeds.storage import Storage
 from subscriptions.chats import Chat
-from subscriptions.deliveries import Delivery, Lane
 from subscriptions.store import SubscriptionStore
 from testkit.harness import ADMIN, running_bot
+from testkit.sending import queued
 
 A, B = "ales-bialiacki", "maksim-znak"
 USER, GROUP = 501, -4001
-
-
-async def queued(storage: Storage) -> list[Delivery]:
-    entries = await storage.redis.xrange(storage.keys.deliveries(Lane.ALERTS))
-    return [Delivery.model_validate_json(fields[b"d"]) for _, fields in entries]
 
 
 async def test_untrack_removes_every_trace_and_tells_followers(storage: Storage) -> None:

@@ -193,7 +193,8 @@ class RegistrySync:
             for t in dead
             if not (isinstance(stored.get(t.id), Prisoner) and stored[t.id].status == t.status)
         ]
-        return [t for t in targets if t.id not in set(held)], held
+        skipped = set(held)
+        return [t for t in targets if t.id not in skipped], held
 
     async def _refuse(self, url: str, state: SourceState, why: str) -> SyncOutcome:
         """Apply nothing, keep the validators (the next sync fetches again), tell the admins."""
