@@ -25,8 +25,8 @@ import pytest
 
 from bench.mention_speed import _FACILITY_SENTENCE, make_documents
 from feeds.mentions import compile_registry, document_text
-from feeds.mentions.engine import MAX_MENTIONS_PER_TARGET
 from feeds.mentions.models import ScanResult
+from feeds.mentions.result import MAX_MENTIONS_PER_TARGET
 from feeds.registry.bundled import bundled_facilities
 from feeds.registry.models import Gender, Prisoner
 from testkit.namegen import generate_people

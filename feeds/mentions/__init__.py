@@ -14,15 +14,14 @@ Public API (others code against it; keep it stable):
   whole query (every word must fit).
 """
 
-from feeds.mentions.engine import Engine, compile_registry, document_text, name_keys
+from feeds.mentions.engine import Engine, compile_registry, document_text
 from feeds.mentions.models import EventType, Mention, ScanResult
+from feeds.mentions.names import name_keys, words
 from feeds.mentions.scripts import skeleton
 
 
 def query_matches(query: str, keys: set[str] | frozenset[str]) -> bool:
     """Whether every word of ``query`` is a prefix (in skeleton space) of one of ``keys``."""
-    from feeds.mentions.engine import words
-
     parts = [skeleton(w) for w in words(query)]
     parts = [p for p in parts if p]
     return bool(parts) and all(any(k.startswith(p) for k in keys) for p in parts)

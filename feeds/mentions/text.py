@@ -153,7 +153,7 @@ class Sentences:
         self.text = text
         self.bounds = sentence_bounds(text)
         self.starts = [b[0] for b in self.bounds]
-        self.memo: dict = {}  # the caller's per-document facts about sentences (engine._says)
+        self.memo: dict = {}  # the caller's per-document facts about sentences (cues.says)
 
     def index(self, offset: int) -> int:
         return max(0, bisect_right(self.starts, offset) - 1)

@@ -57,7 +57,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from feeds.mentions import lexicon
-from feeds.mentions.engine import split_name, words
 from feeds.mentions.forms import (
     ALL_ENDINGS,
     MAX_ENDING,
@@ -66,6 +65,7 @@ from feeds.mentions.forms import (
     surname_forms,
     word_forms,
 )
+from feeds.mentions.names import split_name, words
 from feeds.mentions.scripts import (
     MAX_TOKEN,
     PATRONYMIC,

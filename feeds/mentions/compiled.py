@@ -1,0 +1,331 @@
+"""Compile (once per registry version): every name word, town form, nickname and kind word becomes
+skeleton stems with the endings they take (``forms``), in one dict ``stem -> [(endings, pattern)]``,
+plus the look-ups the facility rules need (kind + number, kind + town adjective, kind + qualifier).
+
+``CompiledRegistry`` is the data; ``Engine`` (engine.py) adds the scan. Both are immutable once
+built, so one compiled registry serves any number of threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from feeds.mentions import lexicon
+from feeds.mentions.forms import matches, splits
+from feeds.mentions.names import (
+    add_forms,
+    devowel,
+    first_name_groups,
+    first_name_lexicon,
+    first_name_spec,
+    freeze,
+    russian_forms,
+    split_name,
+    town_adjective_stem,
+    word_spec,
+    words,
+)
+from feeds.mentions.scripts import cyrillic_variants, fold, skeleton
+from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner
+
+# Pattern kinds
+SURNAME, KIND, QUAL, TOWN, NICK = "S", "K", "Q", "T", "N"
+FUZZY = "F"  # a surname matched on its consonants only: needs the person's first name right before
+
+_PREPOSITIONS = frozenset(
+    {"в", "у", "ў", "w", "u", "in", "на", "na", "at", "ля", "каля", "под", "пад", "pod", "near"}
+)
+
+# the size at which a per-engine memo (token infos, look-ups, fits, stems) starts over
+MEMO_LIMIT = 200_000
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Pattern:
+    kind: str
+    ref: object  # prisoner index, FacilityKind, qualifier name, facility index (TOWN: a tuple)
+    rest: tuple[dict[str, frozenset[str]], ...] = ()  # forms of the words after the first
+    needs_cap: bool = False
+    risky: bool = False  # a common word or common surname (Знак, Колесникова): needs more evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    target: Prisoner
+    first: dict[str, frozenset[str]]  # stem -> endings of every first-name form
+    first_keys: frozenset[str]  # for initials
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    target: Facility
+    qualifiers: frozenset[str]
+    adjective_keys: frozenset[str]  # vowel-less adjective stems: Горецкая ~ Горацкай ~ Horecka
+    town_consonants: frozenset[str]  # vowel-less town stems: Глыбокае ~ Głębokiem
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    pattern: Pattern
+    first: int  # token indices, inclusive
+    last: int
+
+
+def _spec_key(spec: dict[str, frozenset[str]]) -> tuple:
+    """A hashable, order-free form of a spec (stem -> endings), to tell equal spellings apart."""
+    return tuple(sorted((stem, tuple(sorted(endings))) for stem, endings in spec.items()))
+
+
+class CompiledRegistry:
+    """The registry as patterns and look-ups (see the module docstring)."""
+
+    def __init__(self, targets: Iterable[Prisoner | Facility]) -> None:
+        self.people: list[Person] = []
+        self.places: list[Place] = []
+        self.patterns: list[Pattern] = []
+        index: dict[str, dict[int, frozenset[str]]] = {}
+        self._first_lexicon = first_name_lexicon()
+        self.devowel_index: dict[str, set[int]] = {}
+        # people whose surname alone names nobody: two letters ("Us") or a first name ("Juryi
+        # Sjarhei": every "Сяргей" would be him); only their given name and surname together count
+        self.needs_given: set[int] = set()
+        groups = first_name_groups()
+        risky = {skeleton(w) for w in lexicon.RISKY_SURNAMES}
+
+        def add(first_spec: dict[str, frozenset[str]], pattern: Pattern) -> None:
+            if pattern.kind == TOWN and self._join_town(first_spec, pattern):
+                return
+            pid = len(self.patterns)
+            self.patterns.append(pattern)
+            for stem, endings in first_spec.items():
+                entries = index.setdefault(stem, {})
+                known = entries.get(pid)
+                # the spec's own frozenset, shared: a copy per (stem, pattern) was most of compile
+                entries[pid] = endings if known is None else known | endings
+
+        # town spelling -> its pattern id: every facility in one town shares one TOWN pattern
+        self._town_pids: dict[tuple, int] = {}
+
+        seen: set[str] = set()
+        for target in targets:
+            if target.id in seen:
+                continue
+            seen.add(target.id)
+            if isinstance(target, Prisoner):
+                self._compile_person(target, groups, risky, add)
+            else:
+                self._compile_place(target, add)
+        self._compile_kinds(add)
+        self._freeze_towns()
+        self.index: dict[str, tuple[tuple[frozenset[str], int], ...]] = {
+            stem: tuple((e, pid) for pid, e in entries.items()) for stem, entries in index.items()
+        }
+        self.person_ids = frozenset(p.target.id for p in self.people)
+        self._stem_memo: dict[str, frozenset[str]] = {}  # see _stems
+        # stems of the second word of every naming phrase ("centre", "Haft"): a cheap "no" first
+        self._phrase_heads = frozenset(
+            stem
+            for p in self.patterns
+            if p.rest and p.kind not in (TOWN, QUAL)
+            for stem in p.rest[0]
+        )
+        self._fuzzy_patterns = [Pattern(FUZZY, i, (), True) for i in range(len(self.people))]
+        self.by_kind_number: dict[tuple[FacilityKind, int], tuple[int, ...]] = {}
+        # (kind, vowel-less adjective stem) -> places, and (kind, strong qualifier) -> places: the
+        # look-ups behind a kind word with neither number nor town, without a pass over all places
+        self.by_kind_adjective: dict[tuple[FacilityKind, str], tuple[int, ...]] = {}
+        self.by_kind_strong: dict[tuple[FacilityKind, str], tuple[int, ...]] = {}
+        for i, place in enumerate(self.places):
+            kind = place.target.kind
+            if place.target.number is not None:
+                key = (kind, place.target.number)
+                self.by_kind_number[key] = (*self.by_kind_number.get(key, ()), i)
+            for stem in place.adjective_keys:
+                self.by_kind_adjective[kind, stem] = (
+                    *self.by_kind_adjective.get((kind, stem), ()),
+                    i,
+                )
+            for q in place.qualifiers:
+                if lexicon.QUALIFIERS[q][0]:
+                    self.by_kind_strong[kind, q] = (*self.by_kind_strong.get((kind, q), ()), i)
+
+    # -- compile ---------------------------------------------------------------------------------
+
+    def _join_town(self, first_spec: dict[str, frozenset[str]], pattern: Pattern) -> bool:
+        """Add the pattern's facility to an earlier TOWN pattern with the same spelling, if any.
+
+        Minsk has a dozen facilities: one pattern per town spelling (``ref`` a tuple of facility
+        indices, see ``_freeze_towns``) makes one town word one hit instead of a dozen."""
+        key = (_spec_key(first_spec), tuple(_spec_key(s) for s in pattern.rest), pattern.needs_cap)
+        pid = self._town_pids.get(key)
+        if pid is None:
+            self._town_pids[key] = len(self.patterns)
+            return False
+        places = self.patterns[pid].ref
+        places.extend(p for p in pattern.ref if p not in places)
+        return True
+
+    def _freeze_towns(self) -> None:
+        """TOWN patterns' facility lists become tuples (patterns are immutable once compiled)."""
+        for pid in self._town_pids.values():
+            p = self.patterns[pid]
+            self.patterns[pid] = Pattern(p.kind, tuple(p.ref), p.rest, p.needs_cap, p.risky)
+        del self._town_pids
+
+    def _compile_person(self, target: Prisoner, groups, risky, add) -> None:
+        female = {Gender.FEMALE: True, Gender.MALE: False}.get(target.gender)
+        surnames: list[list[str]] = []
+        specs_of_first: dict[int, tuple[dict[str, frozenset[str]], frozenset[str]]] = {}
+        for name in target.names():
+            given, last = split_name(name)
+            if last and last not in surnames:
+                surnames.append(last)
+            for word in given[:1]:
+                spec = first_name_spec(word)
+                specs_of_first[id(spec)] = spec
+        if len(specs_of_first) == 1:
+            first, first_keys = next(iter(specs_of_first.values()))
+        else:
+            merged: dict[str, set[str]] = {}
+            keys: set[str] = set()
+            for spec, spec_keys in specs_of_first.values():
+                add_forms(merged, spec.items())
+                keys |= spec_keys
+            first, first_keys = freeze(merged), frozenset(keys)
+        index = len(self.people)
+        for last in surnames:
+            specs = [word_spec(w, "surname", female) for w in last]
+            # alone, a surname that is a common word, two letters ("Us") or a first name ("Juryi
+            # Sjarhei": every "Сяргей" would be him) needs more than a sentence about prison
+            key = skeleton(last[0]) if len(last) == 1 else ""
+            if len(last) == 1 and (len(key) <= 2 or matches(key, self._first_lexicon)):
+                self.needs_given.add(len(self.people))  # alone it is never this person
+            is_risky = len(last) == 1 and bool(cyrillic_variants(last[0]) & risky)
+            add(specs[0], Pattern(SURNAME, index, tuple(specs[1:]), True, is_risky))
+            if len(last) == 1:
+                latin_only = not (target.name_be or target.name_ru)
+                for stem in specs[0]:
+                    if len(stem) >= 4:
+                        self.devowel_index.setdefault(devowel(stem), set()).add(index)
+                    # a name the registry has only in Latin letters, as the Russian press writes
+                    # it (Dziadok -> Дедок, Tsikhanouski -> Тихановский); generated forms only
+                    # ever match after the person's own first name (the fuzzy path)
+                    for form in russian_forms(stem) if latin_only else ():
+                        if len(form) >= 4:
+                            self.devowel_index.setdefault(devowel(form), set()).add(index)
+        self.people.append(Person(target, first, first_keys))
+
+    def _compile_place(self, target: Facility, add) -> None:
+        index = len(self.places)
+        texts = [
+            target.name_be,
+            target.name_ru,
+            target.name_en,
+            *target.aliases,
+            *target.nicknames,
+            *(v for k, vs in target.town_forms.items() for v in vs),
+        ]
+        qualifiers = set()
+        for text in texts:
+            for name, (_strong, qwords) in lexicon.QUALIFIERS.items():
+                if any(fold(q) in fold(text).split() for q in qwords):
+                    qualifiers.add(name)
+        kind_keys = self._kind_keys()
+        town_texts = [target.town_be, target.town_ru, target.town_en]
+        adjective_texts: list[str] = []
+        for key, values in target.town_forms.items():
+            if key.startswith("short_"):
+                continue
+            (adjective_texts if key.startswith("adjective") else town_texts).extend(values)
+        nick_texts = list(target.nicknames)
+        for alias in target.aliases:
+            alias_words = words(alias)
+            if any(self._is_kind_word(w, kind_keys) for w in alias_words):
+                adjective_texts.extend(
+                    w for w in alias_words if not self._is_kind_word(w, kind_keys)
+                )
+            else:
+                nick_texts.append(alias)
+        adjective_keys: set[str] = set()
+        town_keys: set[str] = set()
+        town_consonants: set[str] = set()
+        for text in town_texts:
+            ws = [w for w in words(text) if w.lower() not in _PREPOSITIONS]
+            if ws and not ws[0].isdigit():
+                specs = [word_spec(w, "word") for w in ws]
+                add(specs[0], Pattern(TOWN, [index], tuple(specs[1:]), True))
+                for key in cyrillic_variants(ws[0]):
+                    town_keys.add(key)
+                    adjective_keys.add(devowel(town_adjective_stem(key)))
+                for stem in specs[0]:
+                    town_consonants.add(devowel(stem))
+        qualifier_words = {fold(q) for _s, qs in lexicon.QUALIFIERS.values() for q in qs}
+        for text in adjective_texts:
+            for w in words(text):
+                low = w.lower()
+                if low in _PREPOSITIONS or w.isdigit() or lexicon.is_town_filler(fold(w)):
+                    continue
+                if fold(w) in qualifier_words:
+                    continue
+                spec = word_spec(w, "word")
+                add(spec, Pattern(TOWN, [index], (), False))
+                adjective_keys.update(devowel(stem) for stem in spec)
+        self.places.append(
+            Place(
+                target,
+                frozenset(qualifiers),
+                frozenset(adjective_keys),
+                frozenset(c for c in town_consonants if len(c) >= 3),
+            )
+        )
+        for text in nick_texts:
+            ws = words(text)
+            if not ws or all(len(w) <= 2 for w in ws):
+                continue
+            if len(ws) == 1 and cyrillic_variants(ws[0]) & town_keys:
+                # the town itself (Віцьба): only with prison context in the same sentence
+                add(word_spec(ws[0], "word"), Pattern(NICK, index, (), True, True))
+                continue
+            specs = [word_spec(w, "word") for w in ws]
+            needs_cap = not text.islower()
+            add(specs[0], Pattern(NICK, index, tuple(specs[1:]), needs_cap))
+
+    _KIND_KEYS: dict[str, FacilityKind] | None = None
+
+    def _kind_keys(self) -> dict[str, FacilityKind]:
+        if self._KIND_KEYS is None:
+            keys: dict[str, FacilityKind] = {}
+            for kind, phrases in lexicon.KIND_WORDS.items():
+                for phrase in phrases:
+                    for w in words(phrase):
+                        keys.setdefault(skeleton(w), kind)
+            for abbr, kind in lexicon.KIND_ABBREVIATIONS.items():
+                keys.setdefault(skeleton(abbr), kind)
+            self._KIND_KEYS = keys
+        return self._KIND_KEYS
+
+    @staticmethod
+    def _is_kind_word(word: str, kind_keys: dict[str, FacilityKind]) -> bool:
+        key = skeleton(word)
+        return any(stem in kind_keys or (stem + "a") in kind_keys for stem, _e in splits(key))
+
+    def _compile_kinds(self, add) -> None:
+        for kind, phrases in lexicon.KIND_WORDS.items():
+            for phrase in phrases:
+                ws = words(phrase)
+                specs = [word_spec(w, "word") for w in ws]
+                add(specs[0], Pattern(KIND, kind, tuple(specs[1:]), False))
+        for name, (_strong, qwords) in lexicon.QUALIFIERS.items():
+            for q in qwords:
+                if q.isupper():
+                    continue  # abbreviations are looked up verbatim
+                add(word_spec(q, "word"), Pattern(QUAL, name, (), False))
+        # abbreviations are looked up verbatim (upper case): ИК-9, СИЗО КГБ, ВК-2
+        self.abbreviations: dict[str, tuple[Pattern, ...]] = {}
+        for abbr, kind in lexicon.KIND_ABBREVIATIONS.items():
+            self.abbreviations[abbr] = (Pattern(KIND, kind),)
+        for name, (_s, qs) in lexicon.QUALIFIERS.items():
+            for q in qs:
+                if q.isupper():
+                    self.abbreviations[q] = (*self.abbreviations.get(q, ()), Pattern(QUAL, name))

@@ -1,0 +1,33 @@
+"""The lexicon's cue words as patterns over folded sentences, and the per-document memo that asks
+them: whether a sentence speaks of prison (a bare surname or a nickname needs that), of Russia (a
+colony number that is not ours), of "among them", or ends in a title before a surname."""
+
+from __future__ import annotations
+
+import re
+
+from feeds.mentions import lexicon
+from feeds.mentions.scripts import alternatives, fold
+from feeds.mentions.text import Sentences
+
+PRISON_CONTEXT = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.PRISON_CONTEXT) + ")")
+AMONG = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["among_them"]) + r")\b")
+TITLE = re.compile(r"(?:" + "|".join(lexicon.TITLES) + r")\s*$")
+RUSSIA = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RUSSIA) + ")")
+
+
+def says(sentences: Sentences, pattern: re.Pattern[str], index: int) -> bool:
+    """``pattern`` found in the folded sentence ``index``; memoised per document, because every
+    hit asks about its own sentence and the neighbours (a list of 5,000 colonies asked 100,000
+    times)."""
+    key = (pattern, index)
+    found = sentences.memo.get(key)
+    if found is None:
+        found = sentences.memo[key] = bool(pattern.search(fold(sentences.get(index))))
+    return found
+
+
+def in_prison_context(sentences: Sentences, index: int, reach: int = 1) -> bool:
+    """Sentence ``index`` or one within ``reach`` of it speaks of prison."""
+    lo, hi = max(0, index - reach), min(len(sentences), index + reach + 1)
+    return any(says(sentences, PRISON_CONTEXT, i) for i in range(lo, hi))

@@ -1,0 +1,182 @@
+"""People in a document: a surname hit becomes a mention when the evidence holds.
+
+A first name or initial right before it ("Алесь Бяляцкі", "А. Бяляцкі"), a patronymic between
+("Алесь Віктаравіч Бяляцкі"), the given name or initials after it (court style: "Бяляцкі Алесь",
+"Колесниковой М. А."), or, for a bare surname, prison context nearby and no rival first name. A
+risky surname (a common word) needs a title or the document's prison context even with its first
+name; a surname that alone names nobody (``needs_given``) needs its given name or an earlier full
+mention. A surname with the other language's vowels counts only after the person's own first name
+(``_fuzzy``).
+"""
+
+from __future__ import annotations
+
+from feeds.mentions.compiled import FUZZY, SURNAME, Hit, Person
+from feeds.mentions.cues import PRISON_CONTEXT, TITLE, in_prison_context, says
+from feeds.mentions.forms import matches, splits
+from feeds.mentions.names import devowel
+from feeds.mentions.scripts import PATRONYMIC, fold, skeleton
+from feeds.mentions.text import Sentences
+
+
+class PeopleResolver:
+    """The name rules of ``Engine`` (a mixin over ``CompiledRegistry``'s data)."""
+
+    people: list[Person]
+    needs_given: set[int]
+    devowel_index: dict[str, set[int]]
+    _first_lexicon: dict[str, frozenset[str]]
+    _fuzzy_patterns: list
+
+    def _adjacent(self, doc, spans, i: int, j: int) -> bool:
+        """Tokens i < j touch: only spaces (no punctuation, no line break) between."""
+        gap = doc[spans[i][1] : spans[j][0]]
+        return 0 < len(gap) <= 3 and gap.isspace() and "\n" not in gap
+
+    def _initial(self, doc, toks, spans, i: int) -> str | None:
+        tok = toks[i]
+        if len(tok) <= 2 and tok[:1].isupper() and doc[spans[i][1] : spans[i][1] + 1] == ".":
+            return skeleton(tok)
+        return None
+
+    def resolve_names(self, doc, toks, keys, spans, hits, sentences, sent_of):
+        by_span: dict[tuple[int, int], set[int]] = {}
+        safe_spans: set[tuple[int, int]] = set()  # matched by at least one non-risky spelling
+        for hit in hits:
+            if hit.pattern.kind in (SURNAME, FUZZY):
+                by_span.setdefault((hit.first, hit.last), set()).add(hit.pattern.ref)
+                if not hit.pattern.risky:
+                    safe_spans.add((hit.first, hit.last))
+        fuzzy_spans = {(h.first, h.last) for h in hits if h.pattern.kind == FUZZY}
+        surname_tokens = {
+            i for h in hits if h.pattern.kind == SURNAME for i in range(h.first, h.last + 1)
+        }
+        # (first tok, last tok, people, risky)
+        confirmed: list[tuple[int, int, tuple[int, ...], bool]] = []
+        pending: list[tuple[int, int, frozenset[int], bool]] = []
+        rivals: set[int] = set()
+        n = len(toks)
+        spans_sorted = sorted(by_span, key=lambda s: (s[0], -(s[1] - s[0])))
+        covered_until = -1
+        for first, last in spans_sorted:
+            if first <= covered_until:
+                continue  # a longer surname hit (Шарэнда-Панасюк) hides shorter ones inside it
+            covered_until = last
+            cands = by_span[(first, last)]
+            risky = (first, last) not in safe_spans
+            start_tok, end_tok = first, last
+            chosen: set[int] = set()
+            rejected = False
+            # a first name (or initial) right before: "Алесь Бяляцкі", "А. Бяляцкі"
+            p = first - 1
+            if p >= 0:
+                initial = self._initial(doc, toks, spans, p)
+                if initial is not None and doc[spans[p][1] : spans[first][0]].strip() == ".":
+                    chosen = {c for c in cands if self._initial_fits(c, initial)}
+                    rejected = not chosen
+                    if chosen:
+                        start_tok = p
+                elif self._adjacent(doc, spans, p, first) and toks[p][:1].isupper():
+                    chosen = {c for c in cands if matches(keys[p], self.people[c].first)}
+                    if chosen:
+                        start_tok = p
+                    elif (
+                        p > 0
+                        and PATRONYMIC.search(keys[p])
+                        and self._adjacent(doc, spans, p - 1, p)
+                        and toks[p - 1][:1].isupper()
+                    ):
+                        # "Алесь Віктаравіч Бяляцкі": the given name before the patronymic
+                        chosen = {c for c in cands if matches(keys[p - 1], self.people[c].first)}
+                        if chosen:
+                            start_tok = p - 1
+                    elif matches(keys[p], self._first_lexicon) and p not in surname_tokens:
+                        rejected = True
+            # surname first: "Бабарико Виктор", "Бяляцкі Алесь"
+            q = last + 1
+            if (
+                not chosen
+                and not rejected
+                and q < n
+                and self._adjacent(doc, spans, last, q)
+                and toks[q][:1].isupper()
+            ):
+                chosen = {c for c in cands if matches(keys[q], self.people[c].first)}
+                if chosen:
+                    end_tok = q
+            # court style: "Колесниковой М. А.", "Знака М. В."
+            if not chosen and not rejected and q < n:
+                initial = self._initial(doc, toks, spans, q)
+                if initial is not None and not doc[spans[last][1] : spans[q][0]].strip():
+                    chosen = {c for c in cands if self._initial_fits(c, initial)}
+                    if chosen:
+                        end_tok = q
+            if rejected:
+                rivals |= cands
+                continue
+            if chosen:
+                confirmed.append((start_tok, end_tok, tuple(sorted(chosen)), risky))
+            elif (first, last) not in fuzzy_spans:
+                pending.append((first, last, frozenset(cands), risky))
+        # a common-word or common surname needs prisoner context somewhere in the document, even
+        # with the right first name (Grandmaster Andrei Aleksandrov, singer Katerina Andreyeva)
+        if any(c[3] for c in confirmed) and not any(
+            says(sentences, PRISON_CONTEXT, i) for i in range(len(sentences))
+        ):
+            confirmed = [c for c in confirmed if not c[3]]
+        full: dict[int, list[int]] = {}
+        for first, _last, people, _r in confirmed:
+            if len(people) == 1:
+                full.setdefault(people[0], []).append(first)
+        out = [c[:3] for c in confirmed if len(c[2]) == 1]
+        ambiguous = [c[:3] for c in confirmed if len(c[2]) > 1]
+        for first, last, cands, risky in pending:
+            known = [c for c in cands if c in full]
+            cands = cands - self.needs_given
+            if not cands and not known:
+                continue
+            if known:
+                best = min(
+                    known,
+                    key=lambda c: min(
+                        (first - f if f <= first else 10_000 + f - first) for f in full[c]
+                    ),
+                )
+                out.append((first, last, (best,)))
+                continue
+            if cands <= rivals:
+                continue
+            if risky and not self._titled(doc, toks, spans, first):
+                continue
+            if not self._context(sentences, sent_of[first]):
+                continue
+            group = tuple(sorted(cands))
+            (out if len(group) == 1 else ambiguous).append((first, last, group))
+        return out, ambiguous
+
+    def _fuzzy(self, doc, toks, keys, spans, i: int) -> list[Hit]:
+        """First name + a surname spelt with the other language's vowels ("Andrej Aleksandrau",
+        "Maryja Kalesnikova"): the consonants of the surname must agree, the first name exactly."""
+        if not self._adjacent(doc, spans, i - 1, i) or not matches(
+            keys[i - 1], self._first_lexicon
+        ):
+            return []
+        people: set[int] = set()
+        for stem, _ending in splits(keys[i]):
+            people |= self.devowel_index.get(devowel(stem), set())
+        return [
+            Hit(self._fuzzy_patterns[p], i, i)
+            for p in people
+            if matches(keys[i - 1], self.people[p].first)
+        ]
+
+    def _titled(self, doc, toks, spans, first: int) -> bool:
+        """ "political prisoner Znak", "палітвязень Знак": a title right before the surname."""
+        start = spans[max(0, first - 3)][0]
+        return bool(TITLE.search(fold(doc[start : spans[first][0]])))
+
+    def _initial_fits(self, person: int, initial: str) -> bool:
+        return any(k.startswith(initial) for k in self.people[person].first_keys)
+
+    def _context(self, sentences: Sentences, index: int, reach: int = 1) -> bool:
+        return in_prison_context(sentences, index, reach)

@@ -1,0 +1,302 @@
+"""Facilities in a document: a kind word ("калонія", "SIZO", "Straflager") becomes a place with a
+number ("ИК-9"), a town before or after it in any case ("Горецкая колония", "w kolonii karnej w
+Witebsku"), a town adjective, or a strong qualifier ("women's"); a nickname needs prison context.
+Compound kind phrases are one kind ("pre-trial detention center" is a SIZO); a number we do not
+track, or one placed in Russia or another foreign town, names none of ours.
+"""
+
+from __future__ import annotations
+
+import re
+
+from feeds.mentions import lexicon
+from feeds.mentions.compiled import KIND, MEMO_LIMIT, NICK, QUAL, TOWN, Hit, Place
+from feeds.mentions.cues import RUSSIA, in_prison_context, says
+from feeds.mentions.forms import matches, splits
+from feeds.mentions.names import devowel
+from feeds.mentions.scripts import fold
+from feeds.registry.models import FacilityKind
+
+_CLAUSE = re.compile(r"[,;:()\n.!?]")
+_LOCATIVE_PREPOSITIONS = frozenset({"в", "у", "ў", "in", "w", "we", "im"})
+_BELARUS_PLACES = tuple(fold(p) for p in lexicon.BELARUS_PLACES)
+
+
+class PlacesResolver:
+    """The facility rules of ``Engine`` (a mixin over ``CompiledRegistry``'s data)."""
+
+    places: list[Place]
+    by_kind_number: dict[tuple[FacilityKind, int], tuple[int, ...]]
+    by_kind_adjective: dict[tuple[FacilityKind, str], tuple[int, ...]]
+    by_kind_strong: dict[tuple[FacilityKind, str], tuple[int, ...]]
+    _first_lexicon: dict[str, frozenset[str]]
+    _stem_memo: dict[str, frozenset[str]]  # see _stems (the engine owns the memo)
+
+    def resolve_facilities(self, doc, toks, keys, spans, hits, sentences, sent_of):
+        out: list[tuple[int, int, int]] = []  # (first tok, last tok, place)
+        town_hits: list[Hit] = []
+        quals: list[tuple[int, str]] = []
+        kinds: list[tuple[int, int, FacilityKind]] = []
+        for hit in hits:
+            kind = hit.pattern.kind
+            if kind == NICK:
+                # Американка / Akrestsina Street / Віцьба the river: a nickname needs prison context
+                if in_prison_context(sentences, sent_of[hit.first], 0 if hit.pattern.risky else 1):
+                    out.append((hit.first, hit.last, hit.pattern.ref))
+            elif kind == TOWN:
+                town_hits.append(hit)
+            elif kind == QUAL:
+                quals.append((hit.first, hit.pattern.ref))
+            elif kind == KIND:
+                kinds.append((hit.first, hit.last, hit.pattern.ref))
+        if not kinds:
+            return self._dedupe(out)  # a town is only ever read next to a kind word
+        towns: dict[int, list[tuple[int, int, int]]] = {}  # sentence -> (first, last, place)
+        for hit in town_hits:
+            here = towns.setdefault(sent_of[hit.first], [])
+            here.extend((hit.first, hit.last, place) for place in hit.pattern.ref)
+        kinds = [self._modified(hit, toks) for hit in _compound_kinds(sorted(kinds))]
+        foreign: set[tuple[FacilityKind, int]] = set()  # numbers this document placed abroad
+        used_until = -1
+        for first, last, kind in kinds:
+            if first <= used_until:
+                continue
+            sent = sent_of[first]
+            number, num_tok = self._number_after(toks, keys, spans, doc, last)
+            qual_here = (
+                {q for qi, q in quals if abs(qi - first) <= 3 and sent_of[qi] == sent}
+                if quals
+                else set()
+            )
+            near_towns = self._near_towns(
+                doc, toks, keys, spans, towns.get(sent, ()), kind, first, num_tok or last
+            )
+            if not near_towns and number is None:
+                # "the Grodno remand prison" is Hrodna's prison, which holds its remand prisoners
+                for other in lexicon.KIND_FAMILIES.get(kind, ()):
+                    near_towns = self._near_towns(
+                        doc, toks, keys, spans, towns.get(sent, ()), other, first, last
+                    )
+                    if near_towns:
+                        break
+            cands: list[int] = []
+            if number is not None and (kind, number) not in self.by_kind_number:
+                family = self._same_number_elsewhere(
+                    doc, toks, keys, spans, towns.get(sent, ()), kind, number, first, num_tok
+                )
+                if family is not None:
+                    # the number of a place of another name in the town named: that place, or
+                    # (another town, or none) a place that is not ours
+                    if len(family) != 1:
+                        continue
+                    near_towns, number, cands = [], None, family
+                elif not near_towns or kind is FacilityKind.DETENTION_CENTRE:
+                    # a number we do not track (or a date: "kałoniji 21 maja"): the town may still
+                    # say, except for a detention centre, which has no number here
+                    continue
+                else:
+                    number = None
+            if number is not None:
+                cands = list(self.by_kind_number.get((kind, number), ()))
+                by_town = [c for c in cands if any(t[2] == c for t in near_towns)]
+                if by_town:
+                    cands = by_town
+                elif (
+                    (kind, number) in foreign
+                    or any(
+                        says(sentences, RUSSIA, i)
+                        for i in range(max(0, sent - 1), min(len(sentences), sent + 2))
+                    )
+                    or self._foreign_place_after(doc, toks, keys, spans, num_tok, cands)
+                ):
+                    foreign.add((kind, number))  # "ИК-9" later in the story is the same one
+                    continue
+            elif not near_towns and cands:
+                pass  # found by the same number under another name
+            else:
+                cands = sorted({t[2] for t in near_towns})
+                if not cands:  # places of this kind named by a strong qualifier here
+                    by_kind = self.by_kind_strong
+                    cands = sorted({i for q in qual_here for i in by_kind.get((kind, q), ())})
+            cands = self._by_qualifier(cands, qual_here) if cands else cands
+            if len(cands) != 1:
+                continue
+            place = cands[0]
+            end_tok = max(last, num_tok or last)
+            start_tok = first
+            for t in near_towns:
+                if t[2] == place:
+                    start_tok, end_tok = min(start_tok, t[0]), max(end_tok, t[1])
+            used_until = end_tok
+            out.append((start_tok, end_tok, place))
+        return self._dedupe(out)
+
+    def _near_towns(self, doc, toks, keys, spans, towns, kind, first: int, last: int):
+        """Town forms that qualify the kind word: right before it ("Горецкая колония", "the Horki
+        colony", "шкловской исправительной колонии"), or after it and its number with only
+        prepositions between ("колония №9 в Горках", "penal colony No. 9 in Horki")."""
+        towns = [t for t in towns if self.places[t[2]].target.kind == kind] if towns else []
+        before: list[tuple[int, int, int]] = []
+        pos = first - 1
+        for _step in range(3):
+            if pos < 0 or _CLAUSE.search(doc[spans[pos][1] : spans[pos + 1][0]]):
+                break
+            before = [t for t in towns if t[1] == pos]
+            if before or not lexicon.is_town_filler(fold(toks[pos])):
+                break
+            pos -= 1
+        if before:
+            return before
+        if pos >= 0 and pos < first and not toks[pos][:1].isdigit():
+            # a town adjective the registry does not spell out: Горацкай / Гарадзенскай / Škłoŭskaj
+            stems = self._stems(keys[pos])
+            by_stem = self.by_kind_adjective
+            places = sorted({i for stem in stems for i in by_stem.get((kind, stem), ())})
+            if places:
+                return [(pos, pos, i) for i in places]
+        if not towns:  # nothing after the kind word can name a town of this kind
+            return []
+        pos = last + 1
+        for _step in range(5):  # "kolonia karna dla kobiet w Homlu"
+            if pos >= len(toks) or _CLAUSE.search(doc[spans[pos - 1][1] : spans[pos][0]]):
+                break
+            after = [t for t in towns if t[0] == pos]
+            if after:
+                return after
+            if not lexicon.is_town_filler(fold(toks[pos])):
+                break
+            pos += 1
+        return []
+
+    @staticmethod
+    def _modified(
+        hit: tuple[int, int, FacilityKind], toks: list[str]
+    ) -> tuple[int, int, FacilityKind]:
+        """The kind an adjective next to the kind word makes of it ("więzienie śledcze" is a
+        remand prison, "offene Besserungsanstalt" an open facility; the hit then spans it), else
+        the hit as it is."""
+        first, last, _kind = hit
+        for pos in (first - 1, last + 1):
+            if 0 <= pos < len(toks):
+                made = _modifier_kind(fold(toks[pos]))
+                if made is not None:
+                    return min(first, pos), max(last, pos), made
+        return hit
+
+    def _same_number_elsewhere(
+        self, doc, toks, keys, spans, towns, kind, number: int, first: int, num_tok: int | None
+    ) -> list[int] | None:
+        """For a kind and number we do not track: the places that go by that number under a kind
+        of the same family (``lexicon.KIND_FAMILIES``) in the town named next to it. None when no
+        kind of the family has that number."""
+        found: list[int] = []
+        known = False
+        for other in lexicon.KIND_FAMILIES.get(kind, ()):
+            cands = self.by_kind_number.get((other, number))
+            if not cands:
+                continue
+            known = True
+            near = self._near_towns(doc, toks, keys, spans, towns, other, first, num_tok or first)
+            found.extend(c for c in cands if any(t[2] == c for t in near))
+        return sorted(set(found)) if known else None
+
+    def _stems(self, key: str) -> frozenset[str]:
+        """The vowel-less stems a key may split into (memoised: kind words recur in a document)."""
+        stems = self._stem_memo.get(key)
+        if stems is None:
+            if len(self._stem_memo) > MEMO_LIMIT:
+                self._stem_memo.clear()
+            stems = self._stem_memo[key] = frozenset(devowel(s) for s, _e in splits(key))
+        return stems
+
+    def _foreign_place_after(self, doc, toks, keys, spans, last: int, cands) -> bool:
+        """ "ИК-9 в Кемеровской области", "SIZO-1 in St Petersburg": a place right after the number
+        that is none of ours (our towns matched already; Belarusian regions are fine)."""
+        pos = last + 1
+        for _step in range(2):
+            if pos >= len(toks) or _CLAUSE.search(doc[spans[pos - 1][1] : spans[pos][0]]):
+                return False
+            tok = toks[pos]
+            if tok.lower() in _LOCATIVE_PREPOSITIONS:
+                pos += 1
+                continue
+            if not tok[:1].isupper() or fold(tok).startswith(_BELARUS_PLACES):
+                return False
+            if pos == last + 1 and matches(keys[pos], self._first_lexicon):
+                return False  # "в ИК-15 Павел ..." names a person, not a town
+            stems = self._stems(keys[pos])
+            return not any(self.places[c].town_consonants & stems for c in cands)
+        return False
+
+    def _by_qualifier(self, cands: list[int], present: set[str]) -> list[int]:
+        if len(cands) <= 1 and not any(self.places[c].qualifiers for c in cands):
+            return cands
+        exact = [c for c in cands if self.places[c].qualifiers & present]
+        if exact:
+            return exact
+        return [c for c in cands if not self.places[c].qualifiers]
+
+    def _number_after(self, toks, keys, spans, doc, last: int) -> tuple[int | None, int | None]:
+        j = last + 1
+        skipped = 0
+        while j < len(toks) and skipped <= 2:
+            gap = doc[spans[j - 1][1] : spans[j][0]]
+            if len(gap) > 4 or "\n" in gap or any(c in gap for c in ",;:()"):
+                return None, None
+            tok = toks[j]
+            if tok.isdigit():
+                return (int(tok), j) if len(tok) <= 3 else (None, None)
+            if tok.lower() in lexicon.NUMBER_FILLERS:
+                skipped += 1
+                j += 1
+                continue
+            return None, None
+        return None, None
+
+    @staticmethod
+    def _dedupe(out: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        out.sort()
+        result: list[tuple[int, int, int]] = []
+        for item in out:
+            if result and item[0] <= result[-1][1] and item[2] == result[-1][2]:
+                continue
+            result.append(item)
+        return result
+
+
+_MODIFIER_STEMS = tuple(lexicon.KIND_MODIFIERS)
+_COMPOUND_HEADS = tuple(lexicon.COMPOUND_HEADS)
+
+
+def _modifier_kind(folded: str) -> FacilityKind | None:
+    if not folded.startswith(_MODIFIER_STEMS):
+        return None
+    return next(k for stem, k in lexicon.KIND_MODIFIERS.items() if folded.startswith(stem))
+
+
+def compound_kind(tok: str) -> FacilityKind | None:
+    """The kind of a German compound ending in a kind word ("Frauenstraflager",
+    "Transitgefängnis"); the plain kind words themselves are in the index."""
+    if len(tok) < 9 or not tok[:1].isupper():
+        return None
+    low = fold(tok)
+    if not low.endswith(_COMPOUND_HEADS):
+        return None
+    return lexicon.COMPOUND_HEADS[next(h for h in _COMPOUND_HEADS if low.endswith(h))]
+
+
+def _compound_kinds(
+    kinds: list[tuple[int, int, FacilityKind]],
+) -> list[tuple[int, int, FacilityKind]]:
+    """Two kind words in a row name one place ("pre-trial detention center", "папраўчая ўстанова
+    адкрытага тыпу"): of the kind ``lexicon.COMPOUND_PRECEDENCE`` puts first, else the first's."""
+    out: list[tuple[int, int, FacilityKind]] = []
+    for first, last, kind in kinds:
+        if out and out[-1][1] + 1 == first:
+            prev_first, _prev_last, prev_kind = out[-1]
+            both = (prev_kind, kind)
+            merged = next((k for k in lexicon.COMPOUND_PRECEDENCE if k in both), prev_kind)
+            out[-1] = (prev_first, last, merged)
+        else:
+            out.append((first, last, kind))
+    return out

@@ -1,0 +1,193 @@
+"""The scan's result: mentions with their offsets and events, the prisoners, facilities and
+ambiguous groups, who was where, and the summary.
+
+Events are read per sentence (``events.sentence_events``) around the mentions, then carried by the
+rules that stay code: "among them" takes the sentence before; the one or two sentences after a
+person that name nobody else carry their events to that person (within a paragraph, or across one
+with a pronoun); with no person named, events at a facility happened to nobody the item is about.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from feeds.mentions import lexicon
+from feeds.mentions.cues import AMONG, says
+from feeds.mentions.events import sentence_events
+from feeds.mentions.models import EventType, Mention, ScanResult
+from feeds.mentions.scripts import fold
+from feeds.mentions.text import Sentences, summarize
+
+if TYPE_CHECKING:
+    from feeds.mentions.engine import Engine
+
+MAX_MENTIONS_PER_TARGET = 50
+
+
+def build_result(
+    engine: Engine, doc, spans, sentences, sent_of, people, ambiguous, places
+) -> ScanResult:
+    """The ``ScanResult`` of resolved people, ambiguous groups and places (token spans)."""
+    raw: list[tuple[int, int, str, tuple[str, ...], bool]] = []  # start, end, id, others, person
+    for first, last, group in people:
+        raw.append((spans[first][0], spans[last][1], engine.people[group[0]].target.id, (), True))
+    for first, last, group in ambiguous:
+        ids = [engine.people[g].target.id for g in group]
+        raw.append((spans[first][0], spans[last][1], ids[0], tuple(ids[1:]), True))
+    for first, last, place in places:
+        raw.append((spans[first][0], spans[last][1], engine.places[place].target.id, (), False))
+    raw = [(s, e - 2 if doc[e - 2 : e] in ("'s", "’s") else e, t, o, p) for s, e, t, o, p in raw]
+    raw.sort()
+    raw = _capped(raw)
+    person_sents: dict[int, list[int]] = {}
+    for k, (start, _e, _t, _o, is_person) in enumerate(raw):
+        if is_person:
+            person_sents.setdefault(sentences.index(start), []).append(k)
+    mention_events: list[set[EventType]] = [set() for _ in raw]
+    sent_cache: dict[int, tuple[EventType, ...]] = {}
+
+    def events_of(index: int) -> tuple[EventType, ...]:
+        if index not in sent_cache:
+            sent_cache[index] = sentence_events(sentences.get(index))
+        return sent_cache[index]
+
+    for k, (start, _e, _t, _o, _p) in enumerate(raw):
+        mention_events[k].update(events_of(sentences.index(start)))
+    # "52 prisoners were pardoned. Among them were X and Y.": the names take the events of the
+    # sentence before, when that one names nobody
+    for index, ks in person_sents.items():
+        if index and index - 1 not in person_sents and says(sentences, AMONG, index):
+            for k in ks:
+                mention_events[k].update(events_of(index - 1))
+    own_events = [set(evs) for evs in mention_events]
+    # The one or two sentences after a person's mention that name nobody else carry their
+    # events to that person: "... was sentenced to 13 years. The closed trial lasted two days."
+    # A sentence naming a person starts over; a paragraph break ends the carry unless the
+    # sentence refers back with a pronoun ("He was moved to ...", as before).
+    last_person: int | None = None
+    for index in range(len(sentences)):
+        if index in person_sents:
+            last_person = index
+            continue
+        if last_person is None or index - last_person > 2:
+            continue
+        if not (
+            _same_paragraph(sentences, last_person, index) or _refers_back(sentences.get(index))
+        ):
+            continue
+        evs = events_of(index)
+        if evs:
+            for k in person_sents[last_person]:
+                mention_events[k].update(evs)
+    if not person_sents:
+        # no prisoner named: what happens at a facility ("students detained at Akrestsina")
+        # happened to nobody the item is about
+        for evs in mention_events:
+            evs.clear()
+    for evs in mention_events:
+        if EventType.SENTENCED in evs:
+            # the charges of the case a person was sentenced in are that case's backstory
+            evs.discard(EventType.CHARGED)
+        if EventType.PARDONED in evs and EventType.RELEASED_EXPELLED not in evs:
+            evs.add(EventType.RELEASED)  # a pardon here frees the prisoner
+        if len(evs) > 1:
+            evs.discard(EventType.OTHER)  # "other" is for news that is none of the named
+    if any(EventType.RELEASED_EXPELLED in evs for evs in mention_events):
+        # "freed ... and taken to Lithuania" across sentences: one released_expelled event
+        for evs in mention_events:
+            evs.discard(EventType.RELEASED)
+    mentions: list[Mention] = []
+    all_events: set[EventType] = set()
+    scores: dict[int, float] = {}
+    for k, (start, end, target, others, is_person) in enumerate(raw):
+        evs = tuple(e for e in EventType if e in mention_events[k])
+        carried = tuple(e for e in evs if e not in own_events[k])
+        all_events.update(evs)
+        index = sentences.index(start)
+        mentions.append(
+            Mention(
+                target=target,
+                start=start,
+                end=end,
+                text=doc[start:end],
+                events=evs,
+                sentence=sentences.get(index),
+                ambiguous_with=others,
+                carried=carried,
+            )
+        )
+        scores[index] = (
+            scores.get(index, 0.0)
+            + (2.0 if is_person else 1.0)
+            + len(events_of(index))
+            - index * 0.01
+        )
+    prisoners = tuple(dict.fromkeys(m.target for m in mentions if _is_person(m, engine)))
+    groups = tuple(
+        dict.fromkeys(
+            group
+            for m in mentions
+            if m.ambiguous_with
+            for group in [tuple(sorted((m.target, *m.ambiguous_with)))]
+            if not set(group) & set(prisoners)
+        )
+    )
+    facilities = tuple(
+        dict.fromkeys(m.target for m in mentions if m.target not in engine.person_ids)
+    )
+    places_in: dict[int, dict[str, None]] = {}
+    for m in mentions:
+        if m.target in facilities:
+            places_in.setdefault(sentences.index(m.start), {})[m.target] = None
+    located: dict[str, dict[str, None]] = {}
+    for m in mentions:
+        here = places_in.get(sentences.index(m.start))
+        if here and m.target in prisoners:
+            located.setdefault(m.target, {}).update(here)
+    locations = {k: tuple(v) for k, v in located.items()}
+    summary, summary_spans = summarize(sentences, scores, [(m.start, m.end) for m in mentions])
+    return ScanResult(
+        prisoners=prisoners,
+        facilities=facilities,
+        ambiguous=groups,
+        events=tuple(e for e in EventType if e in all_events),
+        mentions=tuple(mentions),
+        summary=summary,
+        summary_spans=summary_spans,
+        locations=locations,
+    )
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+
+
+def _same_paragraph(sentences: Sentences, first: int, last: int) -> bool:
+    """No blank line (the paragraph break of ``html_to_text`` and of a title) between the end of
+    sentence ``first`` and the start of sentence ``last``."""
+    return not _PARAGRAPH_BREAK.search(
+        sentences.text, sentences.bounds[first][1], sentences.bounds[last][0]
+    )
+
+
+def _refers_back(sentence: str) -> bool:
+    """A pronoun among the sentence's first twelve words ("He was moved to ...")."""
+    tokens = fold(sentence).split()
+    return any(t.strip('.,;:!?«»"()') in lexicon.PRONOUNS for t in tokens[:12])
+
+
+def _capped(raw: list) -> list:
+    """At most MAX_MENTIONS_PER_TARGET mentions of one target per document (the first ones): a
+    page repeating a name ten thousand times says nothing more than fifty times."""
+    seen: dict[str, int] = {}
+    out = []
+    for item in raw:
+        count = seen.get(item[2], 0)
+        if count < MAX_MENTIONS_PER_TARGET:
+            seen[item[2]] = count + 1
+            out.append(item)
+    return out
+
+
+def _is_person(mention: Mention, engine: Engine) -> bool:
+    return mention.target in engine.person_ids and not mention.ambiguous_with
