@@ -336,6 +336,74 @@ def test_facility_events_stay_when_a_prisoner_is_named(engine):
     )
 
 
+def test_a_story_that_leads_with_news_only_recalls_the_sentence(engine):
+    text = (
+        "Pavel Belavus was released on Friday after a pardon. "
+        "He had been sentenced to 13 years for his shop."
+    )
+    assert events_of(engine, text, "belavus") == {E.PARDONED, E.RELEASED}
+    moved = "Ihar Losik was moved to a colony in Navapolatsk. He was sentenced to 15 years."
+    assert E.SENTENCED not in events_of(engine, moved, "losik")
+
+
+def test_a_sentence_after_an_arrest_or_trial_is_news(engine):
+    text = "Pavel Belavus was detained in May. On Friday the court sentenced him to 13 years."
+    assert events_of(engine, text, "belavus") == {E.ARREST, E.SENTENCED}
+    lead = "Ihar Losik was sentenced to 15 years. He was moved to a colony in Navapolatsk."
+    assert events_of(engine, lead, "losik") == {E.SENTENCED, E.TRANSFER}
+
+
+def test_a_second_person_sentenced_later_keeps_the_news(engine):
+    text = (
+        "Pavel Belavus was released on Friday. "
+        "The same day the court sentenced Ihar Losik to 15 years."
+    )
+    assert E.SENTENCED in events_of(engine, text, "losik")
+
+
+def test_they_say_is_a_rumour_but_relatives_say_is_a_source():
+    assert E.RELEASED not in sentence_events("Кажуць, што яго вызвалілі.")
+    assert E.RELEASED not in sentence_events("Говорят, что его освободили.")
+    assert E.TRANSFER in sentence_events("Сваякі кажуць, што яго перавялі ў іншую калонію.")
+    assert E.TRANSFER in sentence_events("Родные говорят, что его перевели в другую колонию.")
+    assert E.TRANSFER in sentence_events("Рідні кажуть, що його перевели до іншої колонії.")
+
+
+# Contact with a prisoner and its absence, in words no cue spells out (own sentences).
+CUT_OFF = [
+    "His wife says his letters stopped coming in spring.",
+    "The lawyer was not admitted to the colony for a month.",
+    "Письма от него не доходят уже полгода.",
+    "Адвоката к нему не пускают.",
+    "Лістоў ад яго няма з сакавіка.",
+    "Listoŭ ad jaho niama z sakavika.",
+    "Od pół roku bliscy nie dostają od niego listów.",
+    "Adwokat nie został dopuszczony do klienta.",
+    "Рідні кажуть, що листи від нього не доходять.",
+    "Seit Monaten kommen keine Briefe mehr an.",
+]
+
+IN_TOUCH = [
+    "His lawyer did not comment on the verdict.",
+    "She received three letters from him last week.",
+    "Адвокат не стал комментировать приговор.",
+    "Адвакат перадаў, што ён адчувае сябе нармальна.",
+    "Prawnik nie skomentował wyroku.",
+    "Der Anwalt wollte sich nicht äußern.",
+    "Relatives demand that the lawyer be admitted to him.",
+]
+
+
+@pytest.mark.parametrize("sentence", CUT_OFF)
+def test_cut_off_said_in_plain_words(sentence):
+    assert E.INCOMMUNICADO in sentence_events(sentence), sentence
+
+
+@pytest.mark.parametrize("sentence", IN_TOUCH)
+def test_contact_words_without_absence_are_not_cut_off(sentence):
+    assert E.INCOMMUNICADO not in sentence_events(sentence), sentence
+
+
 # -- fold ----------------------------------------------------------------------------------------
 
 

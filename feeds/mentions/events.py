@@ -34,6 +34,15 @@ _COMPILED: tuple[tuple[E, dict[str, re.Pattern[str]]], ...] = tuple(
     (event, _by_script(lexicon.event_words(event.value))) for event in E
 )
 
+# Cut off, said compositionally: a contact word ("letters", "адвакат", "widzenia") and an absence
+# word ("no", "banned", "не доходят", "brak") within three words of one clause. The words are the
+# [incommunicado] table's ``contact``, ``absence_before`` (only before the contact word: "no
+# letters") and ``absence`` (either side: "letters were banned", "лістоў няма").
+_CONTACT = _by_script(lexicon.event_words("incommunicado", "contact"))
+_ABSENCE_BEFORE = _by_script(lexicon.event_words("incommunicado", "absence_before"))
+_ABSENCE = _by_script(lexicon.event_words("incommunicado", "absence"))
+_NEAR = re.compile(r"[^\w,;:.!?()]*(?:[\w'-]+[^\w,;:.!?()]+){0,3}")  # up to 3 words, one clause
+
 # The rules' words are data (lexicon/rules.toml); the rules are the patterns built from them.
 _W = lexicon.RULE_WORDS
 
@@ -168,7 +177,54 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 continue
             found.append(event)
             break
+    if E.INCOMMUNICADO not in found and _cut_off(text, scripts, asked):
+        found.append(E.INCOMMUNICADO)
+        found.sort(key=_ORDER.__getitem__)
     return _tidy(found)
+
+
+_ORDER = {e: i for i, e in enumerate(E)}
+
+
+def _cut_off(text: str, scripts: tuple[str, ...], asked: bool) -> bool:
+    """A contact word with an absence word near it, in one clause, reported as real and now."""
+    for script in scripts:
+        contact = _CONTACT.get(script)
+        if contact is None:
+            continue
+        for match in contact.finditer(text):
+            start, end = match.start(), match.end()
+            span = _absence_near(text, script, start, end)
+            if span is None:
+                continue
+            lo, hi = min(start, span[0]), max(end, span[1])
+            if not modality.unreal(text, lo, hi, E.INCOMMUNICADO.value, asked, scripts):
+                return True
+    return False
+
+
+def _absence_near(text: str, script: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of an absence word within three words before ``start`` or after ``end`` (one
+    clause)."""
+    either, before = _ABSENCE.get(script), _ABSENCE_BEFORE.get(script)
+    near = _NEAR.match(text, end)
+    if either is not None and near is not None:
+        for pos in (*_word_starts(text, end, near.end()), near.end()):
+            found = either.match(text, pos)
+            if found is not None:
+                return found.span()
+    for pattern in (before, either):
+        for found in pattern.finditer(text, max(0, start - 60), start) if pattern else ():
+            if _NEAR.fullmatch(text, found.end(), start):
+                return found.span()
+    return None
+
+
+_WORD_START = re.compile(r"(?<![\w'-])\w")
+
+
+def _word_starts(text: str, lo: int, hi: int) -> list[int]:
+    return [m.start() for m in _WORD_START.finditer(text, lo, hi)]
 
 
 def _cell_starts(text: str, scripts: tuple[str, ...]) -> list[int]:

@@ -44,7 +44,8 @@ def build_result(
     for k, (start, _e, _t, _o, is_person) in enumerate(raw):
         if is_person:
             person_sents.setdefault(sentences.index(start), []).append(k)
-    mention_events: list[set[EventType]] = [set() for _ in raw]
+    # per mention: each event and the first sentence it came from (own, "among them" or carried)
+    origins: list[dict[EventType, int]] = [{} for _ in raw]
     sent_cache: dict[int, tuple[EventType, ...]] = {}
 
     def events_of(index: int) -> tuple[EventType, ...]:
@@ -52,15 +53,20 @@ def build_result(
             sent_cache[index] = sentence_events(sentences.get(index))
         return sent_cache[index]
 
+    def credit(k: int, evs: tuple[EventType, ...], index: int) -> None:
+        for e in evs:
+            origins[k][e] = min(origins[k].get(e, index), index)
+
     for k, (start, _e, _t, _o, _p) in enumerate(raw):
-        mention_events[k].update(events_of(sentences.index(start)))
+        index = sentences.index(start)
+        credit(k, events_of(index), index)
     # "52 prisoners were pardoned. Among them were X and Y.": the names take the events of the
     # sentence before, when that one names nobody
     for index, ks in person_sents.items():
         if index and index - 1 not in person_sents and says(sentences, AMONG, index):
             for k in ks:
-                mention_events[k].update(events_of(index - 1))
-    own_events = [set(evs) for evs in mention_events]
+                credit(k, events_of(index - 1), index)
+    own_events = [set(o) for o in origins]
     # The one or two sentences after a person's mention that name nobody else carry their
     # events to that person: "... was sentenced to 13 years. The closed trial lasted two days."
     # A sentence naming a person starts over; a paragraph break ends the carry unless the
@@ -79,7 +85,9 @@ def build_result(
         evs = events_of(index)
         if evs:
             for k in person_sents[last_person]:
-                mention_events[k].update(evs)
+                credit(k, evs, index)
+    _drop_recalled(raw, origins)
+    mention_events = [set(o) for o in origins]
     if not person_sents:
         # no prisoner named: what happens at a facility ("students detained at Akrestsina")
         # happened to nobody the item is about
@@ -157,6 +165,43 @@ def build_result(
         summary_spans=summary_spans,
         locations=locations,
     )
+
+
+# The events a story leads with that make a later "was sentenced to ten years" its backstory: news
+# leads with what is new (a release, a death, a transfer, a punishment cell, an appeal decided)
+# and recalls the case after it. A story that leads with an arrest, a charge or a trial is the
+# case itself, and its later sentencing is news.
+_CASE = frozenset({EventType.ARREST, EventType.CHARGED, EventType.TRIAL, EventType.SENTENCED})
+_LEAD_NEWS = frozenset(EventType) - _CASE - {EventType.OTHER}
+# what a story recalls about a person's case: the sentence, the charges, the arrest
+_RECALLED = frozenset({EventType.SENTENCED})
+
+
+def _drop_recalled(raw: list, origins: list[dict[EventType, int]]) -> None:
+    """Drop what the story only recalls: per person, an arrest, charge or sentence first said in
+    a sentence after the one the person's news leads with, when that lead is news of another kind
+    ("X was freed today. ... He had been sentenced to ten years"). A place named without a person
+    follows the earliest person's lead."""
+    leads: dict[str, int] = {}
+    for k, (_s, _e, target, _o, is_person) in enumerate(raw):
+        if is_person and origins[k]:
+            leads[target] = min(leads.get(target, 1 << 30), min(origins[k].values()))
+    news_at: dict[str, bool] = {}
+    for k, (_s, _e, target, _o, _p) in enumerate(raw):
+        if target in leads:
+            lead = leads[target]
+            here = any(i == lead and e in _LEAD_NEWS for e, i in origins[k].items())
+            news_at[target] = news_at.get(target, False) or here
+    if not any(news_at.values()):
+        return
+    first = min(lead for t, lead in leads.items() if news_at[t])
+    for k, (_s, _e, target, _o, _p) in enumerate(raw):
+        if target in leads and not news_at[target]:
+            continue
+        lead = leads.get(target, first)
+        for e in _RECALLED & origins[k].keys():
+            if origins[k][e] > lead:
+                del origins[k][e]
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
