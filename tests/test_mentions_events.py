@@ -369,6 +369,50 @@ def test_they_say_is_a_rumour_but_relatives_say_is_a_source():
     assert E.TRANSFER in sentence_events("Рідні кажуть, що його перевели до іншої колонії.")
 
 
+# A time word tells when: before a past-tense verb it happened, before any other form it is ahead.
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("Вскоре его перевели в колонию в Горках.", E.TRANSFER),
+        ("Неўзабаве яго этапавалі ў Мінск.", E.TRANSFER),
+        ("Через три дня суд назначил ему 15 суток ареста.", E.SENTENCED),
+        ("Праз тыдзень яго вызвалілі.", E.RELEASED),
+    ],
+)
+def test_a_time_word_before_a_past_verb_is_when_it_happened(sentence, event):
+    assert event in sentence_events(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("Скоро его переведут в колонию.", E.TRANSFER),
+        ("Праз тыдзень яго вызваляць.", E.RELEASED),
+        ("Через неделю его должны освободить.", E.RELEASED),
+        ("Правозащитники требуют, чтобы его освободили.", E.RELEASED),
+    ],
+)
+def test_a_time_word_before_any_other_form_is_ahead(sentence, event):
+    assert event not in sentence_events(sentence), sentence
+
+
+# Returned to a place of detention is a transfer (own sentences).
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "After he refused to leave, he was driven back to the colony.",
+        "Его вернули в колонию в Глубоком.",
+        "Статкевіча вярнулі ў калонію № 13.",
+        "Його повернули до колонії в Глибокому.",
+        "Po tygodniu wrócił do kolonii karnej nr 13.",
+        "Er wurde in die Strafkolonie Nr. 13 in Hlybokaje zurückgebracht.",
+        "Tikhanovsky was moved afterwards to the prison in Mahiliou.",
+    ],
+)
+def test_returned_to_a_colony_is_a_transfer(sentence):
+    assert E.TRANSFER in sentence_events(sentence), sentence
+
+
 # Contact with a prisoner and its absence, in words no cue spells out (own sentences).
 CUT_OFF = [
     "His wife says his letters stopped coming in spring.",

@@ -103,6 +103,7 @@ _PERSON_NOUN_BEFORE = re.compile(
 )
 # "soon to be moved": not a transfer yet
 _FUTURE_BEFORE = re.compile(r"(?:" + _any(_W["soon"]) + r")\s+(?:\w+\s+)?$")
+
 # a question: "?" ending the sentence (before closing quotes or brackets)
 _QUESTION = re.compile(r"\?[\s\"»”)\]]*$")
 # "Ł ŠIZA" folds to "siza" like Łacinka SIZA (the remand prison): check the unfolded text
@@ -163,7 +164,9 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
             ):
                 continue
             if event is E.TRANSFER:
-                if _FUTURE_BEFORE.search(text, max(0, start - 25), start):
+                # "soon to be moved"; but "вскоре его перевели" happened (a past-tense verb)
+                soon = _FUTURE_BEFORE.search(text, max(0, start - 25), start)
+                if soon and not modality.PAST_VERB.match(text, start):
                     continue
                 if cells is None:
                     cells = _cell_starts(text, scripts)

@@ -38,6 +38,9 @@ SENTENCE_CLASSES = ("denial", "rumour")
 AFTER_CLASSES = ("demand", "question", "possibility")
 AFTER_WORDS = 3  # how far after the cue a demand or a question particle still governs it
 _COMPLEMENTIZER = re.compile(r"\s*(?:" + "|".join(lexicon.RULE_WORDS["complementizers"]) + r")\b")
+# A Slavic past-tense verb as the cue ("вскоре его перевели", "праз тыдзень яго вызвалілі",
+# "через три дня суд назначил"): a time word before it tells when it happened, not a plan.
+PAST_VERB = re.compile(r"\w*(?:" + "|".join(lexicon.RULE_WORDS["past_endings"]) + r")\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 _AFTER = re.compile(rf"\W+(?:\w+\W+){{0,{AFTER_WORDS - 1}}}")
 
@@ -100,7 +103,10 @@ def unreal(
     clause_start = breaks[-1]
     if len(breaks) > 1 and _COMPLEMENTIZER.match(folded, clause_start):
         clause_start = breaks[-2]  # "hopes, that he will be freed": one clause
+    happened = PAST_VERB.match(folded, start) is not None
     for name in CLAUSE_CLASSES:
+        if name == "plan" and happened:
+            continue
         negatable = name == "possibility"
         if _search(TRIGGERS[name], scripts, folded, clause_start, start, unless_negated=negatable):
             return name
