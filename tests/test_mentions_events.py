@@ -413,6 +413,38 @@ def test_returned_to_a_colony_is_a_transfer(sentence):
     assert E.TRANSFER in sentence_events(sentence), sentence
 
 
+# A sentencing participle as an attribute describes the person's past (own sentences).
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Prawnik Maksim Znak, skazany na dziesięć lat kolonii, od roku nie pisze do rodziny.",
+        "Sąd oddalił apelację politologa skazanego na 10 lat kolonii.",
+        "Адвокат осуждённого на 14 лет политика обжаловал отказ.",
+        "Маці асуджанага на 8 гадоў блогера атрымала ліст.",
+        "Дружина засудженого до 10 років журналіста отримала лист.",
+    ],
+)
+def test_an_attributive_participle_is_backstory(sentence):
+    assert E.SENTENCED not in sentence_events(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Maksim Znak został skazany na dziesięć lat kolonii.",
+        "Суд приговорил политика к 14 годам колонии.",
+        "Блогера асудзілі на 8 гадоў калоніі.",
+    ],
+)
+def test_a_sentencing_said_as_news_still_counts(sentence):
+    assert E.SENTENCED in sentence_events(sentence), sentence
+
+
+def test_a_punishment_cell_is_not_a_penalty_of_colony():
+    events = sentence_events("Marfa Rabkowa przebywa w karcerze kolonii w Homlu.")
+    assert E.SENTENCED not in events and E.PUNISHMENT_CELL in events
+
+
 # Contact with a prisoner and its absence, in words no cue spells out (own sentences).
 CUT_OFF = [
     "His wife says his letters stopped coming in spring.",

@@ -101,6 +101,14 @@ _PARTICIPLES = tuple(_W["sentenced_participles"])
 _PERSON_NOUN_BEFORE = re.compile(
     r"(?<!\w)(?:" + "|".join(re.escape(n) for n in lexicon.REFERRING_NOUNS) + r")\w{0,3},?\s+$"
 )
+# The phrase a sentencing participle opens, when the participle is an attribute ("Znak, sentenced
+# to ten years, ...", "politologa skazanego na 10 lat"): up to the next clause break, every
+# sentencing cue in it is backstory
+_ATTRIBUTE = re.compile(
+    r"(?<!\w)(?:" + "|".join(_PARTICIPLES) + r")\w*?(?:" + _any(_W["attributive_endings"]) + r")\b"
+)
+_PARTICIPLE = re.compile(r"(?<!\w)(?:" + "|".join(_PARTICIPLES) + r")")
+_CLAUSE_END = re.compile(r"[,;:.!?()]|$")
 # "soon to be moved": not a transfer yet
 _FUTURE_BEFORE = re.compile(r"(?:" + _any(_W["soon"]) + r")\s+(?:\w+\s+)?$")
 
@@ -152,6 +160,8 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 and match.group().startswith(_PARTICIPLES)
                 and _PERSON_NOUN_BEFORE.search(text, max(0, start - 30), start)
             ):
+                continue
+            if event is E.SENTENCED and _in_attribute(text, start):
                 continue
             if event is E.PARDONED and _PETITION.search(text, max(0, start - 40), start):
                 continue
@@ -228,6 +238,20 @@ _WORD_START = re.compile(r"(?<![\w'-])\w")
 
 def _word_starts(text: str, lo: int, hi: int) -> list[int]:
     return [m.start() for m in _WORD_START.finditer(text, lo, hi)]
+
+
+def _in_attribute(text: str, position: int) -> bool:
+    """``position`` lies in the phrase of an attributive sentencing participle: one in an oblique
+    case, or one right after a comma ("X, skazany na 10 lat, ...")."""
+    for found in _PARTICIPLE.finditer(text):
+        if found.start() > position:
+            break
+        attributive = _ATTRIBUTE.match(text, found.start()) or _APPOSITION.search(
+            text, 0, found.start()
+        )
+        if attributive and position < _CLAUSE_END.search(text, found.end()).start():
+            return True
+    return False
 
 
 def _cell_starts(text: str, scripts: tuple[str, ...]) -> list[int]:
