@@ -445,6 +445,23 @@ def test_a_punishment_cell_is_not_a_penalty_of_colony():
     assert E.SENTENCED not in events and E.PUNISHMENT_CELL in events
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "This was told by a former political prisoner who was recently released.",
+        "Пра гэта расказала былая палітвязня, якая нядаўна выйшла на волю.",
+        "Об этом рассказала бывшая политзаключённая, которая недавно вышла на свободу.",
+        "Powiedziała o tym była więźniarka, która niedawno wyszła na wolność.",
+    ],
+)
+def test_a_former_prisoner_who_was_freed_is_the_source_not_the_news(sentence):
+    assert E.RELEASED not in sentence_events(sentence), sentence
+
+
+def test_a_person_who_was_freed_is_still_freed():
+    assert E.RELEASED in sentence_events("Ihar Losik, who was released on Friday, spoke to us.")
+
+
 # Contact with a prisoner and its absence, in words no cue spells out (own sentences).
 CUT_OFF = [
     "His wife says his letters stopped coming in spring.",

@@ -80,6 +80,13 @@ _APPOSITION = re.compile(r",\s*(?:" + _any(_W["apposition"]) + ")?$")
 _NOT_NOW_BEFORE = re.compile(
     r"(?:" + _any(_W["not_now_before"]) + "|(?:" + _any(_W["others"]) + r")\w*(?:\s+\w+)?)\s+$"
 )
+_FORMER_WHO = re.compile(
+    r"(?:"
+    + _any(_W["former"])
+    + r")\w*\s+(?:[\w'-]+\s+){0,2}[\w'-]+,?\s+(?:"
+    + _any(_W["relative_pronouns"])
+    + r")\s+(?:[\w'-]+\s+){0,3}$"
+)
 _NOT_NOW_AFTER = re.compile(r"\w*\s+(?:" + _any(_W["not_now_after"]) + ")")
 # "since his arrest", "после ареста": the arrest is backstory
 _ARREST_BACKSTORY = re.compile(
@@ -186,6 +193,10 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
             if event is E.RELEASED and (
                 _NOT_NOW_BEFORE.search(text, max(0, start - 30), start)
                 or _NOT_NOW_AFTER.match(text, end)
+            ):
+                continue
+            if event in (E.RELEASED, E.RELEASED_EXPELLED) and _FORMER_WHO.search(
+                text, max(0, start - 90), start
             ):
                 continue
             found.append(event)
