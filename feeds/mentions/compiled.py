@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from feeds.mentions import lexicon
 from feeds.mentions.forms import matches, splits
@@ -75,6 +76,24 @@ class Hit:
 def _spec_key(spec: dict[str, frozenset[str]]) -> tuple:
     """A hashable, order-free form of a spec (stem -> endings), to tell equal spellings apart."""
     return tuple(sorted((stem, tuple(sorted(endings))) for stem, endings in spec.items()))
+
+
+@lru_cache(maxsize=1 << 14)
+def first_names_spec(
+    given: tuple[str, ...],
+) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """The forms of all of a person's given names (Алесь, Aleś, Ales) as one spec, shared by
+    every person with the same given names: thousands of people have a few hundred, so one merged
+    spec each would be most of the compile time and memory of the people."""
+    specs = {id(spec): spec for spec in map(first_name_spec, given)}
+    if len(specs) == 1:
+        return next(iter(specs.values()))
+    merged: dict[str, set[str]] = {}
+    keys: set[str] = set()
+    for spec, spec_keys in specs.values():
+        add_forms(merged, spec.items())
+        keys |= spec_keys
+    return freeze(merged), frozenset(keys)
 
 
 class CompiledRegistry:
@@ -176,23 +195,14 @@ class CompiledRegistry:
     def _compile_person(self, target: Prisoner, groups, risky, add) -> None:
         female = {Gender.FEMALE: True, Gender.MALE: False}.get(target.gender)
         surnames: list[list[str]] = []
-        specs_of_first: dict[int, tuple[dict[str, frozenset[str]], frozenset[str]]] = {}
+        given_names: dict[str, None] = {}
         for name in target.names():
             given, last = split_name(name)
             if last and last not in surnames:
                 surnames.append(last)
             for word in given[:1]:
-                spec = first_name_spec(word)
-                specs_of_first[id(spec)] = spec
-        if len(specs_of_first) == 1:
-            first, first_keys = next(iter(specs_of_first.values()))
-        else:
-            merged: dict[str, set[str]] = {}
-            keys: set[str] = set()
-            for spec, spec_keys in specs_of_first.values():
-                add_forms(merged, spec.items())
-                keys |= spec_keys
-            first, first_keys = freeze(merged), frozenset(keys)
+                given_names[word] = None
+        first, first_keys = first_names_spec(tuple(given_names))
         index = len(self.people)
         for last in surnames:
             specs = [word_spec(w, "surname", female) for w in last]

@@ -33,6 +33,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from feeds.mentions.dispatch import dispatched
+
 # -- Latin -------------------------------------------------------------------------------------------
 
 
@@ -401,7 +403,7 @@ def script_alternations(
             (cyr if lang in cyrillic else lat)[fold(word)] = None
             if lang == lacinka_from:
                 lat[lacinka(word)] = None
-    return {"cyr": "|".join(cyr), "lat": "|".join(lat)}
+    return {"cyr": dispatched(list(cyr)), "lat": dispatched(list(lat))}
 
 
 _LATIN_LETTER = re.compile(r"[a-z]")
