@@ -459,3 +459,16 @@ def test_english_only_names_in_russian_spelling_need_the_first_name():
     assert engine.scan("Сергей Тихановский объявил голодовку в колонии.").prisoners == ("s-t",)
     assert engine.scan("Политзаключённый Дедок объявил голодовку.").prisoners == ()
     assert engine.scan("Николай Дедов объявил голодовку в колонии.").prisoners == ()
+
+
+def test_a_double_surname_in_the_other_languages_vowels_beside_the_given_name():
+    """Шарэнда (be) is Шарендо in the Russian press: the first word of a double surname is read
+    by its consonants too, beside the person's own given name, never alone."""
+    from feeds.registry.models import Prisoner
+
+    engine = compile_registry(
+        [Prisoner(id="p-s", name_be="Паліна Шарэнда-Панасюк", name_ru="Полина Шаренда-Панасюк")]
+    )
+    assert engine.scan("Полина Шарендо-Панасюк вышла на свободу.").prisoners == ("p-s",)
+    assert engine.scan("Палину Шарендо-Панасюк задержали в Бресте.").prisoners == ("p-s",)
+    assert engine.scan("Шарендо-Панасюк вышла на свободу.").prisoners == ()

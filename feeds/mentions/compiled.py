@@ -14,10 +14,10 @@ from functools import lru_cache
 
 from feeds.mentions import lexicon
 from feeds.mentions.forms import matches, splits
+from feeds.mentions.lexicon.common_words import is_common
 from feeds.mentions.names import (
     add_forms,
     devowel,
-    first_name_groups,
     first_name_lexicon,
     first_name_spec,
     freeze,
@@ -109,8 +109,7 @@ class CompiledRegistry:
         # people whose surname alone names nobody: two letters ("Us") or a first name ("Juryi
         # Sjarhei": every "Сяргей" would be him); only their given name and surname together count
         self.needs_given: set[int] = set()
-        groups = first_name_groups()
-        risky = {skeleton(w) for w in lexicon.RISKY_SURNAMES}
+        self.risky_people: set[int] = set()  # a surname that is a frequent word (is_common)
 
         def add(first_spec: dict[str, frozenset[str]], pattern: Pattern) -> None:
             if pattern.kind == TOWN and self._join_town(first_spec, pattern):
@@ -132,7 +131,7 @@ class CompiledRegistry:
                 continue
             seen.add(target.id)
             if isinstance(target, Prisoner):
-                self._compile_person(target, groups, risky, add)
+                self._compile_person(target, add)
             else:
                 self._compile_place(target, add)
         self._compile_kinds(add)
@@ -149,7 +148,10 @@ class CompiledRegistry:
             if p.rest and p.kind not in (TOWN, QUAL)
             for stem in p.rest[0]
         )
-        self._fuzzy_patterns = [Pattern(FUZZY, i, (), True) for i in range(len(self.people))]
+        # a fuzzy surname is as risky as the person's own (a frequent word needs prison context)
+        self._fuzzy_patterns = [
+            Pattern(FUZZY, i, (), True, i in self.risky_people) for i in range(len(self.people))
+        ]
         self.by_kind_number: dict[tuple[FacilityKind, int], tuple[int, ...]] = {}
         # (kind, vowel-less adjective stem) -> places, and (kind, strong qualifier) -> places: the
         # look-ups behind a kind word with neither number nor town, without a pass over all places
@@ -192,7 +194,7 @@ class CompiledRegistry:
             self.patterns[pid] = Pattern(p.kind, tuple(p.ref), p.rest, p.needs_cap, p.risky)
         del self._town_pids
 
-    def _compile_person(self, target: Prisoner, groups, risky, add) -> None:
+    def _compile_person(self, target: Prisoner, add) -> None:
         female = {Gender.FEMALE: True, Gender.MALE: False}.get(target.gender)
         surnames: list[list[str]] = []
         given_names: dict[str, None] = {}
@@ -211,10 +213,15 @@ class CompiledRegistry:
             key = skeleton(last[0]) if len(last) == 1 else ""
             if len(last) == 1 and (len(key) <= 2 or matches(key, self._first_lexicon)):
                 self.needs_given.add(len(self.people))  # alone it is never this person
-            is_risky = len(last) == 1 and bool(cyrillic_variants(last[0]) & risky)
+            # a frequent word or name of the language (Знак, Жук, Иванов): needs prison context
+            is_risky = len(last) == 1 and is_common(last[0])
+            if is_risky:
+                self.risky_people.add(index)
             add(specs[0], Pattern(SURNAME, index, tuple(specs[1:]), True, is_risky))
-            if len(last) == 1:
-                latin_only = not (target.name_be or target.name_ru)
+            # the first word of a surname (of a double one too: "Шарендо-Панасюк" for Шарэнда-)
+            # by its consonants, for the fuzzy path beside the given name
+            latin_only = not (target.name_be or target.name_ru)
+            if specs:
                 for stem in specs[0]:
                     if len(stem) >= 4:
                         self.devowel_index.setdefault(devowel(stem), set()).add(index)

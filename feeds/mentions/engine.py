@@ -17,7 +17,16 @@ from itertools import accumulate, compress, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
-from feeds.mentions.compiled import KIND, MEMO_LIMIT, QUAL, TOWN, CompiledRegistry, Hit, Pattern
+from feeds.mentions.compiled import (
+    KIND,
+    MEMO_LIMIT,
+    QUAL,
+    SURNAME,
+    TOWN,
+    CompiledRegistry,
+    Hit,
+    Pattern,
+)
 from feeds.mentions.forms import matches, splits
 from feeds.mentions.models import ScanResult
 from feeds.mentions.names import devowel
@@ -38,7 +47,7 @@ class _TokenInfo(NamedTuple):
     pids: tuple[int, ...]  # patterns whose first word takes the key (and the token's case)
     strong: bool  # one of them names a person, a kind or a nickname (towns alone name nothing)
     phrases: tuple  # the rest of such patterns that go on with more words ("detention" + "centre")
-    fuzzy: bool  # capitalised, no pattern, but a vowel-less surname stem: "Aleksandrau" (_fuzzy)
+    fuzzy: bool  # capitalised, a vowel-less surname stem: "Aleksandrau", "Недбайло" (_fuzzy)
     first: bool  # capitalised first name of the lexicon (what _fuzzy wants before a surname)
     continues: bool  # may be the second word of a phrase (a stem of some phrase's second word)
     abbreviations: tuple[Pattern, ...]  # ИК, СИЗО, КГБ... (looked up verbatim)
@@ -172,7 +181,6 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
         phrases = tuple(p.rest for p in naming if p.rest)
         fuzzy = (
             cap
-            and not found
             and len(key) >= 5
             and any(devowel(stem) in self.devowel_index for stem, _e in splits(key))
         )
@@ -198,7 +206,10 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
         n = len(toks)
         for i in compress(range(n), interest):
             info = self._remember(toks[i])
-            if info.fuzzy and i and self._remember(toks[i - 1]).first:
+            if info.fuzzy and (
+                (i and self._remember(toks[i - 1]).first)
+                or (i + 1 < n and self._remember(toks[i + 1]).first)
+            ):
                 return True
             if not info.phrases or i + 1 == n or not self._remember(toks[i + 1]).continues:
                 continue
@@ -245,8 +256,11 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
                 if ok:
                     hits.append(Hit(pattern, i, j))
         for i in compress(range(n), map(_FUZZY_FLAG, infos)):
-            if i and infos[i - 1].first:
-                hits.extend(self._fuzzy(doc, toks, keys, spans, i))
+            exact = [patterns[pid] for pid in infos[i].pids if patterns[pid].kind == SURNAME]
+            if i and infos[i - 1].first:  # "Andrej Aleksandrau"
+                hits.extend(self._fuzzy(doc, toks, keys, spans, i, i - 1, exact))
+            elif i + 1 < n and infos[i + 1].first:  # court style: "Недбайло Павел Иванович"
+                hits.extend(self._fuzzy(doc, toks, keys, spans, i, i + 1, exact))
         return hits
 
     def _lookup(self, key: str) -> tuple[int, ...]:

@@ -12,7 +12,7 @@ mention. A surname with the other language's vowels counts only after the person
 from __future__ import annotations
 
 from feeds.mentions.compiled import FUZZY, SURNAME, Hit, Person
-from feeds.mentions.cues import PRISON_CONTEXT, TITLE, in_prison_context, says
+from feeds.mentions.cues import PRISON_CONTEXT, RUSSIA, TITLE, in_prison_context, says
 from feeds.mentions.forms import matches, splits
 from feeds.mentions.names import devowel
 from feeds.mentions.scripts import PATRONYMIC, fold, skeleton
@@ -120,10 +120,12 @@ class PeopleResolver:
                 pending.append((first, last, frozenset(cands), risky))
         # a common-word or common surname needs prisoner context somewhere in the document, even
         # with the right first name (Grandmaster Andrei Aleksandrov, singer Katerina Andreyeva)
-        if any(c[3] for c in confirmed) and not any(
-            says(sentences, PRISON_CONTEXT, i) for i in range(len(sentences))
-        ):
-            confirmed = [c for c in confirmed if not c[3]]
+        # ... and a full name in a story that never speaks of prison and sets the person in Russia
+        # is a namesake there (the biologist Maria Kolesnikova of Novosibirsk)
+        if confirmed and not any(says(sentences, PRISON_CONTEXT, i) for i in range(len(sentences))):
+            confirmed = [
+                c for c in confirmed if not c[3] and not says(sentences, RUSSIA, sent_of[c[0]])
+            ]
         full: dict[int, list[int]] = {}
         for first, _last, people, _r in confirmed:
             if len(people) == 1:
@@ -154,20 +156,22 @@ class PeopleResolver:
             (out if len(group) == 1 else ambiguous).append((first, last, group))
         return out, ambiguous
 
-    def _fuzzy(self, doc, toks, keys, spans, i: int) -> list[Hit]:
-        """First name + a surname spelt with the other language's vowels ("Andrej Aleksandrau",
-        "Maryja Kalesnikova"): the consonants of the surname must agree, the first name exactly."""
-        if not self._adjacent(doc, spans, i - 1, i) or not matches(
-            keys[i - 1], self._first_lexicon
+    def _fuzzy(self, doc, toks, keys, spans, i: int, given: int, exact_patterns=()) -> list[Hit]:
+        """A surname spelt with the other language's vowels beside the person's own given name
+        ("Andrej Aleksandrau", "Maryja Kalesnikova", court style "Недбайло Павел"): the
+        consonants of the surname must agree, the given name exactly."""
+        if not self._adjacent(doc, spans, min(i, given), max(i, given)) or not matches(
+            keys[given], self._first_lexicon
         ):
             return []
         people: set[int] = set()
         for stem, _ending in splits(keys[i]):
             people |= self.devowel_index.get(devowel(stem), set())
+        exact = {pattern.ref for pattern in exact_patterns}  # found by their own spelling
         return [
             Hit(self._fuzzy_patterns[p], i, i)
-            for p in people
-            if matches(keys[i - 1], self.people[p].first)
+            for p in people - exact
+            if matches(keys[given], self.people[p].first)
         ]
 
     def _titled(self, doc, toks, spans, first: int) -> bool:

@@ -16,6 +16,7 @@ from feeds.mentions import lexicon
 from feeds.mentions.cues import AMONG, says
 from feeds.mentions.events import sentence_events
 from feeds.mentions.models import EventType, Mention, ScanResult
+from feeds.mentions.namesakes import tell_apart
 from feeds.mentions.scripts import fold
 from feeds.mentions.text import Sentences, summarize
 
@@ -29,6 +30,8 @@ def build_result(
     engine: Engine, doc, spans, sentences, sent_of, people, ambiguous, places
 ) -> ScanResult:
     """The ``ScanResult`` of resolved people, ambiguous groups and places (token spans)."""
+    if ambiguous:
+        people, ambiguous = _told_apart(engine, sentences, sent_of, people, ambiguous, places)
     raw: list[tuple[int, int, str, tuple[str, ...], bool]] = []  # start, end, id, others, person
     for first, last, group in people:
         raw.append((spans[first][0], spans[last][1], engine.people[group[0]].target.id, (), True))
@@ -165,6 +168,22 @@ def build_result(
         summary_spans=summary_spans,
         locations=locations,
     )
+
+
+def _told_apart(engine: Engine, sentences, sent_of, people, ambiguous, places):
+    """Ambiguous groups narrowed by what the story says (``namesakes.tell_apart``): a group left
+    with one person becomes that person's mention."""
+    targets = [p.target for p in engine.people]
+    story = {engine.places[place].target.id for _f, _l, place in places}
+    by_sentence: dict[int, set[str]] = {}
+    for first, _last, place in places:
+        by_sentence.setdefault(sent_of[first], set()).add(engine.places[place].target.id)
+    people, still = list(people), []
+    for first, last, group in ambiguous:
+        index = sent_of[first]
+        left = tell_apart(group, targets, sentences.get(index), by_sentence.get(index, ()), story)
+        (people if len(left) == 1 else still).append((first, last, left))
+    return people, still
 
 
 # The events a story leads with that make a later "was sentenced to ten years" its backstory: news

@@ -55,6 +55,7 @@ CSV_OPTIONAL = (
     "description",
     "nicknames",
     "postal_address",
+    "born",
 )
 LIST_SEPARATOR = ";"
 # The longest cell we accept, in characters (descriptions and addresses included; a name allows 200).
@@ -360,6 +361,7 @@ def _prisoner_from_row(cells: dict[str, str], common: dict) -> Prisoner:
         description=cells.get("description", ""),
         profile_url=cells.get("profile_url", ""),
         viasna_id=_int(cells.get("viasna_id", ""), "viasna_id"),
+        born=birth_year(cells.get("born", "")),
     )
 
 
@@ -498,10 +500,22 @@ def prisoner_from_viasna(
         description=_text("description")[:500],
         profile_url=url,
         viasna_id=viasna_id if isinstance(viasna_id, int) else None,
+        born=birth_year(_text("birthday")),
         extra={
             key: value for field_name, key in VIASNA_EXTRA.items() if (value := _text(field_name))
         },
     )
+
+
+_YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:\b|-)")
+
+
+def birth_year(text: str) -> int | None:
+    """The year of a birth date ("1996-05-17", "1996"), or None: Vestka keeps only the year, to
+    tell namesakes apart. A date it cannot read is dropped, not an error (the field is optional)."""
+    found = _YEAR.match(text or "")
+    year = int(found.group(1)) if found else None
+    return year if year is not None and 1900 <= year <= 2030 else None
 
 
 def slugify(text: str) -> str:

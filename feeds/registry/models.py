@@ -100,6 +100,9 @@ class Prisoner(Target):
     description: str = ""
     profile_url: str = ""
     viasna_id: int | None = None
+    # The birth year, only to tell namesakes apart ("Артём Соловей, 1996 года рождения"); never
+    # shown, never sent. The year alone: the full date would say more than that job needs.
+    born: int | None = Field(default=None, ge=1900, le=2030)
 
     @field_validator("name_be", "name_ru", "name_en")
     @classmethod

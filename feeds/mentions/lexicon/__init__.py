@@ -72,7 +72,6 @@ PRISON_CONTEXT: tuple[str, ...] = tuple(_CONTEXT["prison_context"])
 TITLES: tuple[str, ...] = tuple(_CONTEXT["titles"])
 RUSSIA: tuple[str, ...] = tuple(_CONTEXT["russia"])
 BELARUS_PLACES: tuple[str, ...] = tuple(_CONTEXT["belarus_places"])
-RISKY_SURNAMES = frozenset(_CONTEXT["risky_surnames"])
 # Words that open a sentence referring back to the person just named: pronouns and nouns ("The
 # journalist ...", "his wife says ...").
 REFERRING_NOUNS = frozenset(_CONTEXT["referring_nouns"])

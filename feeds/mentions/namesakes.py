@@ -1,0 +1,87 @@
+"""Telling namesakes apart by what the story says about them.
+
+A registry of three thousand people has many pairs with one name (two "Aliaksandr Frantskevich",
+five "Aliaksei Ivanou"). When a mention fits several, the story often says which one it means: a
+birth year ("Артём Соловей, 1996 года рождения", "born in 1981"), the prison ("в шкловской колонии"
+where only one of them is held), the term ("осуждённый на пять лет"). Each clue narrows the group
+only when some candidates fit it and some do not; what stays ambiguous is told as ambiguous
+(subscribers of each get the alert marked as possibly about their person), never dropped.
+
+The clues' words (birth markers, year words, number words) are data in ``lexicon/rules.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from feeds.mentions import lexicon
+from feeds.mentions.scripts import alternatives, fold
+from feeds.registry.models import Prisoner
+
+_W = lexicon.RULE_WORDS
+_YEAR = r"((?:19|20)\d\d)"
+_MARKER = alternatives(_W["birth_markers"])
+# "1996 года рождения", "1996 г.р.", "(1996 r.)" | "born in 1996", "urodzony w 1996", "Jahrgang 1996"
+_BORN = re.compile(
+    rf"(?<!\d){_YEAR}(?:\s*(?:-?\w{{0,3}}\.?)\s*)?(?:{_MARKER})"
+    rf"|(?:{_MARKER})\W{{1,3}}(?:\w{{1,3}}\W{{1,3}})?{_YEAR}(?!\d)"
+)
+_NUMBER_WORDS: dict[str, int] = {
+    fold(word): int(value) for value, words in _W["number_words"].items() for word in words.split()
+}
+_AMOUNT = (
+    r"(\d{1,2}|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + ")"
+)
+# "на пять лет", "15 years", "osiem lat", "zu vier Jahren": a term in years
+_TERM = re.compile(rf"(?<!\w){_AMOUNT}(?:[\s-]+\w+)?\s+(?:{alternatives(_W['year_words'])})\b")
+_SENTENCE_YEARS = re.compile(r"(\d{1,2})\s*(?:years?|год|лет)", re.I)
+
+
+def birth_years(sentence: str) -> set[int]:
+    """Years the sentence gives as someone's year of birth."""
+    folded = fold(sentence)
+    return {int(a or b) for a, b in _BORN.findall(folded)}
+
+
+def term_years(sentence: str) -> set[int]:
+    """Terms in whole years the sentence names ("five years", "на 15 лет")."""
+    out: set[int] = set()
+    for amount in _TERM.findall(fold(sentence)):
+        value = int(amount) if amount.isdigit() else _NUMBER_WORDS.get(amount)
+        if value:
+            out.add(value)
+    return out
+
+
+def registry_term(prisoner: Prisoner) -> int | None:
+    """The whole years of a registry person's sentence ("6 years", "4 years and 6 months")."""
+    found = _SENTENCE_YEARS.search(prisoner.extra.get("sentence", ""))
+    return int(found.group(1)) if found else None
+
+
+def tell_apart(
+    group: Sequence[int],
+    people: Sequence[Prisoner],
+    sentence: str,
+    places_here: Iterable[str],
+    places_in_story: Iterable[str],
+) -> tuple[int, ...]:
+    """The candidates of ``group`` (indices into ``people``) that the story's clues leave: birth
+    year, then a prison named in the sentence, then the term, then a prison named anywhere in the
+    story. A clue that fits none or all of them says nothing and is passed over."""
+    here, story = set(places_here), set(places_in_story)
+    clues = (
+        lambda p, years=birth_years(sentence): p.born in years,
+        lambda p: p.facility_id in here,
+        lambda p, terms=term_years(sentence): registry_term(p) in terms,
+        lambda p: p.facility_id in story,
+    )
+    left = tuple(group)
+    for clue in clues:
+        fitting = tuple(i for i in left if clue(people[i]))
+        if fitting and len(fitting) < len(left):
+            left = fitting
+        if len(left) == 1:
+            break
+    return left

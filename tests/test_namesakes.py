@@ -1,0 +1,113 @@
+"""A registry of thousands (Viasna's export): namesakes told apart by what the story says, frequent
+surnames that need prison context, court-style names of English-only records, the birth year kept
+only to tell people apart and never shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.render import card
+from feeds.mentions import compile_registry
+from feeds.mentions.lexicon.common_words import is_common
+from feeds.mentions.namesakes import birth_years, term_years
+from feeds.registry.importers import birth_year, prisoner_from_viasna
+from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner
+
+SHKLOU = Facility(
+    id="ik-17", kind=FacilityKind.COLONY, number=17, town_en="Shklou", town_ru="Шклов"
+)
+HORKI = Facility(id="ik-9", kind=FacilityKind.COLONY, number=9, town_en="Horki", town_ru="Горки")
+
+
+def _salavei(pid: str, born: int, facility: str, term: str) -> Prisoner:
+    return Prisoner(
+        id=pid, name_en="Artsiom Salavei", gender=Gender.MALE, born=born, facility_id=facility,
+        extra={"sentence": term},
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return compile_registry(
+        [
+            _salavei("salavei-1996", 1996, "ik-17", "5 years"),
+            _salavei("salavei-1995", 1995, "ik-9", "3 years"),
+            Prisoner(id="ivanou", name_en="Aliaksei Ivanou", gender=Gender.MALE),
+            Prisoner(id="niadbaila", name_en="Pavel Niadbaila", gender=Gender.MALE),
+            SHKLOU,
+            HORKI,
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Артёма Соловья, 1996 года рождения, снова отправили в ШИЗО.", ("salavei-1996",)),
+        ("Artsiom Salavei (born in 1995) was put in a punishment cell.", ("salavei-1995",)),
+        ("Артёма Соловья из шкловской колонии снова отправили в ШИЗО.", ("salavei-1996",)),
+        ("Артёма Соловья, осуждённого на три года, снова отправили в ШИЗО.", ("salavei-1995",)),
+    ],
+)
+def test_a_namesake_is_told_apart_by_year_prison_or_term(engine, text, expected):
+    result = engine.scan(text)
+    assert result.prisoners == expected and result.ambiguous == ()
+
+
+def test_namesakes_with_nothing_to_tell_them_apart_stay_ambiguous(engine):
+    result = engine.scan("Артёма Соловья снова отправили в ШИЗО.")
+    assert result.prisoners == ()
+    assert result.ambiguous == (("salavei-1995", "salavei-1996"),)
+
+
+def test_a_clue_that_fits_neither_says_nothing(engine):
+    result = engine.scan("Артёма Соловья, 1990 года рождения, снова отправили в ШИЗО.")
+    assert result.ambiguous == (("salavei-1995", "salavei-1996"),)
+
+
+def test_clues_are_read_in_every_language():
+    assert birth_years("Urodzony w 1990 r. działacz dostał osiem lat.") == {1990}
+    assert birth_years("Миронов Александр Сергеевич, 1989 г.р., — 2 года колонии") == {1989}
+    assert birth_years("Ему 25 лет, его задержали в 2021 году.") == set()
+    assert term_years("Er wurde zu vier Jahren verurteilt.") == {4}
+    assert term_years("Яму прысудзілі восем гадоў калоніі.") == {8}
+
+
+def test_a_frequent_surname_needs_prison_context_even_with_its_given_name(engine):
+    assert is_common("Иванов") and is_common("Ivanou") and not is_common("Bialiatski")
+    football = "Полузащитник Алексей Иванов подписал контракт с «Ростовом» до лета."
+    assert engine.scan(football).prisoners == ()
+    arrest = "Задержан Иванов Алексей Владимирович: ему предъявлено обвинение, он в СИЗО."
+    assert engine.scan(arrest).prisoners == ("ivanou",)
+
+
+def test_court_style_name_of_an_english_only_record(engine):
+    text = "Недбайло Павел Иванович, осуждённый на восемь лет, объявил голодовку в колонии."
+    assert engine.scan(text).prisoners == ("niadbaila",)
+    assert engine.scan("Недбайло объявил голодовку в колонии.").prisoners == ()
+
+
+def test_the_birth_year_is_kept_only_as_a_year_and_never_shown():
+    record = {
+        "url": "https://prisoners.spring96.org/en/person/arciom-salavei",
+        "name": "Artsiom Salavei",
+        "status": "active",
+        "birthday": "1996-05-17",
+        "description": "anarchist",
+    }
+    prisoner = prisoner_from_viasna(record)
+    assert prisoner.born == 1996
+    assert "1996" not in prisoner.model_dump_json().replace('"born":1996', "")
+    for lang in ("be", "ru", "en"):
+        assert "1996" not in card(prisoner, lang)
+    assert birth_year("17.05.1996") is None and birth_year("2099-01-01") is None
+
+
+def test_a_full_name_set_in_russia_with_no_prison_in_the_story_is_a_namesake():
+    engine = compile_registry(
+        [Prisoner(id="mk", name_en="Maryja Kalesnikava", gender=Gender.FEMALE)]
+    )
+    biologist = "Биолог Мария Колесникова из Новосибирска получила премию Российской академии наук."
+    assert engine.scan(biologist).prisoners == ()
+    prisoner = "Марию Колесникову перевели в колонию, сообщают правозащитники из России."
+    assert engine.scan(prisoner).prisoners == ("mk",)
