@@ -274,6 +274,18 @@ def events_of(engine, text: str, target: str) -> set[E]:
     return {e for m in result.mentions if m.target == target for e in m.events}
 
 
+def test_among_them_takes_the_group_news_of_the_sentences_before(engine):
+    text = (
+        "The head of state pardoned 52 prisoners on Thursday. "
+        "Most of them were taken to the Lithuanian border. "
+        "Among them are Pavel Belavus and Ihar Losik."
+    )
+    assert E.PARDONED in events_of(engine, text, "belavus")
+    assert E.PARDONED in events_of(engine, text, "losik")
+    apart = "The head of state pardoned 52 prisoners.\n\nAmong them is Pavel Belavus, a friend says."
+    assert E.PARDONED not in events_of(engine, apart, "belavus")
+
+
 def test_events_carry_to_the_person_named_just_before(engine):
     text = "Pavel Belavus was sentenced to 13 years. The closed trial lasted two days."
     assert events_of(engine, text, "belavus") == {E.SENTENCED, E.TRIAL}

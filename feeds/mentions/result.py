@@ -63,12 +63,22 @@ def build_result(
     for k, (start, _e, _t, _o, _p) in enumerate(raw):
         index = sentences.index(start)
         credit(k, events_of(index), index)
-    # "52 prisoners were pardoned. Among them were X and Y.": the names take the events of the
-    # sentence before, when that one names nobody
+    # "52 prisoners were pardoned. Most were taken to Lithuania. Among them were X and Y.": the
+    # names take the events of the sentences before (up to three, in the same paragraph) that
+    # name nobody
     for index, ks in person_sents.items():
-        if index and index - 1 not in person_sents and says(sentences, AMONG, index):
+        if not says(sentences, AMONG, index):
+            continue
+        before = index - 1
+        while (
+            before >= 0
+            and index - before <= 3
+            and before not in person_sents
+            and _same_paragraph(sentences, before, index)
+        ):
             for k in ks:
-                credit(k, events_of(index - 1), index)
+                credit(k, events_of(before), index)
+            before -= 1
     own_events = [set(o) for o in origins]
     # The one or two sentences after a person's mention that name nobody else carry their
     # events to that person: "... was sentenced to 13 years. The closed trial lasted two days."
