@@ -282,7 +282,9 @@ def test_among_them_takes_the_group_news_of_the_sentences_before(engine):
     )
     assert E.PARDONED in events_of(engine, text, "belavus")
     assert E.PARDONED in events_of(engine, text, "losik")
-    apart = "The head of state pardoned 52 prisoners.\n\nAmong them is Pavel Belavus, a friend says."
+    apart = (
+        "The head of state pardoned 52 prisoners.\n\nAmong them is Pavel Belavus, a friend says."
+    )
     assert E.PARDONED not in events_of(engine, apart, "belavus")
 
 
@@ -472,6 +474,40 @@ def test_a_former_prisoner_who_was_freed_is_the_source_not_the_news(sentence):
 
 def test_a_person_who_was_freed_is_still_freed():
     assert E.RELEASED in sentence_events("Ihar Losik, who was released on Friday, spoke to us.")
+
+
+# Freed and handed to another country, said without "expelled" (own sentences).
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Віктара Бабарыку ўчора перадалі Украіне.",
+        "Ночью украинской стороне передали группу освобождённых политзаключённых.",
+        "Їх передали через кордон, і ввечері вони прибули до Чернігова.",
+        "В Вильнюс доставлены 14 человек, освобождённых властями.",
+        "Юрист освобождён по просьбе США и уже покинул Беларусь.",
+        "The prisoners were handed over to the Lithuanian side at the border.",
+        "Więźniów przekazano stronie amerykańskiej na granicy z Litwą.",
+    ],
+)
+def test_handed_to_another_country_is_released_and_expelled(sentence):
+    assert E.RELEASED_EXPELLED in sentence_events(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("Яго імя не фігуруе ў спісах на вызваленне.", E.RELEASED),
+        ("Списки на освобождение передали посредникам.", E.RELEASED),
+        (
+            "Viktara Babaryku, na vyzvalennie jakoha spadziavalisia, u spisie nie akazalasia.",
+            E.RELEASED,
+        ),
+        ("Микола Статкевич відмовився від звільнення з виїздом з країни.", E.RELEASED),
+        ("Родные обратились с просьбой освободить его.", E.RELEASED),
+    ],
+)
+def test_a_list_a_hope_a_refusal_or_a_request_is_no_release(sentence, event):
+    assert event not in sentence_events(sentence), sentence
 
 
 # Contact with a prisoner and its absence, in words no cue spells out (own sentences).

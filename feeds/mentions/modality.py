@@ -35,7 +35,7 @@ from feeds.mentions.scripts import script_alternations
 
 CLAUSE_CLASSES = ("demand", "hope", "plan", "condition", "possibility")
 SENTENCE_CLASSES = ("denial", "rumour")
-AFTER_CLASSES = ("demand", "question", "possibility")
+AFTER_CLASSES = ("demand", "hope", "question", "possibility")
 AFTER_WORDS = 3  # how far after the cue a demand or a question particle still governs it
 _COMPLEMENTIZER = re.compile(r"\s*(?:" + "|".join(lexicon.RULE_WORDS["complementizers"]) + r")\b")
 # A Slavic past-tense verb as the cue ("вскоре его перевели", "праз тыдзень яго вызвалілі",
