@@ -504,6 +504,9 @@ def test_handed_to_another_country_is_released_and_expelled(sentence):
         ),
         ("Микола Статкевич відмовився від звільнення з виїздом з країни.", E.RELEASED),
         ("Родные обратились с просьбой освободить его.", E.RELEASED),
+        ("Его фамилия есть в списке кандидатов на освобождение.", E.RELEASED),
+        ("Списки политзаключённых передали американской стороне.", E.RELEASED_EXPELLED),
+        ("The names were handed to the US envoy.", E.RELEASED_EXPELLED),
     ],
 )
 def test_a_list_a_hope_a_refusal_or_a_request_is_no_release(sentence, event):

@@ -94,6 +94,8 @@ _ARREST_BACKSTORY = re.compile(
 )
 # "a petition for pardon", "прашэнне аб памілаванні": asking is not being pardoned
 _PETITION = re.compile(r"(?:" + _any(_W["petition"]) + r")\w*\s+(?:\w+\s+){0,2}$")
+# "lists were handed to the American side": a document, not a person, crossed
+_DOCUMENT = re.compile(r"(?<!\w)(?:" + _any(_W["documents"]) + ")")
 # "refused to leave Belarus": no expulsion
 _REFUSED_TO_LEAVE = re.compile(_any(_W["refused_to_leave"]))
 # "Ранее его осудили на 5 лет": the sentence looks back, its events are the person's past
@@ -172,7 +174,10 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 continue
             if event is E.PARDONED and _PETITION.search(text, max(0, start - 40), start):
                 continue
-            if event is E.RELEASED_EXPELLED and _REFUSED_TO_LEAVE.search(text):
+            if event is E.RELEASED_EXPELLED and (
+                _REFUSED_TO_LEAVE.search(text)
+                or _DOCUMENT.search(text, max(0, start - 40), end + 40)
+            ):
                 continue
             if (
                 event is E.PUNISHMENT_CELL
