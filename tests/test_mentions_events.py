@@ -274,6 +274,16 @@ def events_of(engine, text: str, target: str) -> set[E]:
     return {e for m in result.mentions if m.target == target for e in m.events}
 
 
+def test_an_abbreviation_inside_a_list_does_not_end_the_sentence(engine):
+    text = "Wśród uwolnionych w czwartek są m.in. Pavel Belavus i Ihar Losik."
+    assert E.RELEASED in events_of(engine, text, "belavus")
+
+
+def test_frühere_is_former_not_earlier(engine):
+    text = "Pavel Belavus, der frühere Ladenbesitzer, ist begnadigt worden."
+    assert E.PARDONED in events_of(engine, text, "belavus")
+
+
 def test_among_them_takes_the_group_news_of_the_sentences_before(engine):
     text = (
         "The head of state pardoned 52 prisoners on Thursday. "
@@ -487,6 +497,10 @@ def test_a_person_who_was_freed_is_still_freed():
         "Юрист освобождён по просьбе США и уже покинул Беларусь.",
         "The prisoners were handed over to the Lithuanian side at the border.",
         "Więźniów przekazano stronie amerykańskiej na granicy z Litwą.",
+        "The Nobel laureate crossed into Lithuania on Saturday.",
+        "Журналістка ўжо ў Літве, кажуць сябры.",
+        "Prawnik wyszedł na wolność i opuścił Białoruś.",
+        "Der Blogger ist inzwischen in Litauen.",
     ],
 )
 def test_handed_to_another_country_is_released_and_expelled(sentence):
@@ -507,6 +521,10 @@ def test_handed_to_another_country_is_released_and_expelled(sentence):
         ("Его фамилия есть в списке кандидатов на освобождение.", E.RELEASED),
         ("Списки политзаключённых передали американской стороне.", E.RELEASED_EXPELLED),
         ("The names were handed to the US envoy.", E.RELEASED_EXPELLED),
+        ("Na liście ułaskawionych zabrakło Maryny Zołatawej.", E.PARDONED),
+        ("Яго імя не апынулася ў спісе памілаваных.", E.PARDONED),
+        ("Eine Ausweisung gegen seinen Willen werde er nicht hinnehmen.", E.RELEASED_EXPELLED),
+        ("Er hatte sich geweigert, das Land zu verlassen.", E.RELEASED_EXPELLED),
     ],
 )
 def test_a_list_a_hope_a_refusal_or_a_request_is_no_release(sentence, event):

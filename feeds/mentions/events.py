@@ -94,6 +94,7 @@ _ARREST_BACKSTORY = re.compile(
 )
 # "a petition for pardon", "прашэнне аб памілаванні": asking is not being pardoned
 _PETITION = re.compile(r"(?:" + _any(_W["petition"]) + r")\w*\s+(?:\w+\s+){0,2}$")
+_INDEFINITE = re.compile(r"(?<!\w)(?:" + _any(_W["indefinite"]) + r")\s+$")
 # "lists were handed to the American side": a document, not a person, crossed
 _DOCUMENT = re.compile(r"(?<!\w)(?:" + _any(_W["documents"]) + ")")
 # "refused to leave Belarus": no expulsion
@@ -173,6 +174,10 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
             if event is E.SENTENCED and _in_attribute(text, start):
                 continue
             if event is E.PARDONED and _PETITION.search(text, max(0, start - 40), start):
+                continue
+            if event in (E.RELEASED_EXPELLED, E.PARDONED) and _INDEFINITE.search(
+                text, max(0, start - 8), start
+            ):
                 continue
             if event is E.RELEASED_EXPELLED and (
                 _REFUSED_TO_LEAVE.search(text)

@@ -48,6 +48,9 @@ _ABBREVIATIONS = frozenset(
         "al",
         "ok",
         "tzw",
+        "in",  # Polish "m.in." (among others)
+        "itd",
+        "itp",
         "np",
         "см",
         "напр",
