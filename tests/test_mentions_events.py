@@ -284,6 +284,20 @@ def test_frühere_is_former_not_earlier(engine):
     assert E.PARDONED in events_of(engine, text, "belavus")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The head of state pardoned 30 prisoners on Friday. Ihar Losik was not among them.",
+        "Лукашенко помиловал 30 человек. Среди помилованных Игоря Лосика не было.",
+        "Лукашэнка памілаваў 30 чалавек. Сярод іх няма Ігара Лосіка.",
+        "Łukaszenka ułaskawił 30 więźniów. Wśród nich nie ma Ihara Łosika.",
+        "Lukaschenko begnadigte 30 Gefangene. Ihar Losik war nicht darunter.",
+    ],
+)
+def test_not_among_the_freed_is_no_release(engine, text):
+    assert not {E.PARDONED, E.RELEASED} & events_of(engine, text, "losik"), text
+
+
 def test_among_them_takes_the_group_news_of_the_sentences_before(engine):
     text = (
         "The head of state pardoned 52 prisoners on Thursday. "
@@ -525,6 +539,8 @@ def test_handed_to_another_country_is_released_and_expelled(sentence):
         ("Яго імя не апынулася ў спісе памілаваных.", E.PARDONED),
         ("Eine Ausweisung gegen seinen Willen werde er nicht hinnehmen.", E.RELEASED_EXPELLED),
         ("Er hatte sich geweigert, das Land zu verlassen.", E.RELEASED_EXPELLED),
+        ("Его выпустили из ШИЗО после 30 суток.", E.RELEASED),
+        ("Після звільнення він планує виїхати.", E.RELEASED),
     ],
 )
 def test_a_list_a_hope_a_refusal_or_a_request_is_no_release(sentence, event):

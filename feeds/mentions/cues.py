@@ -12,6 +12,8 @@ from feeds.mentions.text import Sentences
 
 PRISON_CONTEXT = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.PRISON_CONTEXT) + ")")
 AMONG = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["among_them"]) + r")\b")
+AMONG_ANY = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["among"]) + r")(?!\w)")
+NOT_AMONG = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["not_among"]) + r")(?!\w)")
 TITLE = re.compile(r"(?:" + "|".join(lexicon.TITLES) + r")\s*$")
 RUSSIA = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RUSSIA) + ")")
 

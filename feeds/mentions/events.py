@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 
 from feeds.mentions import lexicon, modality
+from feeds.mentions.cues import AMONG_ANY, NOT_AMONG
 from feeds.mentions.models import EventType as E
 from feeds.mentions.scripts import fold, script_alternations, scripts_of
 
@@ -92,6 +93,7 @@ _NOT_NOW_AFTER = re.compile(r"\w*\s+(?:" + _any(_W["not_now_after"]) + ")")
 _ARREST_BACKSTORY = re.compile(
     r"(?:" + _any(_W["backstory_before"]) + r")\s+(?:(?:" + _any(_W["possessives"]) + r")\s+)?$"
 )
+_TIME_MARKS = frozenset({E.ARREST, E.RELEASED})
 # "a petition for pardon", "прашэнне аб памілаванні": asking is not being pardoned
 _PETITION = re.compile(r"(?:" + _any(_W["petition"]) + r")\w*\s+(?:\w+\s+){0,2}$")
 _INDEFINITE = re.compile(r"(?<!\w)(?:" + _any(_W["indefinite"]) + r")\s+$")
@@ -161,8 +163,8 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 and _APPOSITION.search(text, 0, start)
             ):
                 continue
-            if event is E.ARREST and _ARREST_BACKSTORY.search(text, max(0, start - 30), start):
-                continue
+            if event in _TIME_MARKS and _ARREST_BACKSTORY.search(text, max(0, start - 30), start):
+                continue  # "since his arrest", "after his release": a time, not the news
             if event is E.SENTENCED and _SERVING.search(text, max(0, start - 40), start):
                 continue
             if (
@@ -205,12 +207,21 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 or _NOT_NOW_AFTER.match(text, end)
             ):
                 continue
+            if event is E.RELEASED:
+                if cells is None:
+                    cells = _cell_starts(text, scripts)
+                # "выпустили из ШИЗО", "released from the punishment cell": back to the colony
+                if any(end <= c <= end + 30 for c in cells):
+                    continue
             if event in (E.RELEASED, E.RELEASED_EXPELLED) and _FORMER_WHO.search(
                 text, max(0, start - 90), start
             ):
                 continue
             found.append(event)
             break
+    if AMONG_ANY.search(text) and NOT_AMONG.search(text):
+        # "Среди помилованных Лосика не было": not among the freed is no release of theirs
+        found = [e for e in found if e not in _GRAVE]
     if E.INCOMMUNICADO not in found and _cut_off(text, scripts, asked):
         found.append(E.INCOMMUNICADO)
         found.sort(key=_ORDER.__getitem__)
@@ -218,6 +229,7 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
 
 
 _ORDER = {e: i for i, e in enumerate(E)}
+_GRAVE = frozenset({E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED, E.DIED})
 
 
 def _cut_off(text: str, scripts: tuple[str, ...], asked: bool) -> bool:

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from feeds.mentions import lexicon
-from feeds.mentions.cues import AMONG, says
+from feeds.mentions.cues import AMONG, NOT_AMONG, says
 from feeds.mentions.events import sentence_events
 from feeds.mentions.models import EventType, Mention, ScanResult
 from feeds.mentions.namesakes import tell_apart
@@ -67,8 +67,8 @@ def build_result(
     # names take the events of the sentences before (up to three, in the same paragraph) that
     # name nobody
     for index, ks in person_sents.items():
-        if not says(sentences, AMONG, index):
-            continue
+        if not says(sentences, AMONG, index) or says(sentences, NOT_AMONG, index):
+            continue  # "X was not among them": the group's news is not theirs
         before = index - 1
         while (
             before >= 0
