@@ -541,10 +541,23 @@ def test_handed_to_another_country_is_released_and_expelled(sentence):
         ("Er hatte sich geweigert, das Land zu verlassen.", E.RELEASED_EXPELLED),
         ("Его выпустили из ШИЗО после 30 суток.", E.RELEASED),
         ("Після звільнення він планує виїхати.", E.RELEASED),
+        ("Суд отказал Игорю Лосику в условно-досрочном освобождении.", E.RELEASED),
+        ("Ihar Losik's daughter was released from school early.", E.RELEASED),
+        ("Ihar Losik said that many of his fellow prisoners had been released.", E.RELEASED),
+        ("Игорь Лосик поблагодарил всех, кто боролся за его освобождение.", E.RELEASED),
+        ("Ігар Лосік падзякаваў усім, хто змагаўся за яго вызваленне.", E.RELEASED),
+        ("Ihar Losik nearly died after a hunger strike.", E.DIED),
     ],
 )
 def test_a_list_a_hope_a_refusal_or_a_request_is_no_release(sentence, event):
     assert event not in sentence_events(sentence), sentence
+
+
+def test_a_polish_word_does_not_read_english_text():
+    """Patterns are per script, so a Polish demand ("walka o") must not catch "walked out"."""
+    events = sentence_events("She has been pardoned and walked out of the colony on Monday.")
+    assert E.PARDONED in events and E.RELEASED in events
+    assert E.RELEASED not in sentence_events("Trwa walka o uwolnienie dziennikarza.")
 
 
 # Contact with a prisoner and its absence, in words no cue spells out (own sentences).

@@ -55,6 +55,7 @@ def _any(words: list[str]) -> str:
 # The list events need the list word too: "extremist" alone is not being listed.
 _LIST_WORDS = re.compile(r"\b(?:" + _any(_W["list_words"]) + ")", re.I)
 _NEGATION = re.compile(r"(?:" + _any(_W["negation_before"]) + r")\s+(?:[\w'-]+\s+){0,2}$")
+_REFUSAL = re.compile(r"(?:" + _any(_W["refusal_before"]) + r")\s+(?:[\w'-]+\s+){0,5}$")
 _NEGATION_AFTER = re.compile(r"[\w-]*\s+(?:\w+\s+)?(?:" + _any(_W["negation_after"]) + r")\b")
 
 _NEGATABLE = frozenset(
@@ -79,7 +80,11 @@ _APPOSITION = re.compile(r",\s*(?:" + _any(_W["apposition"]) + ")?$")
 # "a released prisoner", "due to be released", "freed earlier this year": not a release now;
 # "many of his cellmates were freed": somebody else's release
 _NOT_NOW_BEFORE = re.compile(
-    r"(?:" + _any(_W["not_now_before"]) + "|(?:" + _any(_W["others"]) + r")\w*(?:\s+\w+)?)\s+$"
+    r"(?:"
+    + _any(_W["not_now_before"])
+    + "|(?:"
+    + _any(_W["others"])
+    + r")\w*(?:\s+[\w'-]+){0,3})\s+$"
 )
 _FORMER_WHO = re.compile(
     r"(?:"
@@ -153,6 +158,10 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
             start, end = match.start(), match.end()
             if event in _NEGATABLE and _negated(text, start, end):
                 continue
+            if event in (E.RELEASED, E.PARDONED) and _REFUSAL.search(
+                text, max(0, start - 80), start
+            ):
+                continue  # "the court refused him early release"
             if modality.unreal(text, start, end, event.value, asked, scripts):
                 continue
             if event in (E.LISTED_EXTREMIST, E.LISTED_TERRORIST) and not _LIST_WORDS.search(text):
