@@ -298,6 +298,29 @@ def test_not_among_the_freed_is_no_release(engine, text):
     assert not {E.PARDONED, E.RELEASED} & events_of(engine, text, "losik"), text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ihar Losik remains in the colony. On Friday the head of state pardoned 16 people.",
+        "Игорь Лосик остаётся в колонии. В пятницу Лукашенко помиловал 16 человек.",
+        "Ігар Лосік застаецца ў калоніі. У пятніцу памілавалі 16 чалавек.",
+        "Ihar Łosik pozostaje w kolonii. W piątek Łukaszenka ułaskawił 16 osób.",
+        "Ihar Losik bleibt in Haft. Am Freitag begnadigte Lukaschenko 16 Menschen.",
+        "Ihar Losik wrote a letter. Last week 30 political prisoners were freed and taken to Lithuania.",
+        "Ihar Losik has been in prison since 2020. Another political prisoner died in custody.",
+        "Ihar Losik's wife spoke to us. She was released in January after serving her term.",
+    ],
+)
+def test_a_group_or_someone_else_after_a_person_does_not_free_them(engine, text):
+    grave = {E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED, E.DIED}
+    assert not grave & events_of(engine, text, "losik"), text
+
+
+def test_a_group_that_includes_the_person_still_carries(engine):
+    text = "Ihar Losik is free! He and 13 other prisoners were taken to Vilnius on Saturday."
+    assert E.RELEASED_EXPELLED in events_of(engine, text, "losik")
+
+
 def test_among_them_takes_the_group_news_of_the_sentences_before(engine):
     text = (
         "The head of state pardoned 52 prisoners on Thursday. "

@@ -140,6 +140,10 @@ class CompiledRegistry:
             stem: tuple((e, pid) for pid, e in entries.items()) for stem, entries in index.items()
         }
         self.person_ids = frozenset(p.target.id for p in self.people)
+        # whose gender the registry gives: a carried release needs a pronoun that fits (result.py)
+        self.genders = {
+            p.target.id: p.target.gender for p in self.people if p.target.gender != Gender.UNKNOWN
+        }
         self._stem_memo: dict[str, frozenset[str]] = {}  # see _stems
         # stems of the second word of every naming phrase ("centre", "Haft"): a cheap "no" first
         self._phrase_heads = frozenset(

@@ -27,12 +27,10 @@ _BORN = re.compile(
     rf"(?<!\d){_YEAR}(?:\s*(?:-?\w{{0,3}}\.?)\s*)?(?:{_MARKER})"
     rf"|(?:{_MARKER})\W{{1,3}}(?:\w{{1,3}}\W{{1,3}})?{_YEAR}(?!\d)"
 )
-_NUMBER_WORDS: dict[str, int] = {
+NUMBER_WORDS: dict[str, int] = {
     fold(word): int(value) for value, words in _W["number_words"].items() for word in words.split()
 }
-_AMOUNT = (
-    r"(\d{1,2}|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + ")"
-)
+_AMOUNT = r"(\d{1,2}|" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True)) + ")"
 # "на пять лет", "15 years", "osiem lat", "zu vier Jahren": a term in years
 _TERM = re.compile(rf"(?<!\w){_AMOUNT}(?:[\s-]+\w+)?\s+(?:{alternatives(_W['year_words'])})\b")
 _SENTENCE_YEARS = re.compile(r"(\d{1,2})\s*(?:years?|год|лет)", re.I)
@@ -48,7 +46,7 @@ def term_years(sentence: str) -> set[int]:
     """Terms in whole years the sentence names ("five years", "на 15 лет")."""
     out: set[int] = set()
     for amount in _TERM.findall(fold(sentence)):
-        value = int(amount) if amount.isdigit() else _NUMBER_WORDS.get(amount)
+        value = int(amount) if amount.isdigit() else NUMBER_WORDS.get(amount)
         if value:
             out.add(value)
     return out

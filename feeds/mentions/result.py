@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from feeds.mentions import lexicon
+from feeds.mentions import lexicon, namesakes
 from feeds.mentions.cues import AMONG, NOT_AMONG, says
 from feeds.mentions.events import sentence_events
 from feeds.mentions.models import EventType, Mention, ScanResult
 from feeds.mentions.namesakes import tell_apart
-from feeds.mentions.scripts import fold
+from feeds.mentions.scripts import alternatives, fold
 from feeds.mentions.text import Sentences, summarize
+from feeds.registry.models import Gender
 
 if TYPE_CHECKING:
     from feeds.mentions.engine import Engine
@@ -97,8 +98,14 @@ def build_result(
             continue
         evs = events_of(index)
         if evs:
+            sentence = sentences.get(index)
             for k in person_sents[last_person]:
-                credit(k, evs, index)
+                grave = _GRAVE.intersection(evs)
+                if grave and _someone_else(sentence, engine.genders.get(raw[k][2])):
+                    # "X stays in the colony. On Friday 16 people were pardoned.": not theirs
+                    credit(k, tuple(e for e in evs if e not in grave), index)
+                else:
+                    credit(k, evs, index)
     _drop_recalled(raw, origins)
     mention_events = [set(o) for o in origins]
     if not person_sents:
@@ -248,6 +255,31 @@ def _refers_back(sentence: str) -> bool:
     """A pronoun among the sentence's first twelve words ("He was moved to ...")."""
     tokens = fold(sentence).split()
     return any(t.strip('.,;:!?«»"()') in lexicon.PRONOUNS for t in tokens[:12])
+
+
+_GRAVE = frozenset(
+    {EventType.RELEASED, EventType.RELEASED_EXPELLED, EventType.PARDONED, EventType.DIED}
+)
+_HE = frozenset(lexicon.RULE_WORDS["pronouns_he"])
+_SHE = frozenset(lexicon.RULE_WORDS["pronouns_she"])
+_NUMBER = r"(?:\d+|" + "|".join(map(re.escape, namesakes.NUMBER_WORDS)) + ")"
+_OWN_SUBJECT = re.compile(
+    rf"(?<!\w)(?:{_NUMBER}\s+(?:\w+\s+)?(?:{alternatives(lexicon.RULE_WORDS['people_nouns'])})"
+    rf"|(?:{alternatives(lexicon.RULE_WORDS['another'])})\s)"
+)
+
+
+def _someone_else(sentence: str, gender: Gender | None) -> bool:
+    """Whether a sentence after a person's own speaks of someone else: a count of people ("16
+    people were pardoned"), "another" prisoner, or, for a person whose gender the registry gives,
+    pronouns of the other gender only ("She was released" after "Ihar Losik's wife ..."); never
+    when a pronoun of theirs is there ("Его и ещё 13 заключённых вывезли")."""
+    folded = fold(sentence)
+    mine, other = {Gender.MALE: (_HE, _SHE), Gender.FEMALE: (_SHE, _HE)}.get(gender, ((), ()))  # type: ignore[arg-type]
+    tokens = {t.strip('.,;:!?«»"()') for t in folded.split()[:12]}
+    if tokens & set(mine):
+        return False  # "Его и ещё 13 заключённых вывезли": he is among them
+    return bool(_OWN_SUBJECT.search(folded)) or bool(tokens & set(other))
 
 
 def _capped(raw: list) -> list:
