@@ -321,6 +321,21 @@ def test_a_group_that_includes_the_person_still_carries(engine):
     assert E.RELEASED_EXPELLED in events_of(engine, text, "losik")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pavel Belavus was freed on Friday, but Ihar Losik stays in the colony.",
+        "Павла Белавуса освободили, а Игорь Лосик остаётся в колонии.",
+        "Паўла Белавуса вызвалілі, а Ігар Лосік застаецца ў калоніі.",
+        "Pavel Belavus wyszedł na wolność, natomiast Ihar Łosik nadal siedzi w kolonii.",
+        "Pavel Belavus was released together with others, but without Ihar Losik.",
+    ],
+)
+def test_a_release_belongs_to_its_own_part_of_a_contrast(engine, text):
+    assert E.RELEASED in events_of(engine, text, "belavus"), text
+    assert E.RELEASED not in events_of(engine, text, "losik"), text
+
+
 def test_among_them_takes_the_group_news_of_the_sentences_before(engine):
     text = (
         "The head of state pardoned 52 prisoners on Thursday. "

@@ -63,7 +63,7 @@ def build_result(
 
     for k, (start, _e, _t, _o, _p) in enumerate(raw):
         index = sentences.index(start)
-        credit(k, events_of(index), index)
+        credit(k, _own_part(sentences, index, start, events_of(index)), index)
     # "52 prisoners were pardoned. Most were taken to Lithuania. Among them were X and Y.": the
     # names take the events of the sentences before (up to three, in the same paragraph) that
     # name nobody
@@ -255,6 +255,29 @@ def _refers_back(sentence: str) -> bool:
     """A pronoun among the sentence's first twelve words ("He was moved to ...")."""
     tokens = fold(sentence).split()
     return any(t.strip('.,;:!?«»"()') in lexicon.PRONOUNS for t in tokens[:12])
+
+
+_CONTRAST = re.compile("|".join(f"(?:{w})" for w in lexicon.RULE_WORDS["contrast"]))
+
+
+def _own_part(
+    sentences: Sentences, index: int, offset: int, events: tuple[EventType, ...]
+) -> tuple[EventType, ...]:
+    """The events of sentence ``index`` for the mention at ``offset``: a release, pardon,
+    expulsion or death only when its own part of the sentence says so, the parts cut at a
+    contrast ("X was freed, but Y stays in the colony": Y is not freed)."""
+    if not _GRAVE.intersection(events):
+        return events
+    start, end = sentences.bounds[index]
+    sentence = sentences.text[start:end]
+    cuts = [m.start() for m in _CONTRAST.finditer(sentence.lower())]
+    if not cuts:
+        return events
+    at = offset - start
+    lo = max((c for c in cuts if c <= at), default=0)
+    hi = min((c for c in cuts if c > at), default=len(sentence))
+    here = sentence_events(sentence[lo:hi])
+    return tuple(e for e in events if e not in _GRAVE or e in here)
 
 
 _GRAVE = frozenset(
