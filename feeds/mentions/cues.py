@@ -33,3 +33,19 @@ def in_prison_context(sentences: Sentences, index: int, reach: int = 1) -> bool:
     """Sentence ``index`` or one within ``reach`` of it speaks of prison."""
     lo, hi = max(0, index - reach), min(len(sentences), index + reach + 1)
     return any(says(sentences, PRISON_CONTEXT, i) for i in range(lo, hi))
+
+
+CONTRAST = re.compile("|".join(f"(?:{w})" for w in lexicon.RULE_WORDS["contrast"]))
+
+
+def contrast_part(sentence: str, offset: int) -> tuple[int, int]:
+    """The part of a (lower-cased) sentence around ``offset``, cut at a contrast ("X was freed,
+    but Y stays in the colony"): what is said of one part is not said of the other."""
+    lo, hi = 0, len(sentence)
+    for cut in CONTRAST.finditer(sentence):
+        if cut.start() <= offset:
+            lo = cut.start()
+        else:
+            hi = cut.start()
+            break
+    return lo, hi

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 
 from feeds.mentions import lexicon
+from feeds.mentions.cues import contrast_part
 from feeds.mentions.models import EventType
 from feeds.mentions.scripts import script_alternations
 
@@ -96,8 +97,9 @@ def unreal(
     scripts' words to look for (``scripts.scripts_of``)."""
     if asked:
         return "question"
+    lo, hi = contrast_part(folded, start)  # "X was freed, while Y still sits": Y's denial is Y's
     for name in SENTENCE_CLASSES:
-        if _search(TRIGGERS[name], scripts, folded):
+        if _search(TRIGGERS[name], scripts, folded, lo, hi):
             return name
     breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(folded, 0, start))]
     clause_start = breaks[-1]

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from feeds.mentions import lexicon, namesakes
-from feeds.mentions.cues import AMONG, NOT_AMONG, says
+from feeds.mentions.cues import AMONG, NOT_AMONG, contrast_part, says
 from feeds.mentions.events import sentence_events
 from feeds.mentions.models import EventType, Mention, ScanResult
 from feeds.mentions.namesakes import tell_apart
@@ -257,9 +257,6 @@ def _refers_back(sentence: str) -> bool:
     return any(t.strip('.,;:!?«»"()') in lexicon.PRONOUNS for t in tokens[:12])
 
 
-_CONTRAST = re.compile("|".join(f"(?:{w})" for w in lexicon.RULE_WORDS["contrast"]))
-
-
 def _own_part(
     sentences: Sentences, index: int, offset: int, events: tuple[EventType, ...]
 ) -> tuple[EventType, ...]:
@@ -270,12 +267,9 @@ def _own_part(
         return events
     start, end = sentences.bounds[index]
     sentence = sentences.text[start:end]
-    cuts = [m.start() for m in _CONTRAST.finditer(sentence.lower())]
-    if not cuts:
+    lo, hi = contrast_part(sentence.lower(), offset - start)
+    if (lo, hi) == (0, len(sentence)):
         return events
-    at = offset - start
-    lo = max((c for c in cuts if c <= at), default=0)
-    hi = min((c for c in cuts if c > at), default=len(sentence))
     here = sentence_events(sentence[lo:hi])
     return tuple(e for e in events if e not in _GRAVE or e in here)
 
