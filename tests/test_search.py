@@ -359,3 +359,33 @@ def test_words_that_are_not_names_do_not_empty_the_answer(
 
 def test_a_surname_ending_like_a_patronymic_is_still_a_surname(index: SearchIndex) -> None:
     assert first(index, "Лабковіч") is not None and "labkovic" in first(index, "Лабковіч")
+
+
+# -- how people really type (bench.search_spellings measures it on Viasna's whole export) ---------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Maxim Valeryevich Znak", "maksim-znak"),  # a Latin "ch" patronymic, given name first
+        ("Максим Валерьевич Знак", "maksim-znak"),
+        ("Freiheit für Viktar Babaryka", "viktar-babaryka"),  # words that name nobody here
+        ("Viktar Babaryka died in prison", "viktar-babaryka"),
+        ("dziennikarz Ihar Łosik areszt", "ihar-losik"),
+    ],
+)
+def test_patronymics_and_words_that_name_nobody_are_left_out(index, query, expected):
+    hits = index.search(query)
+    assert hits and hits[0].target.id == expected, (query, ids(hits)[:3])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Maksim Znka", "maksim-znak"),  # too short for a typo: found by the first name
+        ("Viktar Babaryak", "viktar-babaryka"),  # two letters swapped in a seven-letter word
+        ("Viktar Babryka", "viktar-babaryka"),  # a letter left out
+    ],
+)
+def test_one_typo_keeps_the_person_first(index, query, expected):
+    assert first(index, query) == expected

@@ -212,7 +212,10 @@ def cyrillic_variants(word: str) -> frozenset[str]:
 
 
 # A patronymic's ending, in skeleton space: Віктаравіч, Викторович, Александровна, Wiktarauna.
-PATRONYMIC = re.compile(r"(?:ovic|evic|avic|ic|ovna|evna|avna|ouna|euna|aune|auna|iCna|ovi)$")
+# in skeleton space; "ч" is "c" from Cyrillic and "C" from a Latin "ch" (Valeryevich)
+PATRONYMIC = re.compile(
+    r"(?:ovi[cC]|evi[cC]|avi[cC]|i[cC]|ovna|evna|avna|ouna|euna|aune|auna|i[cC]na|ovi)$"
+)
 
 
 def is_patronymic(word: str) -> bool:

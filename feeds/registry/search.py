@@ -52,6 +52,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
@@ -537,13 +538,10 @@ class SearchIndex:
                     per_token = rest
                     break
         if not found and len(tokens) > 1:
-            # a word that names nobody ("Street") does not empty the answer either: the words
-            # that do name someone decide
-            kept = [(t, m) for t, m in zip(tokens, per_token, strict=True) if m]
-            partial = len(kept) < len(tokens)
-            per_token = [m for _t, m in kept]
-            named = any(not t.number for t, _m in kept)  # a number alone names no one
-            found = _intersect(per_token) if named else set()
+            # words that name nobody here ("Street", "Freiheit für", "died in prison") do not
+            # empty the answer either: the largest set of words that names someone decides
+            per_token, found = _best_subset(tokens, per_token)
+            partial = bool(found)
         if not found:
             return []
         tiebreak = self._tiebreak
@@ -693,7 +691,7 @@ class SearchIndex:
 
 def _edits(length: int) -> int:
     """Typos tolerated in a word of ``length`` letters (or key characters)."""
-    return 2 if length >= 9 else 1 if length >= 5 else 0
+    return 2 if length >= 7 else 1 if length >= 5 else 0
 
 
 def _raw_form(raws: dict[str, int], raw: str, exact: bool) -> tuple[int, bool]:
@@ -726,6 +724,27 @@ def _score(matches: tuple[_Match, ...]) -> float:
         tier = 2
     fine = sum(m.points for m in matches) / len(matches)  # < 1.0
     return tier + min(fine, 0.999)
+
+
+def _best_subset(
+    tokens: list[_Token], per_token: list[dict[int, _Match]]
+) -> tuple[list[dict[int, _Match]], list[int]]:
+    """The matches of the largest set of query words that names someone together (the best
+    scoring such set when several of one size do; a number alone names no one), and who."""
+    for size in range(len(per_token) - 1, 0, -1):
+        best: tuple[float, list[dict[int, _Match]], list[int]] | None = None
+        for combo in combinations(range(len(per_token)), size):
+            if all(tokens[i].number for i in combo):
+                continue
+            sub = [per_token[i] for i in combo]
+            found = _intersect(sub)
+            if found:
+                top = max(_score(tuple(m[n] for m in sub)) for n in found)
+                if best is None or top > best[0]:
+                    best = (top, sub, found)
+        if best is not None:
+            return best[1], best[2]
+    return per_token, []
 
 
 def _intersect(per_token: list[dict[int, _Match]]) -> list[int]:
