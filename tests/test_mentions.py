@@ -52,6 +52,8 @@ def found(engine, text, title=None):
         ["Статкевіч", "Statkevich", "Statkiewicz", "Statkievič", "Statkewitsch"],
         ["Андрэева", "Andreyeva", "Andriejewa"],
         ["Дар'я", "Darya", "Дарʼя"],
+        # Polish and Łacinka "ch" is х (a word with cz/sz or their letters says so)
+        ["Аўтуховіч", "Autukhovich", "Autuchowicz", "Aŭtuchovič"],
     ],
 )
 def test_skeleton_unites_scripts(spellings):
@@ -62,6 +64,11 @@ def test_yo_is_read_both_ways():
     # ё is often written е; the registry side adds the "io" reading for Latin texts
     assert skeleton("Кастусёў") == skeleton("Кастусеў")
     assert {skeleton("Kastusiou"), skeleton("Kastusiow")} <= cyrillic_variants("Кастусёў")
+
+
+def test_english_and_german_ch_stay_ch():
+    assert skeleton("Statkevich") == skeleton("Статкевіч")
+    assert skeleton("Tscharnamorzawa").startswith(skeleton("Чарнаморцава")[0])  # German "rz" is r+z
 
 
 def test_skeleton_keeps_cyrillic_sh_apart_from_s_h():

@@ -139,6 +139,8 @@ _DIGRAPHS = (
     ("g", "h"),
 )
 
+# A word with a Polish or Łacinka letter or digraph reads "ch" as х, not ч (English "ch")
+_CH_IS_H = re.compile(r"[łżźśćńąęóčšžŭ]|cz|sz")  # not "rz" nor "sch": German has them
 _I_BEFORE_VOWEL = re.compile(r"i+(?=[aeou])")
 _V_TO_U = re.compile(r"(?<=[aeiou])v(?![aeiou])")
 _DOUBLE = re.compile(r"(.)\1+")
@@ -153,6 +155,8 @@ def skeleton(token: str) -> str:
     if text.endswith(("'s", "’s")):  # English possessive: Bialiatski's
         text = text[:-2]
     ascii_only = text.isascii()
+    if "ch" in text and "sch" not in text and _CH_IS_H.search(text):
+        text = text.replace("ch", "h")  # Polish and Łacinka "ch" is х: Autuchowicz, Chadanovič
     if not ascii_only:
         text = unicodedata.normalize("NFC", text).translate(_LATIN)
         if _COMBINING.search(text):  # a mark NFC could not compose: drop it
