@@ -111,3 +111,18 @@ def test_a_full_name_set_in_russia_with_no_prison_in_the_story_is_a_namesake():
     assert engine.scan(biologist).prisoners == ()
     prisoner = "Марию Колесникову перевели в колонию, сообщают правозащитники из России."
     assert engine.scan(prisoner).prisoners == ("mk",)
+
+
+def test_two_given_names_share_the_surname_after_them():
+    engine = compile_registry(
+        [
+            Prisoner(id="a-zh", name_en="Andrei Zhuk", gender=Gender.MALE),
+            Prisoner(id="m-zh", name_en="Maryia Zhuk", gender=Gender.FEMALE),
+            Prisoner(id="d-zh", name_en="Dzianis Zhuk", gender=Gender.MALE),
+        ]
+    )
+    text = "В Минске задержаны супруги Андрей и Мария Жук, их поместили в СИЗО."
+    assert set(engine.scan(text).prisoners) == {"a-zh", "m-zh"}
+    assert engine.scan("Андрей, Мария Жук и другие задержаны, их поместили в СИЗО.").prisoners == (
+        "m-zh",
+    )

@@ -11,12 +11,15 @@ mention. A surname with the other language's vowels counts only after the person
 
 from __future__ import annotations
 
+from feeds.mentions import lexicon
 from feeds.mentions.compiled import FUZZY, SURNAME, Hit, Person
 from feeds.mentions.cues import PRISON_CONTEXT, RUSSIA, TITLE, in_prison_context, says
 from feeds.mentions.forms import matches, splits
 from feeds.mentions.names import devowel
 from feeds.mentions.scripts import PATRONYMIC, fold, skeleton
 from feeds.mentions.text import Sentences
+
+_AND = frozenset(lexicon.RULE_WORDS["and"])
 
 
 class PeopleResolver:
@@ -80,6 +83,11 @@ class PeopleResolver:
                     chosen = {c for c in cands if matches(keys[p], self.people[c].first)}
                     if chosen:
                         start_tok = p
+                        # "Денис и Иван Воробей", "Andrei and Maryia Zhuk": the surname is the
+                        # first given name's too
+                        shared = self._sharing(doc, toks, keys, spans, p, cands)
+                        if shared:
+                            confirmed.append((p - 2, p - 2, tuple(sorted(shared)), risky))
                     elif (
                         p > 0
                         and PATRONYMIC.search(keys[p])
@@ -155,6 +163,18 @@ class PeopleResolver:
             group = tuple(sorted(cands))
             (out if len(group) == 1 else ambiguous).append((first, last, group))
         return out, ambiguous
+
+    def _sharing(self, doc, toks, keys, spans, given: int, cands) -> set[int]:
+        """The people of ``cands`` named by a given name joined to ``given`` by "and" ("Денис и
+        Иван Воробей"): ``given - 2`` capitalised, ``given - 1`` a conjunction."""
+        before, conj = given - 2, given - 1
+        if before < 0 or toks[conj].lower() not in _AND or not toks[before][:1].isupper():
+            return set()
+        if not (
+            self._adjacent(doc, spans, before, conj) and self._adjacent(doc, spans, conj, given)
+        ):
+            return set()
+        return {c for c in cands if matches(keys[before], self.people[c].first)}
 
     def _fuzzy(self, doc, toks, keys, spans, i: int, given: int, exact_patterns=()) -> list[Hit]:
         """A surname spelt with the other language's vowels beside the person's own given name
