@@ -243,7 +243,11 @@ def registry_line(alert: Alert, targets: Mapping[str, AnyTarget], lang: str) -> 
         now = new_place or t(lang, "alert.unknown_place")
         was = old_place or t(lang, "alert.unknown_place")
         key = "alert.registry_place"
-    return t(lang, key, name=Html(name), now=_cap(now, 200), was=_cap(was, 200))
+    line = t(lang, key, name=Html(name), now=_cap(now, 200), was=_cap(was, 200))
+    if change.as_of is not None:  # as of when, and who says so
+        source = _cap(change.source or "?", 120)
+        line += f" <i>({t(lang, 'card.as_of', date=change.as_of.isoformat(), source=source)})</i>"
+    return line
 
 
 # -- one alert ---------------------------------------------------------------------------------------

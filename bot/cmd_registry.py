@@ -7,16 +7,24 @@ import argparse
 import asyncio
 import json
 import sys
+from datetime import date
 
 from bot.logs import configure_logging_for
 from bot.registry_merge import MergeRefused, likely_duplicates, merge_people
 from bot.runtime import StartupError, announce_changes, fail, opened
 from bot.settings import settings_or_exit
 from bot.takedown import take_down
-from feeds.registry.importers import RegistryFileError
+from feeds.registry.importers import RegistryFileError, parse_date
 from feeds.registry.models import AnyTarget, Prisoner
 from feeds.registry.search import SearchIndex
 from feeds.registry.store import RegistryStore
+
+
+def _date(text: str) -> date:
+    found = parse_date(text)
+    if found is None or found.isoformat() != text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)")
+    return found
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -36,6 +44,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="you checked each status in this small file (at most 20 records), e.g. a re-arrest "
         "after release: its statuses replace even ones a file may not undo",
+    )
+    importer.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the date the file's facts were true (rows with their own as_of keep it; a Viasna "
+        "export is dated by the newest date in it otherwise): older facts never replace newer",
     )
     importer.set_defaults(handler=lambda a: _with_registry(_import, a))
     remove = actions.add_parser(
@@ -82,7 +97,7 @@ async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
         return await _dry_run(registry, args)
     try:
         result, report = await registry.import_file(
-            args.file, args.settings.registry_include_np, checked=args.checked
+            args.file, args.settings.registry_include_np, checked=args.checked, as_of=args.as_of
         )
     except RegistryFileError as exc:
         return fail(f"registry import {exc}")
@@ -98,6 +113,8 @@ async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
             "small file changes it",
             file=sys.stderr,
         )
+    for target_id, fact in report.stale:
+        print(f"stale: {target_id} keeps its {fact} (the file's is older)", file=sys.stderr)
     if result.left_out_np:
         print(
             f"left out: {result.left_out_np} records marked np, not recognised as political "
@@ -114,7 +131,7 @@ async def _import(registry: RegistryStore, args: argparse.Namespace) -> int:
 async def _dry_run(registry: RegistryStore, args: argparse.Namespace) -> int:
     """The import's diff on standard output; storage untouched."""
     try:
-        result = registry.read_file(args.file, args.settings.registry_include_np)
+        result = registry.read_file(args.file, args.settings.registry_include_np, args.as_of)
     except RegistryFileError as exc:
         return fail(f"registry import {exc}")
     report, _updates = await registry.plan(result.targets)
@@ -128,6 +145,8 @@ async def _dry_run(registry: RegistryStore, args: argparse.Namespace) -> int:
                 print(f"change {change.new.id}: {name}: {before.get(name)!r} -> {after[name]!r}")
     for target_id, kept, offered in report.held:
         print(f"held {target_id}: status stays {kept} (the file says {offered})")
+    for target_id, fact in report.stale:
+        print(f"stale {target_id}: {fact} kept (the file's is older than the stored one)")
     for problem in result.problems:
         print(f"rejected {problem}")
     print(

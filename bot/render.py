@@ -63,26 +63,38 @@ def prisoner_card(
         head.append(_e(" · ".join(names[1:])))
     if prisoner.description:
         head.append(f"<i>{_e(prisoner.description)}</i>")
+    status = t(lang, f"card.status_{prisoner.status}")
     lines = [
         *head,
         "",
-        f"{t(lang, 'card.status_label')}: {t(lang, f'card.status_{prisoner.status}')}",
+        f"{t(lang, 'card.status_label')}: {status}{_dated(prisoner, 'status', lang)}",
     ]
+    place = _dated(prisoner, "facility", lang)
     if facility is not None:
-        lines.append(f"{t(lang, 'card.place')}: {_e(facility_name(facility, lang))}")
+        lines.append(f"{t(lang, 'card.place')}: {_e(facility_name(facility, lang))}{place}")
         if facility.postal_address:
             lines.append(f"{t(lang, 'card.address')}: {_e(facility.postal_address)}")
     elif prisoner.extra.get("prison_title"):
-        lines.append(f"{t(lang, 'card.place')}: {_e(prisoner.extra['prison_title'])}")
+        lines.append(f"{t(lang, 'card.place')}: {_e(prisoner.extra['prison_title'])}{place}")
     sentence = " ".join(
         _unique([prisoner.extra.get("sentence", ""), prisoner.extra.get("penalty", "")])
     )
     if sentence:
-        lines.append(f"{t(lang, 'card.sentence')}: {_e(sentence)}")
+        dated = _dated(prisoner, "sentence", lang)
+        lines.append(f"{t(lang, 'card.sentence')}: {_e(sentence)}{dated}")
     if links and prisoner.profile_url.startswith("https://"):
         lines.append(f'<a href="{_e(prisoner.profile_url)}">{t(lang, "card.profile")}</a>')
     news = [_timeline_line(entry, lang, zone, links) for entry in timeline]
     return _fit(lines, news, lang)
+
+
+def _dated(prisoner: Prisoner, fact: str, lang: str) -> str:
+    """ " (as of 2023-03-03, viasna-export.json)" after a fact the registry dated, else ""."""
+    known = prisoner.facts.get(fact)
+    if known is None or known.as_of is None:
+        return ""
+    source = known.source or "?"
+    return f" <i>({t(lang, 'card.as_of', date=known.as_of.isoformat(), source=source)})</i>"
 
 
 def facility_card(facility: Facility, lang: str) -> str:

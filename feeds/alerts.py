@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -62,6 +62,8 @@ class RegistryChange(BaseModel):
     new_facility_id: str | None = None
     old_facility_name: str = ""
     new_facility_name: str = ""
+    as_of: date | None = None  # when the registry's source says it was so
+    source: str = ""  # which source says so (a file, a URL, the bundled registry)
 
 
 class Alert(BaseModel):

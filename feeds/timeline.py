@@ -24,7 +24,7 @@ from redis.asyncio.client import Pipeline
 
 from feeds.alerts import Alert, AlertSource, AlertStream, RegistryChange, registry_alert_id
 from feeds.keys import Keys
-from feeds.registry.models import Facility, Prisoner
+from feeds.registry.models import Facility, Fact, Prisoner
 from feeds.registry.store import Change, RegistryStore
 from feeds.storage import Storage
 
@@ -160,6 +160,9 @@ def _facility_name(facility: Facility | None, facility_id: str | None) -> str:
     return facility.display_name if facility is not None else facility_id
 
 
+_NO_FACT = Fact()
+
+
 async def record_registry_changes(
     storage: Storage, changes: Iterable[Change], origin: str, version: int
 ) -> list[Alert]:
@@ -185,6 +188,8 @@ async def record_registry_changes(
             new_facility_id=new.facility_id,
             old_facility_name=_facility_name(old_fac, old.facility_id),  # type: ignore[arg-type]
             new_facility_name=_facility_name(new_fac, new.facility_id),  # type: ignore[arg-type]
+            as_of=(new.facts.get("status") or new.facts.get("facility") or _NO_FACT).as_of,
+            source=(new.facts.get("status") or new.facts.get("facility") or _NO_FACT).source,
         )
         names = {new.id: new.display_name}
         for fac in (old_fac, new_fac):

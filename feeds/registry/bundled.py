@@ -23,13 +23,17 @@ def bundled_facilities() -> tuple[Facility, ...]:
     return tuple(facility_from_reference(record) for record in records)
 
 
+BUNDLED_SOURCE = "Vestka's bundled registry (PRISONERS.md)"
+
+
 def bundled_prisoners() -> tuple[Prisoner, ...]:
-    from feeds.registry.importers import load_csv_text  # the CSV reader lives with the importers
+    from feeds.registry.importers import date_facts, load_csv_text  # the CSV reader's home
 
     path = DATA / "prisoners.csv"
     if not path.is_file():
         return ()
     result = load_csv_text(path.read_text(encoding="utf-8"), source="bundled prisoners.csv")
+    date_facts(result.targets, None, BUNDLED_SOURCE)  # each row's as_of: when it was checked
     return tuple(t for t in result.targets if isinstance(t, Prisoner))
 
 

@@ -20,14 +20,17 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from feeds.registry.models import (
+    FACTS,
     ID_RE,
     Facility,
     FacilityKind,
+    Fact,
     Gender,
     Prisoner,
     PrisonerStatus,
@@ -56,6 +59,7 @@ CSV_OPTIONAL = (
     "nicknames",
     "postal_address",
     "born",
+    "as_of",
 )
 LIST_SEPARATOR = ";"
 # The longest cell we accept, in characters (descriptions and addresses included; a name allows 200).
@@ -82,6 +86,7 @@ class ImportResult:
     warnings: list[Problem] = field(default_factory=list)  # cleaned fields; the row loaded
     fatal: str | None = None  # why the file as a whole cannot be used (then ``targets`` is empty)
     left_out_np: int = 0  # Viasna records marked "np" (not recognised political prisoners) left out
+    as_of: date | None = None  # the file's date: --as-of, or the newest date in a Viasna export
 
     @property
     def ok(self) -> bool:
@@ -96,7 +101,9 @@ class RegistryFileError(Exception):
         self.path, self.reason = str(path), reason
 
 
-def load_registry_file(path: str | Path, include_np: bool = False) -> ImportResult:
+def load_registry_file(
+    path: str | Path, include_np: bool = False, as_of: date | None = None
+) -> ImportResult:
     """CSV or Viasna JSON, told apart by the first non-blank character. Never raises on bad input:
     a file that cannot be used comes back with ``fatal`` set and no targets. Viasna's records of
     people it does not recognise as political prisoners (status ``np``) are left out and counted,
@@ -107,11 +114,15 @@ def load_registry_file(path: str | Path, include_np: bool = False) -> ImportResu
     except OSError as exc:
         reason = f"cannot read: {exc.strerror or exc}"
         return ImportResult(problems=[Problem(str(path), "file", reason)], fatal=reason)
-    return load_registry_bytes(raw, str(path), include_np)
+    return load_registry_bytes(raw, str(path), include_np, as_of)
 
 
-def load_registry_bytes(raw: bytes, source: str, include_np: bool = False) -> ImportResult:
-    """``load_registry_file`` for bytes already read (a registry fetched from ``REGISTRY_URL``)."""
+def load_registry_bytes(
+    raw: bytes, source: str, include_np: bool = False, as_of: date | None = None
+) -> ImportResult:
+    """``load_registry_file`` for bytes already read (a registry fetched from ``REGISTRY_URL``).
+    Every status, facility and sentence comes out dated (``date_facts``): a row's own ``as_of``,
+    else ``as_of``, else a Viasna export's newest date."""
     try:
         text, problems = decode(raw, source)
     except ValueError as exc:
@@ -122,6 +133,8 @@ def load_registry_bytes(raw: bytes, source: str, include_np: bool = False) -> Im
         else load_csv_text(text, source)
     )
     result.problems[:0] = problems
+    result.as_of = as_of or result.as_of
+    date_facts(result.targets, result.as_of, source_name(source))
     if result.fatal is None and not result.targets:
         rejected = [p for p in result.problems if p.where != "file"]
         result.fatal = (
@@ -362,7 +375,16 @@ def _prisoner_from_row(cells: dict[str, str], common: dict) -> Prisoner:
         profile_url=cells.get("profile_url", ""),
         viasna_id=_int(cells.get("viasna_id", ""), "viasna_id"),
         born=birth_year(cells.get("born", "")),
+        facts=_row_facts(cells.get("as_of", "")),
     )
+
+
+def _row_facts(as_of: str) -> dict[str, Fact]:
+    """A CSV row's ``as_of`` dates all its facts (``date_facts`` names the source later)."""
+    when = parse_date(as_of)
+    if as_of.strip() and when is None:
+        raise ValueError(f"as_of {as_of[:30]!r} is not a date (YYYY-MM-DD)")
+    return {name: Fact(as_of=when) for name in FACTS} if when else {}
 
 
 def _facility_from_row(cells: dict[str, str], common: dict, kind: FacilityKind) -> Facility:
@@ -440,6 +462,7 @@ def load_json_text(text: str, source: str = "<json>", include_np: bool = False) 
         result.fatal = "expected a JSON array of records"
         result.problems.append(Problem(source, "file", result.fatal))
         return result
+    result.as_of = newest_date(records)
     seen: set[str] = set()
     for index, record in enumerate(records, start=1):
         where = f"record {index}"
@@ -516,6 +539,63 @@ def birth_year(text: str) -> int | None:
     found = _YEAR.match(text or "")
     year = int(found.group(1)) if found else None
     return year if year is not None and 1900 <= year <= 2030 else None
+
+
+def source_name(source: str) -> str:
+    """How a card names a file or URL source: its last path part, without query or credentials
+    ("viasna-prisoners-en-2023.json", "registry.example.org/export.json")."""
+    text = source.split("?", 1)[0].split("#", 1)[0]
+    if "://" in text:
+        text = text.split("://", 1)[1].rsplit("@", 1)[-1]
+        return text[:200]
+    return Path(text).name[:200] or text[:200]
+
+
+def date_facts(targets: list, as_of: date | None, source: str) -> None:
+    """Give every prisoner's status, facility and sentence a ``Fact`` (when and by whom), in
+    place: a fact the row already dated keeps its date, and one it does not state gets none."""
+    for index, target in enumerate(targets):
+        if not isinstance(target, Prisoner):
+            continue
+        facts = dict(target.facts)
+        for name in FACTS:
+            own = facts.pop(name, None)
+            if target.fact_value(name) in ("", PrisonerStatus.UNKNOWN):
+                continue  # nothing stated, nothing dated
+            facts[name] = Fact(
+                as_of=(own.as_of if own else None) or as_of,
+                source=(own.source if own and own.source else source),
+            )
+        if facts != target.facts:
+            targets[index] = target.model_copy(update={"facts": facts})
+
+
+_DATE = re.compile(r"^\s*((?:19|20)\d\d)-(\d\d)-(\d\d)")
+VIASNA_DATES = ("arrested", "verdict_date", "appeal_date", "release_date", "penalty_start_date")
+
+
+def parse_date(text: str) -> date | None:
+    """A date written YYYY-MM-DD (a time after it is ignored), or None."""
+    found = _DATE.match(text or "")
+    if not found:
+        return None
+    try:
+        return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+    except ValueError:
+        return None
+
+
+def newest_date(records: list, today: date | None = None) -> date | None:
+    """The newest date a Viasna export mentions (not after today): the export's own date."""
+    today = today or date.today()
+    found = [
+        d
+        for record in records
+        if isinstance(record, dict)
+        for name in VIASNA_DATES
+        if isinstance(record.get(name), str) and (d := parse_date(record[name])) and d <= today
+    ]
+    return max(found, default=None)
 
 
 def slugify(text: str) -> str:

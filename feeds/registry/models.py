@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -89,6 +90,20 @@ def _clean_name(value: str) -> str:
     return value
 
 
+class Fact(BaseModel):
+    """When one fact of a record (its status, facility or sentence) was true, and who said so: a
+    merge never replaces a fact with an older one, and a card shows both."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    as_of: date | None = None
+    source: str = Field(default="", max_length=200)
+
+
+# The dated facts of a prisoner, and where each lives on the model
+FACTS = ("status", "facility", "sentence")
+
+
 class Prisoner(Target):
     kind: Literal["prisoner"] = "prisoner"
     name_be: str = ""  # Belarusian Cyrillic, "Алесь Бяляцкі" (first name first)
@@ -103,6 +118,7 @@ class Prisoner(Target):
     # The birth year, only to tell namesakes apart ("Артём Соловей, 1996 года рождения"); never
     # shown, never sent. The year alone: the full date would say more than that job needs.
     born: int | None = Field(default=None, ge=1900, le=2030)
+    facts: dict[str, Fact] = Field(default_factory=dict)  # FACTS -> when and by whom
 
     @field_validator("name_be", "name_ru", "name_en")
     @classmethod
@@ -112,6 +128,14 @@ class Prisoner(Target):
     @property
     def display_name(self) -> str:
         return self.name_be or self.name_ru or self.name_en or self.id
+
+    def fact_value(self, fact: str) -> object:
+        """The value of one of ``FACTS`` ("" / unknown when the record has none)."""
+        if fact == "status":
+            return self.status
+        if fact == "facility":
+            return self.facility_id or ""
+        return self.extra.get("sentence", "")
 
     def names(self) -> list[str]:
         """Every name the registry gives, most authoritative first, without repeats."""

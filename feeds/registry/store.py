@@ -12,11 +12,12 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.importers import ImportResult, RegistryFileError, load_registry_file
-from feeds.registry.models import AnyTarget, Prisoner, PrisonerStatus, target_from_json
+from feeds.registry.models import FACTS, AnyTarget, Prisoner, PrisonerStatus, target_from_json
 from feeds.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,13 @@ class MergeReport:
     version: int = 0
     # status changes a file may not make (target id, kept status, the file's status)
     held: list[tuple[str, PrisonerStatus, PrisonerStatus]] = field(default_factory=list)
+    stale: list[tuple[str, str]] = field(default_factory=list)  # (target id, fact) older, kept
     taken_down: int = 0  # records of people an admin took down, left out
 
     def line(self) -> str:
         line = f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
         line += f", {len(self.held)} status changes held" if self.held else ""
+        line += f", {len(self.stale)} facts older than stored kept" if self.stale else ""
         return line + (f", {self.taken_down} taken down left out" if self.taken_down else "")
 
 
@@ -94,20 +97,59 @@ def held_status(old: AnyTarget | None, new: AnyTarget) -> bool:
     )
 
 
+def stale_facts(old: AnyTarget | None, new: AnyTarget) -> list[str]:
+    """The facts (``FACTS``) ``new`` states as of a date older than ``old``'s: a merge keeps
+    ``old``'s (an old export never undoes a newer status, facility or sentence)."""
+    if not (isinstance(old, Prisoner) and isinstance(new, Prisoner)):
+        return []
+    out = []
+    for name in FACTS:
+        was, now = old.facts.get(name), new.facts.get(name)
+        if was and now and was.as_of and now.as_of and now.as_of < was.as_of:
+            out.append(name)
+    return out
+
+
+# where each fact lives on the model (``extra["sentence"]`` for the sentence)
+_FACT_FIELDS = {"status": "status", "facility": "facility_id"}
+
+
 def merged(old: AnyTarget | None, new: AnyTarget, checked: bool = False) -> AnyTarget:
     """``new`` over ``old``: empty values in ``new`` keep the old ones; aliases are united; a held
-    status change (``held_status``) keeps the old status."""
+    status change (``held_status``) keeps the old status; a fact ``new`` dates older than ``old``
+    does (``stale_facts``) keeps the old fact, value and date."""
     if old is None or type(old) is not type(new):
         return new
     values = old.model_dump()
     keep_status = held_status(old, new) and not checked
+    stale = set(stale_facts(old, new))
+    if keep_status:
+        stale |= {"status", "facility"}  # the record is older than what is stored: its place too
+    kept_fields = {_FACT_FIELDS[f] for f in stale if f in _FACT_FIELDS}
     for name, value in new.model_dump().items():
-        if name in ("status", "facility_id") and keep_status:
-            continue  # the record is older than what is stored: its place is old news too
+        if name in kept_fields or name in ("facts", "extra", "aliases"):
+            continue
         if value not in EMPTY:
             values[name] = value
     values["aliases"] = list(dict.fromkeys([*old.aliases, *new.aliases]))
-    values["extra"] = {**old.extra, **new.extra}
+    extra = {**old.extra, **new.extra}
+    if "sentence" in stale and "sentence" in old.extra:
+        extra["sentence"] = old.extra["sentence"]
+    values["extra"] = extra
+    if isinstance(old, Prisoner) and isinstance(new, Prisoner):
+        facts = dict(old.facts)
+        for name, fact in new.facts.items():
+            was = facts.get(name)
+            if name in stale:
+                continue
+            same = was is not None and old.fact_value(name) == new.fact_value(name)
+            newer = fact.as_of is not None and (
+                was is None or was.as_of is None or fact.as_of > was.as_of
+            )
+            if same and not newer:
+                continue  # the same value: only a newer date confirms it (a re-import: nothing)
+            facts[name] = fact
+        values["facts"] = {k: v.model_dump() for k, v in facts.items()}
     return type(new).model_validate(values)
 
 
@@ -169,6 +211,9 @@ class RegistryStore:
             old = target_from_json(raw) if raw else None
             if not checked and held_status(old, target) and old.status != target.status:  # type: ignore[union-attr]
                 report.held.append((target.id, old.status, target.status))  # type: ignore[union-attr]
+            for name in stale_facts(old, target):
+                if old.fact_value(name) != target.fact_value(name):  # type: ignore[union-attr]
+                    report.stale.append((target.id, name))
             new = merged(old, target, checked)
             if old is not None and old == new:
                 report.unchanged += 1
@@ -227,14 +272,21 @@ class RegistryStore:
         return int(version)
 
     async def import_file(
-        self, path: Path, include_np: bool = False, checked: bool = False
+        self,
+        path: Path,
+        include_np: bool = False,
+        checked: bool = False,
+        as_of: date | None = None,
     ) -> tuple[ImportResult, MergeReport]:
         """Merge a registry file in; ``RegistryFileError`` (nothing merged) for a file that cannot be
         used at all: unreadable, not text, no header or no valid row. ``include_np``: keep Viasna's
         records of people it does not recognise as political prisoners. ``checked``: an admin
         checked each status in this small file (a re-arrest after release), so its statuses replace
-        even held ones; refused for more than ``CHECKED_MAX`` records."""
-        result = self.read_file(path, include_np)
+        even held ones; refused for more than ``CHECKED_MAX`` records. ``as_of`` dates the
+        file's facts that carry no date of their own (``registry import --as-of``)."""
+        if checked and as_of is None:
+            as_of = date.today()  # an admin checked these statuses now
+        result = self.read_file(path, include_np, as_of)
         if checked and len(result.targets) > CHECKED_MAX:
             raise RegistryFileError(
                 path,
@@ -244,9 +296,9 @@ class RegistryStore:
         return result, await self.merge(result.targets, checked)
 
     @staticmethod
-    def read_file(path: Path, include_np: bool = False) -> ImportResult:
+    def read_file(path: Path, include_np: bool = False, as_of: date | None = None) -> ImportResult:
         """A registry file's targets; ``RegistryFileError`` for a file that cannot be used."""
-        result = load_registry_file(path, include_np)
+        result = load_registry_file(path, include_np, as_of)
         if result.fatal is not None:
             raise RegistryFileError(path, result.fatal)
         return result
