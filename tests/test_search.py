@@ -389,3 +389,10 @@ def test_patronymics_and_words_that_name_nobody_are_left_out(index, query, expec
 )
 def test_one_typo_keeps_the_person_first(index, query, expected):
     assert first(index, query) == expected
+
+
+def test_a_sentence_with_no_name_in_it_offers_nobody(index):
+    """An admin's or a user's sentence ("Letters day: write to them") is no search: short words
+    and one matching word out of many must not offer strangers."""
+    assert index.search("Letters day: write to them") == []
+    assert index.search("we write to them every week") == []

@@ -730,10 +730,21 @@ def _best_subset(
     tokens: list[_Token], per_token: list[dict[int, _Match]]
 ) -> tuple[list[dict[int, _Match]], list[int]]:
     """The matches of the largest set of query words that names someone together (the best
-    scoring such set when several of one size do; a number alone names no one), and who."""
-    for size in range(len(per_token) - 1, 0, -1):
+    scoring such set when several of one size do; a number alone names no one), and who. From
+    three words on, at least two must agree: one word of a sentence offers strangers."""
+    smallest = 2 if len(per_token) >= 3 else 1
+    # short words ("to", "in", "на") name nobody here unless they are a whole name ("Ян")
+    usable = [
+        i
+        for i, t in enumerate(tokens)
+        if t.letters >= 3
+        or t.number
+        or len(tokens) <= 2
+        or any(m.quality == EXACT for m in per_token[i].values())
+    ]
+    for size in range(min(len(per_token) - 1, len(usable)), smallest - 1, -1):
         best: tuple[float, list[dict[int, _Match]], list[int]] | None = None
-        for combo in combinations(range(len(per_token)), size):
+        for combo in combinations(usable, size):
             if all(tokens[i].number for i in combo):
                 continue
             sub = [per_token[i] for i in combo]
