@@ -137,3 +137,34 @@ async def test_a_status_alert_says_as_of_when_and_who_says_so(
     assert (alert.change.as_of, alert.change.source) == (date(2025, 6, 1), "b.csv")
     line = registry_line(alert, {}, "en")
     assert "as of 2025-06-01, b.csv" in line and "released" in line
+
+
+async def test_the_same_person_from_another_source_lands_on_the_stored_id(
+    storage: Storage, tmp_path: Path
+) -> None:
+    """One person, one target (issue 14 point 3): matched by Viasna id, else by profile URL."""
+    from feeds.registry.models import Prisoner
+
+    registry = RegistryStore(storage)
+    await registry.merge(
+        [
+            Prisoner(id="ales-b", name_be="Алесь Бяляцкі", viasna_id=964),
+            Prisoner(
+                id="maryja-k",
+                name_be="Марыя Калеснікава",
+                profile_url="https://prisoners.spring96.org/en/person/maryja-kalesnikava",
+            ),
+        ]
+    )
+    path = tmp_path / "other.csv"
+    path.write_text(
+        "id,kind,name_en,viasna_id,profile_url\n"
+        "ales-bialiatski,prisoner,Ales Bialiatski,964,\n"
+        "m-kalesnikava,prisoner,Maria Kalesnikava,,http://prisoners.spring96.org/person/maryja-kalesnikava/\n"
+        "someone-else,prisoner,Ihar Losik,,\n"
+    )
+    _, report = await registry.import_file(path)
+    assert (report.added, report.updated) == (1, 2)
+    assert {t.id for t in await registry.all()} == {"ales-b", "maryja-k", "someone-else"}
+    assert (await registry.get("ales-b")).name_en == "Ales Bialiatski"
+    assert (await registry.get("maryja-k")).name_en == "Maria Kalesnikava"

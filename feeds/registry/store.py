@@ -66,6 +66,15 @@ def _renamed(target: AnyTarget, new_id: str | None) -> AnyTarget:
     return target if new_id is None else target.model_copy(update={"id": new_id})
 
 
+def profile_key(url: str) -> str:
+    """A profile URL as compared across sources: no scheme, no "www.", no trailing slash, lower
+    case, and the same page in any language section (".../en/person/x" ~ ".../person/x")."""
+    text = url.strip().lower().split("://", 1)[-1].removeprefix("www.").rstrip("/")
+    return (
+        text.replace("/en/person/", "/person/").replace("/be/person/", "/person/") if text else ""
+    )
+
+
 def takedown_mark(target_id: str) -> str:
     """What the takedown set keeps of an id: a hash, so the set itself names nobody."""
     return hashlib.sha256(f"takedown:{target_id}".encode()).hexdigest()[:32]
@@ -193,6 +202,7 @@ class RegistryStore:
         ``registry import --dry-run``."""
         redirects = await self.redirects()
         targets = [_renamed(t, redirects.get(t.id)) for t in targets]
+        targets = await self._same_person(targets)
         targets = list({t.id: t for t in targets}.values())
         report = MergeReport()
         if not targets:
@@ -224,6 +234,28 @@ class RegistryStore:
             updates[new.id] = new.model_dump_json()
         report.version = await self.version()
         return report, updates
+
+    async def _same_person(self, targets: list[AnyTarget]) -> list[AnyTarget]:
+        """Records of a person already stored under another id land on that id: the same Viasna
+        id, or the same profile URL (the bundled "ihar-iljash" and the export's "ihar-iljasz")."""
+        incoming = [
+            t for t in targets if isinstance(t, Prisoner) and (t.viasna_id or t.profile_url)
+        ]
+        if not incoming:
+            return targets
+        stored = [t for t in await self.all() if isinstance(t, Prisoner)]
+        ids = {t.id for t in stored}
+        by_viasna = {t.viasna_id: t.id for t in stored if t.viasna_id is not None}
+        by_url = {profile_key(t.profile_url): t.id for t in stored if t.profile_url}
+        out = []
+        for target in targets:
+            if isinstance(target, Prisoner) and target.id not in ids:
+                same = by_viasna.get(target.viasna_id) if target.viasna_id is not None else None
+                same = same or by_url.get(profile_key(target.profile_url))
+                if same is not None:
+                    target = _renamed(target, same)
+            out.append(target)
+        return out
 
     async def put(self, target: AnyTarget) -> int:
         """Replace one target as given (admin edits); returns the new version. An admin adding a
