@@ -140,6 +140,7 @@ class CompiledRegistry:
             stem: tuple((e, pid) for pid, e in entries.items()) for stem, entries in index.items()
         }
         self.person_ids = frozenset(p.target.id for p in self.people)
+        self.person_targets = tuple(p.target for p in self.people)  # index -> Prisoner
         # whose gender the registry gives: a carried release needs a pronoun that fits (result.py)
         self.genders = {
             p.target.id: p.target.gender for p in self.people if p.target.gender != Gender.UNKNOWN

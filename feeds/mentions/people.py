@@ -130,10 +130,9 @@ class PeopleResolver:
         # with the right first name (Grandmaster Andrei Aleksandrov, singer Katerina Andreyeva)
         # ... and a full name in a story that never speaks of prison and sets the person in Russia
         # is a namesake there (the biologist Maria Kolesnikova of Novosibirsk)
-        if confirmed and not any(says(sentences, PRISON_CONTEXT, i) for i in range(len(sentences))):
-            confirmed = [
-                c for c in confirmed if not c[3] and not says(sentences, RUSSIA, sent_of[c[0]])
-            ]
+        doubtful = [c for c in confirmed if c[3] or says(sentences, RUSSIA, sent_of[c[0]])]
+        if doubtful and not any(says(sentences, PRISON_CONTEXT, i) for i in range(len(sentences))):
+            confirmed = [c for c in confirmed if c not in doubtful]
         full: dict[int, list[int]] = {}
         for first, _last, people, _r in confirmed:
             if len(people) == 1:

@@ -190,7 +190,7 @@ def build_result(
 def _told_apart(engine: Engine, sentences, sent_of, people, ambiguous, places):
     """Ambiguous groups narrowed by what the story says (``namesakes.tell_apart``): a group left
     with one person becomes that person's mention."""
-    targets = [p.target for p in engine.people]
+    targets = engine.person_targets
     story = {engine.places[place].target.id for _f, _l, place in places}
     by_sentence: dict[int, set[str]] = {}
     for first, _last, place in places:
