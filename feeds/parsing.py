@@ -34,13 +34,14 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html import escape
 from html.parser import HTMLParser
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from feeds import fastparse, identity
+from feeds import channels, fastparse, identity
 
 T = TypeVar("T")
 MAX_ITEMS = 1000  # a feed's newest entries kept (by date where dated, else document order)
@@ -388,6 +389,9 @@ def parse_feed(
     hdrs = _lower_headers(headers)
     if not body or not body.strip():
         return ParsedFeed(title="", items=[], bozo="empty document", is_feed=False)
+    channel = channels.preview_channel(base_url)
+    if channel is not None:
+        return _parse_channel(body, channel, known)
     if "content-location" in hdrs:
         hdrs["content-location"] = urljoin(base_url, hdrs["content-location"])
     else:
@@ -465,6 +469,35 @@ def parse_feed(
             )
         feed_title, language, ttl = feed.get("title", ""), feed.get("language"), feed.get("ttl")
         encoding = d.get("encoding")
+    return _items(
+        raws,
+        known,
+        site=site,
+        title=feed_title,
+        bozo=bozo,
+        language=language,
+        ttl=ttl,
+        encoding=enc or encoding,
+        over_cap=over_cap,
+        notes=notes,
+    )
+
+
+def _items(
+    raws: list[_Raw],
+    known: frozenset[str] | None,
+    *,
+    site: str | None,
+    title: object,
+    bozo: str | None,
+    language: object = None,
+    ttl: object = None,
+    encoding: str | None = None,
+    over_cap: int = 0,
+    notes: list[str] | None = None,
+) -> ParsedFeed:
+    """Items with their identity keys (shared by feeds and channel previews)."""
+    notes = notes if notes is not None else []
     kept, bad_guids, bad_links = identity.dedupe(raws, site_link=site)
     items = []
     for r in kept:
@@ -497,18 +530,65 @@ def parse_feed(
     if bad_guids:
         notes.append(f"{len(bad_guids)} guid(s) shared by different entries; not used as identity")
     return ParsedFeed(
-        title=html_to_text(str(feed_title or ""), limit=MAX_TITLE),
+        title=html_to_text(str(title or ""), limit=MAX_TITLE),
         items=items,
         bozo=bozo,
         is_feed=True,
         link=site,
         language=(language or None),
         ttl_minutes=int(ttl) if isinstance(ttl, str) and ttl.strip().isdigit() else None,
-        encoding=enc or encoding,
+        encoding=encoding,
         dropped=len(raws) - len(kept),
         over_cap=over_cap,
         notes=notes,
     )
+
+
+def _parse_channel(body: bytes, name: str, known: frozenset[str] | None) -> ParsedFeed:
+    """A channel's preview page as a feed: one item per post with text (``feeds.channels``)."""
+    page = channels.parse_page(body, name)
+    if not page.is_preview:
+        why = "no posts: the channel is private, renamed or does not exist, or this is no preview"
+        return ParsedFeed(
+            title=page.title, items=[], bozo=f"not a channel preview ({why})", is_feed=False
+        )
+    raws = []
+    for post in page.posts:
+        text = html_to_text(post.html)
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        title = _first_sentence(first)[:MAX_TITLE]
+        html = post.html
+        if post.forwarded_from:  # who a forwarded post came from stays with it
+            html = f"<p>Forwarded from {escape(post.forwarded_from)}</p>{html}"
+        raws.append(
+            _Raw(
+                guid=f"tg:{post.link.removeprefix('https://t.me/')}",
+                link=post.link,
+                title=title,
+                text="",
+                published=post.published,
+                html=[html],
+            )
+        )
+    return _items(
+        raws,
+        known,
+        site=f"https://t.me/{name}",
+        title=page.title or f"@{name}",
+        bozo=None,
+        notes=["parser: channel preview"],
+    )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
+
+
+def _first_sentence(line: str) -> str:
+    """A post's title: its first line, cut at its first sentence when the line is long."""
+    if len(line) <= 120:
+        return line
+    cut = _SENTENCE_END.search(line, 40)
+    return line[: cut.start()] if cut and cut.start() <= 300 else line[:300]
 
 
 def _not_a_feed(body: bytes, hdrs: Mapping[str, str], enc: str | None, bozo: str | None):

@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from redis.asyncio.client import Pipeline
 
+from feeds.channels import channel_name, preview_url
 from feeds.identity import canonical_url
 from feeds.ssrf import AddressPolicy, URLRefused, check_url
 from feeds.storage import Storage
@@ -72,8 +73,12 @@ def feed_id_for(url: str) -> str:
 
 
 def validate_feed_url(url: str, allow_private: bool = False) -> str:
-    """The URL stripped, or :class:`URLRefused` saying why it cannot be a feed."""
+    """The URL stripped (a public Telegram channel, however named, as its preview page's URL), or
+    :class:`URLRefused` saying why it cannot be a feed."""
     url = url.strip()
+    name = channel_name(url)
+    if name is not None:  # "@name", "t.me/name", "https://t.me/s/name": one channel, one source
+        url = preview_url(name)
     if len(url) > MAX_FEED_URL:
         raise URLRefused("bad_url", f"URL is {len(url)} characters long; the limit is 2048")
     check_url(url, AddressPolicy(allow_private), max_length=MAX_FEED_URL)

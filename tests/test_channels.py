@@ -1,0 +1,92 @@
+"""Public Telegram channels as sources (issue 15): one source however it is written, the preview
+page read as a feed (identity, link, date, text with its line breaks, forwarded-from kept,
+media-only posts skipped), and a page without posts told apart from a channel with none new."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from feeds.channels import channel_name, parse_page, preview_channel, preview_url
+from feeds.parsing import parse_feed
+from feeds.sources import URLRefused, validate_feed_url
+
+DATA = Path(__file__).parent / "data" / "channels"
+PREVIEW = (DATA / "preview.html").read_bytes()
+CONTACT = (DATA / "contact.html").read_bytes()
+URL = "https://t.me/s/vestkatest"
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["@vestkatest", "t.me/vestkatest", "https://t.me/vestkatest", "https://t.me/s/vestkatest",
+     "http://telegram.me/vestkatest/", "https://t.me/s/vestkatest?before=100"],
+)  # fmt: skip
+def test_a_channel_is_one_source_however_it_is_written(written):
+    assert channel_name(written) == "vestkatest"
+    assert validate_feed_url(written) == URL
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["@ab", "https://t.me/joinchat/AAAA", "https://t.me/+AbCdEf", "https://t.me/vestkatest/1201",
+     "https://example.org/s/vestkatest", "t.me"],
+)  # fmt: skip
+def test_what_names_no_public_channel_is_not_one(written):
+    assert channel_name(written) is None
+
+
+def test_a_hostile_url_is_still_refused():
+    with pytest.raises(URLRefused):
+        validate_feed_url("http://127.0.0.1/feed")
+
+
+def test_preview_urls_are_recognised_only_on_the_preview_host():
+    assert preview_channel(preview_url("vestkatest")) == "vestkatest"
+    assert preview_channel("https://t.me/s/vestkatest?before=1201") == "vestkatest"
+    assert preview_channel("https://example.org/s/vestkatest") is None
+    mirror = "http://127.0.0.1:8080/tg"
+    assert preview_channel(preview_url("vestkatest", mirror), mirror) == "vestkatest"
+
+
+def test_the_preview_page_is_read_as_a_feed():
+    parsed = parse_feed(PREVIEW, {"content-type": "text/html; charset=utf-8"}, URL)
+    assert parsed.is_feed and parsed.bozo is None and parsed.title == "Vestka Test Channel"
+    assert parsed.link == "https://t.me/vestkatest"
+    assert [i.link for i in parsed.items] == [
+        "https://t.me/vestkatest/1201",
+        "https://t.me/vestkatest/1202",
+    ]  # the media-only post 1203 is skipped
+    first, forwarded = parsed.items
+    assert first.guid == "tg:vestkatest/1201"
+    assert first.title == "Ігара Лосіка перавялі ў калонію № 9 у Горках."
+    assert first.published == datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
+    assert first.text.splitlines()[:3] == [
+        "Ігара Лосіка перавялі ў калонію № 9 у Горках.",
+        "Пра гэта паведаміла праваабаронцы.",
+        "Лісты можна дасылаць на новы адрас.",
+    ]  # line breaks kept, the link and the bold dropped
+    assert "Forwarded from Вясна" in forwarded.text
+    assert "Kalesnikava was taken to hospital" in forwarded.text
+
+
+def test_a_page_knows_where_it_pages_back_from_and_what_was_edited():
+    page = parse_page(PREVIEW, "vestkatest")
+    assert page.is_preview and page.before == 1201
+    assert [p.id for p in page.posts] == [1201, 1202]
+    assert [p.edited for p in page.posts] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        (CONTACT, "not a channel preview"),  # a private or unknown channel: its contact page
+        (b"<html><body><h1>Just a moment...</h1></body></html>", "not a channel preview"),
+        (b"\x00\xff not html at all", "not a channel preview"),
+    ],
+)
+def test_a_page_without_posts_is_no_preview(body, why):
+    parsed = parse_feed(body, {"content-type": "text/html"}, URL)
+    assert not parsed.is_feed and parsed.items == [] and why in parsed.bozo
