@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from feeds import channels
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
 WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -44,6 +46,10 @@ class Settings(BaseSettings):
     feeds_file: Path | None = None
     poll_interval: int = Field(default=300, ge=10, le=86400)
     allow_private_feeds: bool = False
+    # where public Telegram channels' previews are read from (tests and mirrors): https://t.me/s/NAME
+    telegram_web_url: str = Field(
+        default="https://t.me", pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
+    )
     backfill_hours: int = Field(default=0, ge=0, le=720)
     seen_ttl_days: int = Field(default=60, ge=1, le=3650)
     feed_contact_url: str = "https://github.com/vestka/vestka"
@@ -206,12 +212,14 @@ class SettingsError(Exception):
 def load_settings(**overrides: object) -> Settings:
     """Read settings; raise ``SettingsError`` with one readable line on the first bad value."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
         name = str(error["loc"][0]).upper() if error["loc"] else "settings"
         message = error["msg"].removeprefix("Value error, ")
         raise SettingsError(f"{name}: {message}" if error["loc"] else message) from None
+    channels.use_web(settings.telegram_web_url)  # process-wide: feed URLs and parsing agree
+    return settings
 
 
 def settings_or_exit(**overrides: object) -> Settings:

@@ -21,7 +21,21 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-DEFAULT_WEB = "https://t.me"  # where previews are read from (TELEGRAM_WEB_URL for tests, mirrors)
+DEFAULT_WEB = "https://t.me"
+# where previews are read from, process-wide (TELEGRAM_WEB_URL: a mirror, or a test's local server)
+_web = DEFAULT_WEB
+
+
+def use_web(url: str) -> None:
+    """Read channel previews from ``url`` (``load_settings`` calls this with TELEGRAM_WEB_URL)."""
+    global _web
+    _web = url.rstrip("/") or DEFAULT_WEB
+
+
+def web() -> str:
+    return _web
+
+
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 _HOSTS = frozenset({"t.me", "telegram.me", "www.t.me"})
 # paths of t.me that are not channels
@@ -49,14 +63,14 @@ def channel_name(text: str) -> str | None:
     return path[0]
 
 
-def preview_url(name: str, web: str = DEFAULT_WEB) -> str:
-    """The preview page of a channel: ``{web}/s/{name}``."""
-    return f"{web.rstrip('/')}/s/{name}"
+def preview_url(name: str, base: str | None = None) -> str:
+    """The preview page of a channel: ``{TELEGRAM_WEB_URL}/s/{name}``."""
+    return f"{(base or _web).rstrip('/')}/s/{name}"
 
 
-def preview_channel(url: str, web: str = DEFAULT_WEB) -> str | None:
-    """The channel whose preview page ``url`` is (``{web}/s/NAME``, query ignored), else None."""
-    base = urlsplit(web)
+def preview_channel(url: str, base_url: str | None = None) -> str | None:
+    """The channel whose preview page ``url`` is (``{TELEGRAM_WEB_URL}/s/NAME``, query ignored)."""
+    base = urlsplit(base_url or _web)
     parts = urlsplit(url)
     if (parts.scheme, parts.netloc.lower()) != (base.scheme, base.netloc.lower()):
         return None

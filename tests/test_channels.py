@@ -90,3 +90,44 @@ def test_a_page_knows_where_it_pages_back_from_and_what_was_edited():
 def test_a_page_without_posts_is_no_preview(body, why):
     parsed = parse_feed(body, {"content-type": "text/html"}, URL)
     assert not parsed.is_feed and parsed.items == [] and why in parsed.bozo
+
+
+def _with_post(page: bytes, post_id: int, html: str) -> bytes:
+    """The preview page with one more post (newest last, as previews are)."""
+    block = (
+        f'<div class="tgme_widget_message_wrap"><div class="tgme_widget_message" '
+        f'data-post="vestkatest/{post_id}"><div class="tgme_widget_message_text">{html}</div>'
+        f'<span class="tgme_widget_message_meta"><a class="tgme_widget_message_date" '
+        f'href="https://t.me/vestkatest/{post_id}"><time datetime="2026-12-06T08:00:00+00:00">'
+        f"08:00</time></a></span></div></div>"
+    )
+    return page.replace(b"</section>", block.encode() + b"</section>")
+
+
+async def test_a_channel_is_watched_like_a_feed(storage) -> None:
+    """First poll takes stock (no alerts for old posts); a new post naming a tracked person
+    alerts once, with the post's t.me link; the same page again alerts nobody."""
+    from feeds import channels
+    from testkit.feedserver import FeedServer
+    from testkit.watcher import add_feed, news, watcher_on
+
+    async with FeedServer() as srv:
+        channels.use_web(srv.url("/").rstrip("/"))
+        try:
+            srv.add("/s/vestkatest", PREVIEW, content_type="text/html; charset=utf-8")
+            feed = await add_feed(storage, channels.preview_url("vestkatest"))
+            async with watcher_on(storage) as w:
+                first = await w.poll(feed.id, force=True)
+                assert (first.status, first.new, first.alerts) == ("ok", 2, 0)
+                newer = _with_post(
+                    PREVIEW, 1204, "Алеся Бяляцкага перавялі ў калонію № 9 у Горках."
+                )
+                srv.add("/s/vestkatest", newer, content_type="text/html; charset=utf-8")
+                second = await w.poll(feed.id, force=True)
+                assert (second.new, second.alerts) == (1, 1)
+                assert (await w.poll(feed.id, force=True)).alerts == 0
+        finally:
+            channels.use_web(channels.DEFAULT_WEB)
+    [alert] = await news(storage)
+    assert alert.link == "https://t.me/vestkatest/1204"
+    assert alert.prisoners == ["ales-bjaljackiy"]
