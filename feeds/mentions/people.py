@@ -12,7 +12,7 @@ mention. A surname with the other language's vowels counts only after the person
 from __future__ import annotations
 
 from feeds.mentions import lexicon
-from feeds.mentions.compiled import FUZZY, SURNAME, Hit, Person
+from feeds.mentions.compiled import FUZZY, MEMO_LIMIT, SURNAME, Hit, Person
 from feeds.mentions.cues import PRISON_CONTEXT, RUSSIA, TITLE, in_prison_context, says
 from feeds.mentions.forms import matches, splits
 from feeds.mentions.names import devowel
@@ -30,6 +30,7 @@ class PeopleResolver:
     devowel_index: dict[str, set[int]]
     _first_lexicon: dict[str, frozenset[str]]
     _fuzzy_patterns: list
+    _fuzzy_memo: dict[str, frozenset[int]]  # key -> people with its consonants (engine-owned)
 
     def _adjacent(self, doc, spans, i: int, j: int) -> bool:
         """Tokens i < j touch: only spaces (no punctuation, no line break) between."""
@@ -183,9 +184,16 @@ class PeopleResolver:
             keys[given], self._first_lexicon
         ):
             return []
-        people: set[int] = set()
-        for stem, _ending in splits(keys[i]):
-            people |= self.devowel_index.get(devowel(stem), set())
+        people = self._fuzzy_memo.get(keys[i])
+        if people is None:  # memoised per key: a long story names its people again and again
+            found: set[int] = set()
+            for stem, _ending in splits(keys[i]):
+                found |= self.devowel_index.get(devowel(stem), set())
+            if len(self._fuzzy_memo) > MEMO_LIMIT:
+                self._fuzzy_memo.clear()
+            people = self._fuzzy_memo[keys[i]] = frozenset(found)
+        if not people:
+            return []
         exact = {pattern.ref for pattern in exact_patterns}  # found by their own spelling
         return [
             Hit(self._fuzzy_patterns[p], i, i)
