@@ -49,6 +49,7 @@ def _digests() -> array:
         return array("Q", sorted(_digest(k) for k in map(str.strip, lines) if k[:1] != "#"))
 
 
+@lru_cache(maxsize=1 << 14)
 def is_common(word: str) -> bool:
     """Whether ``word`` (any script, any of its spellings' skeleton) is a frequent word."""
     listed = _digests()
