@@ -36,18 +36,6 @@ _COMPILED: tuple[tuple[E, dict[str, re.Pattern[str]]], ...] = tuple(
 )
 
 
-def _every_cue() -> dict[str, tuple[str, ...]]:
-    words: dict[str, list[str]] = {}
-    for event in E:
-        for lang, cues in lexicon.event_words(event.value).items():
-            words.setdefault(lang, []).extend(cues)
-    return {lang: tuple(cues) for lang, cues in words.items()}
-
-
-# Every event's cues in one pattern per script: most sentences have none, and one pass tells
-# (a sixth of a news text's sentences have a cue; the per-event passes run only for those)
-_ANY_CUE = _by_script(_every_cue())
-
 # Cut off, said compositionally: a contact word ("letters", "адвакат", "widzenia") and an absence
 # word ("no", "banned", "не доходят", "brak") within three words of one clause. The words are the
 # [incommunicado] table's ``contact``, ``absence_before`` (only before the contact word: "no
@@ -165,8 +153,7 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
     if _EARLIER.search(text):
         return ()
     scripts = scripts_of(text)
-    cued = any(_ANY_CUE[s].search(text) for s in scripts if s in _ANY_CUE)
-    for event, patterns in _COMPILED if cued else ():
+    for event, patterns in _COMPILED:
         matches = (m for s in scripts if s in patterns for m in patterns[s].finditer(text))
         for match in matches:
             start, end = match.start(), match.end()
