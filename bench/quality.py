@@ -34,13 +34,14 @@ from functools import cache
 from pathlib import Path
 
 from feeds.mentions import Engine, compile_registry
+from feeds.mentions.models import GRAVE as GRAVE_EVENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "mentions"
 MANIFEST = DATA / "corpus" / "splits.json"
 FLOOR = DATA / "quality_floor.json"
 SPLITS = ("dev", "heldout")
-GRAVE = frozenset({"released", "released_expelled", "pardoned", "died"})  # never if not real
+GRAVE = frozenset(map(str, GRAVE_EVENTS))  # never if not real
 
 
 @dataclass

@@ -24,6 +24,7 @@ from bot.i18n import Html, has, t
 from bot.render import MESSAGE_LIMIT, button_label, name_of
 from bot.services import RegistryView
 from feeds.alerts import Alert, AlertSource
+from feeds.mentions.models import GRAVE as GRAVE_EVENTS
 from feeds.registry.models import AnyTarget, Facility
 from subscriptions.chats import Chat
 from subscriptions.digest import DigestItem
@@ -75,7 +76,7 @@ def who_html(
     return ", ".join(shown) + (" " + t(lang, "alert.more", count=rest) if rest else "")
 
 
-GRAVE = frozenset({"died", "released_expelled", "released", "pardoned"})
+GRAVE = frozenset(map(str, GRAVE_EVENTS))  # as the alert stores them
 HEADLINE_SENTENCES = 2  # the story's news: the first sentences that say something of them
 HEADLINE_EVENTS = 3
 

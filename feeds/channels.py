@@ -32,10 +32,6 @@ def use_web(url: str) -> None:
     _web = url.rstrip("/") or DEFAULT_WEB
 
 
-def web() -> str:
-    return _web
-
-
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 _HOSTS = frozenset({"t.me", "telegram.me", "www.t.me"})
 # paths of t.me that are not channels

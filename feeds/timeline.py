@@ -178,6 +178,7 @@ async def record_registry_changes(
     for change in status_changes:
         old, new = change.old, change.new
         assert isinstance(old, Prisoner) and isinstance(new, Prisoner)
+        fact = new.facts.get("status") or new.facts.get("facility") or _NO_FACT  # when, who says
         old_fac = await registry.get(old.facility_id) if old.facility_id else None
         new_fac = await registry.get(new.facility_id) if new.facility_id else None
         record = RegistryChange(
@@ -188,8 +189,8 @@ async def record_registry_changes(
             new_facility_id=new.facility_id,
             old_facility_name=_facility_name(old_fac, old.facility_id),  # type: ignore[arg-type]
             new_facility_name=_facility_name(new_fac, new.facility_id),  # type: ignore[arg-type]
-            as_of=(new.facts.get("status") or new.facts.get("facility") or _NO_FACT).as_of,
-            source=(new.facts.get("status") or new.facts.get("facility") or _NO_FACT).source,
+            as_of=fact.as_of,
+            source=fact.source,
         )
         names = {new.id: new.display_name}
         for fac in (old_fac, new_fac):

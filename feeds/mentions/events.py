@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from feeds.mentions import lexicon, modality
 from feeds.mentions.cues import AMONG_ANY, NOT_AMONG
+from feeds.mentions.models import GRAVE
 from feeds.mentions.models import EventType as E
 from feeds.mentions.scripts import fold, script_alternations, scripts_of
 
@@ -231,7 +232,7 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
             break
     if AMONG_ANY.search(text) and NOT_AMONG.search(text):
         # "Среди помилованных Лосика не было": not among the freed is no release of theirs
-        found = [e for e in found if e not in _GRAVE]
+        found = [e for e in found if e not in GRAVE]
     if E.INCOMMUNICADO not in found and _cut_off(text, scripts, asked):
         found.append(E.INCOMMUNICADO)
         found.sort(key=_ORDER.__getitem__)
@@ -239,7 +240,6 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
 
 
 _ORDER = {e: i for i, e in enumerate(E)}
-_GRAVE = frozenset({E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED, E.DIED})
 
 
 def _cut_off(text: str, scripts: tuple[str, ...], asked: bool) -> bool:

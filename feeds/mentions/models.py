@@ -33,6 +33,12 @@ class EventType(StrEnum):
     OTHER = "other"
 
 
+# The events a false alert is worst about: a release, expulsion, pardon or death that did not happen.
+GRAVE = frozenset(
+    {EventType.RELEASED, EventType.RELEASED_EXPELLED, EventType.PARDONED, EventType.DIED}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One place in the text where a target is named.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from feeds.mentions import lexicon, namesakes
 from feeds.mentions.cues import AMONG, NOT_AMONG, contrast_part, says
 from feeds.mentions.events import sentence_events
-from feeds.mentions.models import EventType, Mention, ScanResult
+from feeds.mentions.models import GRAVE, EventType, Mention, ScanResult
 from feeds.mentions.namesakes import tell_apart
 from feeds.mentions.scripts import alternatives, fold
 from feeds.mentions.text import Sentences, summarize
@@ -100,7 +100,7 @@ def build_result(
         if evs:
             sentence = sentences.get(index)
             for k in person_sents[last_person]:
-                grave = _GRAVE.intersection(evs)
+                grave = GRAVE.intersection(evs)
                 if grave and _someone_else(sentence, engine.genders.get(raw[k][2])):
                     # "X stays in the colony. On Friday 16 people were pardoned.": not theirs
                     credit(k, tuple(e for e in evs if e not in grave), index)
@@ -263,7 +263,7 @@ def _own_part(
     """The events of sentence ``index`` for the mention at ``offset``: a release, pardon,
     expulsion or death only when its own part of the sentence says so, the parts cut at a
     contrast ("X was freed, but Y stays in the colony": Y is not freed)."""
-    if not _GRAVE.intersection(events):
+    if not GRAVE.intersection(events):
         return events
     start, end = sentences.bounds[index]
     sentence = sentences.text[start:end]
@@ -271,12 +271,9 @@ def _own_part(
     if (lo, hi) == (0, len(sentence)):
         return events
     here = sentence_events(sentence[lo:hi])
-    return tuple(e for e in events if e not in _GRAVE or e in here)
+    return tuple(e for e in events if e not in GRAVE or e in here)
 
 
-_GRAVE = frozenset(
-    {EventType.RELEASED, EventType.RELEASED_EXPELLED, EventType.PARDONED, EventType.DIED}
-)
 _HE = frozenset(lexicon.RULE_WORDS["pronouns_he"])
 _SHE = frozenset(lexicon.RULE_WORDS["pronouns_she"])
 _NUMBER = r"(?:\d+|" + "|".join(map(re.escape, namesakes.NUMBER_WORDS)) + ")"

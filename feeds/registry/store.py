@@ -243,6 +243,9 @@ class RegistryStore:
         ]
         if not incoming:
             return targets
+        known = await self.redis.hmget(self.keys.registry_targets, [t.id for t in incoming])
+        if all(known):
+            return targets  # every record is already its own stored target: nothing to read
         stored = [t for t in await self.all() if isinstance(t, Prisoner)]
         ids = {t.id for t in stored}
         by_viasna = {t.viasna_id: t.id for t in stored if t.viasna_id is not None}
