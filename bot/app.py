@@ -63,6 +63,7 @@ ADMIN_COMMANDS = {
     "feeds": admin.feeds,
     "track": admin.track,
     "untrack": admin.untrack,
+    "registry_apply": admin.registry_apply,
     "stats": admin.stats,
     "broadcast": broadcast.broadcast,
     "broadcast_cancel": broadcast.broadcast_cancel,

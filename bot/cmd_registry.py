@@ -1,5 +1,6 @@
 """``registry import FILE``, ``registry merge OLD INTO``, ``registry duplicates``, ``registry remove
-ID``, ``registry show QUERY``, ``registry stats``: the registry from a shell."""
+ID``, ``registry held``, ``registry apply ID``, ``registry show QUERY``, ``registry stats``: the
+registry from a shell."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import json
 import sys
 from datetime import date
 
+from bot.held_deaths import confirm_death, held_in_order
 from bot.logs import configure_logging_for
 from bot.registry_merge import MergeRefused, likely_duplicates, merge_people
 from bot.runtime import StartupError, announce_changes, fail, opened
 from bot.settings import settings_or_exit
 from bot.takedown import take_down
+from feeds.registry.held import HeldDeaths
 from feeds.registry.importers import RegistryFileError, parse_date
 from feeds.registry.models import AnyTarget, Prisoner
 from feeds.registry.search import SearchIndex
@@ -64,6 +67,18 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     merge.add_argument("old")
     merge.add_argument("into")
     merge.set_defaults(handler=lambda a: _with_registry(_merge, a))
+    held = actions.add_parser(
+        "held", help="deaths a registry source reported, held until an admin confirms them"
+    )
+    held.set_defaults(handler=lambda a: _with_registry(_held, a))
+    apply = actions.add_parser(
+        "apply", help="confirm a held death (see held): apply it and tell the person's followers"
+    )
+    apply.add_argument("id")
+    apply.add_argument(
+        "--drop", action="store_true", help="the report was wrong: forget it, apply nothing"
+    )
+    apply.set_defaults(handler=lambda a: _with_registry(_apply, a))
     duplicates = actions.add_parser(
         "duplicates", help="prisoners whose names read the same: maybe one person, to check"
     )
@@ -162,6 +177,27 @@ async def _remove(registry: RegistryStore, args: argparse.Namespace) -> int:
     if done is None:
         return fail(f"registry remove: there is no {args.id!r} in the registry")
     print(f"removed {done.target_id} and every trace of it; {done.chats_told} following chats told")
+    return 0
+
+
+async def _held(registry: RegistryStore, args: argparse.Namespace) -> int:
+    held = await held_in_order(args.storage)
+    for h in held:
+        print(f"{h.record.id}\t{h.record.display_name}\treported by {h.source}\tsince {h.since}")
+    print(f"{len(held)} held deaths; `registry apply ID` once checked", file=sys.stderr)
+    return 0
+
+
+async def _apply(registry: RegistryStore, args: argparse.Namespace) -> int:
+    if args.drop:
+        if not await HeldDeaths(args.storage).drop(args.id):
+            return fail(f"registry apply: no death is held for {args.id!r}")
+        print(f"dropped the reported death of {args.id}; nothing applied, nobody told")
+        return 0
+    alerts = await confirm_death(args.storage, args.settings, args.id)
+    if alerts is None:
+        return fail(f"registry apply: no death is held for {args.id!r} (see `registry held`)")
+    print(f"applied the death of {args.id}; {alerts} registry alerts")
     return 0
 
 

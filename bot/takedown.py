@@ -3,7 +3,7 @@
 ``/untrack ID`` and ``registry remove ID`` both come here. The registry entry goes, and a hashed
 mark keeps later imports from bringing it back (an admin's explicit ``/track`` does); the search
 index and cards follow the registry's version. The person's timeline, recent-story titles and
-"not about this person" count go. Each chat that followed them is unsubscribed (and its mute
+"not about this person" count go, and so does a death a source reported and no admin has confirmed. Each chat that followed them is unsubscribed (and its mute
 dropped) and told neutrally, in its language and forum topic, through the delivery queue like any
 alert, that the entry was removed. Alerts already queued or in a waiting digest are left to go.
 """
@@ -52,6 +52,7 @@ async def take_down(storage: Storage, target_id: str) -> Takedown | None:
     async with storage.redis.pipeline(transaction=True) as pipe:
         pipe.delete(keys.timeline(target_id), keys.story_by_target(target_id))
         pipe.hdel(keys.false_matches, target_id)
+        pipe.hdel(keys.registry_held_deaths, target_id)
         await pipe.execute()
     await registry.take_down(target_id)
     await DeliveryQueue(storage).enqueue(notices)

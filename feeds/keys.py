@@ -60,6 +60,11 @@ class Keys:
         return self._k("registry", "sync_lease", url_digest)
 
     @property
+    def registry_held_deaths(self) -> str:
+        """HASH person id -> a death a registry source reports, held until an admin confirms it."""
+        return self._k("registry", "held_deaths")
+
+    @property
     def registry_redirects(self) -> str:
         """HASH merged-away id -> the id that person lives on as (``registry merge``)."""
         return self._k("registry", "redirects")

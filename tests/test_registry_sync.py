@@ -9,10 +9,12 @@ import asyncio
 import pytest
 
 from bot.admin_notices import notify_admins
+from bot.held_deaths import confirm_death
 from bot.runtime import announce_changes
 from bot.settings import Settings
 from feeds.alerts import Alert
 from feeds.fetcher import Fetcher, FetchPolicy
+from feeds.registry.held import HeldDeaths
 from feeds.registry.models import PrisonerStatus
 from feeds.registry.store import RegistryStore
 from feeds.registry.sync import RegistrySync
@@ -109,6 +111,54 @@ async def test_a_death_waits_for_an_admin(source) -> None:
     assert outcome.status == "applied" and outcome.alerts == 0
     assert await h.status("ihar-losik") == PrisonerStatus.IN_CUSTODY
     assert "ihar-losik" in h.notices[-1] and "Not applied" in h.notices[-1]
+    held = await HeldDeaths(h.storage).all()
+    assert list(held) == ["ihar-losik"] and held["ihar-losik"].source.endswith("registry.csv")
+    # the next copy still says so: still held, and the admins are not told again
+    server.add("/registry.csv", csv({"ihar-losik": "died"}) + "\n", etag='"v3"')
+    assert (await h.sync.sync(url, force=True)).alerts == 0
+    assert len(h.notices) == 1 and await h.status("ihar-losik") == PrisonerStatus.IN_CUSTODY
+    # an admin confirms it: applied once, one alert naming the source
+    assert await confirm_death(h.storage, Settings(_env_file=None), "ihar-losik") == 1
+    assert await h.status("ihar-losik") == PrisonerStatus.DIED
+    entries = await h.storage.redis.xrange(h.storage.keys.alerts)
+    alert = Alert.model_validate_json(entries[-1][1][b"alert"])
+    assert alert.change.new_status == "died" and alert.change.source.endswith("registry.csv")
+    assert "confirmed by an admin" in alert.origin
+    assert await HeldDeaths(h.storage).all() == {}
+    assert await confirm_death(h.storage, Settings(_env_file=None), "ihar-losik") is None
+    # once applied, the source saying so again is an ordinary, unchanged record
+    server.add("/registry.csv", csv({"ihar-losik": "died"}), etag='"v4"')
+    assert (await h.sync.sync(url, force=True)).alerts == 0
+    assert await HeldDeaths(h.storage).all() == {} and len(h.notices) == 1
+
+
+async def test_a_death_under_another_id_is_held_too(source) -> None:
+    """The same person by profile URL under the source's own id: held, not applied by the back door."""
+    server, h, url = source
+    registry = RegistryStore(h.storage)
+    losik = await registry.get("ihar-losik")
+    await registry.put(
+        losik.model_copy(update={"profile_url": "https://spring96.org/persons/losik"})
+    )
+    rows = {pid: cells for pid, cells in {**ROWS, **MORE}.items() if pid != "ihar-losik"}
+    body = HEADER.replace("status", "status,profile_url") + "".join(
+        f"{pid},prisoner,{cells},in_custody,\n" for pid, cells in rows.items()
+    )
+    body += "losik-ihar,prisoner,,,Ihar Losik,died,https://spring96.org/persons/losik\n"
+    server.add("/registry.csv", body, etag='"v2"')
+    await h.sync.sync(url, force=True)
+    assert await h.status("ihar-losik") == PrisonerStatus.IN_CUSTODY
+    assert list(await HeldDeaths(h.storage).all()) == ["ihar-losik"]
+    assert await h.registry_alerts() == []
+
+
+async def test_a_new_person_listed_as_died_is_added_silently(source) -> None:
+    server, h, url = source
+    extra = {**MORE, "new-person": "Новая Асоба,Новая Персона,New Person"}
+    server.add("/registry.csv", csv({"new-person": "died"}, extra), etag='"v2"')
+    await h.sync.sync(url, force=True)
+    assert await h.status("new-person") == PrisonerStatus.DIED
+    assert await HeldDeaths(h.storage).all() == {} and h.notices == []
 
 
 async def test_mass_release_goes_through(source) -> None:

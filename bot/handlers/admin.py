@@ -1,4 +1,4 @@
-"""Admin commands: /feeds, /track, /untrack, /stats. Admins are the ids in ``ADMIN_IDS``, nobody else.
+"""Admin commands: /feeds, /track, /untrack, /registry_apply, /stats. Admins are the ids in ``ADMIN_IDS``, nobody else.
 
 Everyone else gets "not allowed", and the attempt is logged without the message text or the user id.
 /stats shows counts only: no command reveals who follows whom.
@@ -17,9 +17,11 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.handlers.common import Turn, query_of, turn
+from bot.held_deaths import confirm_death, held_in_order
 from bot.metrics import snapshot, stats_fields
 from bot.render import name_of
 from bot.takedown import take_down
+from feeds.registry.held import HeldDeaths
 from feeds.registry.importers import target_from_row
 from feeds.registry.models import ID_RE
 from feeds.registry.store import merged
@@ -76,7 +78,8 @@ async def stats(now: Turn) -> None:
             alerts_today=alerts_today,
             namesake_alerts=namesake_alerts,
             false_matches=await _reported(now) or "—",
-            registry_sync=_sync_line(now, snap.registry_sync_problems),
+            registry_sync=_sync_line(now, snap.registry_sync_problems)
+            + _held_line(now, len(await HeldDeaths(svc.storage).all())),
             feeds=len(await feeds.all()),
             failing=sum(1 for s in states.values() if s.errors),
         )
@@ -90,6 +93,10 @@ def _sync_line(now: Turn, problems: dict[str, str]) -> str:
     if not problems:
         return now.t("admin.sync_ok")
     return "; ".join(f"{url}: {why}" for url, why in problems.items())
+
+
+def _held_line(now: Turn, held: int) -> str:
+    return now.t("admin.sync_held", count=held) if held else ""
 
 
 async def _reported(now: Turn) -> str:
@@ -146,6 +153,50 @@ async def untrack(now: Turn) -> None:
         await now.reply(now.t("admin.untrack_missing", id=target_id))
         return
     await now.reply(now.t("admin.untrack_done", id=target_id, chats=done.chats_told))
+
+
+@admin_only
+async def registry_apply(now: Turn) -> None:
+    """``/registry_apply`` lists the deaths a registry source reported; ``/registry_apply ID``
+    confirms one (``bot/held_deaths.py``); ``/registry_apply ID drop`` forgets a wrong report."""
+    args = query_of(now).split()
+    storage = now.services.storage
+    if not args:
+        held = await held_in_order(storage)
+        if not held:
+            await now.reply(now.t("admin.apply_none"))
+            return
+        shown = [now.t("admin.apply_header", count=len(held))]
+        shown += [
+            now.t(
+                "admin.apply_line",
+                id=h.record.id,
+                name=name_of(h.record, now.lang),
+                source=h.source,
+                since=h.since,
+            )
+            for h in held[:FEED_LINES_MAX]
+        ]
+        await now.reply("\n".join(shown)[:4096])
+        return
+    target_id = args[0]
+    if not ID_RE.match(target_id) or len(args) > 2 or args[1:] not in ([], ["drop"]):
+        await now.reply(now.t("admin.apply_usage"))
+        return
+    if args[1:] == ["drop"]:
+        dropped = await HeldDeaths(storage).drop(target_id)
+        await now.reply(
+            now.t("admin.apply_dropped" if dropped else "admin.apply_missing", id=target_id)
+        )
+        return
+    alerts = await confirm_death(storage, now.services.settings, target_id)
+    if alerts is None:
+        await now.reply(now.t("admin.apply_missing", id=target_id))
+        return
+    await now.services.registry.refresh(force=True)
+    target = await now.services.registry_store.get(target_id)
+    name = name_of(target, now.lang) if target else target_id
+    await now.reply(now.t("admin.apply_done", name=name, alerts=alerts))
 
 
 @admin_only

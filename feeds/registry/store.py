@@ -200,10 +200,7 @@ class RegistryStore:
     ) -> tuple[MergeReport, dict[str, str]]:
         """What ``merge`` would do (the report, and the records it would write), writing nothing:
         ``registry import --dry-run``."""
-        redirects = await self.redirects()
-        targets = [_renamed(t, redirects.get(t.id)) for t in targets]
-        targets = await self._same_person(targets)
-        targets = list({t.id: t for t in targets}.values())
+        targets = await self.resolve(targets)
         report = MergeReport()
         if not targets:
             report.version = await self.version()
@@ -234,6 +231,14 @@ class RegistryStore:
             updates[new.id] = new.model_dump_json()
         report.version = await self.version()
         return report, updates
+
+    async def resolve(self, targets: Iterable[AnyTarget]) -> list[AnyTarget]:
+        """Incoming records under the ids they will be stored as: a merged-away id redirects, a
+        person already stored under another id lands on it (``_same_person``); one record per id."""
+        redirects = await self.redirects()
+        renamed = [_renamed(t, redirects.get(t.id)) for t in targets]
+        renamed = await self._same_person(renamed)
+        return list({t.id: t for t in renamed}.values())
 
     async def _same_person(self, targets: list[AnyTarget]) -> list[AnyTarget]:
         """Records of a person already stored under another id land on that id: the same Viasna

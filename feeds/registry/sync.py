@@ -19,8 +19,8 @@ stays as it was:
   anyway, and in bulk they mean the source is stale or wrong.
 
 Mass releases go through: dozens at once have happened. A death in the source is never applied by a
-sync: it is held and the admins are told, to confirm it themselves (``registry import`` of a file
-that says so, once checked), with the source named.
+sync: it is held (``feeds/registry/held.py``) and the admins are told once, to confirm it themselves
+(``/registry_apply ID`` or ``registry apply ID``); the alert then names the source.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from feeds.fetcher import Fetcher
-from feeds.registry.importers import load_registry_bytes
+from feeds.registry.held import HeldDeaths
+from feeds.registry.importers import load_registry_bytes, source_name
 from feeds.registry.models import AnyTarget, Prisoner, PrisonerStatus
 from feeds.registry.store import MergeReport, RegistryStore
 from feeds.storage import Storage
@@ -158,7 +159,7 @@ class RegistrySync:
             return await self._refuse(
                 url, state, f"{vanished} of the {len(before)} people it listed are gone from it"
             )
-        targets, deaths = await self._hold_deaths(loaded.targets)
+        targets, dead = await self._without_deaths(await self.registry.resolve(loaded.targets))
         report, _ = await self.registry.plan(targets)
         flips = [h for h in report.held if h[1] == PrisonerStatus.RELEASED]
         if len(flips) >= BULK_FLIPS:
@@ -174,27 +175,34 @@ class RegistrySync:
         alerts = await self.announce(report, origin) if report.changes else []
         state.etag, state.last_modified = result.etag, result.last_modified
         state.records, state.last_ok, state.last_error = records, now, ""
-        if deaths:
+        held = HeldDeaths(self.storage)
+        deaths = [p.id for p in dead if await held.hold(p, source_name(url))]
+        if deaths:  # told once per death, not at every sync that still lists it
             await self.on_notice(
-                f"registry sync {shown_url(url)}: the source lists as died: {', '.join(deaths)}. Not applied: "
-                "once checked, apply it with `registry import` of a file that says so."
+                f"registry sync {shown_url(url)}: the source lists as died: {', '.join(deaths)}. "
+                "Not applied and nobody told: once checked, /registry_apply ID (or `registry apply "
+                "ID`) applies it and tells their followers."
             )
         log.info("registry sync %s: %s", shown_url(url), report.line())
         return SyncOutcome(url, "applied", report.line(), report, len(alerts))
 
-    async def _hold_deaths(self, targets: list[AnyTarget]) -> tuple[list[AnyTarget], list[str]]:
-        """Targets without the deaths no admin has confirmed (those records are left out)."""
+    async def _without_deaths(
+        self, targets: list[AnyTarget]
+    ) -> tuple[list[AnyTarget], list[Prisoner]]:
+        """The targets (``resolve``d to their stored ids) to merge, and apart the deaths no admin
+        has confirmed yet (to be held): a stored person the source now lists as died. A person new
+        to the registry is added as the source says (nobody follows them yet)."""
         dead = [t for t in targets if isinstance(t, Prisoner) and t.status == PrisonerStatus.DIED]
         if not dead:
             return targets, []
         stored = {t.id: t for t in await self.registry.many([t.id for t in dead])}
-        held = [
-            t.id
-            for t in dead
-            if not (isinstance(stored.get(t.id), Prisoner) and stored[t.id].status == t.status)
+        unconfirmed = [
+            p
+            for p in dead
+            if isinstance(stored.get(p.id), Prisoner) and stored[p.id].status != p.status
         ]
-        skipped = set(held)
-        return [t for t in targets if t.id not in skipped], held
+        left_out = {p.id for p in unconfirmed}
+        return [t for t in targets if t.id not in left_out], unconfirmed
 
     async def _refuse(self, url: str, state: SourceState, why: str) -> SyncOutcome:
         """Apply nothing, keep the validators (the next sync fetches again), tell the admins."""
