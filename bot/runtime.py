@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from bot.logs import configure_logging_for
 from bot.settings import Settings, settings_or_exit
+from feeds.migrations import migrate
 from feeds.registry.importers import RegistryFileError
 from feeds.registry.store import RegistryStore
 from feeds.storage import Storage, StorageError, open_storage
@@ -25,13 +26,15 @@ class StartupError(Exception):
 
 @asynccontextmanager
 async def opened(settings: Settings) -> AsyncIterator[Storage]:
-    """Open storage and seed the registry if this storage has never been seeded.
+    """Open storage, migrate data an older release wrote (``feeds/migrations.py``), and seed the
+    registry if this storage has never been seeded.
 
     Every command that touches storage goes through here, so the first one seeds, whichever it is.
     A ``REGISTRY_FILE`` that cannot be used is a ``StartupError`` (one line, exit 2).
     """
     try:
         async with open_storage(settings) as storage:
+            await migrate(storage)
             try:
                 await RegistryStore(storage).ensure_seeded(
                     settings.registry_file, settings.registry_include_np

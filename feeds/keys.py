@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # feeds/migrations.py brings older data up to it
 
 # The consumer group of the fan-out on the alerts stream (``Keys.alerts``). Several ``send``
 # processes join it as consumers. Whoever comes first, a producer (watcher, registry change) or a
@@ -29,6 +29,11 @@ class Keys:
     @property
     def schema_version(self) -> str:
         return self._k("schema")
+
+    @property
+    def schema_migration_lock(self) -> str:
+        """Lock: the one process migrating the data to this release's schema."""
+        return self._k("schema", "migrating")
 
     # -- registry ---------------------------------------------------------------------------------
     @property
