@@ -5,6 +5,8 @@ subscribers. Redis is real; the fetcher is the shipped one."""
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +35,7 @@ ROWS = {
     "maryja-kalesnikava": "Марыя Калеснікава,Мария Колесникова,Maria Kalesnikava",
 }
 MORE = {f"person-{i}": f"Асоба {i},Персона {i},Person {i}" for i in range(12)}
+VIASNA_SAMPLE = Path(__file__).parent / "data" / "viasna-sample-en.json"
 ALLOW_LOOPBACK = FetchPolicy(private_allowlist=("127.0.0.0/8",), trust_env=False)
 
 
@@ -159,6 +162,28 @@ async def test_a_new_person_listed_as_died_is_added_silently(source) -> None:
     await h.sync.sync(url, force=True)
     assert await h.status("new-person") == PrisonerStatus.DIED
     assert await HeldDeaths(h.storage).all() == {} and h.notices == []
+
+
+async def test_former_in_a_viasna_export_keeps_a_confirmed_death(storage: Storage) -> None:
+    """Viasna's ``former`` cannot say died: a death an admin confirmed stays, and nobody is told."""
+    records = json.loads(VIASNA_SAMPLE.read_text(encoding="utf-8"))
+    async with FeedServer() as server, Fetcher(ALLOW_LOOPBACK) as fetcher:
+        url = server.url("/export.json")
+        server.add("/export.json", json.dumps(records), content_type="application/json", etag='"a"')
+        h = Harness(storage, fetcher, url)
+        await h.sync.sync(url)
+        registry = RegistryStore(storage)
+        person = next(t for t in await registry.all() if t.kind == "prisoner" and t.viasna_id)
+        await registry.put(person.model_copy(update={"status": PrisonerStatus.DIED}))
+        for record in records:
+            record["status"] = "former"
+        server.add("/export.json", json.dumps(records), content_type="application/json", etag='"b"')
+        outcome = await h.sync.sync(url, force=True)
+        assert outcome.status == "applied"
+        assert await h.status(person.id) == PrisonerStatus.DIED
+        changed = {c.new.id for c in outcome.report.changes if c.status_changed}
+        assert person.id not in changed and changed  # the others were freed, and told
+        assert outcome.alerts == len(changed)
 
 
 async def test_mass_release_goes_through(source) -> None:
