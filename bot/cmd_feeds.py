@@ -151,6 +151,7 @@ async def _list(store: FeedStore, settings: Settings, args: argparse.Namespace) 
             "errors": state.errors,
             "failing_since": state.failing_since,
             "next_check": due,
+            "note": state.note,  # a channel: renamed, older posts skipped
         }
         if args.json:
             print(json.dumps(record, ensure_ascii=False))
@@ -159,6 +160,7 @@ async def _list(store: FeedStore, settings: Settings, args: argparse.Namespace) 
         print(
             f"{source.id}\t{record['health']}\tok {_when(state.last_success)}\t"
             f"next {_when(due)}\terror {error[:160]}\t{source.url}\t{source.name}"
+            + (f"\tnote {state.note[:160]}" if state.note else "")
         )
     return 0
 

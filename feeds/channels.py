@@ -14,6 +14,7 @@ Everything after parsing is the feed pipeline's: identity, seen sets, the mentio
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,11 @@ def use_web(url: str) -> None:
     """Read channel previews from ``url`` (``load_settings`` calls this with TELEGRAM_WEB_URL)."""
     global _web
     _web = url.rstrip("/") or DEFAULT_WEB
+
+
+def web_url() -> str:
+    """Where previews are read from in this process (``use_web``)."""
+    return _web
 
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
@@ -158,3 +164,28 @@ def _datetime(text: str) -> datetime | None:
         return datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+# Cheap looks at a page without parsing it: which posts it holds, and what they say. The page also
+# carries view counters that change at every visit, so its bytes are no sign of news.
+_POST_ID = re.compile(rb'data-post="([A-Za-z0-9_]{1,64})/(\d{1,12})"')
+_TEXT_BLOCK = re.compile(rb'class="[^"]*\btgme_widget_message_text\b[^>]*>(.*?)</div>', re.S)
+
+
+def post_ids(body: bytes) -> tuple[str, list[int]]:
+    """The channel the page's posts belong to (by their ``data-post``; "" when none) and their
+    ids, media-only posts included, in page order."""
+    found = _POST_ID.findall(body)
+    owner = found[-1][0].decode() if found else ""
+    return owner, [int(number) for _, number in found]
+
+
+def signature(body: bytes) -> bytes:
+    """What changes when a post is added, deleted or edited, and nothing else (not the view
+    counters): the posts' ids and text blocks, digested."""
+    digest = hashlib.blake2b(digest_size=16)
+    for match in _POST_ID.finditer(body):
+        digest.update(match.group(0))
+    for match in _TEXT_BLOCK.finditer(body):
+        digest.update(match.group(1))
+    return digest.digest()

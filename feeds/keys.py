@@ -126,6 +126,11 @@ class Keys:
         """STRING holder token, with a short PX expiry: one watcher fetches a feed at a time."""
         return self._k("feeds", "lease", feed_id)
 
+    def channel_posts(self, feed_id: str) -> str:
+        """HASH post guid -> its text's hash and the targets it named, for the posts on a channel's
+        page (``feeds/channel_watch.py``: an edit that names someone new alerts once)."""
+        return self._k("feeds", "posts", feed_id)
+
     def feed_seen(self, feed_id: str) -> str:
         """ZSET identity key -> epoch last seen, per feed; old members trimmed, whole key EXPIREs."""
         return self._k("feeds", "seen", feed_id)

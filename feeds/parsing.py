@@ -134,7 +134,7 @@ class _TextExtractor(HTMLParser):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
-_TAGLIKE = re.compile(r"<\s*/?\s*[a-zA-Z!?][^<>]*>?")
+_TAGLIKE = re.compile(r"</?[a-zA-Z!?][^<>]*>?")  # a tag name follows "<" at once: "a < b" is text
 _BAD_SCHEME = re.compile(r"(?i)\b(?:java|vb|live)\s*script\s*:|\bdata\s*:\s*text/html")
 
 
@@ -553,7 +553,8 @@ def _parse_channel(body: bytes, name: str, known: frozenset[str] | None) -> Pars
             title=page.title, items=[], bozo=f"not a channel preview ({why})", is_feed=False
         )
     raws = []
-    for post in page.posts:
+    posts = page.posts[-MAX_ITEMS:]  # the newest, as for a feed
+    for post in posts:
         text = html_to_text(post.html)
         first = next((line for line in text.splitlines() if line.strip()), "")
         title = _first_sentence(first)[:MAX_TITLE]
@@ -576,6 +577,7 @@ def _parse_channel(body: bytes, name: str, known: frozenset[str] | None) -> Pars
         site=f"https://t.me/{name}",
         title=page.title or f"@{name}",
         bozo=None,
+        over_cap=len(page.posts) - len(posts),
         notes=["parser: channel preview"],
     )
 

@@ -66,6 +66,11 @@ class FeedState(BaseModel):
     title: str = ""
     url: str | None = None  # where a permanent redirect moved the feed, if it did
     baseline: bool = False  # the next poll marks items seen without alerting (resume)
+    # public Telegram channels (feeds/channel_watch.py): whose posts the page showed last, its
+    # newest post id, and what the last poll noticed (renamed, older pages skipped)
+    channel: str = ""
+    newest_post: int | None = None
+    note: str = ""
 
 
 def feed_id_for(url: str) -> str:
@@ -163,7 +168,7 @@ class FeedStore:
             pipe.hdel(self.keys.feed_sources, feed_id)
             pipe.hdel(self.keys.feed_state, feed_id)
             pipe.zrem(self.keys.feeds_due, feed_id)
-            pipe.delete(self.keys.feed_seen(feed_id))
+            pipe.delete(self.keys.feed_seen(feed_id), self.keys.channel_posts(feed_id))
             removed, *_ = await pipe.execute()
         return bool(removed)
 

@@ -27,12 +27,20 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from feeds import schedule
-from feeds.alerts import Alert, AlertStream
+from feeds import channels, schedule
+from feeds.alerts import Alert, AlertStream, news_alert_id
 from feeds.analysis import EngineHost
+from feeds.channel_watch import (
+    NOT_SCANNED,
+    PageLook,
+    PostMemo,
+    edited,
+    older_posts,
+    post_number,
+)
 from feeds.fetcher import Fetcher, FetchResult
 from feeds.fulltext import fetch_full_text, needs_full_text
 from feeds.leases import Leases
@@ -91,6 +99,7 @@ class _Poll:
     seen: Sequence[FeedItem] | None = None  # items whose seen keys to (re)write
     seen_at: float = 0.0
     save: bool = False  # write ``state`` (the poll ran to its end)
+    seen_up_to: int | None = None  # a renamed channel: its posts up to this id were seen before
 
     def mark_seen(self, items: Sequence[FeedItem], now: float) -> None:
         self.seen, self.seen_at = items, now
@@ -168,8 +177,15 @@ class Watcher:
             self._pool = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # spawn, not fork: this process runs an event loop and threads
-        return ProcessPoolExecutor(self._pool_size, mp_context=multiprocessing.get_context("spawn"))
+        # spawn, not fork: this process runs an event loop and threads. A spawned worker starts
+        # from defaults: it is told where channel previews are read from (TELEGRAM_WEB_URL), or a
+        # large channel page parsed there would not be recognised as one.
+        return ProcessPoolExecutor(
+            self._pool_size,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=channels.use_web,
+            initargs=(channels.web_url(),),
+        )
 
     # -- loops --------------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
@@ -382,14 +398,22 @@ class Watcher:
         if result.is_error:
             return await self._failed(source, state, result.message, result.retry_after, now)
         parsed: ParsedFeed | None = None
+        look = None
+        if result.ok and channels.preview_channel(source.url) is not None:
+            look = PageLook.of(result.body)  # a channel: its posts, not its view counters
         if result.ok:
-            digest = hashlib.blake2b(result.body, digest_size=16).digest()
+            digest = (
+                look.signature if look else hashlib.blake2b(result.body, digest_size=16).digest()
+            )
             last = self._last_body.get(source.id)
             if last is not None and last[0] == digest and state.polls > 0 and not state.baseline:
                 return self._same_body(poll, source, result, last[1], now)
             # the last parse's keys: items still carrying them were marked seen then, so the
-            # parse may skip their text (checked against the seen set in _items all the same)
-            hint = frozenset(k for i in last[1].items for k in i.keys) if last else None
+            # parse may skip their text (checked against the seen set in _items all the same).
+            # Not for a channel: an edited post keeps its keys, and its text is what changed.
+            hint = (
+                frozenset(k for i in last[1].items for k in i.keys) if last and not look else None
+            )
             parsed = await self._parse(result, hint)
             if parsed.is_feed:
                 self._last_body[source.id] = (digest, _keys_only(parsed))
@@ -398,10 +422,43 @@ class Watcher:
         state.etag, state.last_modified = result.etag, result.last_modified
         outcome = PollOutcome(source.id, result.status)
         if parsed is not None:
-            outcome = await self._items(poll, source, parsed, now, result)
+            if look is not None:
+                parsed = await self._channel_page(poll, parsed, look, result)
+            outcome = await self._items(poll, source, parsed, now, result, look is not None)
             state.title = parsed.title or state.title
         self._succeeded(state, result, parsed, now)
         return outcome
+
+    async def _channel_page(
+        self, poll: _Poll, parsed: ParsedFeed, look: PageLook, result: FetchResult
+    ) -> ParsedFeed:
+        """A channel's page (``feeds/channel_watch.py``): a renamed channel's posts up to the
+        newest seen before are taken stock of (ids go on through a rename; links and guids do
+        not); when every post on the page is new, the older pages down to the last one seen are
+        read."""
+        state = poll.state
+        state.note = ""
+        first = state.polls == 0 or state.baseline
+        if state.channel and look.owner and look.owner.lower() != state.channel.lower():
+            state.note = f"renamed: @{state.channel} is now @{look.owner}; took stock of its posts"
+            log.info("channel %s: %s", result.url, state.note)
+            if state.newest_post is None:
+                state.baseline = True
+            poll.seen_up_to = state.newest_post
+        elif not first and state.newest_post is not None and look.ids:
+            older, why = await older_posts(
+                self.fetcher, result.url, min(look.ids), state.newest_post
+            )
+            state.note = why
+            if older:
+                guids = {i.guid for i in older}
+                parsed = replace(
+                    parsed, items=older + [i for i in parsed.items if i.guid not in guids]
+                )
+        state.channel = look.owner or state.channel
+        if look.ids:
+            state.newest_post = max(look.ids)
+        return parsed
 
     def _same_body(
         self,
@@ -485,11 +542,17 @@ class Watcher:
         parsed: ParsedFeed,
         now: float,
         result: FetchResult,
+        channel: bool = False,
     ) -> PollOutcome:
         state = poll.state
         items = parsed.items
         self.stats.items += len(items)
         known = await self.seen.known(source.id, items) if items else []
+        if poll.seen_up_to is not None:  # a renamed channel's posts from before the rename
+            known = [
+                k or (post_number(i) or 0) <= poll.seen_up_to
+                for i, k in zip(items, known, strict=True)
+            ]
         new = [item for item, k in zip(items, known, strict=True) if not k]
         if any(i.text_skipped for i in new):  # the hint was wrong (seen set trimmed or lost)
             parsed = await self._parse(result)
@@ -504,14 +567,78 @@ class Watcher:
         else:  # never alert an item dated before the seen TTL: we may have forgotten it
             stale = now - self.config.seen_ttl
             wanted = [i for i in new if not (i.published and i.published.timestamp() < stale)]
-        alerts = 0
+        alerts, scanned = 0, []
         if wanted:
-            alerts = await self._alert_items(source, list(reversed(wanted)))
+            alerts, scanned = await self._alert_items(source, list(reversed(wanted)))
+        if channel:
+            alerts += await self._channel_posts(source, items, known, scanned)
         poll.mark_seen(items, now)
         state.last_items, state.last_new = len(items), len(new)
         return PollOutcome(source.id, "ok", new=len(new), alerts=alerts)
 
-    async def _alert_items(self, source: FeedSource, items: list) -> int:
+    async def _channel_posts(
+        self,
+        source: FeedSource,
+        items: list[FeedItem],
+        known: list[bool],
+        scanned: list[tuple[FeedItem, Alert | None]],
+    ) -> int:
+        """Remember what each post on a channel's page named; an edit that names someone new
+        alerts once, for the new ones only (``feeds/channel_watch.py``)."""
+        memo = PostMemo(self.storage.redis, self.storage.keys, source.id)
+        before = await memo.read()
+        now: dict[str, tuple[str, frozenset[str] | None]] = {}
+        for item in items:
+            now[item.guid or ""] = before.get(item.guid or "", (item.content_hash, NOT_SCANNED))
+        for item, alert in scanned:
+            now[item.guid or ""] = (item.content_hash, frozenset(alert.targets if alert else ()))
+        count = 0
+        changed = edited(items, known, before)
+        if changed:
+            _, rescanned = await self._alert_items(source, changed, emit=False)
+            for item, alert in rescanned:
+                named = before[item.guid or ""][1] or frozenset()
+                targets = frozenset(alert.targets) if alert else frozenset()
+                fresh = targets - named
+                if (
+                    alert is not None
+                    and fresh
+                    and await self._emit_edit(source, item, alert, fresh)
+                ):
+                    count += 1
+                now[item.guid or ""] = (item.content_hash, named | targets)
+        async with self.storage.redis.pipeline(transaction=False) as pipe:
+            memo.write_in(pipe, now)
+            await pipe.execute()
+        return count
+
+    async def _emit_edit(
+        self, source: FeedSource, item: FeedItem, alert: Alert, fresh: frozenset[str]
+    ) -> bool:
+        """An edited post's alert, for the targets it names anew: its own story (the first
+        version's story told the others already)."""
+        edit = alert.model_copy(
+            update={
+                "id": news_alert_id(source.id, f"{item.fingerprint}\nedit\n{item.content_hash}"),
+                "prisoners": [p for p in alert.prisoners if p in fresh],
+                "facilities": [f for f in alert.facilities if f in fresh],
+                "namesakes": [g for g in alert.namesakes if fresh & set(g)],
+            }
+        )
+        async with self.storage.redis.pipeline(transaction=False) as pipe:
+            self.stream.append_in(pipe, edit)
+            self.timeline.record_alert_in(pipe, edit)
+            await pipe.execute()
+        self.stats.alerts += 1
+        if self.on_alert is not None:
+            self.on_alert(edit)
+        return True
+
+    async def _alert_items(
+        self, source: FeedSource, items: list, emit: bool = True
+    ) -> tuple[int, list[tuple[FeedItem, Alert | None]]]:
+        """Scan ``items`` (oldest first) and emit their alerts; the number emitted, and each item
+        with its alert (None: it named nobody tracked)."""
         gate = asyncio.Semaphore(self.config.max_full_text)
 
         async def text_of(item) -> str:
@@ -526,10 +653,10 @@ class Watcher:
         alerts = await self.engine.analyse_all(items, texts, source, self._pool)
         self.stats.scanned += len(items)
         count = 0
-        for alert in alerts:  # oldest first
+        for alert in alerts if emit else ():  # oldest first
             if alert is not None and await self.emit(alert):
                 count += 1
-        return count
+        return count, list(zip(items, alerts, strict=True))
 
     async def emit(self, alert: Alert) -> bool:
         """Append a news alert, or merge it into the earlier alert of the same story."""

@@ -11,7 +11,7 @@ import pytest
 
 from feeds.channels import channel_name, parse_page, preview_channel, preview_url
 from feeds.parsing import parse_feed
-from feeds.sources import URLRefused, validate_feed_url
+from feeds.sources import URLRefused, feed_id_for, validate_feed_url
 
 DATA = Path(__file__).parent / "data" / "channels"
 PREVIEW = (DATA / "preview.html").read_bytes()
@@ -131,3 +131,19 @@ async def test_a_channel_is_watched_like_a_feed(storage) -> None:
     [alert] = await news(storage)
     assert alert.link == "https://t.me/vestkatest/1204"
     assert alert.prisoners == ["ales-bjaljackiy"]
+
+
+def test_channels_travel_in_opml_and_the_bundled_list() -> None:
+    from feeds.feedlist import bundled_feeds, parse_feed_list, to_opml
+
+    opml = (
+        b'<opml version="2.0"><body><outline type="rss" xmlUrl="https://t.me/vestkatest" '
+        b'text="Vestka"/><outline type="rss" xmlUrl="https://t.me/s/vestkatest" text="again"/>'
+        b"</body></opml>"
+    )
+    read = parse_feed_list(opml, "list.opml")
+    assert {(s.id, s.url) for s in read.sources} == {(feed_id_for(URL), URL)}  # one source
+    bundled = [s for s in bundled_feeds() if preview_channel(s.url)]
+    assert {preview_channel(s.url) for s in bundled} >= {"viasna96", "bajmedia"}
+    again = parse_feed_list(to_opml(bundled).encode(), "export.opml")
+    assert [s.url for s in again.sources] == [s.url for s in bundled]

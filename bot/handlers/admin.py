@@ -253,5 +253,8 @@ async def _feed_list(now: Turn, store: FeedStore) -> str:
             if state and state.errors and state.last_error
             else ""
         )
-        lines.append(f"{health} <code>{feed.id}</code> {html.escape(feed.label[:60])}{ago}{error}")
+        note = f" — {html.escape(state.note[:80])}" if state and state.note else ""
+        lines.append(
+            f"{health} <code>{feed.id}</code> {html.escape(feed.label[:60])}{ago}{error}{note}"
+        )
     return "\n".join(lines)[:4096]

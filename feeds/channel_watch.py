@@ -1,0 +1,124 @@
+"""What watching a public Telegram channel adds to watching a feed.
+
+A channel's preview page is read like a feed (``feeds/channels.py``, ``feeds/parsing.py``); three
+things differ, and they live here:
+
+- **More than one page of news.** The page shows the latest ~20 posts. When the oldest of them is
+  still newer than the newest post seen before, the posts in between are on older pages
+  (``?before=ID``): up to ``PAGES_BACK`` of them are read, so a busy day is not lost.
+- **A renamed channel.** Its posts come under a new name, and so with new links and guids: to the
+  seen set every one of them is new. The first poll that sees the new name takes stock, as a first
+  poll does (no alerts for old posts), and the feed's health says so.
+- **Edits.** A post keeps its id when edited, so the seen set already knows it and it never alerts
+  twice. But an edit may add a name ("…and Maryja Kalesnikava too"): the targets each post named are
+  kept (``PostMemo``), and an edit that names a tracked person or place it did not name before
+  alerts once, for the new ones only. Posts taken stock of (never scanned) are not news when edited.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+
+from feeds import channels
+from feeds.fetcher import Fetcher
+from feeds.keys import Keys
+from feeds.parsing import FeedItem, parse_feed_async
+
+PAGES_BACK = 5  # older pages read in one poll at most (~100 posts)
+NOT_SCANNED = None  # a post taken stock of: its edits are not news
+
+
+def post_number(item: FeedItem) -> int | None:
+    """The post's id from its guid ``tg:NAME/ID``."""
+    tail = (item.guid or "").rpartition("/")[2]
+    return int(tail) if tail.isdigit() else None
+
+
+@dataclass(frozen=True, slots=True)
+class PageLook:
+    """What a channel page says before it is parsed: whose posts, which ids, what they say."""
+
+    owner: str
+    ids: tuple[int, ...]
+    signature: bytes
+
+    @classmethod
+    def of(cls, body: bytes) -> PageLook:
+        owner, ids = channels.post_ids(body)
+        return cls(owner, tuple(ids), channels.signature(body))
+
+
+async def older_posts(
+    fetcher: Fetcher, url: str, lowest: int, newest_seen: int
+) -> tuple[list[FeedItem], str]:
+    """Items of the pages before post ``lowest`` down to ``newest_seen`` (oldest first), and why
+    the paging stopped early ("" when it reached the posts seen before)."""
+    older: list[FeedItem] = []
+    base = url.split("?", 1)[0]
+    for _ in range(PAGES_BACK):
+        if lowest <= newest_seen + 1:
+            return older, ""
+        result = await fetcher.fetch(f"{base}?before={lowest}")
+        if not result.ok:
+            return older, f"an older page could not be read: {result.message}"
+        look = PageLook.of(result.body)
+        parsed = await parse_feed_async(result.body, result.headers, base)
+        if not parsed.is_feed or not look.ids or min(look.ids) >= lowest:
+            return older, "an older page had no older posts"
+        page = [i for i in parsed.items if (post_number(i) or 0) < lowest]
+        older = [i for i in page if (post_number(i) or 0) > newest_seen] + older
+        lowest = min(look.ids)
+    if lowest > newest_seen + 1:
+        return older, f"more than {PAGES_BACK} pages were new; older posts were skipped"
+    return older, ""
+
+
+class PostMemo:
+    """Per channel: for each post on its page, its text's hash and the targets it named."""
+
+    def __init__(self, redis: Redis, keys: Keys, feed_id: str) -> None:
+        self.redis = redis
+        self.key = keys.channel_posts(feed_id)
+
+    async def read(self) -> dict[str, tuple[str, frozenset[str] | None]]:
+        raw = await self.redis.hgetall(self.key)
+        out: dict[str, tuple[str, frozenset[str] | None]] = {}
+        for guid, value in raw.items():
+            entry = json.loads(value)
+            targets = entry.get("t")
+            out[guid.decode()] = (
+                entry.get("h", ""),
+                None if targets is None else frozenset(targets),
+            )
+        return out
+
+    def write_in(
+        self, pipe: Pipeline, entries: dict[str, tuple[str, frozenset[str] | None]]
+    ) -> None:
+        """Replace the memo by ``entries`` (the posts on the page now: a deleted post is gone)."""
+        pipe.delete(self.key)
+        if entries:
+            pipe.hset(
+                self.key,
+                mapping={
+                    guid: json.dumps({"h": h, "t": None if t is None else sorted(t)})
+                    for guid, (h, t) in entries.items()
+                },
+            )
+
+
+def edited(
+    items: list[FeedItem], known: list[bool], memo: dict[str, tuple[str, frozenset[str] | None]]
+) -> list[FeedItem]:
+    """Posts seen before whose text changed since, and that were scanned then."""
+    out = []
+    for item, seen in zip(items, known, strict=True):
+        before = memo.get(item.guid or "")
+        scanned = before is not None and before[1] is not NOT_SCANNED
+        if seen and scanned and before[0] != item.content_hash:  # type: ignore[index]
+            out.append(item)
+    return out
