@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from feeds.mentions.events import sentence_events
+from feeds.mentions.models import GRAVE
 from feeds.mentions.models import EventType as E
 
 CASES: dict[E, list[str]] = {
@@ -712,3 +713,43 @@ REAL_BESIDE_WORDS_OF_HOPE: list[tuple[str, E]] = [
 @pytest.mark.parametrize(("sentence", "event"), REAL_BESIDE_WORDS_OF_HOPE)
 def test_what_happened_still_counts_beside_such_words(sentence, event):
     assert event in sentence_events(sentence), (sentence, sentence_events(sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grave"),
+    [
+        ("Чатыры гады таму ён загінуў у калоніі ў Шклове.", None),
+        ("Два года назад его освободили и вывезли в Литву.", None),
+        ("Three years ago he died in the colony.", None),
+        ("Vor zwei Jahren starb er in der Strafkolonie.", None),
+        ("Pięć miesięcy temu został uwolniony.", None),
+        # the time belongs to another clause: the release is today's
+        ("Арыштаваны два гады таму, сёння ён вызвалены.", E.RELEASED),
+        ("Ihar Losik, arrested three years ago, was released today.", E.RELEASED),
+        ("Ihar Losik was released today.", E.RELEASED),
+    ],
+)
+def test_a_grave_event_years_or_months_back_is_the_past(sentence, grave):
+    found = [e for e in sentence_events(sentence) if e in GRAVE]
+    assert found == ([grave] if grave else [])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Освобождение Лосика снова отложили.",
+        "Её срок истекал в январе, но теперь выход на свободу откладывается.",
+        "Вызваленне Лосіка адклалі на няпэўны час.",
+        "Pra vyzvalennie havaryc jasce rana, kaža žonka.",
+        "His release was postponed again.",
+        "Die Freilassung wurde verschoben.",
+        "Адвокат подала ходатайство об освобождении по состоянию здоровья.",
+        "Advakatka padała chadajnictva ab vyzvaleńni pa stanie zdaroŭja.",
+    ],
+)
+def test_a_release_put_off_or_only_petitioned_for_is_none(sentence):
+    assert not [e for e in sentence_events(sentence) if e in GRAVE], sentence
+
+
+def test_a_release_after_a_postponed_hearing_is_one():
+    assert E.RELEASED in sentence_events("Ihar Losik was released after the postponed hearing.")

@@ -128,6 +128,19 @@ _ATTRIBUTE = re.compile(
 )
 _PARTICIPLE = re.compile(r"(?<!\w)(?:" + "|".join(_PARTICIPLES) + r")")
 _CLAUSE_END = re.compile(r"[,;:.!?()]|$")
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()]")
+# "чатыры гады таму загінуў", "vor vier Jahren": a grave event that far back is the past
+_AGO = re.compile(
+    r"(?<!\w)(?:\d+|[\w-]+)\s+(?:"
+    + _any(_W["ago_units"])
+    + r")\w*\s+(?:"
+    + _any(_W["ago_after"])
+    + r")(?!\w)|(?<!\w)(?:"
+    + _any(_W["ago_before"])
+    + r")\s+(?:[\w-]+\s+)?(?:"
+    + _any(_W["ago_units"])
+    + r")\w*"
+)
 # "soon to be moved": not a transfer yet
 _FUTURE_BEFORE = re.compile(r"(?:" + _any(_W["soon"]) + r")\s+(?:\w+\s+)?$")
 
@@ -228,6 +241,8 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 text, max(0, start - 90), start
             ):
                 continue
+            if event in GRAVE and _long_ago(text, start, end):
+                continue
             found.append(event)
             break
     if AMONG_ANY.search(text) and NOT_AMONG.search(text):
@@ -293,6 +308,15 @@ def _in_attribute(text: str, position: int) -> bool:
             text, 0, found.start()
         )
         if attributive and position < _CLAUSE_END.search(text, found.end()).start():
+            return True
+    return False
+
+
+def _long_ago(text: str, start: int, end: int) -> bool:
+    """A time years or months back ("four years ago") in the cue's own clause."""
+    for found in _AGO.finditer(text):
+        lo, hi = (found.end(), start) if found.end() <= start else (end, found.start())
+        if lo <= hi and not _CLAUSE_BREAK.search(text, lo, hi):
             return True
     return False
 
