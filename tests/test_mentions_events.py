@@ -753,3 +753,27 @@ def test_a_release_put_off_or_only_petitioned_for_is_none(sentence):
 
 def test_a_release_after_a_postponed_hearing_is_one():
     assert E.RELEASED in sentence_events("Ihar Losik was released after the postponed hearing.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "transfer"),
+    [
+        ("Ільяша даставілі на пасяджэнне суда пад канвоем.", False),
+        ("Их освободили и под конвоем вывезли на литовскую границу.", False),
+        ("Лосика под конвоем отправили в колонию в Шклове.", True),
+        ("Вже вдесяте відтоді, як його етапували до колонії № 8, Дедка кинули до ШІЗО.", False),
+        (
+            "It is the third time since he was moved to Orsha that he is in a punishment cell.",
+            False,
+        ),
+        ("Дедка етапували до колонії № 8 в Орші.", True),
+    ],
+)
+def test_a_convoy_to_court_or_border_and_a_move_since_which_are_no_transfer_news(
+    sentence, transfer
+):
+    assert (E.TRANSFER in sentence_events(sentence)) is transfer, sentence
+
+
+def test_since_a_day_is_a_time_not_backstory():
+    assert E.HUNGER_STRIKE in sentence_events("Seit Montag ist Losik im Hungerstreik.")

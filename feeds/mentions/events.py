@@ -141,6 +141,10 @@ _AGO = re.compile(
     + _any(_W["ago_units"])
     + r")\w*"
 )
+# "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
+_SINCE = re.compile(r"(?<!\w)(?:" + _any(_W["since_clause"]) + r")\s+(?:[\w'-]+\s+){0,3}$")
+_CONVOY = re.compile(_any(_W["convoy"]))
+_COURT_OR_BORDER = re.compile(r"(?<!\w)(?:" + _any(_W["court_or_border"]) + ")")
 # "soon to be moved": not a transfer yet
 _FUTURE_BEFORE = re.compile(r"(?:" + _any(_W["soon"]) + r")\s+(?:\w+\s+)?$")
 
@@ -216,6 +220,14 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 and not _SIZA.search(sentence)
             ):
                 continue
+            if _SINCE.search(text, max(0, start - 60), start):
+                continue
+            if (
+                event is E.TRANSFER
+                and _CONVOY.fullmatch(match.group().strip())
+                and _COURT_OR_BORDER.search(text)
+            ):
+                continue  # brought to a hearing, or driven to the border, under convoy
             if event is E.TRANSFER:
                 # "soon to be moved"; but "вскоре его перевели" happened (a past-tense verb)
                 soon = _FUTURE_BEFORE.search(text, max(0, start - 25), start)
