@@ -17,7 +17,8 @@ reports where the passage only demands, hopes, plans, denies or dates it ahead (
 ``--export`` scores the batches written about people of Viasna's English export (``x1``, ``x2``)
 with the whole export (and Vestka's facilities) as the registry, as an operator runs it.
 
-``--misses`` lists the dev items the engine gets wrong (never held-out texts). ``--write-floor``
+``--misses`` lists the dev items the engine gets wrong (never held-out texts), with
+``--export`` the export batches' items. ``--write-floor``
 rewrites ``tests/data/mentions/quality_floor.json`` (the ratchet of
 ``tests/test_mention_quality.py``) from the current engine's figures.
 """
@@ -281,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.export:
         print_table("export", split_scores("export"))
+        if args.misses:  # the export batches are issue 13's dev set
+            for engine, items in split_items("export"):
+                print_misses(engine, items)
         return 0
     for split in SPLITS if args.heldout else ("dev",):
         print_table(split, split_scores(split))

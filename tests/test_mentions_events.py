@@ -777,3 +777,28 @@ def test_a_convoy_to_court_or_border_and_a_move_since_which_are_no_transfer_news
 
 def test_since_a_day_is_a_time_not_backstory():
     assert E.HUNGER_STRIKE in sentence_events("Seit Montag ist Losik im Hungerstreik.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grave"),
+    [
+        # "allegedly" qualifies the charge, not the death
+        ("Zmarł Ihar Lednik, skazany za artykuł rzekomo zniesławiający prezydenta.", E.DIED),
+        ("Лосика якобы освободили.", None),
+        ("Podobno zmarł Ihar Lednik.", None),
+        # whether it happened is not known
+        ("Nie jest jasne, czy Łukaszenka formalnie go ułaskawił.", None),
+        ("It is unclear whether he was pardoned.", None),
+        ("Es ist unklar, ob er begnadigt wurde.", None),
+        ("Невідомо, чи його помилували.", None),
+        # "czy" after a verb is "or"
+        ("Wyszedł na wolność po dwóch czy trzech latach.", E.RELEASED),
+        # the prison named with words before it, or as a German compound
+        ("Iryna Leushyna walked out of the Gomel women's colony on Friday.", E.RELEASED),
+        ("Irina Lewschina ist aus der Frauenkolonie in Gomel entlassen worden.", E.RELEASED),
+        ("Sie ist aus dem Gefängnis entlassen worden, steht aber unter Hausarrest.", None),
+    ],
+)
+def test_hearsay_whether_and_prison_names_in_grave_events(sentence, grave):
+    found = [e for e in sentence_events(sentence) if e in GRAVE]
+    assert found == ([grave] if grave else []), sentence

@@ -15,8 +15,8 @@ from feeds.registry.models import Prisoner
 from feeds.registry.store import RegistryStore
 from feeds.storage import Storage, connect
 from subscriptions.store import SubscriptionStore
+from tests.shared_data import shared_path
 
-EXPORT = Path(__file__).parents[2] / "shared" / "data" / "viasna-prisoners-en-2023.json"
 LOIKA = "anastasija-loika"  # the bundled registry has her in the Homiel women's colony; 2023's export, SIZO-1
 
 
@@ -57,7 +57,8 @@ async def test_after_migrating_an_old_export_moves_nobody_back(storage: Storage)
     await _as_release_one_left_it(storage)
     await migrate(storage)
     registry = RegistryStore(storage)
-    report = await registry.merge(RegistryStore.read_file(EXPORT).targets)
+    export = shared_path("data/viasna-prisoners-en-2023.json")
+    report = await registry.merge(RegistryStore.read_file(export).targets)
     loika = await registry.get(LOIKA)
     assert isinstance(loika, Prisoner) and loika.facility_id == "ik-4-homiel-women"
     assert (LOIKA, "facility") in report.stale

@@ -126,3 +126,37 @@ def test_two_given_names_share_the_surname_after_them():
     assert engine.scan("Андрей, Мария Жук и другие задержаны, их поместили в СИЗО.").prisoners == (
         "m-zh",
     )
+
+
+def test_a_story_means_one_person_by_one_name(engine):
+    """The first mention says nothing that tells the two apart; a later one does (the term)."""
+    text = (
+        "Артёма Соловья снова отправили в ШИЗО. "
+        "Артём Соловей, осуждённый на пять лет, сидит в колонии с 2022 года."
+    )
+    result = engine.scan(text)
+    assert result.prisoners == ("salavei-1996",) and result.ambiguous == ()
+
+
+def test_clues_about_someone_else_in_the_story_tell_nothing(engine):
+    text = (
+        "Артём Соловей просит писем. Его сокамерник Павел Недбайло, осуждённый на три года, в ШИЗО."
+    )
+    assert engine.scan(text).ambiguous == (("salavei-1995", "salavei-1996"),)
+
+
+def test_given_names_joined_by_and_share_a_surname_spelt_another_way():
+    engine = compile_registry(
+        [
+            Prisoner(id="d-v", name_en="Dzianis Varabei", gender=Gender.MALE),
+            Prisoner(id="i-v", name_en="Ivan Varabei", gender=Gender.MALE),
+        ]
+    )
+    text = "Братья Денис и Иван Воробей вышли на свободу из колонии."
+    assert set(engine.scan(text).prisoners) == {"d-v", "i-v"}
+
+
+def test_a_public_form_of_a_first_name_is_a_rival_first_name():
+    engine = compile_registry([Prisoner(id="v-k", name_en="Viktar Kalinouski", gender=Gender.MALE)])
+    text = "Полк имени Кастуся Калиновского признали террористическим, его бойцов судят."
+    assert engine.scan(text).prisoners == () and engine.scan(text).ambiguous == ()

@@ -16,13 +16,13 @@ mixed, and a passage's language is not always known); Belarusian Cyrillic words 
 
 Scopes, on the folded sentence:
 
-- **clause, before the cue**: demand, hope, plan, condition, possibility and delay ("postponed",
-  "too early to talk of") words count when they
+- **clause, before the cue**: demand, hope, plan, condition, possibility, delay ("postponed",
+  "too early to talk of") and alleged ("allegedly", "якобы") words count when they
   stand in the cue's clause (between the nearest , ; : ( — before it and the cue); question words
   do not (who, where, when open relative clauses as often as questions: "X, who was freed");
 - **right after the cue**: a demand ("release was demanded", "освобождения требуют"), a question
-  particle ("освободят ли"), a possibility ("освобождение возможно") or a delay ("выход на свободу
-  откладывается") within a few words;
+  particle ("освободят ли"), a possibility ("освобождение возможно"), a delay ("выход на свободу
+  откладывается") or "allegedly" within a few words;
 - **sentence**: a denial or a rumour anywhere in the sentence, a question mark ending it;
 - **the cue itself**: a future form of the event overlapping the cue ("освободят" read by a stem).
 """
@@ -36,9 +36,9 @@ from feeds.mentions.cues import contrast_part
 from feeds.mentions.models import EventType
 from feeds.mentions.scripts import script_alternations
 
-CLAUSE_CLASSES = ("demand", "hope", "plan", "condition", "possibility", "delay")
+CLAUSE_CLASSES = ("demand", "hope", "plan", "condition", "possibility", "delay", "alleged")
 SENTENCE_CLASSES = ("denial", "rumour")
-AFTER_CLASSES = ("demand", "hope", "question", "possibility", "delay")
+AFTER_CLASSES = ("demand", "hope", "question", "possibility", "delay", "alleged")
 AFTER_WORDS = 3  # how far after the cue a demand or a question particle still governs it
 _COMPLEMENTIZER = re.compile(r"\s*(?:" + "|".join(lexicon.RULE_WORDS["complementizers"]) + r")\b")
 # A Slavic past-tense verb as the cue ("вскоре его перевели", "праз тыдзень яго вызвалілі",

@@ -195,10 +195,21 @@ class PeopleResolver:
         if not people:
             return []
         exact = {pattern.ref for pattern in exact_patterns}  # found by their own spelling
+        firsts = [keys[given]]
+        conj, before = given - 1, given - 2
+        if (
+            given == i - 1
+            and before >= 0
+            and toks[conj].lower() in _AND
+            and toks[before][:1].isupper()
+            and self._adjacent(doc, spans, before, conj)
+            and self._adjacent(doc, spans, conj, given)
+        ):
+            firsts.append(keys[before])  # "Денис и Иван Воробей": Денис's surname too
         return [
             Hit(self._fuzzy_patterns[p], i, i)
             for p in people - exact
-            if matches(keys[given], self.people[p].first)
+            if any(matches(first, self.people[p].first) for first in firsts)
         ]
 
     def _titled(self, doc, toks, spans, first: int) -> bool:

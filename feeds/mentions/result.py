@@ -189,18 +189,34 @@ def build_result(
 
 def _told_apart(engine: Engine, sentences, sent_of, people, ambiguous, places):
     """Ambiguous groups narrowed by what the story says (``namesakes.tell_apart``): a group left
-    with one person becomes that person's mention."""
+    with one person becomes that person's mention. A story means one person by one name: a
+    group still open ("Францкевича А.") takes the person another of its mentions was told apart
+    as ("32-летний Францкевич ... к 17 годам"), or the one the clues of all its mentions'
+    sentences together leave (never clues about other people elsewhere in the story)."""
     targets = engine.person_targets
     story = {engine.places[place].target.id for _f, _l, place in places}
     by_sentence: dict[int, set[str]] = {}
     for first, _last, place in places:
         by_sentence.setdefault(sent_of[first], set()).add(engine.places[place].target.id)
-    people, still = list(people), []
+    people, told, still = list(people), [], []
+    said: dict[frozenset, set[int]] = {}  # a name's group -> the sentences it is mentioned in
     for first, last, group in ambiguous:
         index = sent_of[first]
+        said.setdefault(frozenset(group), set()).add(index)
         left = tell_apart(group, targets, sentences.get(index), by_sentence.get(index, ()), story)
-        (people if len(left) == 1 else still).append((first, last, left))
-    return people, still
+        (told if len(left) == 1 else still).append((first, last, group, left))
+    known = {left[0] for _f, _l, _g, left in told}
+    people += [(first, last, left) for first, last, _g, left in told]
+    unresolved = []
+    for first, last, group, left in still:
+        named = tuple(i for i in left if i in known)
+        if len(named) != 1:
+            where = sorted(said[frozenset(group)])
+            text = " ".join(sentences.get(i) for i in where)
+            here = {p for i in where for p in by_sentence.get(i, ())}
+            named = tell_apart(left, targets, text, here, story)
+        (people if len(named) == 1 else unresolved).append((first, last, named))
+    return people, unresolved
 
 
 # The events a story leads with that make a later "was sentenced to ten years" its backstory: news

@@ -113,5 +113,5 @@ def event_words(event: str, key: str = "cues") -> dict[str, tuple[str, ...]]:
 
 def modality_words(name: str) -> dict[str, tuple[str, ...]]:
     """Language -> the words of one modality class (demand, hope, plan, condition, possibility,
-    delay, question, denial, rumour), from lexicon/modality/<lang>.toml."""
+    delay, alleged, question, denial, rumour), from lexicon/modality/<lang>.toml."""
     return _words(_MODALITY_FILES, name, None)
