@@ -129,11 +129,12 @@ class EngineHost:
             return None
         namesakes = [list(group) for group in result.ambiguous]
         ids = [*result.prisoners, *result.facilities, *(i for g in namesakes for i in g)]
+        link = item.article or item.link  # a channel post that shares an article: the article
         return Alert(
             id=news_alert_id(source.id, item.fingerprint),
             kind="news",
             title=item.title,
-            link=item.link,
+            link=link,
             text=text[:TEXT_EXCERPT],
             published=item.published,
             sources=[
@@ -141,7 +142,7 @@ class EngineHost:
                     feed_id=source.id,
                     feed_name=source.name,
                     feed_url=source.url,
-                    link=item.link,
+                    link=link,
                     title=item.title,
                     published=item.published,
                     lang=source.lang,

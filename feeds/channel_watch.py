@@ -55,8 +55,8 @@ class PageLook:
 async def older_posts(
     fetcher: Fetcher, url: str, lowest: int, newest_seen: int
 ) -> tuple[list[FeedItem], str]:
-    """Items of the pages before post ``lowest`` down to ``newest_seen`` (oldest first), and why
-    the paging stopped early ("" when it reached the posts seen before)."""
+    """Items of the pages before post ``lowest`` down to ``newest_seen`` (newest first, as a
+    page's), and why the paging stopped early ("" when it reached the posts seen before)."""
     older: list[FeedItem] = []
     base = url.split("?", 1)[0]
     for _ in range(PAGES_BACK):
@@ -70,7 +70,7 @@ async def older_posts(
         if not parsed.is_feed or not look.ids or min(look.ids) >= lowest:
             return older, "an older page had no older posts"
         page = [i for i in parsed.items if (post_number(i) or 0) < lowest]
-        older = [i for i in page if (post_number(i) or 0) > newest_seen] + older
+        older += [i for i in page if (post_number(i) or 0) > newest_seen]
         lowest = min(look.ids)
     if lowest > newest_seen + 1:
         return older, f"more than {PAGES_BACK} pages were new; older posts were skipped"

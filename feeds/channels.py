@@ -93,6 +93,7 @@ class Post:
     published: datetime | None
     forwarded_from: str = ""
     edited: bool = False
+    article: str | None = None  # the first link out of Telegram: the article the post shares
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,9 @@ def parse_page(body: bytes | str, name: str) -> Page:
             block.xpath('.//*[contains(@class,"tgme_widget_message_forwarded_from_name")]')
         )
         meta = _text(block.xpath('.//*[contains(@class,"tgme_widget_message_meta")]'))
+        hrefs = texts[-1].xpath(".//a/@href") + block.xpath(
+            './/a[contains(@class,"tgme_widget_message_link_preview")]/@href'
+        )
         posts.append(
             Post(
                 id=int(number),
@@ -143,12 +147,25 @@ def parse_page(body: bytes | str, name: str) -> Page:
                 published=_datetime(when),
                 forwarded_from=forwarded,
                 edited="edited" in meta.lower(),
+                article=_article(hrefs),
             )
         )
     more = root.xpath('//*[contains(@class,"tme_messages_more")]/@data-before')
     before = int(more[0]) if more and str(more[0]).isdigit() else None
     posts.sort(key=lambda p: p.id)
     return Page(title, tuple(posts), True, before)
+
+
+def _article(hrefs: list) -> str | None:
+    """The first absolute http(s) link that leaves Telegram (a hashtag, a mention or a link to
+    another post is no article)."""
+    for href in hrefs:
+        href = str(href).strip()
+        parts = urlsplit(href)
+        host = (parts.hostname or "").lower()
+        if parts.scheme in ("http", "https") and host and host not in _HOSTS and len(href) <= 2048:
+            return href
+    return None
 
 
 def _text(nodes: list) -> str:

@@ -65,6 +65,9 @@ class FeedItem:
     # True when parse_feed was told this item's keys were already seen (``known``): ``text`` and
     # ``content_hash`` were not computed ("" here); parse again without ``known`` to get them
     text_skipped: bool = False
+    # a channel post's outbound link (the article it shares): the alert links it, and a feed's
+    # item of the same article joins the same story; ``link`` stays the post's own
+    article: str | None = None
 
 
 @dataclass(frozen=True)
@@ -366,6 +369,7 @@ class _Raw:
     published: datetime | None
     # the HTML the text comes from; converted only for items that need it (see ``known``)
     html: list[str] = field(default_factory=list)
+    article: str | None = None
 
     def finish_text(self) -> str:
         if self.html:
@@ -523,6 +527,7 @@ def _items(
                 content_hash="" if skip else identity.content_hash(r),
                 canonical_link=canon,
                 text_skipped=skip,
+                article=r.article,
             )
         )
     if over_cap:
@@ -554,7 +559,7 @@ def _parse_channel(body: bytes, name: str, known: frozenset[str] | None) -> Pars
         )
     raws = []
     posts = page.posts[-MAX_ITEMS:]  # the newest, as for a feed
-    for post in posts:
+    for post in reversed(posts):  # newest first, as feeds list them
         text = html_to_text(post.html)
         first = next((line for line in text.splitlines() if line.strip()), "")
         title = _first_sentence(first)[:MAX_TITLE]
@@ -569,6 +574,7 @@ def _parse_channel(body: bytes, name: str, known: frozenset[str] | None) -> Pars
                 text="",
                 published=post.published,
                 html=[html],
+                article=post.article,
             )
         )
     return _items(

@@ -453,7 +453,7 @@ class Watcher:
             if older:
                 guids = {i.guid for i in older}
                 parsed = replace(
-                    parsed, items=older + [i for i in parsed.items if i.guid not in guids]
+                    parsed, items=[i for i in parsed.items if i.guid not in guids] + older
                 )
         state.channel = look.owner or state.channel
         if look.ids:

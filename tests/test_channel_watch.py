@@ -17,7 +17,8 @@ from feeds.sources import FeedStore
 from feeds.storage import Storage
 from testkit.channelpages import FakeChannel
 from testkit.feedserver import FeedServer
-from testkit.watcher import add_feed, news, watcher_on
+from testkit.rss import Item, ago, rss
+from testkit.watcher import add_feed, alerts, news, watcher_on
 
 LOSIK = "Ігара Лосіка перавялі ў калонію № 9 у Горках."
 BIALIATSKI = "Алеся Бяляцкага перавялі ў калонію № 9 у Горках."
@@ -207,3 +208,27 @@ def test_text_in_a_post_that_looks_like_markup_is_kept_as_text() -> None:
 
 def channel_url() -> str:
     return channels.preview_url("vestkatest")
+
+
+async def test_a_post_sharing_an_article_links_it_and_joins_its_story(storage: Storage) -> None:
+    """The outlet's feed told the story; its channel's post links the same article: one story,
+    two sources, and the alert links the article (not the post) and names the channel."""
+    article = "https://outlet.example/news/losik-moved"
+    channel = FakeChannel("vestkatest")
+    old_posts(channel)
+    async with watched(storage, channel) as (srv, channel_feed, w):
+        srv.add("/rss", rss([Item("Losik moved", LOSIK, guid="a1", link=article, date=ago(1))]))
+        site = await add_feed(storage, srv.url("/rss"), name="Outlet")
+        await w.poll(channel_feed.id, force=True)
+        srv.add("/rss", rss([]))
+        await w.poll(site.id, force=True)  # first polls take stock
+        srv.add("/rss", rss([Item("Losik moved", LOSIK, guid="a1", link=article, date=ago(1))]))
+        assert (await w.poll(site.id, force=True)).alerts == 1
+        channel.post(200, f'{LOSIK} <a href="{article}">Чытаць</a> #навіны')
+        channel.post(201, f'{BIALIATSKI} <a href="https://t.me/vestkatest/150">раней</a>')
+        assert (await w.poll(channel_feed.id, force=True)).alerts == 1  # 201 only: 200 joined
+    first, joined, second = await alerts(storage)
+    assert first.kind == "news" and joined.kind == "sources" and joined.id == first.id
+    assert [s.feed_id for s in joined.sources] == [site.id, channel_feed.id]
+    assert joined.sources[1].link == article
+    assert second.link == "https://t.me/vestkatest/201"  # a link within Telegram is no article

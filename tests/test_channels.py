@@ -56,10 +56,10 @@ def test_the_preview_page_is_read_as_a_feed():
     assert parsed.is_feed and parsed.bozo is None and parsed.title == "Vestka Test Channel"
     assert parsed.link == "https://t.me/vestkatest"
     assert [i.link for i in parsed.items] == [
-        "https://t.me/vestkatest/1201",
         "https://t.me/vestkatest/1202",
-    ]  # the media-only post 1203 is skipped
-    first, forwarded = parsed.items
+        "https://t.me/vestkatest/1201",
+    ]  # newest first, as feeds list them; the media-only post 1203 is skipped
+    forwarded, first = parsed.items
     assert first.guid == "tg:vestkatest/1201"
     assert first.title == "Ігара Лосіка перавялі ў калонію № 9 у Горках."
     assert first.published == datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
