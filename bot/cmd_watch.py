@@ -52,6 +52,8 @@ def watcher_config(settings: Settings) -> WatcherConfig:
         seen_ttl=settings.seen_ttl_days * 86400.0,
         parse_processes=settings.parse_processes,
         cycle_every=cycle_every(settings),
+        channel_min_interval=float(settings.channel_min_interval),
+        channel_host_rate=settings.channel_host_rate,
     )
 
 

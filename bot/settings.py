@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     telegram_web_url: str = Field(
         default="https://t.me", pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
     )
+    # public channels: the shortest time between polls of one, and request starts a second to the
+    # preview host for all watchers together (Telegram throttles heavy readers)
+    channel_min_interval: int = Field(default=300, ge=30, le=86400)
+    channel_host_rate: float = Field(default=2.0, gt=0, le=50)
     backfill_hours: int = Field(default=0, ge=0, le=720)
     seen_ttl_days: int = Field(default=60, ge=1, le=3650)
     feed_contact_url: str = "https://github.com/vestka/vestka"

@@ -9,6 +9,10 @@ things differ, and they live here:
 - **A renamed channel.** Its posts come under a new name, and so with new links and guids: to the
   seen set every one of them is new. The first poll that sees the new name takes stock, as a first
   poll does (no alerts for old posts), and the feed's health says so.
+- **Politeness.** Telegram throttles heavy readers of its previews. Each channel is polled at most
+  every ``channel_min_interval`` seconds, and all watchers together start at most
+  ``channel_host_rate`` requests a second to the preview host (``HostPacer``: a reservation in
+  Redis, so several processes share one budget).
 - **Edits.** A post keeps its id when edited, so the seen set already knows it and it never alerts
   twice. But an edit may add a name ("…and Maryja Kalesnikava too"): the targets each post named are
   kept (``PostMemo``), and an edit that names a tracked person or place it did not name before
@@ -17,8 +21,11 @@ things differ, and they live here:
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
@@ -29,6 +36,7 @@ from feeds.keys import Keys
 from feeds.parsing import FeedItem, parse_feed_async
 
 PAGES_BACK = 5  # older pages read in one poll at most (~100 posts)
+PACER_WAIT_MAX = 60.0  # a request waits at most this long for its turn (then goes, and says so)
 NOT_SCANNED = None  # a post taken stock of: its edits are not news
 
 
@@ -53,7 +61,7 @@ class PageLook:
 
 
 async def older_posts(
-    fetcher: Fetcher, url: str, lowest: int, newest_seen: int
+    fetcher: Fetcher, pacer: HostPacer, url: str, lowest: int, newest_seen: int
 ) -> tuple[list[FeedItem], str]:
     """Items of the pages before post ``lowest`` down to ``newest_seen`` (newest first, as a
     page's), and why the paging stopped early ("" when it reached the posts seen before)."""
@@ -62,6 +70,7 @@ async def older_posts(
     for _ in range(PAGES_BACK):
         if lowest <= newest_seen + 1:
             return older, ""
+        await pacer.turn(urlsplit(base).hostname or "")
         result = await fetcher.fetch(f"{base}?before={lowest}")
         if not result.ok:
             return older, f"an older page could not be read: {result.message}"
@@ -75,6 +84,41 @@ async def older_posts(
     if lowest > newest_seen + 1:
         return older, f"more than {PAGES_BACK} pages were new; older posts were skipped"
     return older, ""
+
+
+# Reserve the next start time for a host: the later of now and the stored time; the stored time
+# moves one gap on. Returns how long the caller waits, in milliseconds.
+_RESERVE = """
+local now = tonumber(ARGV[1])
+local gap = tonumber(ARGV[2])
+local at = tonumber(redis.call('GET', KEYS[1]) or '0')
+if at < now then at = now end
+redis.call('SET', KEYS[1], tostring(at + gap), 'PX', math.ceil(gap + (at - now)) + 1000)
+return at - now
+"""
+
+
+class HostPacer:
+    """At most ``rate`` request starts a second to one host, for all watchers sharing Redis."""
+
+    def __init__(self, redis: Redis, keys: Keys, rate: float) -> None:
+        self.redis = redis
+        self.keys = keys
+        self.gap_ms = 1000.0 / rate if rate > 0 else 0.0
+        self._reserve = redis.register_script(_RESERVE)
+
+    async def turn(self, host: str) -> float:
+        """Wait for this request's turn; the seconds waited."""
+        if not self.gap_ms:
+            return 0.0
+        now_ms = time.time() * 1000.0
+        wait_ms = float(
+            await self._reserve(keys=[self.keys.host_pace(host)], args=[now_ms, self.gap_ms])
+        )
+        wait = min(wait_ms / 1000.0, PACER_WAIT_MAX)
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return wait
 
 
 class PostMemo:

@@ -126,6 +126,10 @@ class Keys:
         """STRING holder token, with a short PX expiry: one watcher fetches a feed at a time."""
         return self._k("feeds", "lease", feed_id)
 
+    def host_pace(self, host: str) -> str:
+        """STRING: when the next request to ``host`` may start (ms epoch; ``HostPacer``)."""
+        return self._k("feeds", "pace", host)
+
     def channel_posts(self, feed_id: str) -> str:
         """HASH post guid -> its text's hash and the targets it named, for the posts on a channel's
         page (``feeds/channel_watch.py``: an edit that names someone new alerts once)."""

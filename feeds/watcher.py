@@ -29,12 +29,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from feeds import channels, schedule
 from feeds.alerts import Alert, AlertStream, news_alert_id
 from feeds.analysis import EngineHost
 from feeds.channel_watch import (
     NOT_SCANNED,
+    HostPacer,
     PageLook,
     PostMemo,
     edited,
@@ -77,6 +79,8 @@ class WatcherConfig:
     # started when the first large feed shows up; none on 1 core)
     idle_wait: float = 1.0  # longest sleep between schedule checks
     cycle_every: float = 60.0  # seconds per poll cycle (one summary line, counters, heartbeat)
+    channel_min_interval: float = 300.0  # a public channel is polled at most this often
+    channel_host_rate: float = 2.0  # request starts a second to the preview host, all watchers
 
 
 @dataclass
@@ -138,6 +142,7 @@ class Watcher:
         self.leases = Leases(storage.redis, self.config.lease_ttl)
         self.stream = AlertStream(storage.redis, storage.keys)
         self.stories = Stories(storage.redis, storage.keys)
+        self.pacer = HostPacer(storage.redis, storage.keys, self.config.channel_host_rate)
         self.timeline = Timeline(storage.redis, storage.keys)
         self.engine = EngineHost(RegistryStore(storage))
         self.on_alert = on_alert
@@ -347,8 +352,11 @@ class Watcher:
             source, state = poll.source, poll.state
             if source is None or source.paused:
                 return PollOutcome(feed_id, "skipped", message="removed or paused")
+            url = state.url or source.url
+            if channels.preview_channel(source.url) is not None:
+                await self.pacer.turn(urlsplit(url).hostname or "")  # the host's shared budget
             result = await self.fetcher.fetch(
-                state.url or source.url, etag=state.etag, last_modified=state.last_modified
+                url, etag=state.etag, last_modified=state.last_modified
             )
             outcome = await self._handle(poll, source, result)
             poll.save = True
@@ -447,7 +455,7 @@ class Watcher:
             poll.seen_up_to = state.newest_post
         elif not first and state.newest_post is not None and look.ids:
             older, why = await older_posts(
-                self.fetcher, result.url, min(look.ids), state.newest_post
+                self.fetcher, self.pacer, result.url, min(look.ids), state.newest_post
             )
             state.note = why
             if older:
@@ -503,7 +511,10 @@ class Watcher:
         )
         interval = self.config.poll_interval
         when = datetime.fromtimestamp(now, UTC)
-        state.next_check = now + schedule.next_delay_after_success(interval, hints, when, self.rng)
+        delay = schedule.next_delay_after_success(interval, hints, when, self.rng)
+        if state.channel:  # a public channel (feeds/channel_watch.py): Telegram's pace
+            delay = max(delay, self.config.channel_min_interval)
+        state.next_check = now + delay
 
     async def _failed(
         self, source: FeedSource, state: FeedState, message: str, retry_after, now: float

@@ -6,12 +6,14 @@ throttling are health states; huge and malformed pages cost nothing else."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
 
 from feeds import channels
+from feeds.channel_watch import HostPacer
 from feeds.parsing import parse_feed
 from feeds.sources import FeedStore
 from feeds.storage import Storage
@@ -34,7 +36,8 @@ async def watched(storage: Storage, channel: FakeChannel) -> AsyncIterator[tuple
         try:
             srv.handle(f"/s/{channel.name}", channel.handler)
             feed = await add_feed(storage, channels.preview_url(channel.name))
-            async with watcher_on(storage) as w:
+            # the host's pace is its own test (below); here it would only slow the polls
+            async with watcher_on(storage, channel_host_rate=1000) as w:
                 yield srv, feed, w
         finally:
             channels.use_web(channels.DEFAULT_WEB)
@@ -232,3 +235,23 @@ async def test_a_post_sharing_an_article_links_it_and_joins_its_story(storage: S
     assert [s.feed_id for s in joined.sources] == [site.id, channel_feed.id]
     assert joined.sources[1].link == article
     assert second.link == "https://t.me/vestkatest/201"  # a link within Telegram is no article
+
+
+async def test_the_preview_host_is_paced_for_all_watchers_together(storage: Storage) -> None:
+    """Two watchers' pacers share one budget in Redis: five requests at 10 a second are given
+    turns 0.1 s apart, whoever asks."""
+    first = HostPacer(storage.redis, storage.keys, rate=10)
+    second = HostPacer(storage.redis, storage.keys, rate=10)
+    waits = await asyncio.gather(*(p.turn("t.me") for p in (first, second, first, second, first)))
+    assert [round(w, 1) for w in sorted(waits)] == [0.0, 0.1, 0.2, 0.3, 0.4]
+    assert await HostPacer(storage.redis, storage.keys, rate=10).turn("other.host") == 0.0
+
+
+async def test_a_channel_is_polled_no_more_often_than_its_minimum(storage: Storage) -> None:
+    channel = FakeChannel("vestkatest")
+    old_posts(channel)
+    async with watched(storage, channel) as (_srv, feed, w):
+        await w.poll(feed.id, force=True)
+        state = await FeedStore(storage).state(feed.id)
+        assert w.config.poll_interval < w.config.channel_min_interval
+        assert state.next_check - state.last_check >= w.config.channel_min_interval
