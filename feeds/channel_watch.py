@@ -56,8 +56,8 @@ class PageLook:
 
     @classmethod
     def of(cls, body: bytes) -> PageLook:
-        owner, ids = channels.post_ids(body)
-        return cls(owner, tuple(ids), channels.signature(body))
+        owner, ids, signature = channels.look(body)
+        return cls(owner, tuple(ids), signature)
 
 
 async def older_posts(

@@ -189,20 +189,16 @@ _POST_ID = re.compile(rb'data-post="([A-Za-z0-9_]{1,64})/(\d{1,12})"')
 _TEXT_BLOCK = re.compile(rb'class="[^"]*\btgme_widget_message_text\b[^>]*>(.*?)</div>', re.S)
 
 
-def post_ids(body: bytes) -> tuple[str, list[int]]:
-    """The channel the page's posts belong to (by their ``data-post``; "" when none) and their
-    ids, media-only posts included, in page order."""
-    found = _POST_ID.findall(body)
-    owner = found[-1][0].decode() if found else ""
-    return owner, [int(number) for _, number in found]
-
-
-def signature(body: bytes) -> bytes:
-    """What changes when a post is added, deleted or edited, and nothing else (not the view
-    counters): the posts' ids and text blocks, digested."""
+def look(body: bytes) -> tuple[str, list[int], bytes]:
+    """Without parsing the page: the channel its posts belong to (by their ``data-post``; ""
+    when none), their ids (media-only posts included, in page order), and a signature that
+    changes when a post is added, deleted or edited and with nothing else (not the views)."""
     digest = hashlib.blake2b(digest_size=16)
+    owner, ids = "", []
     for match in _POST_ID.finditer(body):
         digest.update(match.group(0))
+        owner = match.group(1).decode()
+        ids.append(int(match.group(2)))
     for match in _TEXT_BLOCK.finditer(body):
         digest.update(match.group(1))
-    return digest.digest()
+    return owner, ids, digest.digest()

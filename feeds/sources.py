@@ -66,6 +66,7 @@ class FeedState(BaseModel):
     title: str = ""
     url: str | None = None  # where a permanent redirect moved the feed, if it did
     baseline: bool = False  # the next poll marks items seen without alerting (resume)
+    seen_refreshed: float | None = None  # when this feed's items' seen keys were last rewritten
     # public Telegram channels (feeds/channel_watch.py): whose posts the page showed last, its
     # newest post id, and what the last poll noticed (renamed, older pages skipped)
     channel: str = ""

@@ -61,6 +61,7 @@ CYCLE_COUNTS = ("polled", "changed", "unchanged", "failed", "items", "alerts")
 
 
 REGISTRY_SYNC_CHECK = 60.0  # seconds between looks at whether a registry URL is due
+SEEN_REFRESH = 6 * 3600.0  # an unchanged body rewrites its items' seen keys at most this often
 
 
 @dataclass(frozen=True)
@@ -476,12 +477,16 @@ class Watcher:
         keys: ParsedFeed,
         now: float,
     ) -> PollOutcome:
-        """A 200 whose body is byte for byte the last one handled: nothing new, nothing to parse;
-        the items' seen keys are refreshed as a parse would."""
+        """A 200 whose body is byte for byte the last one handled (a channel: the same posts):
+        nothing new, nothing to parse. The items' seen keys are refreshed as a parse would, but
+        only every ``SEEN_REFRESH`` seconds: they live for weeks, and a source without
+        validators (every channel) answers 200 at every poll."""
         state = poll.state
         state.etag, state.last_modified = result.etag, result.last_modified
         self.stats.items += len(keys.items)
-        poll.mark_seen(keys.items, now)
+        if now - (state.seen_refreshed or 0.0) >= SEEN_REFRESH:
+            poll.mark_seen(keys.items, now)
+            state.seen_refreshed = now
         state.last_items, state.last_new = len(keys.items), 0
         self._succeeded(state, result, keys, now)
         return PollOutcome(source.id, "ok", message="same body")
@@ -584,6 +589,7 @@ class Watcher:
         if channel:
             alerts += await self._channel_posts(source, items, known, scanned)
         poll.mark_seen(items, now)
+        state.seen_refreshed = now
         state.last_items, state.last_new = len(items), len(new)
         return PollOutcome(source.id, "ok", new=len(new), alerts=alerts)
 

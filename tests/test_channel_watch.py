@@ -17,6 +17,7 @@ from feeds.channel_watch import HostPacer
 from feeds.parsing import parse_feed
 from feeds.sources import FeedStore
 from feeds.storage import Storage
+from feeds.watcher import SEEN_REFRESH
 from testkit.channelpages import FakeChannel
 from testkit.feedserver import FeedServer
 from testkit.rss import Item, ago, rss
@@ -255,3 +256,24 @@ async def test_a_channel_is_polled_no_more_often_than_its_minimum(storage: Stora
         state = await FeedStore(storage).state(feed.id)
         assert w.config.poll_interval < w.config.channel_min_interval
         assert state.next_check - state.last_check >= w.config.channel_min_interval
+
+
+async def test_an_unchanged_page_refreshes_its_seen_keys_only_now_and_then(
+    storage: Storage,
+) -> None:
+    """A channel answers 200 at every poll: the same posts cost no parse and no seen-set write,
+    until the refresh is due (the keys live for weeks)."""
+    channel = FakeChannel("vestkatest")
+    old_posts(channel)
+    async with watched(storage, channel) as (_srv, feed, w):
+        await w.poll(feed.id, force=True)
+        key = storage.keys.feed_seen(feed.id)
+        before = await storage.redis.zrange(key, 0, -1, withscores=True)
+        assert (await w.poll(feed.id, force=True)).message == "same body"
+        assert await storage.redis.zrange(key, 0, -1, withscores=True) == before
+        state = await FeedStore(storage).state(feed.id)
+        state.seen_refreshed -= SEEN_REFRESH  # the refresh falls due
+        await FeedStore(storage).put_state(feed.id, state)
+        assert (await w.poll(feed.id, force=True)).message == "same body"
+        after = dict(await storage.redis.zrange(key, 0, -1, withscores=True))
+        assert all(after[k] > score for k, score in before)
