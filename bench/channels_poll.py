@@ -30,7 +30,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.feeds_poll import HOSTS, Figures, cycle, make_feed
+from bench.feeds_poll import HOSTS, Figures, cycle, listen, make_feed
 
 CHANNEL_HOST = "127.0.0.9"
 NEW = 3
@@ -70,15 +70,7 @@ def serve(sources: int, conn) -> None:
                 body=feeds[feed], headers={"ETag": etag, "Content-Type": "application/rss+xml"}
             )
 
-        app = web.Application()
-        app.router.add_get("/{tail:.*}", handler)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        ports = {}
-        for host in (*HOSTS, CHANNEL_HOST):
-            site = web.TCPSite(runner, host, 0, backlog=1024)
-            await site.start()
-            ports[host] = site._server.sockets[0].getsockname()[1]
+        runner, ports = await listen(handler, (*HOSTS, CHANNEL_HOST))
         conn.send(ports)
         loop = asyncio.get_running_loop()
         while (msg := await loop.run_in_executor(None, conn.recv)) != "stop":

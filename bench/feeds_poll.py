@@ -157,15 +157,7 @@ def serve(feeds: int, conn) -> None:
                 body=cache[feed], headers={"ETag": etag, "Content-Type": "application/rss+xml"}
             )
 
-        app = web.Application()
-        app.router.add_get("/{tail:.*}", handler)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        ports = {}
-        for host in HOSTS:
-            site = web.TCPSite(runner, host, 0, backlog=1024)
-            await site.start()
-            ports[host] = site._server.sockets[0].getsockname()[1]
+        runner, ports = await listen(handler, HOSTS)
         conn.send(ports)
         loop = asyncio.get_running_loop()
         while (msg := await loop.run_in_executor(None, conn.recv)) != "stop":
@@ -175,6 +167,23 @@ def serve(feeds: int, conn) -> None:
         await runner.cleanup()
 
     asyncio.run(main())
+
+
+async def listen(handler, hosts) -> tuple:
+    """An aiohttp server answering every GET with ``handler`` on each of ``hosts`` (a free port
+    each); the runner (to clean up) and host -> port."""
+    from aiohttp import web
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    ports = {}
+    for host in hosts:
+        site = web.TCPSite(runner, host, 0, backlog=1024)
+        await site.start()
+        ports[host] = site._server.sockets[0].getsockname()[1]
+    return runner, ports
 
 
 def peak_mb() -> float:
