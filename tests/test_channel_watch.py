@@ -9,12 +9,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.alert_message import render_alert
 from feeds import channels
 from feeds.channel_watch import HostPacer
 from feeds.parsing import parse_feed
+from feeds.registry.store import RegistryStore
 from feeds.sources import FeedStore
 from feeds.storage import Storage
 from feeds.watcher import SEEN_REFRESH
@@ -277,3 +280,20 @@ async def test_an_unchanged_page_refreshes_its_seen_keys_only_now_and_then(
         assert (await w.poll(feed.id, force=True)).message == "same body"
         after = dict(await storage.redis.zrange(key, 0, -1, withscores=True))
         assert all(after[k] > score for k, score in before)
+
+
+async def test_what_a_post_says_reaches_the_chat_escaped(storage: Storage) -> None:
+    """A post's first line is the alert's title: "&" in it is text, escaped for Telegram's HTML;
+    its markup is gone, and so is text that reads as markup once decoded (a "<script>" tag written
+    as text): feeds double-escape HTML often enough that such leftovers are dropped."""
+    channel = FakeChannel("vestkatest")
+    old_posts(channel)
+    async with watched(storage, channel) as (_srv, feed, w):
+        await w.poll(feed.id, force=True)
+        channel.post(200, f"<b>{LOSIK}</b> <i>A&amp;B &lt;script&gt;</i>")
+        assert (await w.poll(feed.id, force=True)).alerts == 1
+    [alert] = await news(storage)
+    assert alert.title.endswith("A&B") and "<" not in alert.title
+    targets = {t.id: t for t in await RegistryStore(storage).all()}
+    sent = render_alert(alert, "en", ["ihar-losik"], targets, ZoneInfo("Europe/Minsk"))["text"]
+    assert "A&amp;B" in sent and "script" not in sent
