@@ -122,7 +122,8 @@ class HostPacer:
 
 
 class PostMemo:
-    """Per channel: for each post on its page, its text's hash and the targets it named."""
+    """Per channel: for each post on its page, its version (``FeedItem.version``) and the
+    targets it named (None: taken stock of, never scanned)."""
 
     def __init__(self, redis: Redis, keys: Keys, feed_id: str) -> None:
         self.redis = redis
@@ -163,6 +164,6 @@ def edited(
     for item, seen in zip(items, known, strict=True):
         before = memo.get(item.guid or "")
         scanned = before is not None and before[1] is not NOT_SCANNED
-        if seen and scanned and before[0] != item.content_hash:  # type: ignore[index]
+        if seen and scanned and before[0] != item.version:  # type: ignore[index]
             out.append(item)
     return out

@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import calendar
 import codecs
+import hashlib
 import io
 import re
 from collections.abc import Callable, Mapping
@@ -68,6 +69,9 @@ class FeedItem:
     # a channel post's outbound link (the article it shares): the alert links it, and a feed's
     # item of the same article joins the same story; ``link`` stays the post's own
     article: str | None = None
+    # a channel post's version: a digest of its text block as served, which an edit changes
+    # (computed without converting the text, so a page read with ``known`` still has it)
+    version: str = ""
 
 
 @dataclass(frozen=True)
@@ -370,6 +374,7 @@ class _Raw:
     # the HTML the text comes from; converted only for items that need it (see ``known``)
     html: list[str] = field(default_factory=list)
     article: str | None = None
+    version: str = ""
 
     def finish_text(self) -> str:
         if self.html:
@@ -528,6 +533,7 @@ def _items(
                 canonical_link=canon,
                 text_skipped=skip,
                 article=r.article,
+                version=r.version,
             )
         )
     if over_cap:
@@ -575,6 +581,7 @@ def _parse_channel(body: bytes, name: str, known: frozenset[str] | None) -> Pars
                 published=post.published,
                 html=[html],
                 article=post.article,
+                version=hashlib.blake2b(post.html.encode(), digest_size=8).hexdigest(),
             )
         )
     return _items(

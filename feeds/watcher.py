@@ -105,6 +105,7 @@ class _Poll:
     seen_at: float = 0.0
     save: bool = False  # write ``state`` (the poll ran to its end)
     seen_up_to: int | None = None  # a renamed channel: its posts up to this id were seen before
+    memo: tuple[PostMemo, dict] | None = None  # a channel's post memo to write, and its entries
 
     def mark_seen(self, items: Sequence[FeedItem], now: float) -> None:
         self.seen, self.seen_at = items, now
@@ -395,6 +396,8 @@ class Watcher:
                 self.seen.mark_in(pipe, feed_id, poll.seen, poll.seen_at)
             if poll.save:
                 self.feeds.put_state_in(pipe, feed_id, poll.state)
+            if poll.memo is not None:
+                poll.memo[0].write_in(pipe, poll.memo[1])
             await self.leases.release_in(pipe, lease, token)
             await pipe.execute()
 
@@ -563,18 +566,18 @@ class Watcher:
         state = poll.state
         items = parsed.items
         self.stats.items += len(items)
-        known = await self.seen.known(source.id, items) if items else []
-        if poll.seen_up_to is not None:  # a renamed channel's posts from before the rename
-            known = [
-                k or (post_number(i) or 0) <= poll.seen_up_to
-                for i, k in zip(items, known, strict=True)
-            ]
+        memo = PostMemo(self.storage.redis, self.storage.keys, source.id) if channel else None
+        before = await memo.read() if memo else {}
+        known = await self._known(poll, source, items)
         new = [item for item, k in zip(items, known, strict=True) if not k]
-        if any(i.text_skipped for i in new):  # the hint was wrong (seen set trimmed or lost)
+        changed = edited(items, known, before)
+        if any(i.text_skipped for i in (*new, *changed)):
+            # the hint was wrong (seen set trimmed or lost), or a channel's post was edited
             parsed = await self._parse(result)
             items = parsed.items
-            known = await self.seen.known(source.id, items) if items else []
+            known = await self._known(poll, source, items)
             new = [item for item, k in zip(items, known, strict=True) if not k]
+            changed = edited(items, known, before)
         if state.polls == 0 or state.baseline:
             cutoff = now - self.config.backfill_hours * 3600
             wanted = [i for i in new if i.published and i.published.timestamp() >= cutoff]
@@ -586,31 +589,41 @@ class Watcher:
         alerts, scanned = 0, []
         if wanted:
             alerts, scanned = await self._alert_items(source, list(reversed(wanted)))
-        if channel:
-            alerts += await self._channel_posts(source, items, known, scanned)
+        if memo is not None:
+            alerts += await self._channel_posts(poll, source, memo, before, items, changed, scanned)
         poll.mark_seen(items, now)
         state.seen_refreshed = now
         state.last_items, state.last_new = len(items), len(new)
         return PollOutcome(source.id, "ok", new=len(new), alerts=alerts)
 
+    async def _known(self, poll: _Poll, source: FeedSource, items: list[FeedItem]) -> list[bool]:
+        """Which items were seen before (a renamed channel's posts up to the rename count)."""
+        known = await self.seen.known(source.id, items) if items else []
+        if poll.seen_up_to is not None:
+            known = [
+                k or (post_number(i) or 0) <= poll.seen_up_to
+                for i, k in zip(items, known, strict=True)
+            ]
+        return known
+
     async def _channel_posts(
         self,
+        poll: _Poll,
         source: FeedSource,
+        memo: PostMemo,
+        before: dict[str, tuple[str, frozenset[str] | None]],
         items: list[FeedItem],
-        known: list[bool],
+        changed: list[FeedItem],
         scanned: list[tuple[FeedItem, Alert | None]],
     ) -> int:
-        """Remember what each post on a channel's page named; an edit that names someone new
-        alerts once, for the new ones only (``feeds/channel_watch.py``)."""
-        memo = PostMemo(self.storage.redis, self.storage.keys, source.id)
-        before = await memo.read()
+        """Remember what each post on a channel's page named; an edit (``changed``) that names
+        someone new alerts once, for the new ones only (``feeds/channel_watch.py``)."""
         now: dict[str, tuple[str, frozenset[str] | None]] = {}
         for item in items:
-            now[item.guid or ""] = before.get(item.guid or "", (item.content_hash, NOT_SCANNED))
+            now[item.guid or ""] = before.get(item.guid or "", (item.version, NOT_SCANNED))
         for item, alert in scanned:
-            now[item.guid or ""] = (item.content_hash, frozenset(alert.targets if alert else ()))
+            now[item.guid or ""] = (item.version, frozenset(alert.targets if alert else ()))
         count = 0
-        changed = edited(items, known, before)
         if changed:
             _, rescanned = await self._alert_items(source, changed, emit=False)
             for item, alert in rescanned:
@@ -623,10 +636,9 @@ class Watcher:
                     and await self._emit_edit(source, item, alert, fresh)
                 ):
                     count += 1
-                now[item.guid or ""] = (item.content_hash, named | targets)
-        async with self.storage.redis.pipeline(transaction=False) as pipe:
-            memo.write_in(pipe, now)
-            await pipe.execute()
+                now[item.guid or ""] = (item.version, named | targets)
+        if now != before:
+            poll.memo = (memo, now)  # written with the poll's state, as it frees the lease
         return count
 
     async def _emit_edit(
@@ -636,7 +648,7 @@ class Watcher:
         version's story told the others already)."""
         edit = alert.model_copy(
             update={
-                "id": news_alert_id(source.id, f"{item.fingerprint}\nedit\n{item.content_hash}"),
+                "id": news_alert_id(source.id, f"{item.fingerprint}\nedit\n{item.version}"),
                 "prisoners": [p for p in alert.prisoners if p in fresh],
                 "facilities": [f for f in alert.facilities if f in fresh],
                 "namesakes": [g for g in alert.namesakes if fresh & set(g)],
