@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import deque
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -86,36 +87,51 @@ async def older_posts(
     return older, ""
 
 
-# Reserve the next start time for a host: the later of now and the stored time; the stored time
-# moves one gap on. Returns how long the caller waits, in milliseconds.
+# Reserve ``n`` consecutive start times for a host: from the later of now and the stored time;
+# the stored time moves n gaps on. Returns how long until the first of them, in milliseconds.
 _RESERVE = """
 local now = tonumber(ARGV[1])
 local gap = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
 local at = tonumber(redis.call('GET', KEYS[1]) or '0')
 if at < now then at = now end
-redis.call('SET', KEYS[1], tostring(at + gap), 'PX', math.ceil(gap + (at - now)) + 1000)
-return at - now
+redis.call('SET', KEYS[1], tostring(at + n * gap), 'PX', math.ceil(n * gap + (at - now)) + 1000)
+return tostring(at - now)
 """
 
 
 class HostPacer:
-    """At most ``rate`` request starts a second to one host, for all watchers sharing Redis."""
+    """At most ``rate`` request starts a second to one host, for all watchers sharing Redis.
 
-    def __init__(self, redis: Redis, keys: Keys, rate: float) -> None:
+    A process reserves the starts of the next ``batch_seconds`` at once (one round trip) and
+    hands them out to its own polls; a start it does not use is lost, which only errs on the
+    polite side. At Telegram's pace (a few a second) that is one reservation per request."""
+
+    def __init__(self, redis: Redis, keys: Keys, rate: float, batch_seconds: float = 0.5) -> None:
         self.redis = redis
         self.keys = keys
         self.gap_ms = 1000.0 / rate if rate > 0 else 0.0
+        self.batch = max(1, int(rate * batch_seconds)) if rate > 0 else 1
         self._reserve = redis.register_script(_RESERVE)
+        self._starts: dict[str, deque[float]] = {}  # host -> reserved start times (ms epoch)
+        self._refill: dict[str, asyncio.Lock] = {}  # one reservation at a time per host
 
     async def turn(self, host: str) -> float:
         """Wait for this request's turn; the seconds waited."""
         if not self.gap_ms:
             return 0.0
-        now_ms = time.time() * 1000.0
-        wait_ms = float(
-            await self._reserve(keys=[self.keys.host_pace(host)], args=[now_ms, self.gap_ms])
-        )
-        wait = min(wait_ms / 1000.0, PACER_WAIT_MAX)
+        starts = self._starts.setdefault(host, deque())
+        async with self._refill.setdefault(host, asyncio.Lock()):
+            now_ms = time.time() * 1000.0
+            while starts and starts[0] < now_ms - self.gap_ms:
+                starts.popleft()  # a start that passed unused
+            if not starts:
+                args = [now_ms, self.gap_ms, self.batch]
+                key = self.keys.host_pace(host)
+                first = now_ms + float(await self._reserve(keys=[key], args=args))
+                starts.extend(first + i * self.gap_ms for i in range(self.batch))
+            start = starts.popleft()
+        wait = min(max(0.0, start - time.time() * 1000.0) / 1000.0, PACER_WAIT_MAX)
         if wait > 0:
             await asyncio.sleep(wait)
         return wait

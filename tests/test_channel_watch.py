@@ -243,12 +243,17 @@ async def test_a_post_sharing_an_article_links_it_and_joins_its_story(storage: S
 
 async def test_the_preview_host_is_paced_for_all_watchers_together(storage: Storage) -> None:
     """Two watchers' pacers share one budget in Redis: five requests at 10 a second are given
-    turns 0.1 s apart, whoever asks."""
-    first = HostPacer(storage.redis, storage.keys, rate=10)
-    second = HostPacer(storage.redis, storage.keys, rate=10)
+    turns 0.1 s apart, whoever asks; a pacer that reserves 0.3 s of turns at once hands out its
+    three and then takes the next free ones."""
+    first = HostPacer(storage.redis, storage.keys, rate=10, batch_seconds=0)
+    second = HostPacer(storage.redis, storage.keys, rate=10, batch_seconds=0)
     waits = await asyncio.gather(*(p.turn("t.me") for p in (first, second, first, second, first)))
     assert [round(w, 1) for w in sorted(waits)] == [0.0, 0.1, 0.2, 0.3, 0.4]
     assert await HostPacer(storage.redis, storage.keys, rate=10).turn("other.host") == 0.0
+    batched = HostPacer(storage.redis, storage.keys, rate=10, batch_seconds=0.3)
+    other = HostPacer(storage.redis, storage.keys, rate=10, batch_seconds=0)
+    waits = await asyncio.gather(*(batched.turn("h2") for _ in range(3)), other.turn("h2"))
+    assert [round(w, 1) for w in waits] == [0.0, 0.1, 0.2, 0.3]
 
 
 async def test_a_channel_is_polled_no_more_often_than_its_minimum(storage: Storage) -> None:
