@@ -8,7 +8,8 @@ changed stay within 1.2x of the same number of feeds alone. Both set-ups run in 
 after the other in every run (interleaved), against one server in a child process (its CPU is not
 the watcher's): feeds as in ``bench.feeds_poll`` (20 items of ~2 KB, an ETag, spread over 8
 loopback hosts), channels as t.me serves their previews (``testkit.channelpages``: the latest 20
-posts of ~2 KB, no validators, view counters that change at every request) on one more host, the
+posts, each a bold headline line and ~2 KB of text, no validators, view counters that change at
+every request) on one more host, the
 preview host (``TELEGRAM_WEB_URL``). Cycles, each a ``Watcher.once()`` over every source:
 
 - **new**: every feed and channel has 3 new items or posts;
@@ -38,10 +39,12 @@ POSTS = 20
 
 
 def _post(channel: int, index: int) -> str:
-    """Post ``index`` of channel ``channel``: ~2 KB, one in ten naming a prisoner."""
+    """Post ``index`` of channel ``channel``, the way outlets post: a bold headline line, then
+    ~2 KB of text (the same words as the feeds' items; one in ten names a prisoner)."""
     item = make_feed(channel + 100_000, index, items=1)
+    title = item.split(b"<title>", 2)[2].split(b"</title>", 1)[0].decode()
     text = item.split(b"<description>", 1)[1].split(b"</description>", 1)[0].decode()
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return f"<b>{title}</b><br/>{text}"
 
 
 def serve(sources: int, conn) -> None:
