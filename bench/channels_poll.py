@@ -9,8 +9,7 @@ after the other in every run (interleaved), against one server in a child proces
 the watcher's): feeds as in ``bench.feeds_poll`` (20 items of ~2 KB, an ETag, spread over 8
 loopback hosts), channels as t.me serves their previews (``testkit.channelpages``: the latest 20
 posts, each a bold headline line and ~2 KB of text, no validators, view counters that change at
-every request) on one more host, the
-preview host (``TELEGRAM_WEB_URL``). Cycles, each a ``Watcher.once()`` over every source:
+every request) on one more host, the preview host (``TELEGRAM_WEB_URL``). Cycles, each a ``Watcher.once()`` over every source:
 
 - **new**: every feed and channel has 3 new items or posts;
 - **unchanged**: feeds answer 304; channels answer 200 with the same posts (only the views moved).
