@@ -802,3 +802,20 @@ def test_since_a_day_is_a_time_not_backstory():
 def test_hearsay_whether_and_prison_names_in_grave_events(sentence, grave):
     found = [e for e in sentence_events(sentence) if e in GRAVE]
     assert found == ([grave] if grave else []), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grave"),
+    [
+        ("Его освобождение зависит от переговоров с США.", None),
+        ("Losik's release depends on the talks with Washington.", None),
+        ("Если Лосика помилуют, он уедет из Беларуси.", None),
+        ("Журналист родом из Беларуси получил премию.", None),
+        ("Лосика вывезли из Беларуси в Литву.", E.RELEASED_EXPELLED),
+        ("Яго вывезлі з Беларусі.", E.RELEASED_EXPELLED),
+        ("Його вивезли з Білорусі.", E.RELEASED_EXPELLED),
+    ],
+)
+def test_depending_on_and_out_of_belarus(sentence, grave):
+    found = [e for e in sentence_events(sentence) if e in GRAVE]
+    assert found == ([grave] if grave else []), sentence
