@@ -819,3 +819,8 @@ def test_hearsay_whether_and_prison_names_in_grave_events(sentence, grave):
 def test_depending_on_and_out_of_belarus(sentence, grave):
     found = [e for e in sentence_events(sentence) if e in GRAVE]
     assert found == ([grave] if grave else []), sentence
+
+
+def test_a_release_that_would_be_a_signal_is_none():
+    assert E.RELEASED not in sentence_events("Die Freilassung wäre ein Signal an Europa.")
+    assert E.RELEASED in sentence_events("Kalesnikava wurde am Montag freigelassen.")
