@@ -160,3 +160,11 @@ def test_a_public_form_of_a_first_name_is_a_rival_first_name():
     engine = compile_registry([Prisoner(id="v-k", name_en="Viktar Kalinouski", gender=Gender.MALE)])
     text = "Полк имени Кастуся Калиновского признали террористическим, его бойцов судят."
     assert engine.scan(text).prisoners == () and engine.scan(text).ambiguous == ()
+
+
+def test_a_full_name_set_in_russia_in_a_story_that_names_no_place_in_belarus_is_a_namesake():
+    engine = compile_registry([Prisoner(id="dp", name_en="Dzmitry Papou", gender=Gender.MALE)])
+    russian = "Жителя Воронежа Дмитрия Попова приговорили к шести годам колонии за поджог."
+    assert engine.scan(russian).prisoners == ()
+    ours = "Дмитрия Попова, задержанного в Смоленске, выдали Беларуси и поместили в СИЗО в Минске."
+    assert engine.scan(ours).prisoners == ("dp",)

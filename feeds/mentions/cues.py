@@ -15,7 +15,9 @@ AMONG = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["among_them"]
 AMONG_ANY = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["among"]) + r")(?!\w)")
 NOT_AMONG = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["not_among"]) + r")(?!\w)")
 TITLE = re.compile(r"(?:" + "|".join(lexicon.TITLES) + r")\s*$")
-RUSSIA = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RUSSIA) + ")")
+RUSSIA_PLACES = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RUSSIA_PLACES) + ")")
+RUSSIA = re.compile(r"(?<!\w)(?:" + alternatives((*lexicon.RUSSIA, *lexicon.RUSSIA_PLACES)) + ")")
+BELARUS = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.BELARUS_PLACES) + ")")
 
 
 def says(sentences: Sentences, pattern: re.Pattern[str], index: int) -> bool:

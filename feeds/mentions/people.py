@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from feeds.mentions import lexicon
 from feeds.mentions.compiled import FUZZY, MEMO_LIMIT, SURNAME, Hit, Person
-from feeds.mentions.cues import PRISON_CONTEXT, RUSSIA, TITLE, in_prison_context, says
+from feeds.mentions.cues import (
+    BELARUS,
+    PRISON_CONTEXT,
+    RUSSIA,
+    RUSSIA_PLACES,
+    TITLE,
+    in_prison_context,
+    says,
+)
 from feeds.mentions.forms import matches, splits
 from feeds.mentions.names import devowel
 from feeds.mentions.scripts import PATRONYMIC, fold, skeleton
@@ -131,9 +139,15 @@ class PeopleResolver:
         # with the right first name (Grandmaster Andrei Aleksandrov, singer Katerina Andreyeva)
         # ... and a full name in a story that never speaks of prison and sets the person in Russia
         # is a namesake there (the biologist Maria Kolesnikova of Novosibirsk)
-        doubtful = [c for c in confirmed if c[3] or says(sentences, RUSSIA, sent_of[c[0]])]
+        in_russia = [c for c in confirmed if says(sentences, RUSSIA, sent_of[c[0]])]
+        doubtful = [c for c in confirmed if c[3] or c in in_russia]
         if doubtful and not any(says(sentences, PRISON_CONTEXT, i) for i in range(len(sentences))):
             confirmed = [c for c in confirmed if c not in doubtful]
+        # ... and one set in a Russian city or region by a story that names no place in Belarus
+        # at all is a namesake there, prison or not (a man of Voronezh sentenced to a colony there)
+        placed = [c for c in in_russia if says(sentences, RUSSIA_PLACES, sent_of[c[0]])]
+        if placed and not any(says(sentences, BELARUS, i) for i in range(len(sentences))):
+            confirmed = [c for c in confirmed if c not in placed]
         full: dict[int, list[int]] = {}
         for first, _last, people, _r in confirmed:
             if len(people) == 1:

@@ -71,6 +71,7 @@ def is_town_filler(token: str) -> bool:
 PRISON_CONTEXT: tuple[str, ...] = tuple(_CONTEXT["prison_context"])
 TITLES: tuple[str, ...] = tuple(_CONTEXT["titles"])
 RUSSIA: tuple[str, ...] = tuple(_CONTEXT["russia"])
+RUSSIA_PLACES: tuple[str, ...] = tuple(_CONTEXT["russia_places"])
 BELARUS_PLACES: tuple[str, ...] = tuple(_CONTEXT["belarus_places"])
 # Words that open a sentence referring back to the person just named: pronouns and nouns ("The
 # journalist ...", "his wife says ...").
