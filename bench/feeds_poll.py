@@ -26,6 +26,11 @@ process + the parse pool's workers; this process alone; and the feed server's, w
 same two cores). Peak memory: the sum of this process's and every pool worker's peak resident
 memory (each its own maximum, so an upper bound of the watcher's whole footprint). Items/s through the engine: 2,000 items scanned directly, no I/O, single thread.
 Targets (2 cores): changed <= 15 s (both readings), unchanged <= 3 s, peak <= 250 MB.
+
+The plain peer (``bench.plain_peer``: aiohttp, ETags in memory, ``feedparser.parse``, one Redis
+write per item, a surname regex) polls the same feeds right after Vestka in every cycle, in its
+own child process; the ratios Vestka / peer are printed for CPU, wall time and peak memory
+(issue 16: all-304 CPU <= 2x, new-items CPU <= 1x, memory <= 2x).
 """
 
 from __future__ import annotations
@@ -235,6 +240,7 @@ def pool_peaks_mb(watcher) -> list[float]:
 
 
 async def bench(args: argparse.Namespace) -> None:
+    from bench.plain_peer import PeerProcess
     from feeds.fetcher import Fetcher, FetchPolicy
     from feeds.parsing import parse_feed
     from feeds.registry.bundled import bundled_targets
@@ -251,6 +257,7 @@ async def bench(args: argparse.Namespace) -> None:
     storage = await connect(args.redis_url, Path(tempfile.mkdtemp()), prefix)
     cycles = {"changed": args.new, "all_new": ITEMS, "unchanged": 0}  # cycle -> window move
     figures: dict[str, list[Figures]] = {name: [] for name in cycles}
+    peer_figures: dict[str, list] = {name: [] for name in cycles}
     offset = 0
     try:
         await RegistryStore(storage).merge(bundled_targets())
@@ -259,11 +266,18 @@ async def bench(args: argparse.Namespace) -> None:
             host = HOSTS[feed % len(HOSTS)]
             url = f"http://{host}:{ports[host]}/f{feed}"
             await store.put(FeedSource(id=feed_id_for(url), url=url))
+        urls = [s.url for s in await store.all()]
+        surnames = sorted(
+            {t.name_en.split()[-1] for t in bundled_targets() if getattr(t, "name_en", "")}
+        )
+        peer_redis = args.redis_url or f"unix://{storage.embedded.socket_path}"
+        peer = PeerProcess(urls, surnames, peer_redis, prefix + "peer-seen")
         policy = FetchPolicy(allow_private=True, trust_env=False)
         config = WatcherConfig(parse_processes=args.parse_processes, max_polls=args.max_polls)
         async with Fetcher(policy) as fetcher, Watcher(storage, fetcher, config) as watcher:
             cold = await cycle(watcher, server.pid)
             print(f"cold first poll {cold}", file=sys.stderr)
+            print(f"peer cold first poll {peer.cycle()}", file=sys.stderr)
             for run in range(args.runs):
                 for name, move in cycles.items():
                     if move:
@@ -272,6 +286,8 @@ async def bench(args: argparse.Namespace) -> None:
                         offset += move
                     figures[name].append(await cycle(watcher, server.pid))
                     print(f"run {run + 1}: {name} {figures[name][-1]}", file=sys.stderr)
+                    peer_figures[name].append(peer.cycle())
+                    print(f"run {run + 1}: peer {name} {peer_figures[name][-1]}", file=sys.stderr)
             workers_mb = pool_peaks_mb(watcher)
             pss_now = pss_mb(["self", *_pool_pids(watcher)])
             errors = [o for o in watcher.stats.outcomes if o.status == "error"]
@@ -288,6 +304,8 @@ async def bench(args: argparse.Namespace) -> None:
                 engine.scan(item.text, title=item.title, lang="be")
             engine_rate = len(items) / (time.perf_counter() - t)
     finally:
+        with contextlib.suppress(Exception):
+            peer.stop()
         parent.send("stop")
         server.join(10)
         keys = [k async for k in storage.redis.scan_iter(match=prefix + "*", count=1000)]
@@ -315,6 +333,20 @@ async def bench(args: argparse.Namespace) -> None:
     ]
     for label, value in rows:
         print(f"{label + ':':<36}{value}")
+    peak_vestka = peak_mb() + sum(workers_mb)
+    peer_peak = max(f.peak_mb for runs in peer_figures.values() for f in runs)
+    for name, target in (("changed", 1.0), ("all_new", 1.0), ("unchanged", 2.0)):
+        mine = med[name]
+        wall = statistics.median(f.wall for f in peer_figures[name])
+        cpu_s = statistics.median(f.cpu for f in peer_figures[name])
+        print(
+            f"peer, {name}: {wall:.2f} s (CPU {cpu_s:.2f} s); Vestka / peer: CPU "
+            f"{mine.cpu / cpu_s:.2f}x (target <= {target:g}x), wall {mine.wall / wall:.2f}x"
+        )
+    print(
+        f"peak memory: Vestka {peak_vestka:.0f} MB (sum of peaks) / peer {peer_peak:.0f} MB = "
+        f"{peak_vestka / peer_peak:.2f}x (target <= 2x)"
+    )
     print(f"errors {len(errors)}, alert stream entries {alerts}")
 
 
