@@ -168,3 +168,24 @@ def test_a_full_name_set_in_russia_in_a_story_that_names_no_place_in_belarus_is_
     assert engine.scan(russian).prisoners == ()
     ours = "Дмитрия Попова, задержанного в Смоленске, выдали Беларуси и поместили в СИЗО в Минске."
     assert engine.scan(ours).prisoners == ("dp",)
+
+
+def test_what_a_namesake_does_tells_them_apart():
+    engine = compile_registry(
+        [
+            Prisoner(id="ap-w", name_en="Andrei Pazniak", description="worker", gender=Gender.MALE),
+            Prisoner(
+                id="ap-p",
+                name_en="Andrei Pazniak",
+                description="programmer, sentenced to 3 years of restricted freedom",
+                gender=Gender.MALE,
+            ),
+        ]
+    )
+    text = (
+        "W Mińsku rozpoczął się proces zaoczny programisty Andreja Paźniaka, skazanego na „chemię”."
+    )
+    result = engine.scan(text)
+    assert result.prisoners == ("ap-p",) and result.ambiguous == ()
+    plain = engine.scan("Андрея Позняка снова отправили в ШИЗО.")
+    assert plain.ambiguous == (("ap-p", "ap-w"),)

@@ -34,6 +34,11 @@ _AMOUNT = r"(\d{1,2}|" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, 
 # "на пять лет", "15 years", "osiem lat", "zu vier Jahren": a term in years
 _TERM = re.compile(rf"(?<!\w){_AMOUNT}(?:[\s-]+\w+)?\s+(?:{alternatives(_W['year_words'])})\b")
 _SENTENCE_YEARS = re.compile(r"(\d{1,2})\s*(?:years?|год|лет)", re.I)
+# occupation -> a pattern of the stems the press says it by (any language, folded)
+_OCCUPATIONS: dict[str, re.Pattern[str]] = {
+    name: re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, fold(stems).split())) + ")")
+    for name, stems in _W["occupations"].items()
+}
 
 
 def birth_years(sentence: str) -> set[int]:
@@ -52,6 +57,12 @@ def term_years(sentence: str) -> set[int]:
     return out
 
 
+def occupations(text: str) -> set[str]:
+    """The occupations (``[occupations]`` of lexicon/rules.toml) a text names."""
+    folded = fold(text)
+    return {name for name, pattern in _OCCUPATIONS.items() if pattern.search(folded)}
+
+
 def registry_term(prisoner: Prisoner) -> int | None:
     """The whole years of a registry person's sentence ("6 years", "4 years and 6 months")."""
     found = _SENTENCE_YEARS.search(prisoner.extra.get("sentence", ""))
@@ -66,13 +77,16 @@ def tell_apart(
     places_in_story: Iterable[str],
 ) -> tuple[int, ...]:
     """The candidates of ``group`` (indices into ``people``) that the story's clues leave: birth
-    year, then a prison named in the sentence, then the term, then a prison named anywhere in the
-    story. A clue that fits none or all of them says nothing and is passed over."""
+    year, then a prison named in the sentence, then the term, then what they do (the record's
+    description: "anarchist", "programmer"), then a prison named anywhere in the story. A clue that
+    fits none or all of them says nothing and is passed over."""
     here, story = set(places_here), set(places_in_story)
+    said = occupations(sentence)
     clues = (
         lambda p, years=birth_years(sentence): p.born in years,
         lambda p: p.facility_id in here,
         lambda p, terms=term_years(sentence): registry_term(p) in terms,
+        lambda p: bool(said & occupations(p.description)),
         lambda p: p.facility_id in story,
     )
     left = tuple(group)
