@@ -24,13 +24,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing as mp
-import os
 import random
 import sys
 import tempfile
 from pathlib import Path
 
-from bench.feeds_poll import HOSTS, Figures, cycle, listen, make_feed
+from bench.feeds_poll import HOSTS, Figures, cycle, listen, make_feed, polling_args
 
 CHANNEL_HOST = "127.0.0.9"
 NEW = 3
@@ -173,13 +172,8 @@ async def bench(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", type=int, default=500, help="channels, and as many feeds")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--max-polls", type=int, default=40)
-    parser.add_argument("--redis-url", default=None, help="default: REDIS_URL, else embedded")
-    args = parser.parse_args()
-    if args.redis_url is None:
-        args.redis_url = os.environ.get("REDIS_URL")
-    asyncio.run(bench(args))
+    polling_args(parser)
+    asyncio.run(bench(parser.parse_args()))
 
 
 if __name__ == "__main__":

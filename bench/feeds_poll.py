@@ -389,18 +389,24 @@ async def cycle(watcher, server_pid: int) -> Figures:
     )
 
 
+def polling_args(parser: argparse.ArgumentParser) -> None:
+    """The arguments the polling benches share: runs, polls in flight, which Redis."""
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--max-polls", type=int, default=40)
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL"),
+        help="default: REDIS_URL, else embedded",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--parse-processes", type=int, default=0, help="0: the watcher's automatic")
     parser.add_argument("--new", type=int, default=NEW, help="new items per feed, first cycle")
-    parser.add_argument("--max-polls", type=int, default=40)
-    parser.add_argument("--redis-url", default=None, help="default: REDIS_URL, else embedded")
-    args = parser.parse_args()
-    if args.redis_url is None:
-        args.redis_url = os.environ.get("REDIS_URL")
-    asyncio.run(bench(args))
+    polling_args(parser)
+    asyncio.run(bench(parser.parse_args()))
 
 
 if __name__ == "__main__":

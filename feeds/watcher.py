@@ -355,12 +355,13 @@ class Watcher:
             if source is None or source.paused:
                 return PollOutcome(feed_id, "skipped", message="removed or paused")
             url = state.url or source.url
-            if channels.preview_channel(source.url) is not None:
+            channel = channels.preview_channel(source.url) is not None
+            if channel:
                 await self.pacer.turn(urlsplit(url).hostname or "")  # the host's shared budget
             result = await self.fetcher.fetch(
                 url, etag=state.etag, last_modified=state.last_modified
             )
-            outcome = await self._handle(poll, source, result)
+            outcome = await self._handle(poll, source, result, channel)
             poll.save = True
             self.stats.polls += 1
             return outcome
@@ -401,7 +402,9 @@ class Watcher:
             await self.leases.release_in(pipe, lease, token)
             await pipe.execute()
 
-    async def _handle(self, poll: _Poll, source: FeedSource, result: FetchResult) -> PollOutcome:
+    async def _handle(
+        self, poll: _Poll, source: FeedSource, result: FetchResult, channel: bool = False
+    ) -> PollOutcome:
         state = poll.state
         now = time.time()
         state.last_check = now
@@ -411,7 +414,7 @@ class Watcher:
             return await self._failed(source, state, result.message, result.retry_after, now)
         parsed: ParsedFeed | None = None
         look = None
-        if result.ok and channels.preview_channel(source.url) is not None:
+        if result.ok and channel:
             look = PageLook.of(result.body)  # a channel: its posts, not its view counters
         if result.ok:
             digest = (
@@ -644,8 +647,7 @@ class Watcher:
     async def _emit_edit(
         self, source: FeedSource, item: FeedItem, alert: Alert, fresh: frozenset[str]
     ) -> bool:
-        """An edited post's alert, for the targets it names anew: its own story (the first
-        version's story told the others already)."""
+        """An edited post's alert, for the targets it names anew."""
         edit = alert.model_copy(
             update={
                 "id": news_alert_id(source.id, f"{item.fingerprint}\nedit\n{item.version}"),
@@ -654,14 +656,7 @@ class Watcher:
                 "namesakes": [g for g in alert.namesakes if fresh & set(g)],
             }
         )
-        async with self.storage.redis.pipeline(transaction=False) as pipe:
-            self.stream.append_in(pipe, edit)
-            self.timeline.record_alert_in(pipe, edit)
-            await pipe.execute()
-        self.stats.alerts += 1
-        if self.on_alert is not None:
-            self.on_alert(edit)
-        return True
+        return await self.emit(edit, own_story=True)
 
     async def _alert_items(
         self, source: FeedSource, items: list, emit: bool = True
@@ -687,9 +682,11 @@ class Watcher:
                 count += 1
         return count, list(zip(items, alerts, strict=True))
 
-    async def emit(self, alert: Alert) -> bool:
-        """Append a news alert, or merge it into the earlier alert of the same story."""
-        earlier = await self.stories.claim(alert)
+    async def emit(self, alert: Alert, own_story: bool = False) -> bool:
+        """Append a news alert, or merge it into the earlier alert of the same story.
+        ``own_story``: the alert is a story of its own whatever its link or title (an edited
+        post's alert for the targets it names anew: the first version's story told the rest)."""
+        earlier = None if own_story else await self.stories.claim(alert)
         if earlier is None:  # a new story: on the stream and the timelines in one round trip
             async with self.storage.redis.pipeline(transaction=False) as pipe:
                 self.stream.append_in(pipe, alert)

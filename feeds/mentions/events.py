@@ -127,8 +127,8 @@ _ATTRIBUTE = re.compile(
     r"(?<!\w)(?:" + "|".join(_PARTICIPLES) + r")\w*?(?:" + _any(_W["attributive_endings"]) + r")\b"
 )
 _PARTICIPLE = re.compile(r"(?<!\w)(?:" + "|".join(_PARTICIPLES) + r")")
-_CLAUSE_END = re.compile(r"[,;:.!?()]|$")
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()]")
+_CLAUSE_END = re.compile(_CLAUSE_BREAK.pattern + "|$")
 # "чатыры гады таму загінуў", "vor vier Jahren": a grave event that far back is the past
 _AGO = re.compile(
     r"(?<!\w)(?:\d+|[\w-]+)\s+(?:"
