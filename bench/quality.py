@@ -26,6 +26,7 @@ rewrites ``tests/data/mentions/quality_floor.json`` (the ratchet of
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections import defaultdict
@@ -145,8 +146,33 @@ def read_items(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as f:
         for line in f:
             if line.strip():
-                items.append(json.loads(line))
+                items.append(_vestka_ids(json.loads(line)))
     return items
+
+
+def _vestka_ids(item: dict) -> dict:
+    """A batch may name export people by the export's own record id (an integer, batch x4):
+    those become the id Vestka gives the record (its profile URL's slug)."""
+    if any(isinstance(i, int) for i in item.get("prisoners", [])) or any(
+        isinstance(i, int) for g in item.get("ambiguous", []) for i in g
+    ):
+        ids = export_ids()
+        item["prisoners"] = [ids.get(i, str(i)) for i in item.get("prisoners", [])]
+        item["ambiguous"] = [[ids.get(i, str(i)) for i in g] for g in item.get("ambiguous", [])]
+    return item
+
+
+@cache
+def export_ids() -> dict[int, str]:
+    """Viasna record id -> Vestka's id for the record, over the export of the manifest."""
+    from feeds.registry.importers import prisoner_from_viasna
+
+    where = ROOT / manifest()["registries"]["viasna-2023"]
+    out = {}
+    for record in json.loads(where.resolve().read_text(encoding="utf-8")):
+        with contextlib.suppress(ValueError):
+            out[record["id"]] = prisoner_from_viasna(record).id
+    return out
 
 
 def units(ids: Iterable[str], groups: Iterable[Iterable[str]]) -> set:
