@@ -14,6 +14,7 @@ Everything after parsing is the feed pipeline's: identity, seen sets, the mentio
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -72,7 +73,12 @@ def preview_url(name: str, base: str | None = None) -> str:
 
 def preview_channel(url: str, base_url: str | None = None) -> str | None:
     """The channel whose preview page ``url`` is (``{TELEGRAM_WEB_URL}/s/NAME``, query ignored)."""
-    base = urlsplit(base_url or _web)
+    return _preview_channel(url, base_url or _web)
+
+
+@functools.lru_cache(maxsize=8192)  # asked at every poll of every feed
+def _preview_channel(url: str, base_url: str) -> str | None:
+    base = urlsplit(base_url)
     parts = urlsplit(url)
     if (parts.scheme, parts.netloc.lower()) != (base.scheme, base.netloc.lower()):
         return None

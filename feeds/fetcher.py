@@ -235,6 +235,7 @@ class Fetcher:
         self._session: aiohttp.ClientSession | None = None
         self._global: asyncio.Semaphore | None = None
         self._hosts = _HostLimiter(self.policy.max_per_host)
+        self._passed: dict[str, URL] = {}  # URLs check_url let through (see _checked)
 
     async def __aenter__(self) -> Fetcher:
         self._ensure_session()
@@ -326,7 +327,7 @@ class Fetcher:
         p = self.policy
         session = self._ensure_session()
         assert self._global is not None
-        target = check_url(state.current, self._addr, max_length=p.max_url_length)
+        target = self._checked(state.current)
         deadline: float | None = None
         seen = {str(target)}
         while True:
@@ -369,6 +370,17 @@ class Fetcher:
                                 message="200 with an empty body; treated as unchanged",
                             )
                         return state.result("ok", started, body=body)
+
+    def _checked(self, url: str) -> URL:
+        """``check_url`` under this fetcher's policy, remembered for the URLs that passed (a
+        pure function of the URL: names are checked again when resolved, at every connection)."""
+        checked = self._passed.get(url)
+        if checked is None:
+            checked = check_url(url, self._addr, max_length=self.policy.max_url_length)
+            if len(self._passed) >= 10_000:
+                self._passed.clear()
+            self._passed[url] = checked
+        return checked
 
     def _next_hop(self, state: _FetchState, resp: aiohttp.ClientResponse, seen: set[str]) -> URL:
         p = self.policy

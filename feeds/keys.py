@@ -113,6 +113,12 @@ class Keys:
         return self._k("feeds", "state")
 
     @property
+    def feed_checked(self) -> str:
+        """HASH feed id -> "<time> <polls> <next check>": the clock of the last quiet poll (a 304 that changed
+        nothing else writes only this and the due time; ``FeedStore`` folds it into the state)."""
+        return self._k("feeds", "checked")
+
+    @property
     def feeds_due(self) -> str:
         """ZSET feed id -> epoch seconds of its next check (paused feeds are not in it)."""
         return self._k("feeds", "due")

@@ -1,8 +1,11 @@
 """Short Redis leases: one watcher fetches a feed at a time, whichever process it runs in.
 
-A lease is ``SET key token NX PX ttl``; it is renewed in the background while held (every third of
-its time to live) and released only by its holder (compare-and-delete), so a watcher that dies
-frees its feeds within ``ttl`` and a slow one never loses a lease it is still using.
+A lease is a key set ``NX PX ttl`` to a holder token (``feeds.poll_trips`` takes many in one script
+call, with the reads of their polls). While held it is renewed, every third of its time to live,
+and freed only by its holder (compare-and-delete), so a watcher that dies frees its feeds within
+``ttl`` and a slow one never loses a lease it is still using. All the leases a watcher holds are
+renewed together, by one task in one script call: a thousand feeds waiting for a poll slot cost
+one round trip every ten seconds, not a thousand.
 """
 
 from __future__ import annotations
@@ -11,71 +14,75 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
-_RELEASE = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-return 0
-"""
+# KEYS: lease keys; ARGV: ttl ms, then one token per key. Returns 1 (renewed) or 0 (lost) per key.
 _RENEW = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
-return 0
+local out = {}
+for i = 1, #KEYS do
+  if redis.call('get', KEYS[i]) == ARGV[i + 1] then
+    out[i] = redis.call('pexpire', KEYS[i], ARGV[1])
+  else
+    out[i] = 0
+  end
+end
+return out
 """
 
 
-class Leases:
-    """Leases queued on a caller's pipeline, so taking one costs no round trip of its own: the
-    watcher takes a feed's lease with the reads of its poll, and frees it with the poll's writes."""
+class LeaseKeeper:
+    """The leases this watcher holds (key -> token), renewed together in the background."""
 
     def __init__(self, redis: Redis, ttl: float = 30.0) -> None:
         self.redis = redis
         self.ttl_ms = int(ttl * 1000)
         self.owner = secrets.token_hex(8)
-        self._release = redis.register_script(_RELEASE)
+        self.held: dict[str, str] = {}
         self._renew = redis.register_script(_RENEW)
+        self._task: asyncio.Task | None = None
 
-    def acquire_in(self, pipe: Pipeline, key: str) -> str:
-        """Queue the taking of ``key``; returns the token it is held with, if the command's answer
-        is true."""
-        token = f"{self.owner}:{secrets.token_hex(4)}"
-        pipe.set(key, token, nx=True, px=self.ttl_ms)
-        return token
+    def token(self) -> str:
+        """A new holder token: this watcher's, unique to one batch of leases."""
+        return f"{self.owner}:{secrets.token_hex(4)}"
 
-    async def release_in(self, pipe: Pipeline, key: str, token: str) -> None:
-        """Queue the freeing of ``key``, if it is still held with ``token`` (awaiting a script
-        call on a pipeline queues it, and has the pipeline load the script first if need be)."""
-        await self._release(keys=[key], args=[token], client=pipe)
+    def hold(self, key: str, token: str) -> None:
+        """Keep ``key`` alive until :meth:`drop` (starts the renewer if it is not running)."""
+        self.held[key] = token
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._keep(), name="lease-keeper")
 
-    async def release(self, key: str, token: str) -> None:
-        with contextlib.suppress(RedisError, ConnectionError):
-            await self._release(keys=[key], args=[token])
+    def drop(self, key: str) -> None:
+        self.held.pop(key, None)
 
-    async def renew(self, key: str, token: str) -> bool:
-        return bool(await self._renew(keys=[key], args=[token, self.ttl_ms]))
-
-    @contextlib.asynccontextmanager
-    async def kept(self, key: str, token: str) -> AsyncIterator[None]:
-        """Renew the held lease in the background for as long as the block runs."""
-        renewer = asyncio.create_task(self._keep(key, token))
-        try:
-            yield
-        finally:
-            renewer.cancel()
+    async def close(self) -> None:
+        self.held.clear()
+        if self._task is not None:
+            self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await renewer
+                await self._task
 
-    async def _keep(self, key: str, token: str) -> None:
-        while True:
+    async def renew_all(self) -> list[str]:
+        """Renew every held lease now; the keys that were lost (expired, or taken over)."""
+        held = list(self.held.items())
+        if not held:
+            return []
+        keys = [k for k, _ in held]
+        answers = await self._renew(keys=keys, args=[self.ttl_ms, *(t for _, t in held)])
+        lost = [k for k, ok in zip(keys, answers, strict=True) if not ok]
+        for key in lost:
+            log.warning("lease %s was lost (expired while held)", key)
+            if self.held.get(key) == dict(held)[key]:
+                del self.held[key]
+        return lost
+
+    async def _keep(self) -> None:
+        while self.held:
             await asyncio.sleep(self.ttl_ms / 3000)
             try:
-                if not await self.renew(key, token):
-                    log.warning("lease %s was lost (expired while held)", key)
-                    return
+                await self.renew_all()
             except (RedisError, ConnectionError) as exc:
-                log.warning("lease %s: renewal failed: %s", key, exc)
+                log.warning("lease renewal failed: %s", exc)

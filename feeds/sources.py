@@ -168,6 +168,7 @@ class FeedStore:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hdel(self.keys.feed_sources, feed_id)
             pipe.hdel(self.keys.feed_state, feed_id)
+            pipe.hdel(self.keys.feed_checked, feed_id)
             pipe.zrem(self.keys.feeds_due, feed_id)
             pipe.delete(self.keys.feed_seen(feed_id), self.keys.channel_posts(feed_id))
             removed, *_ = await pipe.execute()
@@ -196,11 +197,18 @@ class FeedStore:
 
     # -- state and schedule -----------------------------------------------------------------------
     async def state(self, feed_id: str) -> FeedState:
-        return _state(await self.redis.hget(self.keys.feed_state, feed_id))
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hget(self.keys.feed_state, feed_id)
+            pipe.hget(self.keys.feed_checked, feed_id)
+            raw, checked = await pipe.execute()
+        return _state(raw, checked)
 
     async def states(self) -> dict[str, FeedState]:
-        raw = await self.redis.hgetall(self.keys.feed_state)
-        return {k.decode(): FeedState.model_validate_json(v) for k, v in raw.items()}
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self.keys.feed_state)
+            pipe.hgetall(self.keys.feed_checked)
+            raw, checked = await pipe.execute()
+        return {k.decode(): _state(v, checked.get(k)) for k, v in raw.items()}
 
     async def put_state(self, feed_id: str, state: FeedState) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -214,17 +222,17 @@ class FeedStore:
             # XX: a feed removed (or paused) meanwhile is not put back on the schedule.
             pipe.zadd(self.keys.feeds_due, {feed_id: state.next_check}, xx=True)
 
-    def read_in(self, pipe: Pipeline, feed_id: str) -> None:
-        """Queue what a poll reads of a feed: source, state and due time (three answers, for
-        :meth:`parse_read`)."""
-        pipe.hget(self.keys.feed_sources, feed_id)
-        pipe.hget(self.keys.feed_state, feed_id)
-        pipe.zscore(self.keys.feeds_due, feed_id)
-
     @staticmethod
     def parse_read(answers: list) -> tuple[FeedSource | None, FeedState, float | None]:
-        source, state, due = answers
-        return _source(source), _state(state), _score(due)
+        """A poll's reads (``feeds.poll_trips``): source, state, checked clock, due time."""
+        source, state, checked, due = answers
+        return _source(source), _state(state, checked), _score(due)
+
+    @staticmethod
+    def checked_value(state: FeedState) -> str:
+        """The clock of a quiet poll (a 304 that changed nothing else): when it ran, the count
+        of successful polls and the next check, for ``Keys.feed_checked``."""
+        return f"{state.last_check!r} {state.polls} {state.next_check!r}"
 
     async def due(self, now: float, limit: int = 500) -> list[str]:
         raw = await self.redis.zrangebyscore(self.keys.feeds_due, "-inf", now, start=0, num=limit)
@@ -238,15 +246,26 @@ class FeedStore:
         return _score(await self.redis.zscore(self.keys.feeds_due, feed_id))
 
     async def unpaused_ids(self) -> list[str]:
-        return [f.id for f in await self.all() if not f.paused]
+        """Every feed on the schedule (a paused feed is taken off it), soonest due first."""
+        return [r.decode() for r in await self.redis.zrange(self.keys.feeds_due, 0, -1)]
 
 
 def _source(raw: bytes | None) -> FeedSource | None:
     return FeedSource.model_validate_json(raw) if raw else None
 
 
-def _state(raw: bytes | None) -> FeedState:
-    return FeedState.model_validate_json(raw) if raw else FeedState()
+def _state(raw: bytes | None, checked: bytes | None = None) -> FeedState:
+    """The stored state, with the clock of the quiet polls since it was written: a quiet poll
+    succeeded, so its time is the last check and the last success."""
+    state = FeedState.model_validate_json(raw) if raw else FeedState()
+    if checked:
+        at, polls, next_check = checked.split()
+        when = float(at)
+        if when > (state.last_check or 0.0):
+            state.last_check = state.last_success = when
+            state.polls = int(polls)
+            state.next_check = float(next_check)
+    return state
 
 
 def _score(raw: float | None) -> float | None:

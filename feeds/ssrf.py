@@ -43,6 +43,7 @@ _CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
 _SIXTOFOUR = ipaddress.IPv6Network("2002::/16")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")  # whitespace and control characters
 _LEGACY_V4 = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}\.?$", re.IGNORECASE)
 
 
@@ -179,7 +180,7 @@ def check_url(
     raw = str(url)
     if len(raw) > max_length:
         raise URLRefused("bad_url", f"URL is {len(raw)} characters long; the limit is {max_length}")
-    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in raw):
+    if _CONTROL.search(raw):
         raise URLRefused("bad_url", "URL contains whitespace or control characters")
     try:
         parsed = url if isinstance(url, URL) else URL(raw)

@@ -3,10 +3,12 @@
 Any number of watchers (tasks or processes) share one Redis: the schedule is a sorted set of due
 times, and a short lease per feed (``feeds.leases``) makes sure one watcher fetches a feed at a
 time. Each poll is its own task, bounded by ``max_polls``, so a feed that times out, answers 500
-or serves garbage only costs its own slot: it never delays or breaks the others. Redis work per poll
-is three round trips plus its alerts' (lease and reads; the seen check; writes and release), and
-with worker processes the parsing and the mention scans happen there, leaving this process's core
-to the event loop.
+or serves garbage only costs its own slot: it never delays or breaks the others. A poll's Redis work
+is shared with the polls around it (``feeds.poll_trips``): the leases and reads of polls that start
+together go in one script call, the writes of polls that end together in one pipeline, and a 304
+that changes nothing writes only its clock; a changed feed adds its seen check and its alerts. With
+worker processes the parsing and the mention scans happen there, leaving this process's core to
+the event loop.
 
 ``run(stop)`` loops until ``stop`` is set; ``once()`` polls every unpaused feed once, due or not.
 Every ``cycle_every`` seconds ``run`` closes a *poll cycle*: one log line (feeds polled, changed,
@@ -31,6 +33,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from redis.asyncio.client import Pipeline
+
 from feeds import channels, schedule
 from feeds.alerts import Alert, AlertStream, news_alert_id
 from feeds.analysis import EngineHost
@@ -45,8 +49,9 @@ from feeds.channel_watch import (
 )
 from feeds.fetcher import Fetcher, FetchResult
 from feeds.fulltext import fetch_full_text, needs_full_text
-from feeds.leases import Leases
+from feeds.leases import LeaseKeeper
 from feeds.parsing import THREAD_THRESHOLD, FeedItem, ParsedFeed, parse_feed, parse_feed_async
+from feeds.poll_trips import Finish, PollTrips, Taken
 from feeds.registry.store import RegistryStore
 from feeds.registry.sync import RegistrySync
 from feeds.seen import SeenStore
@@ -57,6 +62,7 @@ from feeds.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
+CLOCK = {"last_check", "last_success", "polls", "next_check"}  # what every successful poll moves
 CYCLE_COUNTS = ("polled", "changed", "unchanged", "failed", "items", "alerts")
 
 
@@ -106,9 +112,35 @@ class _Poll:
     save: bool = False  # write ``state`` (the poll ran to its end)
     seen_up_to: int | None = None  # a renamed channel: its posts up to this id were seen before
     memo: tuple[PostMemo, dict] | None = None  # a channel's post memo to write, and its entries
+    read: FeedState | None = None  # the state as read, to tell a quiet poll
 
     def mark_seen(self, items: Sequence[FeedItem], now: float) -> None:
         self.seen, self.seen_at = items, now
+
+    def finish(self, taken: Taken, seen: SeenStore) -> Finish:
+        """What the poll writes as it frees its lease: the items it saw, a channel's post memo,
+        and the whole state when anything but the clock changed, else (a quiet poll: a 304 that
+        changed nothing else) the clock alone."""
+        queue = None
+        if self.seen is not None or self.memo is not None:
+            items, at, memo = self.seen, self.seen_at, self.memo
+
+            def queue(pipe: Pipeline) -> None:
+                if items is not None:
+                    seen.mark_in(pipe, taken.feed_id, items, at)
+                if memo is not None:
+                    memo[0].write_in(pipe, memo[1])
+
+        if not self.save:
+            return Finish(taken, queue=queue)
+        if (
+            queue is None
+            and self.read is not None
+            and self.state.last_success == self.state.last_check
+            and self.state.model_dump(exclude=CLOCK) == self.read.model_dump(exclude=CLOCK)
+        ):
+            return Finish(taken, clock=self.state)
+        return Finish(taken, state=self.state, queue=queue)
 
 
 @dataclass
@@ -141,7 +173,8 @@ class Watcher:
         self.config = config or WatcherConfig()
         self.feeds = FeedStore(storage)
         self.seen = SeenStore(storage.redis, storage.keys, self.config.seen_ttl)
-        self.leases = Leases(storage.redis, self.config.lease_ttl)
+        self.leases = LeaseKeeper(storage.redis, self.config.lease_ttl)
+        self.trips = PollTrips(storage, self.feeds, self.leases)
         self.stream = AlertStream(storage.redis, storage.keys)
         self.stories = Stories(storage.redis, storage.keys)
         self.pacer = HostPacer(storage.redis, storage.keys, self.config.channel_host_rate)
@@ -178,6 +211,7 @@ class Watcher:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self.leases.close()
         await self.engine.close()
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
@@ -314,28 +348,27 @@ class Watcher:
         task.add_done_callback(lambda _t, f=feed_id: self._inflight.pop(f, None))
 
     async def _poll_task(self, feed_id: str, force: bool) -> None:
-        async with self._slots:
-            try:
-                outcome = await self.poll(feed_id, force=force)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # one broken feed never stops the loop
-                if is_connection_error(exc):
-                    log.warning("feed %s: poll failed, storage unavailable", feed_id)
-                else:
-                    log.exception("feed %s: poll failed", feed_id)
-                outcome = PollOutcome(feed_id, "error", message=f"{type(exc).__name__}: {exc}")
-                self._skip_until[feed_id] = time.time() + 30.0
-                self.stats.outcomes.append(outcome)
-                self._tally(outcome)
-                return
-            if outcome.status == "skipped":
-                self._skip_until[feed_id] = time.time() + 1.0
+        try:
+            outcome = await self.poll(feed_id, force=force, slot=self._slots)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # one broken feed never stops the loop
+            if is_connection_error(exc):
+                log.warning("feed %s: poll failed, storage unavailable", feed_id)
             else:
-                self._skip_until.pop(feed_id, None)
-                self.stats.outcomes.append(outcome)
-                self._tally(outcome)
-                del self.stats.outcomes[:-2000]
+                log.exception("feed %s: poll failed", feed_id)
+            outcome = PollOutcome(feed_id, "error", message=f"{type(exc).__name__}: {exc}")
+            self._skip_until[feed_id] = time.time() + 30.0
+            self.stats.outcomes.append(outcome)
+            self._tally(outcome)
+            return
+        if outcome.status == "skipped":
+            self._skip_until[feed_id] = time.time() + 1.0
+        else:
+            self._skip_until.pop(feed_id, None)
+            self.stats.outcomes.append(outcome)
+            self._tally(outcome)
+            del self.stats.outcomes[:-2000]
 
     async def _guarded(self, coro) -> None:
         try:
@@ -344,7 +377,12 @@ class Watcher:
             log.warning("watcher housekeeping failed", exc_info=True)
 
     # -- one feed -----------------------------------------------------------------------------
-    async def poll(self, feed_id: str, force: bool = False) -> PollOutcome:
+    async def poll(
+        self, feed_id: str, force: bool = False, slot: asyncio.Semaphore | None = None
+    ) -> PollOutcome:
+        """Poll one feed now (``force``: due or not, waiting for another watcher's lease).
+        ``slot``: entered once the lease is taken, for the fetch and what follows; the leases of
+        polls started together are taken together (one round trip), whatever the slots."""
         wait = 2 * self.config.lease_ttl if force else 0.0
         async with self._opened(feed_id, wait) as poll:
             if poll is None:
@@ -354,53 +392,39 @@ class Watcher:
             source, state = poll.source, poll.state
             if source is None or source.paused:
                 return PollOutcome(feed_id, "skipped", message="removed or paused")
-            url = state.url or source.url
-            channel = channels.preview_channel(source.url) is not None
-            if channel:
-                await self.pacer.turn(urlsplit(url).hostname or "")  # the host's shared budget
-            result = await self.fetcher.fetch(
-                url, etag=state.etag, last_modified=state.last_modified
-            )
-            outcome = await self._handle(poll, source, result, channel)
+            async with slot or contextlib.nullcontext():
+                url = state.url or source.url
+                channel = channels.preview_channel(source.url) is not None
+                if channel:
+                    await self.pacer.turn(urlsplit(url).hostname or "")  # the host's budget
+                result = await self.fetcher.fetch(
+                    url, etag=state.etag, last_modified=state.last_modified
+                )
+                outcome = await self._handle(poll, source, result, channel)
             poll.save = True
             self.stats.polls += 1
             return outcome
 
     @contextlib.asynccontextmanager
     async def _opened(self, feed_id: str, wait: float) -> AsyncIterator[_Poll | None]:
-        """The feed's lease, taken in the round trip that reads its source, state and due time
-        (``None``: another watcher holds it, after ``wait`` seconds of trying); kept while the
-        block runs; freed in the round trip that writes what the poll queued (seen items, state).
-        A poll that fails only frees the lease."""
-        lease = self.storage.keys.feed_lease(feed_id)
+        """The feed's lease, taken in the call that reads its source, state and due time, shared
+        with the polls starting in the same tick (``None``: another watcher holds it, after
+        ``wait`` seconds of trying); kept while the block runs; freed in the round trip that
+        writes what the poll queued (seen items, state), shared with the polls ending about then
+        (``feeds/poll_trips.py``). A poll that fails only frees the lease."""
         deadline = time.monotonic() + wait
-        while True:
-            async with self.storage.redis.pipeline(transaction=False) as pipe:
-                token = self.leases.acquire_in(pipe, lease)
-                self.feeds.read_in(pipe, feed_id)
-                taken, *read = await pipe.execute()
-            if taken or time.monotonic() >= deadline:
-                break
+        while (taken := await self.trips.take(feed_id)) is None:
+            if time.monotonic() >= deadline:
+                yield None
+                return
             await asyncio.sleep(0.05)
-        if not taken:
-            yield None
-            return
-        poll = _Poll(*self.feeds.parse_read(read))
+        poll = _Poll(taken.source, taken.state, taken.due, read=taken.state.model_copy())
         try:
-            async with self.leases.kept(lease, token):
-                yield poll
+            yield poll
         except BaseException:
-            await self.leases.release(lease, token)
+            await self.trips.release(taken)
             raise
-        async with self.storage.redis.pipeline(transaction=False) as pipe:
-            if poll.seen is not None:
-                self.seen.mark_in(pipe, feed_id, poll.seen, poll.seen_at)
-            if poll.save:
-                self.feeds.put_state_in(pipe, feed_id, poll.state)
-            if poll.memo is not None:
-                poll.memo[0].write_in(pipe, poll.memo[1])
-            await self.leases.release_in(pipe, lease, token)
-            await pipe.execute()
+        await self.trips.finish(poll.finish(taken, self.seen))
 
     async def _handle(
         self, poll: _Poll, source: FeedSource, result: FetchResult, channel: bool = False
