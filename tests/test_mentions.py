@@ -479,3 +479,34 @@ def test_a_double_surname_in_the_other_languages_vowels_beside_the_given_name():
     assert engine.scan("Полина Шарендо-Панасюк вышла на свободу.").prisoners == ("p-s",)
     assert engine.scan("Палину Шарендо-Панасюк задержали в Бресте.").prisoners == ("p-s",)
     assert engine.scan("Шарендо-Панасюк вышла на свободу.").prisoners == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "released"),
+    [
+        (
+            "Several channels wrote that Ales Bialiatski had been freed. "
+            "His colleagues say this is not true.",
+            False,
+        ),
+        ("Говорили, что Алеся Беляцкого освободили. Это неправда, заявили в «Весне».", False),
+        (
+            "Ales Bialiatski was freed on Saturday. Reports of a secret deal are false.",
+            True,  # the denial is about something else: it does not point back
+        ),
+        ("Ales Bialiatski was freed on Saturday. His wife met him at the border.", True),
+    ],
+)
+def test_a_report_the_next_sentence_takes_back_is_no_event(engine, text, released):
+    result = engine.scan(text)
+    assert ("released" in {str(e) for e in result.events}) is released, text
+
+
+def test_a_term_added_under_article_411_is_a_sentence_not_a_new_case(engine):
+    result = engine.scan(
+        "Суд добавил Алесю Беляцкому ещё год по статье 411 за неповиновение администрации."
+    )
+    events = {str(e) for e in result.events}
+    assert "sentenced" in events and "new_case" not in events
+    opened = engine.scan("В отношении Алеся Беляцкого возбудили новое дело по статье 411.")
+    assert "new_case" in {str(e) for e in opened.events}

@@ -824,3 +824,25 @@ def test_depending_on_and_out_of_belarus(sentence, grave):
 def test_a_release_that_would_be_a_signal_is_none():
     assert E.RELEASED not in sentence_events("Die Freilassung wäre ein Signal an Europa.")
     assert E.RELEASED in sentence_events("Kalesnikava wurde am Montag freigelassen.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grave"),
+    [
+        # a month or a year, not a day: the release is the person's past
+        ("Левшина вышла на свободу в декабре 2024 года, отбыв весь срок.", None),
+        ("Лосик вышел на свободу в 2025 году.", None),
+        ("Fiaduta wyszedł na wolność w ubiegłym roku i przebywa za granicą.", None),
+        ("She walked free in early 2025 and left for Vilnius.", None),
+        # a day with its year is how a report dates today's news
+        ("Его освободили в субботу, 13 декабря 2025 года.", E.RELEASED),
+        ("Er wurde am 3. Dezember 2026 freigelassen.", E.RELEASED),
+        ("He was freed on Monday.", E.RELEASED),
+        # the speaker's own release, since which something happened
+        ("Das ist der erste Brief von ihm seit meiner Freilassung.", None),
+        ("It is his first letter since my release.", None),
+    ],
+)
+def test_a_release_dated_months_or_years_back_is_the_past(sentence, grave):
+    found = [e for e in sentence_events(sentence) if e in GRAVE]
+    assert found == ([grave] if grave else []), sentence

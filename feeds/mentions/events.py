@@ -140,6 +140,13 @@ _AGO = re.compile(
     + r")\s+(?:[\w-]+\s+)?(?:"
     + _any(_W["ago_units"])
     + r")\w*"
+    # "in December 2024", "в 2024 году", "last year": a month or a year, not a day (news of today
+    # says the day: "3 снежня 2026 года" is not caught, the digit before the month says so)
+    + r"|(?<![\d.]\s)(?<!\w)(?:"
+    + _any(_W["month_or_year_before"])
+    + r")\s+(?:[\w-]+\s+)?(?:19|20)\d\d(?!\d)|(?<!\w)(?:"
+    + _any(_W["last_year"])
+    + r")(?!\w)"
 )
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
 _SINCE = re.compile(r"(?<!\w)(?:" + _any(_W["since_clause"]) + r")\s+(?:[\w'-]+\s+){0,3}$")
@@ -167,6 +174,7 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
     text = fold(sentence)
     found: list[E] = []
     cells: list[int] | None = None
+    dated: set[E] = set()  # grave events this sentence dates months or years back
     asked = _QUESTION.search(sentence) is not None
     if _EARLIER.search(text):
         return ()
@@ -254,9 +262,11 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
             ):
                 continue
             if event in GRAVE and _long_ago(text, start, end):
+                dated.add(event)  # and every other cue of it here ("вышла в 2024 году, отбыв срок")
                 continue
             found.append(event)
             break
+    found = [e for e in found if e not in dated]
     if AMONG_ANY.search(text) and NOT_AMONG.search(text):
         # "Среди помилованных Лосика не было": not among the freed is no release of theirs
         found = [e for e in found if e not in GRAVE]

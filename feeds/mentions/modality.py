@@ -91,6 +91,20 @@ def _search(
     return None
 
 
+_TAKES_BACK = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["takes_back"]) + r")")
+_THE_REPORT = re.compile(
+    r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["refers_back_to_report"]) + r")(?!\w)"
+)
+
+
+def refutes(folded: str) -> bool:
+    """Whether a sentence calls what was just said false ("The team says this is not true", "Это
+    неправда"): said right after a report, it takes the report back (``result.py``). It must
+    point back at it ("this", "это", "the reports"): "Reports of a deal are false" is about
+    something else."""
+    return _TAKES_BACK.search(folded) is not None and _THE_REPORT.search(folded) is not None
+
+
 def unreal(
     folded: str, start: int, end: int, event: str, asked: bool, scripts: tuple[str, ...]
 ) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from feeds.mentions import lexicon, namesakes
+from feeds.mentions import lexicon, modality, namesakes
 from feeds.mentions.cues import AMONG, NOT_AMONG, contrast_part, says
 from feeds.mentions.events import sentence_events
 from feeds.mentions.models import GRAVE, EventType, Mention, ScanResult
@@ -54,7 +54,10 @@ def build_result(
 
     def events_of(index: int) -> tuple[EventType, ...]:
         if index not in sent_cache:
-            sent_cache[index] = sentence_events(sentences.get(index))
+            evs = sentence_events(sentences.get(index))
+            if GRAVE.intersection(evs) and _taken_back(sentences, index, person_sents):
+                evs = tuple(e for e in evs if e not in GRAVE)
+            sent_cache[index] = evs
         return sent_cache[index]
 
     def credit(k: int, evs: tuple[EventType, ...], index: int) -> None:
@@ -117,6 +120,10 @@ def build_result(
         if EventType.SENTENCED in evs:
             # the charges of the case a person was sentenced in are that case's backstory
             evs.discard(EventType.CHARGED)
+        if EventType.SENTENCED in evs or EventType.TRIAL in evs:
+            # "a year added under art. 411", "the trial under 411 began": the case the court
+            # hears was opened before; its trial or verdict is the news
+            evs.discard(EventType.NEW_CASE)
         if EventType.PARDONED in evs and EventType.RELEASED_EXPELLED not in evs:
             evs.add(EventType.RELEASED)  # a pardon here frees the prisoner
         if len(evs) > 1:
@@ -265,6 +272,19 @@ def _same_paragraph(sentences: Sentences, first: int, last: int) -> bool:
     return not _PARAGRAPH_BREAK.search(
         sentences.text, sentences.bounds[first][1], sentences.bounds[last][0]
     )
+
+
+def _taken_back(sentences: Sentences, index: int, person_sents: dict[int, list[int]]) -> bool:
+    """A report the next sentence denies: "Channels wrote that X had been freed. The team says
+    this is not true." The denial names nobody and reports no grave event of its own (else it
+    is about something else: "Y's release was denied")."""
+    after = index + 1
+    if after >= len(sentences) or after in person_sents:
+        return False
+    if not _same_paragraph(sentences, index, after):
+        return False
+    sentence = sentences.get(after)
+    return modality.refutes(fold(sentence)) and not GRAVE.intersection(sentence_events(sentence))
 
 
 def _refers_back(sentence: str) -> bool:
