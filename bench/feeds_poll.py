@@ -243,7 +243,6 @@ async def bench(args: argparse.Namespace) -> None:
     from bench.plain_peer import PeerProcess
     from feeds.fetcher import Fetcher, FetchPolicy
     from feeds.parsing import parse_feed
-    from feeds.registry.bundled import bundled_targets
     from feeds.registry.store import RegistryStore
     from feeds.sources import FeedSource, FeedStore, feed_id_for
     from feeds.storage import connect
@@ -260,7 +259,8 @@ async def bench(args: argparse.Namespace) -> None:
     peer_figures: dict[str, list] = {name: [] for name in cycles}
     offset = 0
     try:
-        await RegistryStore(storage).merge(bundled_targets())
+        targets = registry_targets(args.registry)
+        await RegistryStore(storage).merge(targets)
         store = FeedStore(storage)
         for feed in range(args.feeds):
             host = HOSTS[feed % len(HOSTS)]
@@ -268,7 +268,7 @@ async def bench(args: argparse.Namespace) -> None:
             await store.put(FeedSource(id=feed_id_for(url), url=url))
         urls = [s.url for s in await store.all()]
         surnames = sorted(
-            {t.name_en.split()[-1] for t in bundled_targets() if getattr(t, "name_en", "")}
+            {t.name_en.split()[-1] for t in targets if getattr(t, "name_en", "").strip()}
         )
         peer_redis = args.redis_url or f"unix://{storage.embedded.socket_path}"
         peer = PeerProcess(urls, surnames, peer_redis, prefix + "peer-seen")
@@ -289,6 +289,7 @@ async def bench(args: argparse.Namespace) -> None:
                     peer_figures[name].append(peer.cycle())
                     print(f"run {run + 1}: peer {name} {peer_figures[name][-1]}", file=sys.stderr)
             workers_mb = pool_peaks_mb(watcher)
+            started_pool = len(_pool_pids(watcher))
             pss_now = pss_mb(["self", *_pool_pids(watcher)])
             errors = [o for o in watcher.stats.outcomes if o.status == "error"]
             alerts = await watcher.stream.length()
@@ -315,7 +316,8 @@ async def bench(args: argparse.Namespace) -> None:
     med = {name: Figures.median(runs) for name, runs in figures.items()}
     print(
         f"feeds {args.feeds} x {ITEMS} items (~2 KB), hosts {len(HOSTS)}, "
-        f"parse processes {args.parse_processes or 'auto'}, runs {args.runs} (medians)"
+        f"parse processes {args.parse_processes or 'auto'} (started: {started_pool}), "
+        f"registry {args.registry} ({len(targets)} targets), runs {args.runs} (medians)"
     )
     rows = [
         ("cold first poll", f"{cold}"),
@@ -389,6 +391,20 @@ async def cycle(watcher, server_pid: int) -> Figures:
     )
 
 
+def registry_targets(which: str) -> list:
+    """The registry the watcher (and the peer's surname regex) works with: Vestka's bundled one,
+    or Viasna's whole export of ../shared/data with Vestka's facilities (as an operator runs)."""
+    from feeds.registry.bundled import bundled_facilities, bundled_targets
+
+    if which == "bundled":
+        return list(bundled_targets())
+    from bench.registry_size import EXPORT
+    from feeds.registry.importers import load_registry_file
+
+    export = load_registry_file(EXPORT).targets
+    return [*export, *bundled_facilities()]
+
+
 def polling_args(parser: argparse.ArgumentParser) -> None:
     """The arguments the polling benches share: runs, polls in flight, which Redis."""
     parser.add_argument("--runs", type=int, default=3)
@@ -405,6 +421,12 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--parse-processes", type=int, default=0, help="0: the watcher's automatic")
     parser.add_argument("--new", type=int, default=NEW, help="new items per feed, first cycle")
+    parser.add_argument(
+        "--registry",
+        choices=("bundled", "export"),
+        default="export",
+        help="export: Viasna's whole export (../shared/data) as the registry, as issue 16 asks",
+    )
     polling_args(parser)
     asyncio.run(bench(parser.parse_args()))
 

@@ -63,7 +63,7 @@ def _serve(conn, urls: list[str], surnames: list[str], redis_url: str, key: str)
     async def main() -> None:
         pattern = _surname_pattern(surnames)
         etags: dict[str, str] = {}
-        pool = aioredis.BlockingConnectionPool.from_url(redis_url, max_connections=64)
+        pool = aioredis.BlockingConnectionPool.from_url(redis_url, max_connections=64, timeout=None)
         redis = aioredis.Redis(connection_pool=pool)
         connector = aiohttp.TCPConnector(limit=100, limit_per_host=4)
         async with aiohttp.ClientSession(connector=connector) as session:

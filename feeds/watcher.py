@@ -66,6 +66,10 @@ CLOCK = {"last_check", "last_success", "polls", "next_check"}  # what every succ
 CYCLE_COUNTS = ("polled", "changed", "unchanged", "failed", "items", "alerts")
 
 
+# Workers cost memory (each holds the parser and an engine): they start only when this process
+# spent at least this share of a poll cycle's wall time on the CPU (half a core: polls would soon
+# queue behind parsing and scans). A thousand feeds polled every five minutes take about 1 %.
+WORKERS_AT = 0.5
 REGISTRY_SYNC_CHECK = 60.0  # seconds between looks at whether a registry URL is due
 SEEN_REFRESH = 6 * 3600.0  # an unchanged body rewrites its items' seen keys at most this often
 
@@ -82,8 +86,8 @@ class WatcherConfig:
     max_full_text: int = 4  # article pages fetched at once per feed
     registry_check: float = 2.0  # seconds between registry version checks
     parse_processes: int = 0  # >0: a process pool of this size parses large feeds and scans new
-    # items; 0: automatic (one worker per core, at most 4, when the machine has 2 cores or more,
-    # started when the first large feed shows up; none on 1 core)
+    # items; 0: automatic (one worker per core, at most 4, on a machine of 2 cores or more, started
+    # once a poll cycle kept this process busy WORKERS_AT of the time; none on 1 core)
     idle_wait: float = 1.0  # longest sleep between schedule checks
     cycle_every: float = 60.0  # seconds per poll cycle (one summary line, counters, heartbeat)
     channel_min_interval: float = 300.0  # a public channel is polled at most this often
@@ -193,6 +197,7 @@ class Watcher:
         self._pool_size = self.config.parse_processes or _auto_processes()
         self._cycle: Counter[str] = Counter()  # this poll cycle's counts, not yet in Redis
         self._cycle_started: float | None = None
+        self._cpu_mark = time.process_time()  # this process's CPU seconds at the cycle's start
 
     async def __aenter__(self) -> Watcher:
         if self.config.parse_processes > 0:
@@ -318,9 +323,24 @@ class Watcher:
             raise
         duration = now - self._cycle_started
         self._cycle_started = now
+        self._workers_if_busy(duration)
         fields = {name: counts.get(name, 0) for name in CYCLE_COUNTS}
         level = logging.INFO if counts.get("polled") else logging.DEBUG
         log.log(level, "poll cycle", extra={**fields, "duration": round(duration, 1)})
+
+    def _workers_if_busy(self, duration: float) -> None:
+        """Start the worker processes when the cycle just closed kept this process busy
+        (``WORKERS_AT``); automatic mode only."""
+        busy, self._cpu_mark = time.process_time() - self._cpu_mark, time.process_time()
+        if self._pool is not None or self._pool_size == 0 or duration <= 0:
+            return
+        if busy / duration >= WORKERS_AT:
+            log.info(
+                "watcher busy %.0f %% of the last cycle: starting %d worker processes",
+                100 * busy / duration,
+                self._pool_size,
+            )
+            self._pool = self._new_pool()
 
     async def _record_cycle(self, now: float, counts: Counter[str]) -> None:
         keys = self.storage.keys
@@ -522,8 +542,6 @@ class Watcher:
         return PollOutcome(source.id, "ok", message="same body")
 
     async def _parse(self, result: FetchResult, known: frozenset[str] | None = None) -> ParsedFeed:
-        if self._pool is None and self._pool_size > 0 and len(result.body) >= THREAD_THRESHOLD:
-            self._pool = self._new_pool()  # automatic: created when a large feed first shows up
         if self._pool is None or len(result.body) < THREAD_THRESHOLD:
             return await parse_feed_async(result.body, result.headers, result.url, known)
         loop = asyncio.get_running_loop()

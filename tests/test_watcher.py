@@ -372,3 +372,23 @@ async def test_a_starting_watcher_opens_the_fanout_group(storage: Storage) -> No
     async with watcher_on(storage):
         groups = await storage.redis.xinfo_groups(storage.keys.alerts)
     assert [g["name"] for g in groups] == [FANOUT_GROUP.encode()]
+
+
+async def test_automatic_workers_start_only_when_a_cycle_kept_the_watcher_busy(
+    storage: Storage,
+) -> None:
+    """Workers cost memory: in automatic mode none start until the watcher spent at least
+    WORKERS_AT of a cycle's wall time on the CPU."""
+    from feeds.watcher import WORKERS_AT
+
+    async with watcher_on(storage) as w:
+        if w._pool_size == 0:
+            return  # one core: never any workers (covered by _auto_processes)
+        w._cpu_mark = time.process_time()
+        w._workers_if_busy(duration=100.0)  # an idle cycle
+        assert w._pool is None
+        started = time.process_time()
+        while time.process_time() - started < 0.3:  # a busy cycle: burn CPU for real
+            sum(range(1000))
+        w._workers_if_busy(duration=0.3 / WORKERS_AT * 0.9)
+        assert w._pool is not None

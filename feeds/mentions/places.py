@@ -51,10 +51,10 @@ class PlacesResolver:
                 kinds.append((hit.first, hit.last, hit.pattern.ref))
         if not kinds:
             return self._dedupe(out)  # a town is only ever read next to a kind word
-        towns: dict[int, list[tuple[int, int, int]]] = {}  # sentence -> (first, last, place)
+        towns: dict[int, _Towns] = {}  # sentence -> its town hits (first, last, place)
         for hit in town_hits:
-            here = towns.setdefault(sent_of[hit.first], [])
-            here.extend((hit.first, hit.last, place) for place in hit.pattern.ref)
+            here = towns.setdefault(sent_of[hit.first], _Towns(self.places))
+            here.hits.extend((hit.first, hit.last, place) for place in hit.pattern.ref)
         kinds = [self._modified(hit, toks) for hit in _compound_kinds(sorted(kinds))]
         foreign: set[tuple[FacilityKind, int]] = set()  # numbers this document placed abroad
         used_until = -1
@@ -69,20 +69,20 @@ class PlacesResolver:
                 else set()
             )
             near_towns = self._near_towns(
-                doc, toks, keys, spans, towns.get(sent, ()), kind, first, num_tok or last
+                doc, toks, keys, spans, towns.get(sent), kind, first, num_tok or last
             )
             if not near_towns and number is None:
                 # "the Grodno remand prison" is Hrodna's prison, which holds its remand prisoners
                 for other in lexicon.KIND_FAMILIES.get(kind, ()):
                     near_towns = self._near_towns(
-                        doc, toks, keys, spans, towns.get(sent, ()), other, first, last
+                        doc, toks, keys, spans, towns.get(sent), other, first, last
                     )
                     if near_towns:
                         break
             cands: list[int] = []
             if number is not None and (kind, number) not in self.by_kind_number:
                 family = self._same_number_elsewhere(
-                    doc, toks, keys, spans, towns.get(sent, ()), kind, number, first, num_tok
+                    doc, toks, keys, spans, towns.get(sent), kind, number, first, num_tok
                 )
                 if family is not None:
                     # the number of a place of another name in the town named: that place, or
@@ -135,13 +135,13 @@ class PlacesResolver:
         """Town forms that qualify the kind word: right before it ("Горецкая колония", "the Horki
         colony", "шкловской исправительной колонии"), or after it and its number with only
         prepositions between ("колония №9 в Горках", "penal colony No. 9 in Horki")."""
-        towns = [t for t in towns if self.places[t[2]].target.kind == kind] if towns else []
+        ends, starts = towns.of_kind(kind) if towns is not None else ({}, {})
         before: list[tuple[int, int, int]] = []
         pos = first - 1
         for _step in range(3):
             if pos < 0 or _CLAUSE.search(doc[spans[pos][1] : spans[pos + 1][0]]):
                 break
-            before = [t for t in towns if t[1] == pos]
+            before = ends.get(pos, [])
             if before or not lexicon.is_town_filler(fold(toks[pos])):
                 break
             pos -= 1
@@ -154,13 +154,13 @@ class PlacesResolver:
             places = sorted({i for stem in stems for i in by_stem.get((kind, stem), ())})
             if places:
                 return [(pos, pos, i) for i in places]
-        if not towns:  # nothing after the kind word can name a town of this kind
+        if not starts:  # nothing after the kind word can name a town of this kind
             return []
         pos = last + 1
         for _step in range(5):  # "kolonia karna dla kobiet w Homlu"
             if pos >= len(toks) or _CLAUSE.search(doc[spans[pos - 1][1] : spans[pos][0]]):
                 break
-            after = [t for t in towns if t[0] == pos]
+            after = starts.get(pos)
             if after:
                 return after
             if not lexicon.is_town_filler(fold(toks[pos])):
@@ -262,6 +262,28 @@ class PlacesResolver:
                 continue
             result.append(item)
         return result
+
+
+class _Towns:
+    """The town hits (first token, last token, place) of one sentence, indexed per kind by the
+    token they end and start at: a long sentence with many kind words looks each up at once."""
+
+    def __init__(self, places) -> None:
+        self.places = places
+        self.hits: list[tuple[int, int, int]] = []
+        self._by_kind: dict[FacilityKind, tuple[dict, dict]] = {}
+
+    def of_kind(self, kind: FacilityKind) -> tuple[dict, dict]:
+        found = self._by_kind.get(kind)
+        if found is None:
+            ends: dict[int, list[tuple[int, int, int]]] = {}
+            starts: dict[int, list[tuple[int, int, int]]] = {}
+            for hit in self.hits:
+                if self.places[hit[2]].target.kind == kind:
+                    ends.setdefault(hit[1], []).append(hit)
+                    starts.setdefault(hit[0], []).append(hit)
+            found = self._by_kind[kind] = (ends, starts)
+        return found
 
 
 _MODIFIER_STEMS = tuple(lexicon.KIND_MODIFIERS)
