@@ -510,3 +510,20 @@ def test_a_term_added_under_article_411_is_a_sentence_not_a_new_case(engine):
     assert "sentenced" in events and "new_case" not in events
     opened = engine.scan("В отношении Алеся Беляцкого возбудили новое дело по статье 411.")
     assert "new_case" in {str(e) for e in opened.events}
+
+
+@pytest.mark.parametrize(
+    ("text", "facility"),
+    [
+        ("Амерыканцы вывезлі ў Літву 52 вызваленых палітвязняў.", False),  # "Americans"
+        ("Палітвязня трымаюць у Амерыканцы.", True),  # "in Amerikanka"
+        ("He is held in the KGB jail known as the Amerikanka.", True),
+        ("Przebywa w areszcie KGB zwanym Amerykanką.", True),
+    ],
+)
+def test_a_nickname_that_is_a_common_word_needs_to_stand_as_a_place(engine, text, facility):
+    assert ("kgb-sizo-minsk" in engine.scan(text).facilities) is facility, text
+
+
+def test_german_press_writes_z_as_s(engine):
+    assert engine.scan("Maxim Snak wurde am Samstag freigelassen.").prisoners == ("maksim-znak",)

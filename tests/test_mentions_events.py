@@ -846,3 +846,34 @@ def test_a_release_that_would_be_a_signal_is_none():
 def test_a_release_dated_months_or_years_back_is_the_past(sentence, grave):
     found = [e for e in sentence_events(sentence) if e in GRAVE]
     assert found == ([grave] if grave else []), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grave"),
+    [
+        # what was to happen and did not
+        ("Федута должен был выйти по амнистии, но его вычеркнули из списка.", None),
+        ("Ihar Alinevich should have been freed under the amnesty.", None),
+        ("Federuta wyszedł na wolność w piątek.", E.RELEASED),
+        # instead of a release
+        ("Замест вызвалення ёй прад'явілі новае абвінавачванне.", None),
+        ("Statt der Freilassung gab es eine neue Anklage.", None),
+        ("Der Prozess fand statt, danach wurde er freigelassen.", E.RELEASED),
+        # the question of a release, under discussion
+        ("Вопрос об освобождении Автуховича обсуждается.", None),
+        ("Über die Freilassung von Mikola Statkewitsch werde verhandelt.", None),
+        ("Звільнення Марфи Рабкової очікували ще до Нового року.", None),
+        # an aim or a wish
+        ("Родные молились за его освобождение.", None),
+        ("«Malusia, kab jaho adpuscili», — kaža maci.", None),
+        # a rumour that was wrong, a rumour in a clause about the person
+        ("Contrary to rumours that he would be kept, he was freed on Saturday.", E.RELEASED),
+        ("Babariko, über dessen Freilassung spekuliert worden war, ist frei.", E.RELEASED),
+        ("Channels wrote that he had been freed, which the family denied.", None),
+        # not on the list
+        ("В списке помилованных нет Лосика.", None),
+    ],
+)
+def test_what_was_to_happen_instead_discussed_or_wished_is_none(sentence, grave):
+    found = [e for e in sentence_events(sentence) if e in GRAVE]
+    assert found == ([grave] if grave else []), sentence

@@ -219,7 +219,7 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 continue
             if event is E.RELEASED_EXPELLED and (
                 _REFUSED_TO_LEAVE.search(text)
-                or _DOCUMENT.search(text, max(0, start - 40), end + 40)
+                or _DOCUMENT.search(text, *_clause_around(text, start, end, 40))
             ):
                 continue
             if (
@@ -332,6 +332,15 @@ def _in_attribute(text: str, position: int) -> bool:
         if attributive and position < _CLAUSE_END.search(text, found.end()).start():
             return True
     return False
+
+
+def _clause_around(text: str, start: int, end: int, reach: int) -> tuple[int, int]:
+    """Up to ``reach`` characters either side of a cue, within its clause ("Марыю, якой не
+    было ў спісах, вызвалілі": the list is another clause's)."""
+    lo, hi = max(0, start - reach), min(len(text), end + reach)
+    before = [m.end() for m in _CLAUSE_BREAK.finditer(text, lo, start)]
+    after = _CLAUSE_BREAK.search(text, end, hi)
+    return (before[-1] if before else lo), (after.start() if after else hi)
 
 
 def _long_ago(text: str, start: int, end: int) -> bool:

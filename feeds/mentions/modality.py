@@ -16,13 +16,15 @@ mixed, and a passage's language is not always known); Belarusian Cyrillic words 
 
 Scopes, on the folded sentence:
 
-- **clause, before the cue**: demand, hope, plan, condition, possibility, delay ("postponed",
-  "too early to talk of") and alleged ("allegedly", "якобы") words count when they
+- **clause, before the cue**: demand, hope, plan (also what was to happen: "должен был выйти",
+  "should have been freed"), condition, possibility, delay ("postponed", "too early to talk of",
+  "instead of"), alleged ("allegedly", "якобы") and topic ("the question of", "under
+  discussion") words count when they
   stand in the cue's clause (between the nearest , ; : ( — before it and the cue); question words
   do not (who, where, when open relative clauses as often as questions: "X, who was freed");
 - **right after the cue**: a demand ("release was demanded", "освобождения требуют"), a question
   particle ("освободят ли"), a possibility ("освобождение возможно"), a delay ("выход на свободу
-  откладывается") or "allegedly" within a few words;
+  откладывается"), a topic ("освобождение обсуждается") or "allegedly" within a few words;
 - **sentence**: a denial or a rumour anywhere in the sentence, a question mark ending it;
 - **the cue itself**: a future form of the event overlapping the cue ("освободят" read by a stem).
 """
@@ -36,9 +38,11 @@ from feeds.mentions.cues import contrast_part
 from feeds.mentions.models import EventType
 from feeds.mentions.scripts import script_alternations
 
-CLAUSE_CLASSES = ("demand", "hope", "plan", "condition", "possibility", "delay", "alleged")
+CLAUSE_CLASSES = (
+    "demand", "hope", "plan", "condition", "possibility", "delay", "alleged", "topic"
+)  # fmt: skip
 SENTENCE_CLASSES = ("denial", "rumour")
-AFTER_CLASSES = ("demand", "hope", "question", "possibility", "delay", "alleged")
+AFTER_CLASSES = ("demand", "hope", "question", "possibility", "delay", "alleged", "topic")
 AFTER_WORDS = 3  # how far after the cue a demand or a question particle still governs it
 _COMPLEMENTIZER = re.compile(r"\s*(?:" + "|".join(lexicon.RULE_WORDS["complementizers"]) + r")\b")
 # A Slavic past-tense verb as the cue ("вскоре его перевели", "праз тыдзень яго вызвалілі",
@@ -46,6 +50,10 @@ _COMPLEMENTIZER = re.compile(r"\s*(?:" + "|".join(lexicon.RULE_WORDS["complement
 PAST_VERB = re.compile(r"\w*(?:" + "|".join(lexicon.RULE_WORDS["past_endings"]) + r")\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 _AFTER = re.compile(rf"\W+(?:\w+\W+){{0,{AFTER_WORDS - 1}}}")
+# A release named by its noun takes the person's name after it ("освобождение Николая
+# Автуховича обсуждается", "Freilassung von Mikola Statkewitsch werde verhandelt"): two words more.
+_AFTER_NOUN = re.compile(rf"\W+(?:\w+\W+){{0,{AFTER_WORDS + 1}}}")
+_NOUN_CUE = re.compile(r"(?:ни[еяюи]|нн[яеюі]|ung|ease|eni[ea]|nni[ea])$")
 
 
 def _by_script(words_by_lang: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern[str]]:
@@ -91,10 +99,29 @@ def _search(
     return None
 
 
+_RELATIVE_CLAUSE = re.compile(
+    r",\s*(?:[\w'-]+\s+){0,4}?(?:"
+    + "|".join(lexicon.RULE_WORDS["relative_any_case"])
+    + r")(?!\w)[^,;:()\u2014\u2013]*"
+)
+_CONTRARY = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["contrary"]) + r")(?!\w)")
 _TAKES_BACK = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["takes_back"]) + r")")
 _THE_REPORT = re.compile(
     r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["refers_back_to_report"]) + r")(?!\w)"
 )
+
+
+def _outside_relatives(folded: str, start: int) -> str:
+    """The sentence with the relative clauses that close before the cue at ``start`` blanked
+    out: "Babaryka, über dessen Freilassung spekuliert worden war, ist frei" is no rumour of the
+    release; but "X was freed, which the family denied" takes it back."""
+    spans = [m.span() for m in _RELATIVE_CLAUSE.finditer(folded, 0, start) if m.end() < start]
+    if not spans:
+        return folded
+    out = folded
+    for a, b in spans:
+        out = out[:a] + " " * (b - a) + out[b:]
+    return out
 
 
 def refutes(folded: str) -> bool:
@@ -114,8 +141,14 @@ def unreal(
     if asked:
         return "question"
     lo, hi = contrast_part(folded, start)  # "X was freed, while Y still sits": Y's denial is Y's
+    contrary = _CONTRARY.search(folded, lo, start)
+    if contrary is not None:  # "Contrary to rumours that ..., X was freed": the rumour was wrong
+        closed = _CLAUSE_BREAK.search(folded, contrary.end(), start)
+        if closed is not None:
+            lo = closed.end()
+    told = _outside_relatives(folded, start)
     for name in SENTENCE_CLASSES:
-        if _search(TRIGGERS[name], scripts, folded, lo, hi):
+        if _search(TRIGGERS[name], scripts, told, lo, hi):
             return name
     breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(folded, 0, start))]
     clause_start = breaks[-1]
@@ -128,7 +161,7 @@ def unreal(
         negatable = name == "possibility"
         if _search(TRIGGERS[name], scripts, folded, clause_start, start, unless_negated=negatable):
             return name
-    after = _AFTER.match(folded, end)
+    after = (_AFTER_NOUN if _NOUN_CUE.search(folded, start, end) else _AFTER).match(folded, end)
     stop = after.end() if after else end
     clause_end = _CLAUSE_BREAK.search(folded, end)
     if clause_end is not None:

@@ -13,12 +13,48 @@ from feeds.mentions import lexicon
 from feeds.mentions.compiled import KIND, MEMO_LIMIT, NICK, QUAL, TOWN, Hit, Place
 from feeds.mentions.cues import RUSSIA, in_prison_context, says
 from feeds.mentions.forms import matches, splits
+from feeds.mentions.lexicon.common_words import is_common
 from feeds.mentions.names import devowel
 from feeds.mentions.scripts import fold
 from feeds.registry.models import FacilityKind
 
 _CLAUSE = re.compile(r"[,;:()\n.!?]")
 _LOCATIVE_PREPOSITIONS = frozenset({"в", "у", "ў", "in", "w", "we", "im"})
+_BEFORE_A_PLACE = _LOCATIVE_PREPOSITIONS | frozenset(
+    [
+        "во",
+        "на",
+        "из",
+        "із",
+        "з",
+        "са",
+        "со",
+        "до",
+        "от",
+        "ад",
+        "від",
+        "к",
+        "ко",
+        "да",
+        "into",
+        "from",
+        "to",
+        "at",
+        "of",
+        "ze",
+        "z",
+        "do",
+        "na",
+        "aus",
+        "nach",
+        "zum",
+        "zur",
+        "ins",
+        "vom",
+    ]
+)
+_NAMING = re.compile("|".join(lexicon.RULE_WORDS["naming"]))
+_QUOTES = frozenset("«\"'„“”‘’")
 _BELARUS_PLACES = tuple(fold(p) for p in lexicon.BELARUS_PLACES)
 
 
@@ -41,7 +77,9 @@ class PlacesResolver:
             kind = hit.pattern.kind
             if kind == NICK:
                 # Американка / Akrestsina Street / Віцьба the river: a nickname needs prison context
-                if in_prison_context(sentences, sent_of[hit.first], 0 if hit.pattern.risky else 1):
+                if in_prison_context(
+                    sentences, sent_of[hit.first], 0 if hit.pattern.risky else 1
+                ) and self._nickname_placed(doc, toks, spans, hit.first):
                     out.append((hit.first, hit.last, hit.pattern.ref))
             elif kind == TOWN:
                 town_hits.append(hit)
@@ -130,6 +168,19 @@ class PlacesResolver:
             used_until = end_tok
             out.append((start_tok, end_tok, place))
         return self._dedupe(out)
+
+    @staticmethod
+    def _nickname_placed(doc, toks, spans, first: int) -> bool:
+        """A nickname that is also a frequent word ("Амерыканцы" is "in Amerikanka" and
+        "Americans") counts only as a place: after a preposition, after a word that names it
+        ("known as the Amerikanka", "zwanym Amerykanką") or in quotes."""
+        if not is_common(toks[first]):
+            return True
+        if first > 0 and toks[first - 1].lower() in _BEFORE_A_PLACE:
+            return True
+        if any(_NAMING.fullmatch(fold(toks[i])) for i in range(max(0, first - 2), first)):
+            return True
+        return doc[max(0, spans[first][0] - 1) : spans[first][0]] in _QUOTES
 
     def _near_towns(self, doc, toks, keys, spans, towns, kind, first: int, last: int):
         """Town forms that qualify the kind word: right before it ("Горецкая колония", "the Horki

@@ -183,7 +183,7 @@ def skeleton(token: str) -> str:
 _VARIANT_MAPS = (
     {},  # English / Łacinka / national: х -> h (kh), ц -> c (ts)
     {"х": "ch"},  # Polish, Czech, Łacinka: х -> ch (the key reads ch as ч)
-    {"х": "ch", "ц": "z", "ж": "sch"},  # German: Bjaljazki, Stefanowitsch
+    {"х": "ch", "з": "s", "ц": "z", "ж": "sch"},  # German: Bjaljazki, Stefanowitsch, Snak
     # Łacinka typed without its diacritics: Puskin, Sklouskaj, Stermer (š, č, ž lost)
     {"х": "ch", "ш": "s", "щ": "sc", "ч": "c", "ж": "z"},
 )
