@@ -176,7 +176,12 @@ def export_ids() -> dict[int, str]:
 
 
 def units(ids: Iterable[str], groups: Iterable[Iterable[str]]) -> set:
-    return set(ids) | {frozenset(g) for g in groups}
+    """What is scored: each person, each ambiguous group as one unit (a "group" of one, as a
+    writer sometimes labels a person, is that person)."""
+    out = set(ids)
+    for group in map(frozenset, groups):
+        out.add(next(iter(group)) if len(group) == 1 else group)
+    return out
 
 
 def compare(engine: Engine, item: dict) -> tuple[tuple[set, set], tuple[set, set], tuple[set, set]]:

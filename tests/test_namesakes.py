@@ -189,3 +189,39 @@ def test_what_a_namesake_does_tells_them_apart():
     assert result.prisoners == ("ap-p",) and result.ambiguous == ()
     plain = engine.scan("Андрея Позняка снова отправили в ШИЗО.")
     assert plain.ambiguous == (("ap-p", "ap-w"),)
+
+
+def _batura(pid: str, born: int) -> Prisoner:
+    return Prisoner(id=pid, name_en="Siarhei Batura", gender=Gender.MALE, born=born)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("48-летнего Сергея Батуру водворили в ШИЗО.", ("batura-1974",)),
+        ("21-летнего Сергея Батуру водворили в ШИЗО.", ("batura-2001",)),
+        ("Siarhei Batura, aged 22, was put in a punishment cell.", ("batura-2001",)),
+    ],
+)
+def test_an_age_tells_namesakes_apart_whatever_year_the_story_is_from(text, expected):
+    engine = compile_registry([_batura("batura-1974", 1974), _batura("batura-2001", 2001)])
+    result = engine.scan(text)
+    assert result.prisoners == expected and result.ambiguous == ()
+
+
+def test_an_age_that_fits_both_leaves_them_ambiguous():
+    engine = compile_registry([_batura("batura-1974", 1974), _batura("batura-1975", 1975)])
+    result = engine.scan("48-летнего Сергея Батуру водворили в ШИЗО.")
+    assert result.ambiguous == (("batura-1974", "batura-1975"),)
+
+
+def test_a_bare_surname_of_many_records_is_told_to_nobody():
+    many = [
+        Prisoner(id=f"karatkevich-{n}", name_en=f"{given} Karatkevich", gender=Gender.MALE)
+        for n, given in enumerate(["Dzmitry", "Viachaslau", "Yury"])
+    ]
+    engine = compile_registry(many)
+    text = "Палітвязень Караткевіч у калоніі. Караткевіча перавялі ў ШІЗА."
+    assert engine.scan(text).ambiguous == ()
+    two = compile_registry(many[:2])
+    assert two.scan(text).ambiguous == (("karatkevich-0", "karatkevich-1"),)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from feeds.mentions import lexicon
 from feeds.mentions.scripts import alternatives, fold
@@ -33,6 +34,14 @@ NUMBER_WORDS: dict[str, int] = {
 _AMOUNT = r"(\d{1,2}|" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True)) + ")"
 # "на пять лет", "15 years", "osiem lat", "zu vier Jahren": a term in years
 _TERM = re.compile(rf"(?<!\w){_AMOUNT}(?:[\s-]+\w+)?\s+(?:{alternatives(_W['year_words'])})\b")
+# "48-летний", "aged 32": an age, to be read against a birth year
+_AGE = re.compile(
+    r"(?<!\d)(\d{1,2})(?:" + "|".join(_W["age_after"]) + r")"
+    r"|(?:" + "|".join(_W["age_before"]) + r")\s+(\d{1,2})(?!\d)"
+)
+# the years a story may be from: an age fits a birth year that many years (or one more) before
+# any of them (a story's date is not known here; the registry's people were held from 2020 on)
+_STORY_YEARS = range(2020, date.today().year + 1)
 _SENTENCE_YEARS = re.compile(r"(\d{1,2})\s*(?:years?|год|лет)", re.I)
 # occupation -> a pattern of the stems the press says it by (any language, folded)
 _OCCUPATIONS: dict[str, re.Pattern[str]] = {
@@ -45,6 +54,13 @@ def birth_years(sentence: str) -> set[int]:
     """Years the sentence gives as someone's year of birth."""
     folded = fold(sentence)
     return {int(a or b) for a, b in _BORN.findall(folded)}
+
+
+def age_births(sentence: str) -> set[int]:
+    """Birth years the ages a sentence gives may stand for ("48-летнего" in 2020-2026: 1971 to
+    1978)."""
+    ages = {int(a or b) for a, b in _AGE.findall(fold(sentence))}
+    return {y - age - d for age in ages if age >= 14 for y in _STORY_YEARS for d in (0, 1)}
 
 
 def term_years(sentence: str) -> set[int]:
@@ -77,13 +93,14 @@ def tell_apart(
     places_in_story: Iterable[str],
 ) -> tuple[int, ...]:
     """The candidates of ``group`` (indices into ``people``) that the story's clues leave: birth
-    year, then a prison named in the sentence, then the term, then what they do (the record's
+    year, then age, then a prison named in the sentence, then the term, then what they do (the record's
     description: "anarchist", "programmer"), then a prison named anywhere in the story. A clue that
     fits none or all of them says nothing and is passed over."""
     here, story = set(places_here), set(places_in_story)
     said = occupations(sentence)
     clues = (
         lambda p, years=birth_years(sentence): p.born in years,
+        lambda p, years=age_births(sentence): p.born in years,
         lambda p: p.facility_id in here,
         lambda p, terms=term_years(sentence): registry_term(p) in terms,
         lambda p: bool(said & occupations(p.description)),

@@ -29,6 +29,11 @@ from feeds.mentions.text import Sentences
 
 _AND = frozenset(lexicon.RULE_WORDS["and"])
 
+# A surname alone that fits more people than this is not told to anyone (two namesakes are told,
+# each family marked "possibly about your person"; "Караткевіча" fits four records and, most
+# often, the writer whose street it is)
+MAX_BARE_GROUP = 2
+
 
 class PeopleResolver:
     """The name rules of ``Engine`` (a mixin over ``CompiledRegistry``'s data)."""
@@ -175,6 +180,8 @@ class PeopleResolver:
             if not self._context(sentences, sent_of[first]):
                 continue
             group = tuple(sorted(cands))
+            if len(group) > MAX_BARE_GROUP:
+                continue  # a bare surname shared by many records tells nobody's family anything
             (out if len(group) == 1 else ambiguous).append((first, last, group))
         return out, ambiguous
 
