@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 
-from feeds import workers
+from feeds import heap, workers
 from feeds.alerts import TEXT_EXCERPT, Alert, AlertSource, news_alert_id
 from feeds.mentions import Engine, ScanResult, compile_registry
 from feeds.parsing import FeedItem
@@ -53,6 +53,7 @@ class EngineHost:
         self._build = (secrets.token_hex(8), targets)
         self.names = {t.id: t.display_name for t in targets}
         self.rebuilds += 1
+        heap.settle()  # the previous engine goes; the new one leaves the collector's sight
         log.info("mention engine built: registry version %d, %d targets", version, len(targets))
 
     async def check(self) -> None:

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from redis.asyncio.client import Pipeline
 
-from feeds import channels, schedule
+from feeds import channels, heap, schedule
 from feeds.alerts import Alert, AlertStream, news_alert_id
 from feeds.analysis import EngineHost
 from feeds.channel_watch import (
@@ -116,7 +116,7 @@ class _Poll:
     save: bool = False  # write ``state`` (the poll ran to its end)
     seen_up_to: int | None = None  # a renamed channel: its posts up to this id were seen before
     memo: tuple[PostMemo, dict] | None = None  # a channel's post memo to write, and its entries
-    read: FeedState | None = None  # the state as read, to tell a quiet poll
+    read: dict | None = None  # the state as read, less its clock: to tell a quiet poll
 
     def mark_seen(self, items: Sequence[FeedItem], now: float) -> None:
         self.seen, self.seen_at = items, now
@@ -141,7 +141,7 @@ class _Poll:
             queue is None
             and self.read is not None
             and self.state.last_success == self.state.last_check
-            and self.state.model_dump(exclude=CLOCK) == self.read.model_dump(exclude=CLOCK)
+            and _unclocked(self.state) == self.read
         ):
             return Finish(taken, clock=self.state)
         return Finish(taken, state=self.state, queue=queue)
@@ -198,6 +198,7 @@ class Watcher:
         self._cycle: Counter[str] = Counter()  # this poll cycle's counts, not yet in Redis
         self._cycle_started: float | None = None
         self._cpu_mark = time.process_time()  # this process's CPU seconds at the cycle's start
+        self._cycles = 0  # poll cycles closed (feeds/heap.py settles the heap every few)
 
     async def __aenter__(self) -> Watcher:
         if self.config.parse_processes > 0:
@@ -324,6 +325,8 @@ class Watcher:
         duration = now - self._cycle_started
         self._cycle_started = now
         self._workers_if_busy(duration)
+        self._cycles += 1
+        heap.settle() if self._cycles % heap.SETTLE_EVERY == 0 else heap.freeze()
         fields = {name: counts.get(name, 0) for name in CYCLE_COUNTS}
         level = logging.INFO if counts.get("polled") else logging.DEBUG
         log.log(level, "poll cycle", extra={**fields, "duration": round(duration, 1)})
@@ -360,6 +363,7 @@ class Watcher:
                 self._spawn(feed_id, force=True)
         while self._inflight:
             await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
+        heap.freeze()  # what the cycle left (feeds' last bodies, states) is long-lived
         return self.stats
 
     def _spawn(self, feed_id: str, force: bool) -> None:
@@ -438,7 +442,7 @@ class Watcher:
                 yield None
                 return
             await asyncio.sleep(0.05)
-        poll = _Poll(taken.source, taken.state, taken.due, read=taken.state.model_copy())
+        poll = _Poll(taken.source, taken.state, taken.due, read=_unclocked(taken.state))
         try:
             yield poll
         except BaseException:
@@ -747,6 +751,11 @@ class Watcher:
             except Exception:
                 log.exception("alert callback failed")
         return alert.kind == "news"
+
+
+def _unclocked(state: FeedState) -> dict:
+    """A state's fields but the clock: what a quiet poll leaves as it was."""
+    return {k: v for k, v in state.__dict__.items() if k not in CLOCK}
 
 
 def _auto_processes() -> int:

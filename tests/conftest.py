@@ -8,6 +8,7 @@ prefix and its keys are deleted afterwards, so tests can share servers and run s
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -120,3 +121,11 @@ async def feed_server() -> AsyncIterator[FeedServer]:
     """A started local feed server (``testkit.feedserver``) on a free loopback port."""
     async with FeedServer() as srv:
         yield srv
+
+
+@pytest.fixture(autouse=True)
+def _heap_unfrozen() -> Iterator[None]:
+    """A watcher freezes its heap after a poll cycle (feeds/heap.py); in the one long test
+    process, let the next test's collector see everything again."""
+    yield
+    gc.unfreeze()
