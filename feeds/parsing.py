@@ -185,12 +185,16 @@ def _extract(html: str) -> str:
     return _clean("".join(parser.parts))
 
 
-_HSPACE = re.compile(r"[ \t\f\v]+")  # never spans a line break: one pass over the whole text
+# never spans a line break; a single space is left alone (matching every space was most of the
+# time a parse spent cleaning text)
+_HSPACE = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _BLANKS = re.compile(r"\n{3,}")
 
 
 def _clean(text: str) -> str:
-    text = _CONTROL.sub("", text).replace("\xa0", " ").replace("\r", "\n")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    text = text.replace("\xa0", " ").replace("\r", "\n")
     lines = [line.strip() for line in _HSPACE.sub(" ", text).split("\n")]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 

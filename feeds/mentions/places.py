@@ -8,6 +8,7 @@ track, or one placed in Russia or another foreign town, names none of ours.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from feeds.mentions import lexicon
 from feeds.mentions.compiled import KIND, MEMO_LIMIT, NICK, QUAL, TOWN, Hit, Place
@@ -106,6 +107,8 @@ class PlacesResolver:
                 if quals
                 else set()
             )
+            if number is None and not qual_here and self._bare(keys, towns.get(sent), first, last):
+                continue  # no number, qualifier, town or town adjective near: it names no place
             near_towns = self._near_towns(
                 doc, toks, keys, spans, towns.get(sent), kind, first, num_tok or last
             )
@@ -168,6 +171,23 @@ class PlacesResolver:
             used_until = end_tok
             out.append((start_tok, end_tok, place))
         return self._dedupe(out)
+
+    def _bare(self, keys, towns: _Towns | None, first: int, last: int) -> bool:
+        """A kind word with nothing near that could make it a place: no town of the sentence
+        within the reach of ``_near_towns`` (three tokens before, five after), and no word
+        before it that is a town adjective of any kind. Most kind words in a long text are
+        such ("калонія", "установа" said in passing); this saves resolving each."""
+        if towns is not None and towns.any_near(first, last):
+            return False
+        stems = self._adjective_stems()
+        return not any(self._stems(keys[pos]) & stems for pos in range(max(0, first - 3), first))
+
+    def _adjective_stems(self) -> frozenset[str]:
+        found = getattr(self, "_adjective_stem_set", None)
+        if found is None:
+            found = frozenset(stem for _kind, stem in self.by_kind_adjective)
+            self._adjective_stem_set = found
+        return found
 
     @staticmethod
     def _nickname_placed(doc, toks, spans, first: int) -> bool:
@@ -323,6 +343,21 @@ class _Towns:
         self.places = places
         self.hits: list[tuple[int, int, int]] = []
         self._by_kind: dict[FacilityKind, tuple[dict, dict]] = {}
+        self._ends: list[int] | None = None  # sorted last tokens, then first tokens (any_near)
+        self._starts: list[int] = []
+
+    def any_near(self, first: int, last: int) -> bool:
+        """A town hit ending in the three tokens before ``first`` or starting in the five after
+        ``last`` (the reach of ``_near_towns``)."""
+        if self._ends is None:
+            self._ends = sorted(hit[1] for hit in self.hits)
+            self._starts = sorted(hit[0] for hit in self.hits)
+        ends, starts = self._ends, self._starts
+        at = bisect_left(ends, first - 3)
+        if at < len(ends) and ends[at] < first:
+            return True
+        at = bisect_left(starts, last + 1)
+        return at < len(starts) and starts[at] <= last + 5
 
     def of_kind(self, kind: FacilityKind) -> tuple[dict, dict]:
         found = self._by_kind.get(kind)
