@@ -3,9 +3,9 @@ background when the registry version changes and swapped in whole (a scan never 
 
 Scans are CPU-bound, and a watcher process's one core also runs the event loop, the fetches and
 every Redis call. So when the watcher has worker processes (the parse pool), new items are scanned
-there (``feeds.workers``: each keeps its own engine of the same build). Without workers, scans run
-in one thread of this process (off the event loop; the engine's memo caches see one thread at a
-time).
+there (``feeds.workers``: each keeps its own engine of the same build). Without workers, a feed's
+few new items are scanned on the event loop (a few milliseconds), and a large batch in one thread
+of this process (off the event loop; the engine's memo caches see one thread at a time).
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from feeds.workers import Doc
 log = logging.getLogger(__name__)
 
 
+INLINE_SCAN = 64 * 1024  # characters of new items scanned on the event loop (about 15 ms)
+
+
 class EngineHost:
     """Holds the current engine, the registry version it was built from, and a build tag."""
 
@@ -40,6 +43,7 @@ class EngineHost:
         self._build: tuple[str, Sequence[AnyTarget]] = ("", ())  # tag, the targets it compiled
         self._rebuild: asyncio.Task | None = None
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="scan")
+        self._scanning = 0  # scans under way in the scan thread
 
     async def load(self) -> None:
         """Build the engine now (start-up)."""
@@ -108,10 +112,19 @@ class EngineHost:
         ]
 
     async def _scan_here(self, docs: list[Doc], lang: str | None) -> list[ScanResult]:
+        """Scan on the event loop when the texts are few and short (``INLINE_SCAN``: at most a
+        few milliseconds, and a thread would cost more CPU than it saves), else in the scan
+        thread; never both at once (the engine's memo caches see one thread at a time)."""
         engine = self.engine
         assert engine is not None, "load() first"
+        if not self._scanning and sum(len(text) for text, _title in docs) <= INLINE_SCAN:
+            return workers.scan_all(engine, docs, lang)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._thread, workers.scan_all, engine, docs, lang)
+        self._scanning += 1
+        try:
+            return await loop.run_in_executor(self._thread, workers.scan_all, engine, docs, lang)
+        finally:
+            self._scanning -= 1
 
     async def _scan_in(self, pool: Executor, docs: list[Doc], lang: str | None) -> list[ScanResult]:
         loop = asyncio.get_running_loop()

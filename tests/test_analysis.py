@@ -126,3 +126,35 @@ async def test_a_story_about_one_of_two_namesakes_reaches_both(storage: Storage)
     assert alert.namesakes == [["frantskevich-1", "frantskevich-2"]]
     assert set(alert.targets) == {"frantskevich-1", "frantskevich-2"}
     assert alert.namesake_of("frantskevich-2")
+
+
+async def test_a_large_batch_is_scanned_in_the_thread_with_the_same_alerts(
+    storage: Storage,
+) -> None:
+    """A feed's few new items are scanned on the event loop; a batch over INLINE_SCAN in the scan
+    thread: the alerts are the same."""
+    from feeds.analysis import INLINE_SCAN
+
+    await RegistryStore(storage).merge(bundled_targets())
+    host = EngineHost(RegistryStore(storage))
+    await host.load()
+    small = [item("a", BIALIATSKI), item("b", NOBODY)]
+    filler = " " + NOBODY * (INLINE_SCAN // len(NOBODY) + 1)
+    large = [item("a", BIALIATSKI + filler), item("b", NOBODY + filler)]
+    seen_threads: list[str] = []
+    original = host._thread.submit
+
+    def counting(fn, /, *args, **kwargs):
+        seen_threads.append(fn.__name__)
+        return original(fn, *args, **kwargs)
+
+    host._thread.submit = counting  # type: ignore[method-assign]
+    try:
+        inline = await host.analyse_all(small, [i.text for i in small], SOURCE)
+        assert seen_threads == []
+        threaded = await host.analyse_all(large, [i.text for i in large], SOURCE)
+        assert seen_threads == ["scan_all"]
+    finally:
+        await host.close()
+    assert [a.prisoners if a else None for a in inline] == [["ales-bjaljackiy"], None]
+    assert [a.prisoners if a else None for a in threaded] == [["ales-bjaljackiy"], None]

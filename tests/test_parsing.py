@@ -391,7 +391,8 @@ async def test_large_bodies_are_parsed_in_a_worker_thread(monkeypatch: pytest.Mo
         return real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parsing, "parse_feed", spy)
-    big = rss(*(f"<title>t{i}</title><description>{'x' * 500}</description>" for i in range(100)))
+    big = rss(*(f"<title>t{i}</title><description>{'x' * 1500}</description>" for i in range(100)))
+    assert len(big) > parsing.INLINE_PARSE  # an ordinary feed is parsed on the loop
     small = rss("<title>t</title>")
     assert len((await parse_feed_async(big, {}, BASE)).items) == 100
     assert len((await parse_feed_async(small, {}, BASE)).items) == 1
