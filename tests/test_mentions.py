@@ -527,3 +527,13 @@ def test_a_nickname_that_is_a_common_word_needs_to_stand_as_a_place(engine, text
 
 def test_german_press_writes_z_as_s(engine):
     assert engine.scan("Maxim Snak wurde am Samstag freigelassen.").prisoners == ("maksim-znak",)
+
+
+def test_a_relatives_release_in_the_next_sentence_is_not_carried(engine):
+    text = (
+        "Суд приговорил Марию Колесникову к десяти годам колонии. "
+        "Её мужа, журналиста Александра Лойко, в субботу освободили."
+    )
+    assert "released" not in {str(e) for e in engine.scan(text).events}
+    own = "Суд приговорил Алеся Беляцкого к десяти годам. Через год его освободили по амнистии."
+    assert "released" in {str(e) for e in engine.scan(own).events}

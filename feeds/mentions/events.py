@@ -85,8 +85,8 @@ _NOT_NOW_BEFORE = re.compile(
     r"(?:"
     + _any(_W["not_now_before"])
     + "|(?:"
-    + _any(_W["others"])
-    + r")\w*(?:\s+[\w'-]+){0,3})\s+$"
+    + _any(_W["others"] + _W["relatives"])
+    + r")\w*(?:\s+[\w'-]+){0,5})\s+$"
 )
 _FORMER_WHO = re.compile(
     r"(?:"
@@ -100,6 +100,8 @@ _NOT_NOW_AFTER = re.compile(r"\w*\s+(?:" + _any(_W["not_now_after"]) + ")")
 _ARREST_BACKSTORY = re.compile(
     r"(?:" + _any(_W["backstory_before"]) + r")\s+(?:(?:" + _any(_W["possessives"]) + r")\s+)?$"
 )
+# "хотя она уже отбыла срок", "although he was freed": what a concessive clause grants is known
+_CONCESSIVE = re.compile(r"(?<!\w)(?:" + _any(_W["concessive"]) + r")(?!\w)")
 _TIME_MARKS = frozenset({E.ARREST, E.RELEASED})
 # "a petition for pardon", "прашэнне аб памілаванні": asking is not being pardoned
 _PETITION = re.compile(r"(?:" + _any(_W["petition"]) + r")\w*\s+(?:\w+\s+){0,2}$")
@@ -147,9 +149,13 @@ _AGO = re.compile(
     + r")\s+(?:[\w-]+\s+)?(?:19|20)\d\d(?!\d)|(?<!\w)(?:"
     + _any(_W["last_year"])
     + r")(?!\w)"
+    # a month or season alone: not after a day's number, not before a year or a day
+    + r"|(?<!\d)(?<!\d\s)(?<!\d\.\s)(?<!\w)(?:"
+    + _any(_W["month_only"])
+    + r")(?!\w)(?!\s*\d)"
 )
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
-_SINCE = re.compile(r"(?<!\w)(?:" + _any(_W["since_clause"]) + r")\s+(?:[\w'-]+\s+){0,3}$")
+_SINCE = re.compile(r"(?<!\w)(?:" + _any(_W["since_clause"]) + r")\s+(?:[\w'-]+\s+){0,6}$")
 _CONVOY = re.compile(_any(_W["convoy"]))
 _COURT_OR_BORDER = re.compile(r"(?<!\w)(?:" + _any(_W["court_or_border"]) + ")")
 # "soon to be moved": not a transfer yet
@@ -261,6 +267,8 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 text, max(0, start - 90), start
             ):
                 continue
+            if event in GRAVE and _CONCESSIVE.search(text, _clause_start(text, start), start):
+                continue  # "хотя она уже отбыла свой срок": granted, not told
             if event in GRAVE and _long_ago(text, start, end):
                 dated.add(event)  # and every other cue of it here ("вышла в 2024 году, отбыв срок")
                 continue
@@ -332,6 +340,11 @@ def _in_attribute(text: str, position: int) -> bool:
         if attributive and position < _CLAUSE_END.search(text, found.end()).start():
             return True
     return False
+
+
+def _clause_start(text: str, start: int) -> int:
+    before = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)]
+    return before[-1] if before else 0
 
 
 def _clause_around(text: str, start: int, end: int, reach: int) -> tuple[int, int]:

@@ -310,6 +310,8 @@ def _own_part(
     return tuple(e for e in events if e not in GRAVE or e in here)
 
 
+# a relative, a cellmate: someone else (the list events.py reads before a release cue too)
+_OTHERS = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["relatives"]) + ")")
 _HE = frozenset(lexicon.RULE_WORDS["pronouns_he"])
 _SHE = frozenset(lexicon.RULE_WORDS["pronouns_she"])
 _NUMBER = r"(?:\d+|" + "|".join(map(re.escape, namesakes.NUMBER_WORDS)) + ")"
@@ -321,12 +323,17 @@ _OWN_SUBJECT = re.compile(
 
 def _someone_else(sentence: str, gender: Gender | None) -> bool:
     """Whether a sentence after a person's own speaks of someone else: a count of people ("16
-    people were pardoned"), "another" prisoner, or, for a person whose gender the registry gives,
+    people were pardoned"), "another" prisoner, a relative or cellmate ("her husband was freed
+    in the summer"), or, for a person whose gender the registry gives,
     pronouns of the other gender only ("She was released" after "Ihar Losik's wife ..."); never
     when a pronoun of theirs is there ("Его и ещё 13 заключённых вывезли")."""
     folded = fold(sentence)
     mine, other = {Gender.MALE: (_HE, _SHE), Gender.FEMALE: (_SHE, _HE)}.get(gender, ((), ()))  # type: ignore[arg-type]
     tokens = {t.strip('.,;:!?«»"()') for t in folded.split()[:12]}
+    if _OTHERS.search(" ".join(folded.split()[:3])):
+        # "Её мужа освободили", "His wife was freed": a relative opens the sentence; their release,
+        # the person's pronoun notwithstanding
+        return True
     if tokens & set(mine):
         return False  # "Его и ещё 13 заключённых вывезли": he is among them
     return bool(_OWN_SUBJECT.search(folded)) or bool(tokens & set(other))
