@@ -901,3 +901,19 @@ def test_what_was_to_happen_instead_discussed_or_wished_is_none(sentence, grave)
 def test_dated_granted_and_listed_releases_are_not_this_storys_news(sentence, grave):
     found = [e for e in sentence_events(sentence) if e in GRAVE]
     assert found == ([grave] if grave else []), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grave"),
+    [
+        ("Wjasna erinnert zugleich an Wadim Chrasko, der an einer Lungenentzündung starb.", None),
+        ("On the anniversary of his death in the colony, friends laid flowers.", None),
+        ("His wife learned it from a fellow prisoner who has since been released.", None),
+        ("Nach meiner Begnadigung habe ich ein Jahr gebraucht, um wieder U-Bahn zu fahren.", None),
+        # a pardon told by its verb after "after" is when the news happened
+        ("They were freed and taken abroad after Lukashenka pardoned them.", E.PARDONED),
+    ],
+)
+def test_remembered_and_someone_elses_and_past_pardons_are_none(sentence, grave):
+    found = [e for e in sentence_events(sentence) if e in GRAVE]
+    assert (grave in found) if grave else not found, sentence

@@ -102,7 +102,10 @@ _ARREST_BACKSTORY = re.compile(
 )
 # "хотя она уже отбыла срок", "although he was freed": what a concessive clause grants is known
 _CONCESSIVE = re.compile(r"(?<!\w)(?:" + _any(_W["concessive"]) + r")(?!\w)")
-_TIME_MARKS = frozenset({E.ARREST, E.RELEASED})
+_TIME_MARKS = frozenset({E.ARREST, E.RELEASED, E.PARDONED})
+# a pardon as a noun ("nach meiner Begnadigung", "after his pardon"); "after Lukashenka pardoned
+# them" tells when the news happened
+_NOUN_CUE = re.compile(r"(?:ung|ion|on|ни[еяюи]|нн[яеюі]|eni[ea]|nni[ea])$")
 # "a petition for pardon", "прашэнне аб памілаванні": asking is not being pardoned
 _PETITION = re.compile(r"(?:" + _any(_W["petition"]) + r")\w*\s+(?:\w+\s+){0,2}$")
 _INDEFINITE = re.compile(r"(?<!\w)(?:" + _any(_W["indefinite"]) + r")\s+$")
@@ -205,7 +208,11 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 and _APPOSITION.search(text, 0, start)
             ):
                 continue
-            if event in _TIME_MARKS and _ARREST_BACKSTORY.search(text, max(0, start - 30), start):
+            if (
+                event in _TIME_MARKS
+                and (event is not E.PARDONED or _NOUN_CUE.search(match.group().rstrip()))
+                and _ARREST_BACKSTORY.search(text, max(0, start - 30), start)
+            ):
                 continue  # "since his arrest", "after his release": a time, not the news
             if event is E.SENTENCED and _SERVING.search(text, max(0, start - 40), start):
                 continue
@@ -253,7 +260,7 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 if any(start <= c <= end + 30 for c in cells):
                     continue
             if event is E.RELEASED and (
-                _NOT_NOW_BEFORE.search(text, max(0, start - 30), start)
+                _NOT_NOW_BEFORE.search(text, max(0, start - 60), start)
                 or _NOT_NOW_AFTER.match(text, end)
             ):
                 continue
