@@ -225,3 +225,12 @@ def test_a_bare_surname_of_many_records_is_told_to_nobody():
     assert engine.scan(text).ambiguous == ()
     two = compile_registry(many[:2])
     assert two.scan(text).ambiguous == (("karatkevich-0", "karatkevich-1"),)
+
+
+def test_a_fuzzy_surname_keeps_its_opening_vowel():
+    """Consonants agree (s-n-k) but "Isaenka" opens with a vowel and "Сянько" does not."""
+    engine = compile_registry(
+        [Prisoner(id="isaenka", name_en="Mikalai Isaenka", gender=Gender.MALE)]
+    )
+    assert engine.scan("Николая Сянько задержали в Минске.").prisoners == ()
+    assert engine.scan("Николая Исаенко задержали в Минске.").prisoners == ("isaenka",)

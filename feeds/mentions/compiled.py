@@ -21,6 +21,7 @@ from feeds.mentions.names import (
     first_name_lexicon,
     first_name_spec,
     freeze,
+    fuzzy_key,
     russian_forms,
     split_name,
     town_adjective_stem,
@@ -229,13 +230,13 @@ class CompiledRegistry:
             if specs:
                 for stem in specs[0]:
                     if len(stem) >= 4:
-                        self.devowel_index.setdefault(devowel(stem), set()).add(index)
+                        self.devowel_index.setdefault(fuzzy_key(stem), set()).add(index)
                     # a name the registry has only in Latin letters, as the Russian press writes
                     # it (Dziadok -> Дедок, Tsikhanouski -> Тихановский); generated forms only
                     # ever match after the person's own first name (the fuzzy path)
                     for form in russian_forms(stem) if latin_only else ():
                         if len(form) >= 4:
-                            self.devowel_index.setdefault(devowel(form), set()).add(index)
+                            self.devowel_index.setdefault(fuzzy_key(form), set()).add(index)
         self.people.append(Person(target, first, first_keys))
 
     def _compile_place(self, target: Facility, add) -> None:

@@ -29,7 +29,7 @@ from feeds.mentions.compiled import (
 )
 from feeds.mentions.forms import matches, splits
 from feeds.mentions.models import ScanResult
-from feeds.mentions.names import devowel
+from feeds.mentions.names import fuzzy_key
 from feeds.mentions.people import PeopleResolver
 from feeds.mentions.places import PlacesResolver, compound_kind
 from feeds.mentions.result import build_result
@@ -183,7 +183,7 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
         fuzzy = (
             cap
             and len(key) >= 5
-            and any(devowel(stem) in self.devowel_index for stem, _e in splits(key))
+            and any(fuzzy_key(stem) in self.devowel_index for stem, _e in splits(key))
         )
         first = cap and matches(key, self._first_lexicon)
         continues = any(stem in self._phrase_heads for stem, _e in splits(key))

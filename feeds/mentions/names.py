@@ -19,6 +19,12 @@ _VOWELS = re.compile(r"[aeiou]")
 _DOUBLE_LETTER = re.compile(r"(.)\1+")
 
 
+def fuzzy_key(stem: str) -> str:
+    """A surname stem's key for the fuzzy path: its consonants, and whether it opens with a vowel
+    ("Isaenka" and "Сянько" share s-n-k, but one starts with a vowel: not one name)."""
+    return ("_" if _VOWELS.match(stem) else "") + devowel(stem)
+
+
 def devowel(stem: str) -> str:
     """Consonants only: the part of a town adjective that be/ru/Łacinka spellings share."""
     consonants = _VOWELS.sub("", stem)

@@ -23,7 +23,7 @@ from feeds.mentions.cues import (
     says,
 )
 from feeds.mentions.forms import matches, splits
-from feeds.mentions.names import devowel
+from feeds.mentions.names import fuzzy_key
 from feeds.mentions.scripts import PATRONYMIC, fold, skeleton
 from feeds.mentions.text import Sentences
 
@@ -209,7 +209,7 @@ class PeopleResolver:
         if people is None:  # memoised per key: a long story names its people again and again
             found: set[int] = set()
             for stem, _ending in splits(keys[i]):
-                found |= self.devowel_index.get(devowel(stem), set())
+                found |= self.devowel_index.get(fuzzy_key(stem), set())
             if len(self._fuzzy_memo) > MEMO_LIMIT:
                 self._fuzzy_memo.clear()
             people = self._fuzzy_memo[keys[i]] = frozenset(found)
