@@ -13,6 +13,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import redis.asyncio as aioredis
+
+from feeds.keys import Keys
+from feeds.sources import FeedStore
+from feeds.storage import Storage
 from testkit.botapi import FakeBotAPI
 from testkit.feedserver import FeedServer
 from testkit.roles import RedisServer, Role, free_port, get, live_env, roles
@@ -47,6 +52,13 @@ async def test_run_survives_a_redis_restart(cli_env: dict[str, str], tmp_path: P
                 api.send_text(USER, "/subscribe Bialiatski")
                 await api.wait_for_call("sendMessage", lambda c: c.chat_id == USER, timeout=60)
                 await wait_for(lambda: feeds.hits["/rss"] >= 1, timeout=60, message="first poll")
+                # ... and its state written (the poll took stock of the feed's items): an item
+                # published while Redis is away is news only to a watcher that knew the others
+                await wait_for(
+                    lambda: _first_poll_recorded(server.url, env["REDIS_PREFIX"]),
+                    timeout=30,
+                    message="the first poll's state in Redis",
+                )
 
                 server.stop()
                 down = await wait_for(
@@ -102,6 +114,15 @@ async def test_run_survives_a_redis_restart(cli_env: dict[str, str], tmp_path: P
                 assert len(alerts) == 1
                 logged = run.log()
                 assert "crashed" not in logged and "Traceback" not in logged
+
+
+async def _first_poll_recorded(url: str, prefix: str) -> bool:
+    client = aioredis.from_url(url)
+    try:
+        store = FeedStore(Storage(client, Keys(prefix)))
+        return any(state.polls >= 1 for state in (await store.states()).values())
+    finally:
+        await client.aclose()
 
 
 async def _redis_down(port: int) -> dict | None:
