@@ -67,15 +67,14 @@ class LeaseKeeper:
 
     async def renew_all(self) -> list[str]:
         """Renew every held lease now; the keys that were lost (expired, or taken over)."""
-        held = list(self.held.items())
+        held = dict(self.held)
         if not held:
             return []
-        keys = [k for k, _ in held]
-        answers = await self._renew(keys=keys, args=[self.ttl_ms, *(t for _, t in held)])
-        lost = [k for k, ok in zip(keys, answers, strict=True) if not ok]
+        answers = await self._renew(keys=list(held), args=[self.ttl_ms, *held.values()])
+        lost = [key for key, ok in zip(held, answers, strict=True) if not ok]
         for key in lost:
             log.warning("lease %s was lost (expired while held)", key)
-            if self.held.get(key) == dict(held)[key]:
+            if self.held.get(key) == held[key]:  # not taken again meanwhile
                 del self.held[key]
         return lost
 

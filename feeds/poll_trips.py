@@ -21,7 +21,6 @@ two watchers never poll one feed at once.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -30,8 +29,6 @@ from redis.asyncio.client import Pipeline
 from feeds.leases import LeaseKeeper
 from feeds.sources import FeedSource, FeedState, FeedStore
 from feeds.storage import Storage
-
-log = logging.getLogger(__name__)
 
 BATCH = 200  # feeds per script call
 WINDOW = 0.01  # seconds a finished poll's writes wait for others to share their round trip
@@ -227,12 +224,12 @@ class PollTrips:
 
     @staticmethod
     def _finish_args(finish: Finish) -> list[str | float]:
-        taken = finish.taken
         state, clock = finish.state, finish.clock
-        due = (state or clock).next_check if (state or clock) is not None else None
+        written = state if state is not None else clock
+        due = written.next_check if written is not None else None
         return [
-            taken.feed_id,
-            taken.token,
+            finish.taken.feed_id,
+            finish.taken.token,
             state.model_dump_json() if state is not None else "",
             FeedStore.checked_value(clock) if clock is not None else "",
             repr(due) if due is not None else "",

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from redis.asyncio.client import Pipeline
 
 from feeds.channels import channel_name, preview_url
 from feeds.identity import canonical_url
@@ -212,15 +211,11 @@ class FeedStore:
 
     async def put_state(self, feed_id: str, state: FeedState) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
-            self.put_state_in(pipe, feed_id, state)
+            pipe.hset(self.keys.feed_state, feed_id, state.model_dump_json())
+            if state.next_check is not None:
+                # XX: a feed removed (or paused) meanwhile is not put back on the schedule.
+                pipe.zadd(self.keys.feeds_due, {feed_id: state.next_check}, xx=True)
             await pipe.execute()
-
-    def put_state_in(self, pipe: Pipeline, feed_id: str, state: FeedState) -> None:
-        """:meth:`put_state`, queued on the caller's pipeline."""
-        pipe.hset(self.keys.feed_state, feed_id, state.model_dump_json())
-        if state.next_check is not None:
-            # XX: a feed removed (or paused) meanwhile is not put back on the schedule.
-            pipe.zadd(self.keys.feeds_due, {feed_id: state.next_check}, xx=True)
 
     @staticmethod
     def parse_read(answers: list) -> tuple[FeedSource | None, FeedState, float | None]:

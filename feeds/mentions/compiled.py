@@ -176,6 +176,9 @@ class CompiledRegistry:
             for q in place.qualifiers:
                 if lexicon.QUALIFIERS[q][0]:
                     self.by_kind_strong[kind, q] = (*self.by_kind_strong.get((kind, q), ()), i)
+        # every kind's town adjective stems: a word before a kind word that is none of them
+        # cannot make it a place (PlacesResolver._bare)
+        self.adjective_stems = frozenset(stem for _kind, stem in self.by_kind_adjective)
 
     # -- compile ---------------------------------------------------------------------------------
 

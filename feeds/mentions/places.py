@@ -65,6 +65,7 @@ class PlacesResolver:
     places: list[Place]
     by_kind_number: dict[tuple[FacilityKind, int], tuple[int, ...]]
     by_kind_adjective: dict[tuple[FacilityKind, str], tuple[int, ...]]
+    adjective_stems: frozenset[str]
     by_kind_strong: dict[tuple[FacilityKind, str], tuple[int, ...]]
     _first_lexicon: dict[str, frozenset[str]]
     _stem_memo: dict[str, frozenset[str]]  # see _stems (the engine owns the memo)
@@ -179,15 +180,8 @@ class PlacesResolver:
         such ("калонія", "установа" said in passing); this saves resolving each."""
         if towns is not None and towns.any_near(first, last):
             return False
-        stems = self._adjective_stems()
+        stems = self.adjective_stems
         return not any(self._stems(keys[pos]) & stems for pos in range(max(0, first - 3), first))
-
-    def _adjective_stems(self) -> frozenset[str]:
-        found = getattr(self, "_adjective_stem_set", None)
-        if found is None:
-            found = frozenset(stem for _kind, stem in self.by_kind_adjective)
-            self._adjective_stem_set = found
-        return found
 
     @staticmethod
     def _nickname_placed(doc, toks, spans, first: int) -> bool:
