@@ -917,3 +917,42 @@ def test_dated_granted_and_listed_releases_are_not_this_storys_news(sentence, gr
 def test_remembered_and_someone_elses_and_past_pardons_are_none(sentence, grave):
     found = [e for e in sentence_events(sentence) if e in GRAVE]
     assert (grave in found) if grave else not found, sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grave"),
+    [
+        # a relative clause puts its verb last: the demand at its end governs the release noun
+        ("Pavel Belavus, dessen Freilassung Amnesty lange gefordert hatte, ist gestorben.", E.DIED),
+        # those freed as the source of the news are not the news
+        ("Паводле інфармацыі вызваленых, яго трымаюць у ШІЗА.", None),
+        ("По словам освобождённых, его держат в одиночке.", None),
+        ("According to freed prisoners, he has lost a lot of weight.", None),
+        ("Laut Freigelassenen wird er isoliert gehalten.", None),
+        # ... but a source followed by words is a report of a release
+        ("По данным правозащитников освобождён Павел Белавус.", E.RELEASED),
+    ],
+)
+def test_relative_clause_demands_and_freed_sources(sentence, grave):
+    found = [e for e in sentence_events(sentence) if e in GRAVE]
+    assert found == ([grave] if grave else []), sentence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "without" inside a relative clause does not cut the sentence in two
+        "Pavel Belavus, whose friends feared he would die without treatment, was released today.",
+        # "außer Landes" is "out of the country", not "except"
+        "Pavel Belavus gehört zu den Gefangenen, die heute freigelassen und außer Landes "
+        "gebracht wurden.",
+    ],
+)
+def test_a_contrast_word_in_a_clause_or_idiom_keeps_the_persons_release(engine, text):
+    assert {E.RELEASED, E.RELEASED_EXPELLED} & events_of(engine, text, "belavus"), text
+
+
+def test_without_still_cuts_off_the_person_left_behind(engine):
+    text = "Ihar Losik was released and taken to Lithuania without Pavel Belavus."
+    assert not {E.RELEASED, E.RELEASED_EXPELLED} & events_of(engine, text, "belavus")
+    assert E.RELEASED_EXPELLED in events_of(engine, text, "losik")

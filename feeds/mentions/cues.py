@@ -39,12 +39,26 @@ def in_prison_context(sentences: Sentences, index: int, reach: int = 1) -> bool:
 
 CONTRAST = re.compile("|".join(f"(?:{w})" for w in lexicon.RULE_WORDS["contrast"]))
 
+# A relative clause between commas: ", whose friends feared ...,", ", über dessen Freilassung
+# spekuliert worden war,". Folded text; the clause runs to the next comma, colon or dash.
+_RELATIVE_WORDS = "|".join(lexicon.RULE_WORDS["relative_any_case"])
+RELATIVE_CLAUSE = re.compile(
+    r",\s*(?:[\w'-]+\s+){0,4}?(?:" + _RELATIVE_WORDS + r")(?!\w)[^,;:()\u2014\u2013]*"
+)
+_OPEN_RELATIVE = re.compile(
+    r",\s*(?:[\w'-]+\s+){0,4}?(?:" + _RELATIVE_WORDS + r")(?!\w)[^,;:()\u2014\u2013]*$"
+)
+
 
 def contrast_part(sentence: str, offset: int) -> tuple[int, int]:
     """The part of a (lower-cased) sentence around ``offset``, cut at a contrast ("X was freed,
-    but Y stays in the colony"): what is said of one part is not said of the other."""
+    but Y stays in the colony"): what is said of one part is not said of the other. A contrast
+    inside a relative clause cuts nothing ("X, whose friends feared she would die without
+    treatment, was pardoned": the clause is about X too)."""
     lo, hi = 0, len(sentence)
     for cut in CONTRAST.finditer(sentence):
+        if not cut.group().startswith(",") and _OPEN_RELATIVE.search(fold(sentence[: cut.start()])):
+            continue  # a comma would have closed the clause
         if cut.start() <= offset:
             lo = cut.start()
         else:

@@ -95,6 +95,7 @@ _FORMER_WHO = re.compile(
     + _any(_W["relative_pronouns"])
     + r")\s+(?:[\w'-]+\s+){0,3}$"
 )
+_SOURCE_BEFORE = re.compile(r"(?<!\w)(?:" + _any(_W["source_before"]) + r")\s+$")
 _NOT_NOW_AFTER = re.compile(r"\w*\s+(?:" + _any(_W["not_now_after"]) + ")")
 # "since his arrest", "после ареста": the arrest is backstory
 _ARREST_BACKSTORY = re.compile(
@@ -274,6 +275,8 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 text, max(0, start - 90), start
             ):
                 continue
+            if event in GRAVE and _SOURCE_BEFORE.search(text, max(0, start - 50), start):
+                continue  # "according to freed prisoners": a source, not the news
             if event in GRAVE and _CONCESSIVE.search(text, _clause_start(text, start), start):
                 continue  # "хотя она уже отбыла свой срок": granted, not told
             if event in GRAVE and _long_ago(text, start, end):

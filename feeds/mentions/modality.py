@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 
 from feeds.mentions import lexicon
-from feeds.mentions.cues import contrast_part
+from feeds.mentions.cues import RELATIVE_CLAUSE, contrast_part
 from feeds.mentions.models import EventType
 from feeds.mentions.scripts import script_alternations
 
@@ -99,11 +99,6 @@ def _search(
     return None
 
 
-_RELATIVE_CLAUSE = re.compile(
-    r",\s*(?:[\w'-]+\s+){0,4}?(?:"
-    + "|".join(lexicon.RULE_WORDS["relative_any_case"])
-    + r")(?!\w)[^,;:()\u2014\u2013]*"
-)
 _CONTRARY = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["contrary"]) + r")(?!\w)")
 _TAKES_BACK = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["takes_back"]) + r")")
 _THE_REPORT = re.compile(
@@ -115,13 +110,23 @@ def _outside_relatives(folded: str, start: int) -> str:
     """The sentence with the relative clauses that close before the cue at ``start`` blanked
     out: "Babaryka, über dessen Freilassung spekuliert worden war, ist frei" is no rumour of the
     release; but "X was freed, which the family denied" takes it back."""
-    spans = [m.span() for m in _RELATIVE_CLAUSE.finditer(folded, 0, start) if m.end() < start]
+    spans = [m.span() for m in RELATIVE_CLAUSE.finditer(folded, 0, start) if m.end() < start]
     if not spans:
         return folded
     out = folded
     for a, b in spans:
         out = out[:a] + " " * (b - a) + out[b:]
     return out
+
+
+def _in_relative(folded: str, start: int) -> bool:
+    """Whether the cue at ``start`` lies in a relative clause (opened before it, not yet closed)."""
+    comma = folded.rfind(",", 0, start)
+    return (
+        comma >= 0
+        and RELATIVE_CLAUSE.match(folded, comma) is not None
+        and (RELATIVE_CLAUSE.match(folded, comma).end() >= start)
+    )
 
 
 def refutes(folded: str) -> bool:
@@ -166,6 +171,10 @@ def unreal(
     clause_end = _CLAUSE_BREAK.search(folded, end)
     if clause_end is not None:
         stop = min(stop, clause_end.start())
+        if _in_relative(folded, start):
+            # "X, dessen Freilassung die Sozialdemokraten gefordert hatten, ...": a relative
+            # clause puts its verb last; the whole clause governs the cue
+            stop = clause_end.start()
     for name in AFTER_CLASSES:
         negatable = name == "possibility"
         found = _search(TRIGGERS[name], scripts, folded, end, stop + 12, unless_negated=negatable)
