@@ -956,3 +956,21 @@ def test_without_still_cuts_off_the_person_left_behind(engine):
     text = "Ihar Losik was released and taken to Lithuania without Pavel Belavus."
     assert not {E.RELEASED, E.RELEASED_EXPELLED} & events_of(engine, text, "belavus")
     assert E.RELEASED_EXPELLED in events_of(engine, text, "losik")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "transfer"),
+    [
+        # driven to the border or abroad: the expulsion's road, not a prison transfer
+        ("Po zwolnieniu został przewieziony na Litwę.", False),
+        ("Их перевезли к границе с Литвой.", False),
+        ("He was transported to Vilnius on Saturday.", False),
+        # taken to a hospital is health news; the prison's own hospital is a transfer
+        ("Więźnia przewieziono do szpitala zbyt późno.", False),
+        ("Его перевели в больницу при колонии № 12.", True),
+        ("Er wurde in die Strafkolonie Nr. 3 verlegt.", True),
+        ("Przewieziono go do kolonii w Szkłowie.", True),
+    ],
+)
+def test_a_transport_abroad_or_to_hospital_is_no_transfer(sentence, transfer):
+    assert (E.TRANSFER in sentence_events(sentence)) is transfer, sentence

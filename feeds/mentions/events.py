@@ -161,6 +161,9 @@ _AGO = re.compile(
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
 _SINCE = re.compile(r"(?<!\w)(?:" + _any(_W["since_clause"]) + r")\s+(?:[\w'-]+\s+){0,6}$")
 _CONVOY = re.compile(_any(_W["convoy"]))
+_NOT_A_TRANSFER_TO = re.compile(r"(?<!\w)(?:" + _any(_W["not_a_transfer_to"]) + ")")
+_HOSPITAL = re.compile(r"(?<!\w)(?:" + _any(_W["hospital"]) + ")")
+_PRISON_HOSPITAL = re.compile(r"(?<!\w)(?:" + _any(_W["prison_hospital"]) + ")")
 _COURT_OR_BORDER = re.compile(r"(?<!\w)(?:" + _any(_W["court_or_border"]) + ")")
 # "soon to be moved": not a transfer yet
 _FUTURE_BEFORE = re.compile(r"(?:" + _any(_W["soon"]) + r")\s+(?:\w+\s+)?$")
@@ -250,6 +253,8 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 and _COURT_OR_BORDER.search(text)
             ):
                 continue  # brought to a hearing, or driven to the border, under convoy
+            if event is E.TRANSFER and _not_a_transfer(text, start, end):
+                continue  # "przewieziony na Litwę", "taken to hospital": expelled, or health
             if event is E.TRANSFER:
                 # "soon to be moved"; but "вскоре его перевели" happened (a past-tense verb)
                 soon = _FUTURE_BEFORE.search(text, max(0, start - 25), start)
@@ -364,6 +369,18 @@ def _clause_around(text: str, start: int, end: int, reach: int) -> tuple[int, in
     before = [m.end() for m in _CLAUSE_BREAK.finditer(text, lo, start)]
     after = _CLAUSE_BREAK.search(text, end, hi)
     return (before[-1] if before else lo), (after.start() if after else hi)
+
+
+def _not_a_transfer(text: str, start: int, end: int) -> bool:
+    """A transport to the border or abroad (an expulsion), or to a hospital that is not the
+    prison's (health news), said after the cue in its clause."""
+    stop = _clause_around(text, start, end, 40)[1]
+    if _NOT_A_TRANSFER_TO.search(text, end, stop):
+        return True
+    hospital = _HOSPITAL.search(text, end, stop)
+    return hospital is not None and not _PRISON_HOSPITAL.search(
+        text, hospital.end(), _clause_around(text, start, hospital.end(), 40)[1]
+    )
 
 
 def _long_ago(text: str, start: int, end: int) -> bool:
