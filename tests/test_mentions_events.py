@@ -974,3 +974,22 @@ def test_without_still_cuts_off_the_person_left_behind(engine):
 )
 def test_a_transport_abroad_or_to_hospital_is_no_transfer(sentence, transfer):
     assert (E.TRANSFER in sentence_events(sentence)) is transfer, sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sentenced"),
+    [
+        # who died or walked free, described by their sentence: the sentence is recalled
+        ("A teacher from Lida jailed for four years over a comment has died in custody.", False),
+        ("Emeryt z Grodna skazany na trzy lata zmarł w kolonii.", False),
+        ("Wyszła na wolność po odsiedzeniu całego wyroku dwóch lat.", False),
+        # a sentencing told by a verb of its own stays news beside the release
+        ("He was sentenced to two years in May and was released on Friday.", True),
+        # put in a punishment cell or a remand prison is not put in prison by a court
+        ("Została osadzona w karcerze.", False),
+        ("Zatrzymano go i osadzono w areszcie śledczym.", False),
+        ("Po wyroku osadzono go w kolonii karnej.", True),
+    ],
+)
+def test_a_recalled_sentence_and_osadzony(sentence, sentenced):
+    assert (E.SENTENCED in sentence_events(sentence)) is sentenced, sentence

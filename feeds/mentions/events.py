@@ -133,6 +133,8 @@ _ATTRIBUTE = re.compile(
     r"(?<!\w)(?:" + "|".join(_PARTICIPLES) + r")\w*?(?:" + _any(_W["attributive_endings"]) + r")\b"
 )
 _PARTICIPLE = re.compile(r"(?<!\w)(?:" + "|".join(_PARTICIPLES) + r")")
+_NON_FINITE_SENTENCE = (*_PARTICIPLES, *_W["sentence_nouns"])
+_AUXILIARY_BEFORE = re.compile(r"(?<!\w)(?:" + _any(_W["auxiliaries"]) + r")\s+(?:\w+\s+)?$")
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()]")
 _CLAUSE_END = re.compile(_CLAUSE_BREAK.pattern + "|$")
 # "чатыры гады таму загінуў", "vor vier Jahren": a grave event that far back is the past
@@ -188,6 +190,7 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
     found: list[E] = []
     cells: list[int] | None = None
     dated: set[E] = set()  # grave events this sentence dates months or years back
+    recalled = False  # the sentencing is a participle or a noun: an attribute, not a verb
     asked = _QUESTION.search(sentence) is not None
     if _EARLIER.search(text):
         return ()
@@ -288,8 +291,16 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 dated.add(event)  # and every other cue of it here ("вышла в 2024 году, отбыв срок")
                 continue
             found.append(event)
+            if event is E.SENTENCED:
+                recalled = match.group().startswith(_NON_FINITE_SENTENCE) and not (
+                    _AUXILIARY_BEFORE.search(text, max(0, start - 25), start)
+                )
             break
     found = [e for e in found if e not in dated]
+    if recalled and GRAVE.intersection(found):
+        # "a pensioner sentenced to five years has died", "wyszedł po odsiedzeniu wyroku trzech
+        # lat": the sentence recalls who died or walked free
+        found.remove(E.SENTENCED)
     if AMONG_ANY.search(text) and NOT_AMONG.search(text):
         # "Среди помилованных Лосика не было": not among the freed is no release of theirs
         found = [e for e in found if e not in GRAVE]
