@@ -993,3 +993,19 @@ def test_a_transport_abroad_or_to_hospital_is_no_transfer(sentence, transfer):
 )
 def test_a_recalled_sentence_and_osadzony(sentence, sentenced):
     assert (E.SENTENCED in sentence_events(sentence)) is sentenced, sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "health"),
+    [
+        # how the person died is told with the death; a hospital is only where
+        ("He died of pneumonia in the colony.", True),
+        ("Er ist nach einem Schlaganfall in Haft gestorben.", True),
+        ("He died in the prison hospital.", False),
+        ("Zmarł w szpitalu w Grodnie.", False),
+    ],
+)
+def test_an_illness_told_with_a_death_is_health(sentence, health):
+    events = sentence_events(sentence)
+    assert E.DIED in events, sentence
+    assert (E.HEALTH in events) is health, sentence

@@ -297,6 +297,8 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 )
             break
     found = [e for e in found if e not in dated]
+    if E.DIED in found and E.HEALTH in found and not _illness_named(text, scripts):
+        found.remove(E.HEALTH)  # "died in the prison hospital": where, not what ailed him
     if recalled and GRAVE.intersection(found):
         # "a pensioner sentenced to five years has died", "wyszedł po odsiedzeniu wyroku trzech
         # lat": the sentence recalls who died or walked free
@@ -382,6 +384,17 @@ def _clause_around(text: str, start: int, end: int, reach: int) -> tuple[int, in
     return (before[-1] if before else lo), (after.start() if after else hi)
 
 
+def _illness_named(text: str, scripts: tuple[str, ...]) -> bool:
+    """A health cue that is more than a hospital's name ("pneumonia", "his condition worsened"):
+    told with a death, it is how the person died, which the alert says too."""
+    return any(
+        not _HOSPITAL.search(found.group())
+        for script in scripts
+        if script in _HEALTH
+        for found in _HEALTH[script].finditer(text)
+    )
+
+
 def _not_a_transfer(text: str, start: int, end: int) -> bool:
     """A transport to the border or abroad (an expulsion), or to a hospital that is not the
     prison's (health news), said after the cue in its clause."""
@@ -412,9 +425,6 @@ def _tidy(found: list[E]) -> tuple[E, ...]:
     present = set(found)
     if E.RELEASED_EXPELLED in present:
         present.discard(E.RELEASED)
-    if E.DIED in present:
-        # "died in the prison hospital": the death is the news
-        present.discard(E.HEALTH)
     if E.ARREST in present:
         # "detained and taken to the KGB remand prison": where an arrest lands, not a transfer
         present.discard(E.TRANSFER)
@@ -427,3 +437,4 @@ def _tidy(found: list[E]) -> tuple[E, ...]:
 
 
 _CELL = dict(_COMPILED)[E.PUNISHMENT_CELL]
+_HEALTH = dict(_COMPILED)[E.HEALTH]
