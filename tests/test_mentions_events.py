@@ -1009,3 +1009,38 @@ def test_an_illness_told_with_a_death_is_health(sentence, health):
     events = sentence_events(sentence)
     assert E.DIED in events, sentence
     assert (E.HEALTH in events) is health, sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # nobody knows where the prisoner is held; nothing is heard of them; no letter comes
+        "Родные не знают, в какой колонии он находится.",
+        "Сваякі не ведаюць, у якой калоніі ён цяпер.",
+        "Rodzina nie wie, w której kolonii przebywa.",
+        "Die Familie weiß nicht, in welcher Kolonie er sitzt.",
+        "Рідні не знають, у якій колонії він перебуває.",
+        "His sister does not even know which colony holds him.",
+        "От него ничего не слышно с весны.",
+        "Ad jaho ničoha nie čuvać užo paŭhoda.",
+        "Від нього нічого не чути з весни.",
+        "Seit dem Frühjahr hat niemand etwas von ihm gehört.",
+        "Friends say they have heard nothing from him since March.",
+        "His mother has not had a single letter from him for a year.",
+        "He had not been seen by his family since the trial.",
+    ],
+)
+def test_whereabouts_unknown_and_silence_are_incommunicado(sentence):
+    assert E.INCOMMUNICADO in sentence_events(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # where a bus was going, a closed hearing: not cut off from the world
+        "«Я не ведаў, куды нас вязуць», — кажа ён.",
+        "The hearing was closed and relatives were not admitted.",
+    ],
+)
+def test_not_knowing_where_to_and_a_closed_hearing_are_not_incommunicado(sentence):
+    assert E.INCOMMUNICADO not in sentence_events(sentence), sentence
