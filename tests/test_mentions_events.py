@@ -1044,3 +1044,29 @@ def test_whereabouts_unknown_and_silence_are_incommunicado(sentence):
 )
 def test_not_knowing_where_to_and_a_closed_hearing_are_not_incommunicado(sentence):
     assert E.INCOMMUNICADO not in sentence_events(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        # an arrest, a charge or a sentencing dated months or years back is the person's past
+        ("Andrzej Poczobut, zatrzymany w marcu 2021 roku, pozostaje za kratami.", E.ARREST),
+        ("Od lipca 2021 r. przebywa w areszcie śledczym.", E.ARREST),
+        ("Poczobut, who was given eight years in 2023, will not ask for clemency.", E.SENTENCED),
+        # "od" (since) before the arrest noun, as "since his arrest"
+        ("Od zatrzymania przebywał w więzieniu w Grodnie.", E.ARREST),
+    ],
+)
+def test_dated_arrests_and_sentences_are_backstory(sentence, event):
+    assert event not in sentence_events(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("Dziennikarza zatrzymano we wtorek w Grodnie.", E.ARREST),
+        ("He was sentenced to eight years on 8 February 2023.", E.SENTENCED),
+    ],
+)
+def test_arrests_and_sentences_of_the_day_are_news(sentence, event):
+    assert event in sentence_events(sentence), sentence

@@ -104,6 +104,7 @@ _ARREST_BACKSTORY = re.compile(
 # "хотя она уже отбыла срок", "although he was freed": what a concessive clause grants is known
 _CONCESSIVE = re.compile(r"(?<!\w)(?:" + _any(_W["concessive"]) + r")(?!\w)")
 _TIME_MARKS = frozenset({E.ARREST, E.RELEASED, E.PARDONED})
+_DATED_BACK = frozenset({E.ARREST, E.SENTENCED, E.CHARGED})
 # a pardon as a noun ("nach meiner Begnadigung", "after his pardon"); "after Lukashenka pardoned
 # them" tells when the news happened
 _NOUN_CUE = re.compile(r"(?:ung|ion|on|ни[еяюи]|нн[яеюі]|eni[ea]|nni[ea])$")
@@ -152,7 +153,7 @@ _AGO = re.compile(
     # says the day: "3 снежня 2026 года" is not caught, the digit before the month says so)
     + r"|(?<![\d.]\s)(?<!\w)(?:"
     + _any(_W["month_or_year_before"])
-    + r")\s+(?:[\w-]+\s+)?(?:19|20)\d\d(?!\d)|(?<!\w)(?:"
+    + r")\s+(?:[\w-]+\s+)?(?:19|20)\d\d(?!\d)(?:\s?(?:r|г|h)\.)?|(?<!\w)(?:"
     + _any(_W["last_year"])
     + r")(?!\w)"
     # a month or season alone: not after a day's number, not before a year or a day
@@ -287,7 +288,7 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 continue  # "according to freed prisoners": a source, not the news
             if event in GRAVE and _CONCESSIVE.search(text, _clause_start(text, start), start):
                 continue  # "хотя она уже отбыла свой срок": granted, not told
-            if event in GRAVE and _long_ago(text, start, end):
+            if (event in GRAVE or event in _DATED_BACK) and _long_ago(text, start, end):
                 dated.add(event)  # and every other cue of it here ("вышла в 2024 году, отбыв срок")
                 continue
             found.append(event)
