@@ -1070,3 +1070,28 @@ def test_dated_arrests_and_sentences_are_backstory(sentence, event):
 )
 def test_arrests_and_sentences_of_the_day_are_news(sentence, event):
     assert event in sentence_events(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grave"),
+    [
+        # what an "after the time when" clause tells of a release came before the news
+        ("Через кілька місяців після того, як його звільнили, КДБ вніс його до переліку.", None),
+        ("Nachdem man ihn freigelassen hatte, zog er nach Vilnius.", None),
+        # refused to be deported is no expulsion
+        ("Seit er sich geweigert hat, nach Litauen abgeschoben zu werden, schweigt er.", None),
+        # crossed the border as the freed do, either word order
+        ("Granicę z Litwą przekroczył w sobotę razem z innymi.", E.RELEASED_EXPELLED),
+        ("He crossed the Lithuanian border on Saturday.", E.RELEASED_EXPELLED),
+        # "months earlier" dates a death as "months ago" does
+        ("He had died in the same colony months earlier.", None),
+    ],
+)
+def test_after_clauses_refusals_border_crossings_and_earlier(sentence, grave):
+    found = [e for e in sentence_events(sentence) if e in GRAVE]
+    assert found == ([grave] if grave else []), sentence
+
+
+def test_an_illness_in_an_after_clause_is_still_the_news():
+    events = sentence_events("Яго перавялі ў лякарню пасля таго, як ён страціў прытомнасць.")
+    assert E.HEALTH in events

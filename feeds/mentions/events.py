@@ -163,6 +163,8 @@ _AGO = re.compile(
 )
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
 _SINCE = re.compile(r"(?<!\w)(?:" + _any(_W["since_clause"]) + r")\s+(?:[\w'-]+\s+){0,6}$")
+_AFTER_CLAUSE = re.compile(r"(?<!\w)(?:" + _any(_W["after_clause"]) + r")\s+(?:[\w'-]+\s+){0,6}$")
+_CASE_OR_GRAVE = GRAVE | {E.ARREST, E.CHARGED, E.NEW_CASE, E.TRIAL, E.SENTENCED, E.APPEAL}
 _CONVOY = re.compile(_any(_W["convoy"]))
 _NOT_A_TRANSFER_TO = re.compile(r"(?<!\w)(?:" + _any(_W["not_a_transfer_to"]) + ")")
 _HOSPITAL = re.compile(r"(?<!\w)(?:" + _any(_W["hospital"]) + ")")
@@ -250,6 +252,8 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
             ):
                 continue
             if _SINCE.search(text, max(0, start - 60), start):
+                continue
+            if event in _CASE_OR_GRAVE and _AFTER_CLAUSE.search(text, max(0, start - 70), start):
                 continue
             if (
                 event is E.TRANSFER
