@@ -1095,3 +1095,21 @@ def test_after_clauses_refusals_border_crossings_and_earlier(sentence, grave):
 def test_an_illness_in_an_after_clause_is_still_the_news():
     events = sentence_events("Яго перавялі ў лякарню пасля таго, як ён страціў прытомнасць.")
     assert E.HEALTH in events
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grave"),
+    [
+        # a release told in the first person is the speaker's memory
+        ("«Мяне выпусцілі, а сын застаўся ў калоніі», — кажа ён.", None),
+        ("“I was told I had been pardoned,” he says.", None),
+        ("„Odkąd mnie zwolniono, nie śpię” – mówi.", None),
+        ("„Kali mianie vyzvalili, ja doŭha nie vieryła“, — kaža jana.", None),
+        # "i" is "and" in Polish and Łacinka, not "I"
+        ("Został zwolniony i wywieziony na Litwę.", E.RELEASED_EXPELLED),
+        ("Jaho vyzvalili i vyvieźli ŭ Litvu.", E.RELEASED_EXPELLED),
+    ],
+)
+def test_a_release_in_the_first_person_is_recalled(sentence, grave):
+    found = [e for e in sentence_events(sentence) if e in GRAVE]
+    assert found == ([grave] if grave else []), sentence

@@ -95,6 +95,7 @@ _FORMER_WHO = re.compile(
     + _any(_W["relative_pronouns"])
     + r")\s+(?:[\w'-]+\s+){0,3}$"
 )
+_FIRST_PERSON = re.compile(r"(?<!\w)(?:" + _any(_W["first_person"]) + r")\s+(?:[\w'-]+\s+){0,2}$")
 _SOURCE_BEFORE = re.compile(r"(?<!\w)(?:" + _any(_W["source_before"]) + r")\s+$")
 _NOT_NOW_AFTER = re.compile(r"\w*\s+(?:" + _any(_W["not_now_after"]) + ")")
 # "since his arrest", "после ареста": the arrest is backstory
@@ -105,6 +106,7 @@ _ARREST_BACKSTORY = re.compile(
 _CONCESSIVE = re.compile(r"(?<!\w)(?:" + _any(_W["concessive"]) + r")(?!\w)")
 _TIME_MARKS = frozenset({E.ARREST, E.RELEASED, E.PARDONED})
 _DATED_BACK = frozenset({E.ARREST, E.SENTENCED, E.CHARGED})
+_FREED = frozenset({E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED})
 # a pardon as a noun ("nach meiner Begnadigung", "after his pardon"); "after Lukashenka pardoned
 # them" tells when the news happened
 _NOUN_CUE = re.compile(r"(?:ung|ion|on|ни[еяюи]|нн[яеюі]|eni[ea]|nni[ea])$")
@@ -290,6 +292,8 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 continue
             if event in GRAVE and _SOURCE_BEFORE.search(text, max(0, start - 50), start):
                 continue  # "according to freed prisoners": a source, not the news
+            if event in _FREED and _FIRST_PERSON.search(text, max(0, start - 40), start):
+                continue  # "«Мяне выпусцілі», — кажа ён": the speaker recalls it
             if event in GRAVE and _CONCESSIVE.search(text, _clause_start(text, start), start):
                 continue  # "хотя она уже отбыла свой срок": granted, not told
             if (event in GRAVE or event in _DATED_BACK) and _long_ago(text, start, end):
