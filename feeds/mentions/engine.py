@@ -119,6 +119,7 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
         self._interest: dict[str, int] = {}  # raw token -> _interest(its info), for the first look
         self._fit_memo: dict[tuple[str, int], bool] = {}  # see _fits
         self._fuzzy_memo: dict[str, frozenset[int]] = {}  # see PeopleResolver._fuzzy
+        self._fuzzy_first_memo: dict[tuple[str, str], frozenset[int]] = {}  # see _fuzzy_named
 
     def scan(self, text: str, title: str | None = None, lang: str | None = None) -> ScanResult:
         """Find the registry's targets in one document. Offsets index ``document_text(text, title)``."""

@@ -13,8 +13,9 @@ The clues' words (birth markers, year words, number words) are data in ``lexicon
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 
 from feeds.mentions import lexicon
 from feeds.mentions.scripts import alternatives, fold
@@ -52,21 +53,32 @@ _OCCUPATIONS: dict[str, re.Pattern[str]] = {
 
 def birth_years(sentence: str) -> set[int]:
     """Years the sentence gives as someone's year of birth."""
-    folded = fold(sentence)
+    return _birth_years(fold(sentence))
+
+
+def _birth_years(folded: str) -> set[int]:
     return {int(a or b) for a, b in _BORN.findall(folded)}
 
 
 def age_births(sentence: str) -> set[int]:
     """Birth years the ages a sentence gives may stand for ("48-летнего" in 2020-2026: 1971 to
     1978)."""
-    ages = {int(a or b) for a, b in _AGE.findall(fold(sentence))}
+    return _age_births(fold(sentence))
+
+
+def _age_births(folded: str) -> set[int]:
+    ages = {int(a or b) for a, b in _AGE.findall(folded)}
     return {y - age - d for age in ages if age >= 14 for y in _STORY_YEARS for d in (0, 1)}
 
 
 def term_years(sentence: str) -> set[int]:
     """Terms in whole years the sentence names ("five years", "на 15 лет")."""
+    return _term_years(fold(sentence))
+
+
+def _term_years(folded: str) -> set[int]:
     out: set[int] = set()
-    for amount in _TERM.findall(fold(sentence)):
+    for amount in _TERM.findall(folded):
         value = int(amount) if amount.isdigit() else NUMBER_WORDS.get(amount)
         if value:
             out.add(value)
@@ -75,8 +87,13 @@ def term_years(sentence: str) -> set[int]:
 
 def occupations(text: str) -> set[str]:
     """The occupations (``[occupations]`` of lexicon/rules.toml) a text names."""
-    folded = fold(text)
-    return {name for name, pattern in _OCCUPATIONS.items() if pattern.search(folded)}
+    return _occupations(fold(text))
+
+
+@lru_cache(maxsize=4096)
+def _occupations(folded: str) -> frozenset[str]:
+    """Memoised: a registry person's description is asked about in every story naming them."""
+    return frozenset(name for name, pattern in _OCCUPATIONS.items() if pattern.search(folded))
 
 
 def registry_term(prisoner: Prisoner) -> int | None:
@@ -95,19 +112,28 @@ def tell_apart(
     """The candidates of ``group`` (indices into ``people``) that the story's clues leave: birth
     year, then age, then a prison named in the sentence, then the term, then what they do (the record's
     description: "anarchist", "programmer"), then a prison named anywhere in the story. A clue that
-    fits none or all of them says nothing and is passed over."""
+    fits none or all of them says nothing and is passed over. Each clue is read from the sentence
+    only when the ones before it left more than one candidate."""
+    folded = fold(sentence)
+    digits = any(c.isdigit() for c in folded)  # a birth year or an age is written in digits
     here, story = set(places_here), set(places_in_story)
-    said = occupations(sentence)
-    clues = (
-        lambda p, years=birth_years(sentence): p.born in years,
-        lambda p, years=age_births(sentence): p.born in years,
-        lambda p: p.facility_id in here,
-        lambda p, terms=term_years(sentence): registry_term(p) in terms,
-        lambda p: bool(said & occupations(p.description)),
-        lambda p: p.facility_id in story,
+    # (what a record must hold for the clue to tell it apart, the clue read from the sentence)
+    clues: tuple[tuple[str, Callable[[], Callable[[Prisoner], bool]]], ...] = (
+        ("born", lambda: lambda p, years=_birth_years(folded) if digits else (): p.born in years),
+        ("born", lambda: lambda p, years=_age_births(folded) if digits else (): p.born in years),
+        ("facility_id", lambda: lambda p: p.facility_id in here),
+        ("extra", lambda: lambda p, terms=_term_years(folded): registry_term(p) in terms),
+        (
+            "description",
+            lambda: lambda p, said=_occupations(folded): bool(said & occupations(p.description)),
+        ),
+        ("facility_id", lambda: lambda p: p.facility_id in story),
     )
     left = tuple(group)
-    for clue in clues:
+    for field, make_clue in clues:
+        if not any(getattr(people[i], field) for i in left):
+            continue  # no candidate's record has it: the clue cannot tell them apart
+        clue = make_clue()
         fitting = tuple(i for i in left if clue(people[i]))
         if fitting and len(fitting) < len(left):
             left = fitting

@@ -44,6 +44,7 @@ class PeopleResolver:
     _first_lexicon: dict[str, frozenset[str]]
     _fuzzy_patterns: list
     _fuzzy_memo: dict[str, frozenset[int]]  # key -> people with its consonants (engine-owned)
+    _fuzzy_first_memo: dict[tuple[str, str], frozenset[int]]  # (key, given name) -> people
 
     def _adjacent(self, doc, spans, i: int, j: int) -> bool:
         """Tokens i < j touch: only spaces (no punctuation, no line break) between."""
@@ -227,11 +228,23 @@ class PeopleResolver:
             and self._adjacent(doc, spans, conj, given)
         ):
             firsts.append(keys[before])  # "Денис и Иван Воробей": Денис's surname too
-        return [
-            Hit(self._fuzzy_patterns[p], i, i)
-            for p in people - exact
-            if any(matches(first, self.people[p].first) for first in firsts)
-        ]
+        named: set[int] = set()
+        for first in firsts:
+            named |= self._fuzzy_named(keys[i], first, people)
+        return [Hit(self._fuzzy_patterns[p], i, i) for p in named - exact]
+
+    def _fuzzy_named(self, key: str, first: str, people: frozenset[int]) -> frozenset[int]:
+        """Of the people whose surname ``key`` may spell, those whose given name ``first`` is;
+        memoised, as the people are (the same name pair recurs through a story and a feed)."""
+        memo_key = (key, first)
+        named = self._fuzzy_first_memo.get(memo_key)
+        if named is None:
+            if len(self._fuzzy_first_memo) > MEMO_LIMIT:
+                self._fuzzy_first_memo.clear()
+            named = self._fuzzy_first_memo[memo_key] = frozenset(
+                p for p in people if matches(first, self.people[p].first)
+            )
+        return named
 
     def _titled(self, doc, toks, spans, first: int) -> bool:
         """ "political prisoner Znak", "палітвязень Знак": a title right before the surname."""

@@ -92,8 +92,14 @@ class PlacesResolver:
         if not kinds:
             return self._dedupe(out)  # a town is only ever read next to a kind word
         towns: dict[int, _Towns] = {}  # sentence -> its town hits (first, last, place)
+        starts = sorted(first for first, _last, _kind in kinds)
         for hit in town_hits:
-            here = towns.setdefault(sent_of[hit.first], _Towns(self.places))
+            if not _within_reach(starts, hit.first, hit.last):
+                continue  # a town far from every kind word qualifies none ("В Гомеле прошло ...")
+            sent = sent_of[hit.first]
+            here = towns.get(sent)
+            if here is None:
+                here = towns[sent] = _Towns(self.places)
             here.hits.extend((hit.first, hit.last, place) for place in hit.pattern.ref)
         kinds = [self._modified(hit, toks) for hit in _compound_kinds(sorted(kinds))]
         foreign: set[tuple[FacilityKind, int]] = set()  # numbers this document placed abroad
@@ -327,6 +333,19 @@ class PlacesResolver:
                 continue
             result.append(item)
         return result
+
+
+# How far from a kind word a town may stand and still qualify it: three tokens before
+# (``_near_towns``), and after it its number ("№ 9", "nr 4") and five tokens more
+_TOWN_BEFORE, _TOWN_AFTER = 4, 16
+
+
+def _within_reach(kind_starts: list[int], first: int, last: int) -> bool:
+    """Whether a town hit at tokens ``first``..``last`` is near enough to some kind word (whose
+    first tokens are ``kind_starts``, sorted) to qualify it; a kind word spans a few tokens, so the
+    reach after it counts from its start, generously."""
+    at = bisect_left(kind_starts, first - _TOWN_AFTER)
+    return at < len(kind_starts) and kind_starts[at] <= last + _TOWN_BEFORE
 
 
 class _Towns:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from feeds.mentions.engine import Engine
 
 MAX_MENTIONS_PER_TARGET = 50
+_EVENT_ORDER = tuple(EventType)  # iterating the enum itself builds its member list every time
 
 
 def build_result(
@@ -136,7 +137,7 @@ def build_result(
     all_events: set[EventType] = set()
     scores: dict[int, float] = {}
     for k, (start, end, target, others, is_person) in enumerate(raw):
-        evs = tuple(e for e in EventType if e in mention_events[k])
+        evs = tuple(e for e in _EVENT_ORDER if e in mention_events[k])
         carried = tuple(e for e in evs if e not in own_events[k])
         all_events.update(evs)
         index = sentences.index(start)
@@ -186,7 +187,7 @@ def build_result(
         prisoners=prisoners,
         facilities=facilities,
         ambiguous=groups,
-        events=tuple(e for e in EventType if e in all_events),
+        events=tuple(e for e in _EVENT_ORDER if e in all_events),
         mentions=tuple(mentions),
         summary=summary,
         summary_spans=summary_spans,
