@@ -1108,6 +1108,8 @@ def test_an_illness_in_an_after_clause_is_still_the_news():
         # "i" is "and" in Polish and Łacinka, not "I"
         ("Został zwolniony i wywieziony na Litwę.", E.RELEASED_EXPELLED),
         ("Jaho vyzvalili i vyvieźli ŭ Litvu.", E.RELEASED_EXPELLED),
+        # "Us" is a surname as well as a pronoun
+        ("Dzmitry Us has been released.", E.RELEASED),
     ],
 )
 def test_a_release_in_the_first_person_is_recalled(sentence, grave):
