@@ -1115,3 +1115,19 @@ def test_an_illness_in_an_after_clause_is_still_the_news():
 def test_a_release_in_the_first_person_is_recalled(sentence, grave):
     found = [e for e in sentence_events(sentence) if e in GRAVE]
     assert found == ([grave] if grave else []), sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grave"),
+    [
+        # the head of state signing someone's pardon is a pardon; the prisoner signing a petition
+        # for one is not
+        ("He was freed after Lukashenka signed his pardon.", E.PARDONED),
+        ("He signed a petition for pardon in May.", None),
+        # walking out of any kind of prison is a release
+        ("She walked out of the open correctional facility on Monday.", E.RELEASED),
+    ],
+)
+def test_signed_pardons_and_walking_out(sentence, grave):
+    found = [e for e in sentence_events(sentence) if e in GRAVE]
+    assert (grave in found) if grave else not found, sentence
