@@ -1131,3 +1131,44 @@ def test_a_release_in_the_first_person_is_recalled(sentence, grave):
 def test_signed_pardons_and_walking_out(sentence, grave):
     found = [e for e in sentence_events(sentence) if e in GRAVE]
     assert (grave in found) if grave else not found, sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grave"),
+    [
+        # free, said as a headline or a channel post says it
+        ("Сергей Тихановский на свободе!", E.RELEASED),
+        ("Сяргей Ціханоўскі — на волі.", E.RELEASED),
+        ("Darja Łosik — na voli.", E.RELEASED),
+        ("Ihar Łosik na wolności!", E.RELEASED),
+        ("Жизнь на свободе оказалась непростой.", None),
+        # gone abroad: the territory of Belarus left, handed over at a border
+        (
+            "The pardoned have been released and have left the territory of Belarus.",
+            E.RELEASED_EXPELLED,
+        ),
+        ("Sie wurde an der Grenze der Ukraine übergeben.", E.RELEASED_EXPELLED),
+    ],
+)
+def test_free_as_headlines_say_it_and_gone_abroad(sentence, grave):
+    found = [e for e in sentence_events(sentence) if e in GRAVE]
+    assert (grave in found) if grave else not found, sentence
+
+
+def test_with_other_political_prisoners_is_no_recognition():
+    events = sentence_events("Sie kam zusammen mit weiteren politischen Gefangenen frei.")
+    assert E.RECOGNIZED_POLITICAL_PRISONER not in events
+
+
+def test_an_emoji_before_a_capital_ends_a_channel_posts_sentence(engine):
+    text = (
+        "Ihar Losik is free and in Vilnius 🙏 Pavel Belavus is not on the list and stays "
+        "in the colony."
+    )
+    assert E.RELEASED in events_of(engine, text, "losik")
+    assert not {E.RELEASED, E.RELEASED_EXPELLED} & events_of(engine, text, "belavus")
+
+
+def test_a_relative_word_before_a_name_is_the_person_told_by_a_relatives_name(engine):
+    text = "Ihar Losik spoke to reporters in Vilnius. Husband of Darya, he was freed on Friday."
+    assert E.RELEASED in events_of(engine, text, "losik")

@@ -322,6 +322,10 @@ _OWN_SUBJECT = re.compile(
 )
 
 
+# a relative word followed by a capitalised name: "Мужа Светланы Тихановской", "Sohn von Viktar"
+_RELATIVE_OF_NAMED = re.compile(r"\W*\w+\s+(?:(?:von|of|z|ze)\s+)?[A-ZА-ЯЁІЎЄЇŁŚŻŹĆŃ]")
+
+
 def _someone_else(sentence: str, gender: Gender | None) -> bool:
     """Whether a sentence after a person's own speaks of someone else: a count of people ("16
     people were pardoned"), "another" prisoner, a relative or cellmate ("her husband was freed
@@ -331,9 +335,10 @@ def _someone_else(sentence: str, gender: Gender | None) -> bool:
     folded = fold(sentence)
     mine, other = {Gender.MALE: (_HE, _SHE), Gender.FEMALE: (_SHE, _HE)}.get(gender, ((), ()))  # type: ignore[arg-type]
     tokens = {t.strip('.,;:!?«»"()') for t in folded.split()[:12]}
-    if _OTHERS.search(" ".join(folded.split()[:3])):
+    if _OTHERS.search(" ".join(folded.split()[:3])) and not _RELATIVE_OF_NAMED.match(sentence):
         # "Её мужа освободили", "His wife was freed": a relative opens the sentence; their release,
-        # the person's pronoun notwithstanding
+        # the person's pronoun notwithstanding ("Мужа Светланы Тихановской освободили" names
+        # whose husband: the person the story is about, told by his wife's name)
         return True
     if tokens & set(mine):
         return False  # "Его и ещё 13 заключённых вывезли": he is among them

@@ -7,9 +7,12 @@ from bisect import bisect_right
 from collections.abc import Iterator
 
 # A sentence ends at . ! ? … (closing quotes/brackets may follow) before a space and a capital, a
-# digit or an opening quote; or at a line break.
+# digit or an opening quote; at a line break; or, as channel posts write, at an emoji before a space
+# and a capital ("... Лабковіч 🙏 А вось Стэфановіча ў спісе няма").
+_EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf"
 _END = re.compile(
     r"(?<=[.!?…])[\"'»”)\]]*\s+(?=[«\"“„'(\[]*[^\W\d_a-zа-яёіўєї]|[«\"“„'(\[]*\d)|\s*\n\s*"
+    rf"|(?<=[{_EMOJI}])\ufe0f?\s+(?=[«\"“„'(\[]*[^\W\d_a-zа-яёіўєї])"
 )
 # Words whose dot does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -83,9 +86,9 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 SENTENCE_MAX = 600
 
-# Where a match of _END can begin: right after . ! ? … (the first branch), or in the white space run
-# of a line break (the second).
-_CUE = re.compile(r"[.!?…\n]")
+# Where a match of _END can begin: right after . ! ? … (the first branch) or an emoji (the third),
+# or in the white space run of a line break (the second).
+_CUE = re.compile(rf"[.!?…\n{_EMOJI}]")
 
 
 def _ends(text: str) -> Iterator[re.Match[str]]:
