@@ -1172,3 +1172,30 @@ def test_an_emoji_before_a_capital_ends_a_channel_posts_sentence(engine):
 def test_a_relative_word_before_a_name_is_the_person_told_by_a_relatives_name(engine):
     text = "Ihar Losik spoke to reporters in Vilnius. Husband of Darya, he was freed on Friday."
     assert E.RELEASED in events_of(engine, text, "losik")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # with other political prisoners, another political prisoner who died: no recognition
+        (
+            "Jaho razam z inšymi palitviaźniami vyvieźli z Biełarusi.",
+            E.RECOGNIZED_POLITICAL_PRISONER,
+            False,
+        ),
+        (
+            "To kolejny więzień polityczny, który nie doczekał wolności.",
+            E.RECOGNIZED_POLITICAL_PRISONER,
+            False,
+        ),
+        ("Wiasna uznała kolejnych więźniów politycznych.", E.RECOGNIZED_POLITICAL_PRISONER, True),
+        ("Яго прызналі палітвязнем.", E.RECOGNIZED_POLITICAL_PRISONER, True),
+        # the verb last: brought to Lithuania is the expulsion's road; from the border back to the
+        # colony is a transfer
+        ("Er wurde aus der Haft entlassen und nach Litauen gebracht.", E.TRANSFER, False),
+        ("Его прямо с границы вернули обратно в колонию в Глубоком.", E.TRANSFER, True),
+        ("He refused to cross into Lithuania and was driven back to IK-13.", E.TRANSFER, True),
+    ],
+)
+def test_other_prisoners_and_verb_last_transports(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found, sentence

@@ -169,6 +169,13 @@ _AFTER_CLAUSE = re.compile(r"(?<!\w)(?:" + _any(_W["after_clause"]) + r")\s+(?:[
 _CASE_OR_GRAVE = GRAVE | {E.ARREST, E.CHARGED, E.NEW_CASE, E.TRIAL, E.SENTENCED, E.APPEAL}
 _CONVOY = re.compile(_any(_W["convoy"]))
 _NOT_A_TRANSFER_TO = re.compile(r"(?<!\w)(?:" + _any(_W["not_a_transfer_to"]) + ")")
+# "nach Litauen gebracht", "в Литву вывезли": a place abroad right before the verb, with the
+# preposition of where to ("с границы вернули" is from the border: a transfer back)
+_ABROAD_BEFORE = re.compile(
+    r"(?<!\w)(?:nach|in die|ins|an die|to|into|в|во|у|ва|на|do|na|до)\s+(?:\w+\s+)?(?:"
+    + _any(_W["not_a_transfer_to"])
+    + r")\w*\s+(?:\w+\s+)?$"
+)
 _HOSPITAL = re.compile(r"(?<!\w)(?:" + _any(_W["hospital"]) + ")")
 _PRISON_HOSPITAL = re.compile(r"(?<!\w)(?:" + _any(_W["prison_hospital"]) + ")")
 _COURT_OR_BORDER = re.compile(r"(?<!\w)(?:" + _any(_W["court_or_border"]) + ")")
@@ -407,9 +414,11 @@ def _illness_named(text: str, scripts: tuple[str, ...]) -> bool:
 def _not_a_transfer(text: str, start: int, end: int) -> bool:
     """A transport to the border or abroad (an expulsion), or to a hospital that is not the
     prison's (health news), said after the cue in its clause."""
-    stop = _clause_around(text, start, end, 40)[1]
+    lo, stop = _clause_around(text, start, end, 40)
     if _NOT_A_TRANSFER_TO.search(text, end, stop):
         return True
+    if _ABROAD_BEFORE.search(text, max(lo, start - 40), start):
+        return True  # the verb last, as German puts it: "nach Litauen gebracht"
     hospital = _HOSPITAL.search(text, end, stop)
     return hospital is not None and not _PRISON_HOSPITAL.search(
         text, hospital.end(), _clause_around(text, start, hospital.end(), 40)[1]
