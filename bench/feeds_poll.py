@@ -41,7 +41,6 @@ import contextlib
 import multiprocessing as mp
 import os
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -50,6 +49,8 @@ from dataclasses import astuple, dataclass
 from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from bench.memory import peak_rss_mb
 
 HOSTS = tuple(f"127.0.0.{i}" for i in range(1, 9))
 WORDS = [
@@ -192,7 +193,7 @@ async def listen(handler, hosts) -> tuple:
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_mb()
 
 
 def _pool_pids(watcher) -> list[int]:
@@ -228,15 +229,7 @@ def pss_mb(pids: list[int | str]) -> float:
 
 def pool_peaks_mb(watcher) -> list[float]:
     """Each pool worker's peak resident memory (VmHWM)."""
-    peaks = []
-    for pid in _pool_pids(watcher):
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(int(line.split()[1]) / 1024)
-        except (OSError, ValueError):
-            pass
-    return peaks
+    return [peak for pid in _pool_pids(watcher) if (peak := peak_rss_mb(pid))]
 
 
 async def bench(args: argparse.Namespace) -> None:

@@ -6,7 +6,7 @@
 What is measured (data on stdout, progress on stderr):
 
 - registry compile time: ``compile_registry(targets)``, median of 3 compiles;
-- memory: peak RSS growth (``resource.getrusage().ru_maxrss`` minus the RSS just before compiling, in a
+- memory: peak RSS growth (``VmHWM``, ``bench.memory``, minus the RSS just before compiling, in a
   fresh child process) over compiling and scanning every document; the Python-heap peak from
   ``tracemalloc`` over the same work is printed beside it for information;
 - per-document latency: median and p99 over the documents, each document's time being the median of
@@ -30,7 +30,6 @@ import json
 import os
 import random
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from bench.memory import peak_rss_mb
 from feeds.registry.models import Facility, FacilityKind
 from testkit.namegen import Person, generate_people
 
@@ -478,8 +478,7 @@ def _rss_now_mb() -> float:
 
 
 def _rss_peak_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+    return peak_rss_mb()
 
 
 def _child_memory(args: argparse.Namespace) -> None:
@@ -665,7 +664,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if memory["engine"]:
         print(
-            "memory: MB = peak RSS growth (resource ru_maxrss minus RSS before compiling, fresh process) "
+            "memory: MB = peak RSS growth (VmHWM minus RSS before compiling, fresh process) "
             "over compile + scanning every document (baseline: "
             f"{args.baseline_docs_for_memory} documents); engine tracemalloc (Python heap, compile + "
             f"{min(TRACEMALLOC_DOCS, len(docs))} documents): peak "

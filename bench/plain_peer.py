@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import multiprocessing as mp
 import re
-import resource
 import time
 from dataclasses import dataclass
+
+from bench.memory import peak_rss_mb
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _serve(conn, urls: list[str], surnames: list[str], redis_url: str, key: str)
             while await loop.run_in_executor(None, conn.recv) != "stop":
                 wall, cpu = time.perf_counter(), time.process_time()
                 matched = await _poll_all(session, urls, etags, redis, key, pattern)
-                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                peak = peak_rss_mb()  # not ru_maxrss: a spawned child's carries the parent's
                 conn.send(
                     PeerFigures(
                         time.perf_counter() - wall, time.process_time() - cpu, peak, matched

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench.memory import peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORT = ROOT.parent / "shared" / "data" / "viasna-prisoners-en-2023.json"
@@ -45,7 +46,7 @@ def child(which: str) -> dict:
     SearchIndex.build(targets)
     engine.scan(DOCUMENT)
     ready = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     return {"seconds": ready, "peak_mb": peak, "targets": len(targets), "scan_ms": scan_ms(engine)}
 
 

@@ -7,13 +7,15 @@ The earlier commit is checked out into a temporary git worktree; ``python -m ben
 runs there and here in turns (old, new, old, new, ...), each in a fresh process with the same
 arguments, so both see the same machine at the same time. Printed: the medians of each side's
 compile time, memory and per-document median and p99, and the ratio new/old (a change keeps speed
-when the ratios stay within 1.10). Each side uses its own generated registry and documents from
+when the ratios stay within 1.10). Memory is the peak RSS growth of ``mention_speed``'s memory child
+started directly by this process (``memory``), the same measurement for both commits. Each side uses its own generated registry and documents from
 the same seed, and its own bundled facilities: the engine as each commit ships it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import statistics
 import subprocess
@@ -27,7 +29,28 @@ FIELDS = ("compile s", "MB", "median ms", "p99 ms")
 
 
 def run(tree: Path, args: list[str]) -> tuple[float, ...]:
-    out = subprocess.run(
+    """One side's figures: timings from a ``--no-memory`` run, memory from the memory child
+    started here (see ``memory``)."""
+    out = _bench(tree, [*args, "--no-memory"])
+    match = ROW.search(out)
+    if match is None:
+        raise SystemExit(f"no engine row in the output of {tree}:\n{out}")
+    compile_s, _mb, median, p99 = (float("nan") if v == "-" else float(v) for v in match.groups())
+    return compile_s, memory(tree, "--quick" in args), median, p99
+
+
+def memory(tree: Path, quick: bool) -> float:
+    """Peak RSS growth of compiling and scanning, from ``mention_speed``'s memory child started by
+    this small process. Not from a full ``mention_speed`` run: its child, started by the large
+    bench process, inherits that process's size in ``ru_maxrss`` across exec (Linux), which the
+    commits before ``bench.memory`` report as their memory."""
+    size = ["--prisoners", "500", "--docs", "100"] if quick else ["--prisoners", "5000"]
+    out = _bench(tree, ["--child-memory", "engine", *size, "--baseline-docs", "2"])
+    return float(json.loads(out.strip().splitlines()[-1])["rss_growth_mb"])
+
+
+def _bench(tree: Path, args: list[str]) -> str:
+    return subprocess.run(
         [sys.executable, "-m", "bench.mention_speed", *args],
         cwd=tree,
         env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"},
@@ -35,10 +58,6 @@ def run(tree: Path, args: list[str]) -> tuple[float, ...]:
         text=True,
         check=True,
     ).stdout
-    match = ROW.search(out)
-    if match is None:
-        raise SystemExit(f"no engine row in the output of {tree}:\n{out}")
-    return tuple(float("nan") if v == "-" else float(v) for v in match.groups())
 
 
 def main(argv: list[str] | None = None) -> int:
