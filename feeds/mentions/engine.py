@@ -31,7 +31,7 @@ from feeds.mentions.forms import matches, splits
 from feeds.mentions.models import ScanResult
 from feeds.mentions.names import fuzzy_key
 from feeds.mentions.people import PeopleResolver
-from feeds.mentions.places import PlacesResolver, compound_kind
+from feeds.mentions.places import PlacesResolver, compound_kind, within_reach
 from feeds.mentions.result import build_result
 from feeds.mentions.scripts import MAX_TOKEN, TOKEN_RE, skeleton
 from feeds.mentions.text import Sentences
@@ -238,25 +238,30 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
     def _hits(self, doc, toks, keys, spans, infos) -> list[Hit]:
         patterns = self.patterns
         hits: list[Hit] = []
+        towns: list[tuple[int, int]] = []  # (token, pattern id): read only near a kind word
+        kind_starts: list[int] = []
         n = len(toks)
         for i in compress(range(n), map(_ABBREVIATIONS, infos)):
             hits.extend(Hit(pattern, i, i) for pattern in infos[i].abbreviations)
+            kind_starts += [i for pattern in infos[i].abbreviations if pattern.kind == KIND]
         for i in compress(range(n), map(_PIDS, infos)):
             for pid in infos[i].pids:
                 pattern = patterns[pid]
-                j = i
-                ok = True
-                for spec in pattern.rest:
-                    j += 1
-                    if (
-                        j >= n
-                        or not self._fits(keys[j], spec)  # memoised, and rarely true: first
-                        or not _SEPARATOR.fullmatch(doc[spans[j - 1][1] : spans[j][0]])
-                    ):
-                        ok = False
-                        break
-                if ok:
-                    hits.append(Hit(pattern, i, j))
+                if pattern.kind == TOWN:
+                    towns.append((i, pid))
+                    continue
+                if pattern.kind == KIND:
+                    kind_starts.append(i)
+                hit = self._whole(doc, keys, spans, pattern, i, n)
+                if hit is not None:
+                    hits.append(hit)
+        if kind_starts:  # a town is only read next to a kind word (places.py): elsewhere, no hit
+            kind_starts.sort()
+            for i, pid in towns:
+                if within_reach(kind_starts, i, i + len(patterns[pid].rest)):
+                    hit = self._whole(doc, keys, spans, patterns[pid], i, n)
+                    if hit is not None:
+                        hits.append(hit)
         for i in compress(range(n), map(_FUZZY_FLAG, infos)):
             exact = [patterns[pid] for pid in infos[i].pids if patterns[pid].kind == SURNAME]
             if i and infos[i - 1].first:  # "Andrej Aleksandrau"
@@ -264,6 +269,19 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
             elif i + 1 < n and infos[i + 1].first:  # court style: "Недбайло Павел Иванович"
                 hits.extend(self._fuzzy(doc, toks, keys, spans, i, i + 1, exact))
         return hits
+
+    def _whole(self, doc, keys, spans, pattern: Pattern, i: int, n: int) -> Hit | None:
+        """The hit of ``pattern`` starting at token ``i`` when its other words follow, or None."""
+        j = i
+        for spec in pattern.rest:
+            j += 1
+            if (
+                j >= n
+                or not self._fits(keys[j], spec)  # memoised, and rarely true: first
+                or not _SEPARATOR.fullmatch(doc[spans[j - 1][1] : spans[j][0]])
+            ):
+                return None
+        return Hit(pattern, i, j)
 
     def _lookup(self, key: str) -> tuple[int, ...]:
         """Pattern ids whose first word takes this key (stem + allowed ending)."""

@@ -94,7 +94,7 @@ class PlacesResolver:
         towns: dict[int, _Towns] = {}  # sentence -> its town hits (first, last, place)
         starts = sorted(first for first, _last, _kind in kinds)
         for hit in town_hits:
-            if not _within_reach(starts, hit.first, hit.last):
+            if not within_reach(starts, hit.first, hit.last):
                 continue  # a town far from every kind word qualifies none ("В Гомеле прошло ...")
             sent = sent_of[hit.first]
             here = towns.get(sent)
@@ -340,7 +340,7 @@ class PlacesResolver:
 _TOWN_BEFORE, _TOWN_AFTER = 4, 16
 
 
-def _within_reach(kind_starts: list[int], first: int, last: int) -> bool:
+def within_reach(kind_starts: list[int], first: int, last: int) -> bool:
     """Whether a town hit at tokens ``first``..``last`` is near enough to some kind word (whose
     first tokens are ``kind_starts``, sorted) to qualify it; a kind word spans a few tokens, so the
     reach after it counts from its start, generously."""
