@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ROW = re.compile(r"^engine\s+([\d.]+)\s+([\d.]+|-)\s+([\d.]+)\s+([\d.]+)\s*$", re.M)
+ROW = re.compile(r"^engine\s+([\d.]+)\s+([\d.]+|-|nan)\s+([\d.]+)\s+([\d.]+)\s*$", re.M)
 FIELDS = ("compile s", "MB", "median ms", "p99 ms")
 
 
@@ -35,7 +35,9 @@ def run(tree: Path, args: list[str]) -> tuple[float, ...]:
     match = ROW.search(out)
     if match is None:
         raise SystemExit(f"no engine row in the output of {tree}:\n{out}")
-    compile_s, _mb, median, p99 = (float("nan") if v == "-" else float(v) for v in match.groups())
+    compile_s, _mb, median, p99 = (
+        float("nan") if v in ("-", "nan") else float(v) for v in match.groups()
+    )
     return compile_s, memory(tree, "--quick" in args), median, p99
 
 
