@@ -15,10 +15,12 @@ CHILD = (
 )
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="VmHWM and the exec quirk are Linux")
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="VmHWM and the exec quirk are Linux"
+)
 def test_a_child_started_by_a_large_parent_reports_its_own_peak():
     ballast = bytearray(300 * 2**20)  # the parent holds 300 MiB, touched
-    ballast[:: 4096] = b"x" * len(ballast[:: 4096])
+    ballast[::4096] = b"x" * len(ballast[::4096])
     out = subprocess.run(
         [sys.executable, "-c", CHILD], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()

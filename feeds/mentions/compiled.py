@@ -137,9 +137,8 @@ class CompiledRegistry:
                 self._compile_place(target, add)
         self._compile_kinds(add)
         self._freeze_towns()
-        self.index: dict[str, tuple[tuple[frozenset[str], int], ...]] = {
-            stem: tuple((e, pid) for pid, e in entries.items()) for stem, entries in index.items()
-        }
+        # stem -> {pattern id: endings}: kept as built (a copy into tuples was a fifth of compile)
+        self.index: dict[str, dict[int, frozenset[str]]] = index
         self.person_ids = frozenset(p.target.id for p in self.people)
         self.person_targets = tuple(p.target for p in self.people)  # index -> Prisoner
         # whose gender the registry gives: a carried release needs a pronoun that fits (result.py)

@@ -290,7 +290,7 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
         for stem, ending in splits(key):
             entries = index.get(stem)
             if entries:
-                for endings, pid in entries:
+                for pid, endings in entries.items():
                     if ending in endings:
                         found.add(pid)
         return tuple(found)
