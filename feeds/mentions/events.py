@@ -172,7 +172,9 @@ _NOT_A_TRANSFER_TO = re.compile(r"(?<!\w)(?:" + _any(_W["not_a_transfer_to"]) + 
 # "nach Litauen gebracht", "в Литву вывезли": a place abroad right before the verb, with the
 # preposition of where to ("с границы вернули" is from the border: a transfer back)
 _ABROAD_BEFORE = re.compile(
-    r"(?<!\w)(?:nach|in die|ins|an die|to|into|в|во|у|ва|на|do|na|до)\s+(?:\w+\s+)?(?:"
+    r"(?<!\w)(?:"
+    + _any(_W["where_to"])
+    + r")\s+(?:\w+\s+)?(?:"
     + _any(_W["not_a_transfer_to"])
     + r")\w*\s+(?:\w+\s+)?$"
 )
@@ -413,7 +415,8 @@ def _illness_named(text: str, scripts: tuple[str, ...]) -> bool:
 
 def _not_a_transfer(text: str, start: int, end: int) -> bool:
     """A transport to the border or abroad (an expulsion), or to a hospital that is not the
-    prison's (health news), said after the cue in its clause."""
+    prison's (health news), said after the cue in its clause (or, the place abroad, right before
+    it with a where-to preposition)."""
     lo, stop = _clause_around(text, start, end, 40)
     if _NOT_A_TRANSFER_TO.search(text, end, stop):
         return True
