@@ -45,9 +45,7 @@ _RELATIVE_WORDS = "|".join(lexicon.RULE_WORDS["relative_any_case"])
 RELATIVE_CLAUSE = re.compile(
     r",\s*(?:[\w'-]+\s+){0,4}?(?:" + _RELATIVE_WORDS + r")(?!\w)[^,;:()\u2014\u2013]*"
 )
-_OPEN_RELATIVE = re.compile(
-    r",\s*(?:[\w'-]+\s+){0,4}?(?:" + _RELATIVE_WORDS + r")(?!\w)[^,;:()\u2014\u2013]*$"
-)
+_OPEN_RELATIVE = re.compile(RELATIVE_CLAUSE.pattern + "$")  # one not closed yet
 
 
 def contrast_part(sentence: str, offset: int) -> tuple[int, int]:

@@ -54,6 +54,11 @@ def _any(words: list[str]) -> str:
     return "|".join(words)
 
 
+def _words(rule: str, tail: str = "") -> re.Pattern[str]:
+    """One rule's words (``lexicon/rules.toml``) as a pattern starting at a word, then ``tail``."""
+    return re.compile(r"(?<!\w)(?:" + _any(_W[rule]) + ")" + tail)
+
+
 # The list events need the list word too: "extremist" alone is not being listed.
 _LIST_WORDS = re.compile(r"\b(?:" + _any(_W["list_words"]) + ")", re.I)
 _NEGATION = re.compile(r"(?:" + _any(_W["negation_before"]) + r")\s+(?:[\w'-]+\s+){0,2}$")
@@ -95,15 +100,15 @@ _FORMER_WHO = re.compile(
     + _any(_W["relative_pronouns"])
     + r")\s+(?:[\w'-]+\s+){0,3}$"
 )
-_FIRST_PERSON = re.compile(r"(?<!\w)(?:" + _any(_W["first_person"]) + r")\s+(?:[\w'-]+\s+){0,2}$")
-_SOURCE_BEFORE = re.compile(r"(?<!\w)(?:" + _any(_W["source_before"]) + r")\s+$")
+_FIRST_PERSON = _words("first_person", r"\s+(?:[\w'-]+\s+){0,2}$")
+_SOURCE_BEFORE = _words("source_before", r"\s+$")
 _NOT_NOW_AFTER = re.compile(r"\w*\s+(?:" + _any(_W["not_now_after"]) + ")")
 # "since his arrest", "после ареста": the arrest is backstory
 _ARREST_BACKSTORY = re.compile(
     r"(?:" + _any(_W["backstory_before"]) + r")\s+(?:(?:" + _any(_W["possessives"]) + r")\s+)?$"
 )
 # "хотя она уже отбыла срок", "although he was freed": what a concessive clause grants is known
-_CONCESSIVE = re.compile(r"(?<!\w)(?:" + _any(_W["concessive"]) + r")(?!\w)")
+_CONCESSIVE = _words("concessive", r"(?!\w)")
 _TIME_MARKS = frozenset({E.ARREST, E.RELEASED, E.PARDONED})
 _DATED_BACK = frozenset({E.ARREST, E.SENTENCED, E.CHARGED})
 _FREED = frozenset({E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED})
@@ -112,9 +117,9 @@ _FREED = frozenset({E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED})
 _NOUN_CUE = re.compile(r"(?:ung|ion|on|ни[еяюи]|нн[яеюі]|eni[ea]|nni[ea])$")
 # "a petition for pardon", "прашэнне аб памілаванні": asking is not being pardoned
 _PETITION = re.compile(r"(?:" + _any(_W["petition"]) + r")\w*\s+(?:\w+\s+){0,2}$")
-_INDEFINITE = re.compile(r"(?<!\w)(?:" + _any(_W["indefinite"]) + r")\s+$")
+_INDEFINITE = _words("indefinite", r"\s+$")
 # "lists were handed to the American side": a document, not a person, crossed
-_DOCUMENT = re.compile(r"(?<!\w)(?:" + _any(_W["documents"]) + ")")
+_DOCUMENT = _words("documents")
 # "refused to leave Belarus": no expulsion
 _REFUSED_TO_LEAVE = re.compile(_any(_W["refused_to_leave"]))
 # "Ранее его осудили на 5 лет": the sentence looks back, its events are the person's past
@@ -137,7 +142,7 @@ _ATTRIBUTE = re.compile(
 )
 _PARTICIPLE = re.compile(r"(?<!\w)(?:" + "|".join(_PARTICIPLES) + r")")
 _NON_FINITE_SENTENCE = (*_PARTICIPLES, *_W["sentence_nouns"])
-_AUXILIARY_BEFORE = re.compile(r"(?<!\w)(?:" + _any(_W["auxiliaries"]) + r")\s+(?:\w+\s+)?$")
+_AUXILIARY_BEFORE = _words("auxiliaries", r"\s+(?:\w+\s+)?$")
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()]")
 _CLAUSE_END = re.compile(_CLAUSE_BREAK.pattern + "|$")
 # "чатыры гады таму загінуў", "vor vier Jahren": a grave event that far back is the past
@@ -164,11 +169,11 @@ _AGO = re.compile(
     + r")(?!\w)(?!\s*\d)"
 )
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
-_SINCE = re.compile(r"(?<!\w)(?:" + _any(_W["since_clause"]) + r")\s+(?:[\w'-]+\s+){0,6}$")
-_AFTER_CLAUSE = re.compile(r"(?<!\w)(?:" + _any(_W["after_clause"]) + r")\s+(?:[\w'-]+\s+){0,6}$")
+_SINCE = _words("since_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
+_AFTER_CLAUSE = _words("after_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
 _CASE_OR_GRAVE = GRAVE | {E.ARREST, E.CHARGED, E.NEW_CASE, E.TRIAL, E.SENTENCED, E.APPEAL}
 _CONVOY = re.compile(_any(_W["convoy"]))
-_NOT_A_TRANSFER_TO = re.compile(r"(?<!\w)(?:" + _any(_W["not_a_transfer_to"]) + ")")
+_NOT_A_TRANSFER_TO = _words("not_a_transfer_to")
 # "nach Litauen gebracht", "в Литву вывезли": a place abroad right before the verb, with the
 # preposition of where to ("с границы вернули" is from the border: a transfer back)
 _ABROAD_BEFORE = re.compile(
@@ -178,9 +183,9 @@ _ABROAD_BEFORE = re.compile(
     + _any(_W["not_a_transfer_to"])
     + r")\w*\s+(?:\w+\s+)?$"
 )
-_HOSPITAL = re.compile(r"(?<!\w)(?:" + _any(_W["hospital"]) + ")")
-_PRISON_HOSPITAL = re.compile(r"(?<!\w)(?:" + _any(_W["prison_hospital"]) + ")")
-_COURT_OR_BORDER = re.compile(r"(?<!\w)(?:" + _any(_W["court_or_border"]) + ")")
+_HOSPITAL = _words("hospital")
+_PRISON_HOSPITAL = _words("prison_hospital")
+_COURT_OR_BORDER = _words("court_or_border")
 # "soon to be moved": not a transfer yet
 _FUTURE_BEFORE = re.compile(r"(?:" + _any(_W["soon"]) + r")\s+(?:\w+\s+)?$")
 

@@ -122,11 +122,8 @@ def _outside_relatives(folded: str, start: int) -> str:
 def _in_relative(folded: str, start: int) -> bool:
     """Whether the cue at ``start`` lies in a relative clause (opened before it, not yet closed)."""
     comma = folded.rfind(",", 0, start)
-    return (
-        comma >= 0
-        and RELATIVE_CLAUSE.match(folded, comma) is not None
-        and (RELATIVE_CLAUSE.match(folded, comma).end() >= start)
-    )
+    clause = RELATIVE_CLAUSE.match(folded, comma) if comma >= 0 else None
+    return clause is not None and clause.end() >= start
 
 
 def refutes(folded: str) -> bool:

@@ -322,8 +322,16 @@ _OWN_SUBJECT = re.compile(
 )
 
 
-# a relative word followed by a capitalised name: "Мужа Светланы Тихановской", "Sohn von Viktar"
-_RELATIVE_OF_NAMED = re.compile(r"\W*\w+\s+(?:(?:von|of|z|ze)\s+)?[A-ZА-ЯЁІЎЄЇŁŚŻŹĆŃ]")
+_RELATIVE_OF = frozenset(lexicon.RULE_WORDS["relative_of"])
+
+
+def _relative_of_named(sentence: str) -> bool:
+    """The sentence opens with a word and a capitalised name, "of" between them or not: "Мужа
+    Светланы Тихановской ...", "Sohn von Viktar ..."."""
+    words = [w.strip('.,;:!?«»"()—–-') for w in sentence.split()[:3]]
+    if len(words) > 2 and words[1] in _RELATIVE_OF:
+        del words[1]
+    return len(words) > 1 and words[1][:1].isupper()
 
 
 def _someone_else(sentence: str, gender: Gender | None) -> bool:
@@ -335,7 +343,7 @@ def _someone_else(sentence: str, gender: Gender | None) -> bool:
     folded = fold(sentence)
     mine, other = {Gender.MALE: (_HE, _SHE), Gender.FEMALE: (_SHE, _HE)}.get(gender, ((), ()))  # type: ignore[arg-type]
     tokens = {t.strip('.,;:!?«»"()') for t in folded.split()[:12]}
-    if _OTHERS.search(" ".join(folded.split()[:3])) and not _RELATIVE_OF_NAMED.match(sentence):
+    if _OTHERS.search(" ".join(folded.split()[:3])) and not _relative_of_named(sentence):
         # "Её мужа освободили", "His wife was freed": a relative opens the sentence; their release,
         # the person's pronoun notwithstanding ("Мужа Светланы Тихановской освободили" names
         # whose husband: the person the story is about, told by his wife's name)
