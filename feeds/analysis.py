@@ -2,8 +2,8 @@
 background when the registry version changes and swapped in whole (a scan never sees half of it).
 
 Scans are CPU-bound, and a watcher process's one core also runs the event loop, the fetches and
-every Redis call. So when the watcher has worker processes (the parse pool), new items are scanned
-there (``feeds.workers``: each keeps its own engine of the same build). Without workers, a feed's
+every Redis call. So when the watcher has worker processes (``feeds.engine_pool``), new items are
+scanned there (the workers share one engine of the same build). Without workers, a feed's
 few new items are scanned on the event loop (a few milliseconds), and a large batch in one thread
 of this process (off the event loop; the engine's memo caches see one thread at a time).
 """
@@ -14,10 +14,12 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from feeds import heap, workers
 from feeds.alerts import TEXT_EXCERPT, Alert, AlertSource, news_alert_id
+from feeds.engine_pool import EnginePool
 from feeds.mentions import Engine, ScanResult, compile_registry
 from feeds.parsing import FeedItem
 from feeds.registry.models import AnyTarget
@@ -60,6 +62,20 @@ class EngineHost:
         heap.settle()  # the previous engine goes; the new one leaves the collector's sight
         log.info("mention engine built: registry version %d, %d targets", version, len(targets))
 
+    @property
+    def tag(self) -> str:
+        """The current build's tag: a worker pool serves one build (``feeds.engine_pool``)."""
+        return self._build[0]
+
+    @property
+    def targets(self) -> Sequence[AnyTarget]:
+        """The targets the current build was compiled from."""
+        return self._build[1]
+
+    def pool(self, size: int) -> EnginePool:
+        """Worker processes holding the current build, compiled once for them all."""
+        return EnginePool(size, *self._build)
+
     async def check(self) -> None:
         """Start a background rebuild when the registry version moved (cheap: one GET)."""
         if self._rebuild is not None and not self._rebuild.done():
@@ -96,16 +112,17 @@ class EngineHost:
         items: Sequence[FeedItem],
         texts: Sequence[str],
         source: FeedSource,
-        pool: Executor | None = None,
+        pool: EnginePool | None = None,
     ) -> list[Alert | None]:
-        """:meth:`analyse` for a feed's new items: in ``pool`` (worker processes) when given,
-        else in this process's scan thread."""
+        """:meth:`analyse` for a feed's new items: in ``pool`` (worker processes) when given and
+        it holds the current build, else here."""
         docs = [(text, item.title or None) for item, text in zip(items, texts, strict=True)]
         lang = source.lang or None
-        if pool is None:
-            results = await self._scan_here(docs, lang)
-        else:
+        results = None
+        if pool is not None and pool.tag == self.tag:
             results = await self._scan_in(pool, docs, lang)
+        if results is None:  # no workers, or theirs is the previous build (about to go)
+            results = await self._scan_here(docs, lang)
         return [
             self.alert_for(item, text, source, result)
             for item, text, result in zip(items, texts, results, strict=True)
@@ -126,15 +143,16 @@ class EngineHost:
         finally:
             self._scanning -= 1
 
-    async def _scan_in(self, pool: Executor, docs: list[Doc], lang: str | None) -> list[ScanResult]:
+    async def _scan_in(
+        self, pool: EnginePool, docs: list[Doc], lang: str | None
+    ) -> list[ScanResult] | None:
+        """Scan in the workers; ``None`` when they hold another build or one of them died (the
+        watcher replaces the pool; these items are scanned here meanwhile, not lost)."""
         loop = asyncio.get_running_loop()
-        tag, targets = self._build
-        results = await loop.run_in_executor(pool, workers.scan, tag, None, docs, lang)
-        if results is None:  # this worker holds another build (or none yet): send the targets
-            targets = list(targets)
-            results = await loop.run_in_executor(pool, workers.scan, tag, targets, docs, lang)
-        assert results is not None  # a worker given the targets always scans
-        return results
+        try:
+            return await loop.run_in_executor(pool, workers.scan, self.tag, docs, lang)
+        except BrokenProcessPool:
+            return None
 
     def alert_for(
         self, item: FeedItem, text: str, source: FeedSource, result: ScanResult

@@ -8,7 +8,7 @@ is shared with the polls around it (``feeds.poll_trips``): the leases and reads 
 together go in one script call, the writes of polls that end together in one pipeline, and a 304
 that changes nothing writes only its clock; a changed feed adds its seen check and its alerts. With
 worker processes the parsing and the mention scans happen there, leaving this process's core to
-the event loop.
+the event loop; the workers share one compiled engine (``feeds.engine_pool``).
 
 ``run(stop)`` loops until ``stop`` is set; ``once()`` polls every unpaused feed once, due or not.
 Every ``cycle_every`` seconds ``run`` closes a *poll cycle*: one log line (feeds polled, changed,
@@ -22,13 +22,12 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-import multiprocessing
 import os
 import random
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -47,6 +46,7 @@ from feeds.channel_watch import (
     older_posts,
     post_number,
 )
+from feeds.engine_pool import EnginePool
 from feeds.fetcher import Fetcher, FetchResult
 from feeds.fulltext import fetch_full_text, needs_full_text
 from feeds.leases import LeaseKeeper
@@ -189,7 +189,7 @@ class Watcher:
         self.stats = Stats()
         self._slots = asyncio.Semaphore(self.config.max_polls)
         self._inflight: dict[str, asyncio.Task] = {}
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: EnginePool | None = None  # worker processes, started when needed
         self._skip_until: dict[str, float] = {}  # feeds another watcher holds: look again later
         # per feed: digest of the last body handled, its parse hints and its items' seen keys, so
         # a 200 with the very same body (no ETag support, or a changed ETag only) skips parsing
@@ -201,9 +201,9 @@ class Watcher:
         self._cycles = 0  # poll cycles closed (feeds/heap.py settles the heap every few)
 
     async def __aenter__(self) -> Watcher:
+        await self.engine.load()
         if self.config.parse_processes > 0:
             self._pool = self._new_pool()
-        await self.engine.load()
         await self.stream.ensure_group()  # alerts from now on wait for the first sender
         return self
 
@@ -223,16 +223,22 @@ class Watcher:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # spawn, not fork: this process runs an event loop and threads. A spawned worker starts
-        # from defaults: it is told where channel previews are read from (TELEGRAM_WEB_URL), or a
-        # large channel page parsed there would not be recognised as one.
-        return ProcessPoolExecutor(
-            self._pool_size,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=channels.use_web,
-            initargs=(channels.web_url(),),
-        )
+    def _new_pool(self) -> EnginePool:
+        return self.engine.pool(self._pool_size)
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes' ids (and their zygote's); empty while there are none."""
+        return self._pool.pids() if self._pool is not None else []
+
+    def _renew_pool(self) -> None:
+        """Replace the worker pool when the registry changed (its engine is the previous build)
+        or a worker died; the old pool finishes the calls it has, then goes."""
+        pool = self._pool
+        if pool is None or (pool.tag == self.engine.tag and not pool.broken):
+            return
+        log.info("worker pool renewed (%s)", "a worker died" if pool.broken else "new registry")
+        self._pool = self._new_pool()
+        pool.shutdown(wait=False)
 
     # -- loops --------------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
@@ -247,6 +253,7 @@ class Watcher:
                 if now - last_registry_check >= self.config.registry_check:
                     last_registry_check = now
                     await self._guarded(self.engine.check())
+                self._renew_pool()
                 if now - last_sync_check >= REGISTRY_SYNC_CHECK:
                     last_sync_check = now
                     self._start_registry_sync()
@@ -358,6 +365,7 @@ class Watcher:
         """Poll every unpaused feed once (due or not), wait for all, return the stats."""
         await self.engine.check()
         await self.engine.wait_rebuilt()
+        self._renew_pool()
         for feed_id in await self.feeds.unpaused_ids():
             if feed_id not in self._inflight:
                 self._spawn(feed_id, force=True)
@@ -546,12 +554,13 @@ class Watcher:
         return PollOutcome(source.id, "ok", message="same body")
 
     async def _parse(self, result: FetchResult, known: frozenset[str] | None = None) -> ParsedFeed:
-        if self._pool is None or len(result.body) < THREAD_THRESHOLD:
-            return await parse_feed_async(result.body, result.headers, result.url, known)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._pool, parse_feed, result.body, dict(result.headers), result.url, known
-        )
+        if self._pool is not None and len(result.body) >= THREAD_THRESHOLD:
+            loop = asyncio.get_running_loop()
+            with contextlib.suppress(BrokenProcessPool):  # a worker died: parse here this once
+                return await loop.run_in_executor(
+                    self._pool, parse_feed, result.body, dict(result.headers), result.url, known
+                )
+        return await parse_feed_async(result.body, result.headers, result.url, known)
 
     def _succeeded(
         self, state: FeedState, result: FetchResult, parsed: ParsedFeed | None, now: float

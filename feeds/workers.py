@@ -1,12 +1,12 @@
 """What the watcher's worker processes run, kept apart so a worker imports only what it needs
 (the parser, the mention engine and the registry models; no aiohttp, Redis client or pydantic
-alert models): parsing is :func:`feeds.parsing.parse_feed`; scanning is :func:`scan`, with an
-engine per process.
+alert models): parsing is :func:`feeds.parsing.parse_feed`; scanning is :func:`scan`.
 
-A worker keeps one engine, tagged with the build (``feeds.analysis.EngineHost``) it was compiled
-from. A call names the build; a worker holding another one answers ``None`` and is sent the
-targets with the next call, so targets cross the process boundary once per worker and registry
-version, not with every scan.
+A worker holds one engine, tagged with the build (``feeds.analysis.EngineHost``) it was compiled
+from; the process that forks the workers compiles it once for all of them
+(``feeds.engine_pool``). A call names the build it wants; a worker holding another one answers
+``None`` (the registry changed and this pool is about to be replaced), and the watcher scans those
+items itself.
 """
 
 from __future__ import annotations
@@ -21,17 +21,17 @@ Doc = tuple[str, str | None]  # (text, title)
 _engine: tuple[str, Engine] | None = None  # (build tag, engine) of this process
 
 
-def scan(
-    tag: str, targets: Sequence[AnyTarget] | None, docs: list[Doc], lang: str | None
-) -> list[ScanResult] | None:
-    """Scan ``docs`` with build ``tag``'s engine; ``None`` when this process does not hold that
-    build and ``targets`` were not sent to compile it."""
+def adopt(tag: str, targets: Sequence[AnyTarget]) -> None:
+    """Compile build ``tag`` as this process's engine (before the workers are forked)."""
     global _engine
+    _engine = None  # let an old engine go before compiling the new one
+    _engine = (tag, compile_registry(targets))
+
+
+def scan(tag: str, docs: list[Doc], lang: str | None) -> list[ScanResult] | None:
+    """Scan ``docs`` with build ``tag``'s engine; ``None`` when this process holds another."""
     if _engine is None or _engine[0] != tag:
-        if targets is None:
-            return None
-        _engine = None  # let the old engine go before compiling the new one
-        _engine = (tag, compile_registry(targets))
+        return None
     return scan_all(_engine[1], docs, lang)
 
 

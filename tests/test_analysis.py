@@ -1,13 +1,7 @@
-"""The engine host: scans in worker processes give the same alerts as scans here, and a worker
-follows registry changes (it is sent the targets once per build, and only when it lacks them)."""
+"""The engine host: scans in the worker processes give the same alerts as scans here, and after a
+registry change the host scans here until the pool holding the new build replaces the old one."""
 
 from __future__ import annotations
-
-import multiprocessing
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-
-import pytest
 
 from feeds.analysis import EngineHost
 from feeds.parsing import FeedItem
@@ -19,27 +13,6 @@ from feeds.storage import Storage
 from testkit.rss import BIALIATSKI, NOBODY
 
 NEW_PRISONER = "Суд у Гомелі асудзіў Зміцера Квяткоўскага-Пятроўскага на пяць гадоў калоніі."
-
-
-class CountingPool(Executor):
-    """A real process pool that counts the calls it is given, and those carrying targets."""
-
-    def __init__(self, pool: ProcessPoolExecutor) -> None:
-        self.pool = pool
-        self.calls = 0
-        self.with_targets = 0
-
-    def submit(self, fn: Callable, /, *args, **kwargs) -> Future:
-        self.calls += 1
-        self.with_targets += args[1] is not None
-        return self.pool.submit(fn, *args, **kwargs)
-
-
-@pytest.fixture(scope="module")
-def process_pool() -> Iterator[ProcessPoolExecutor]:
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-    yield pool
-    pool.shutdown(cancel_futures=True)
 
 
 def item(key: str, text: str) -> FeedItem:
@@ -61,50 +34,49 @@ def _content(alert) -> dict | None:
 SOURCE = FeedSource(id="f1", url="https://example.org/rss", name="Outlet", lang="be")
 
 
-async def test_worker_scans_match_scans_here(
-    storage: Storage, process_pool: ProcessPoolExecutor
-) -> None:
+async def test_worker_scans_match_scans_here(storage: Storage) -> None:
     await RegistryStore(storage).merge(bundled_targets())
     host = EngineHost(RegistryStore(storage))
     await host.load()
     items = [item("a", BIALIATSKI), item("b", NOBODY), item("c", BIALIATSKI + " " + NOBODY)]
     texts = [i.text for i in items]
-    pool = CountingPool(process_pool)
+    pool = host.pool(1)
     try:
         there = await host.analyse_all(items, texts, SOURCE, pool)
         here = await host.analyse_all(items, texts, SOURCE)
+        worker_pids = pool.pids()[1:]
     finally:
+        pool.shutdown()
         await host.close()
     assert [_content(a) for a in there] == [_content(a) for a in here]
     assert there[0] is not None and there[0].prisoners == ["ales-bjaljackiy"]
     assert there[1] is None
-    assert pool.calls >= 1 and pool.with_targets <= 1  # the targets went at most once
+    assert len(worker_pids) == 1  # the scan ran in the worker
 
 
-async def test_worker_follows_a_registry_change_once_per_build(
-    storage: Storage, process_pool: ProcessPoolExecutor
-) -> None:
+async def test_a_pool_of_the_previous_build_is_not_asked_to_scan(storage: Storage) -> None:
+    """The registry changed and the pool still holds the old engine: the host scans here, so
+    the new prisoner is found at once and the pool is never asked (its scans would be stale)."""
     registry = RegistryStore(storage)
     await registry.merge(bundled_targets())
     host = EngineHost(registry)
     await host.load()
-    pool = CountingPool(process_pool)
+    pool = host.pool(1)
     news = [item("z", NEW_PRISONER)]
     try:
         [before] = await host.analyse_all(news, [NEW_PRISONER], SOURCE, pool)
-        sent = pool.with_targets
-        await host.analyse_all(news, [NEW_PRISONER], SOURCE, pool)
-        assert pool.with_targets == sent  # same build: the worker keeps its engine
         await registry.merge(
             [Prisoner(id="zmicer-test", name_be="Зміцер Квяткоўскі-Пятроўскі", gender="male")]
         )
         await host.load()
+        assert pool.tag != host.tag
+        pool.shutdown()  # a pool that is asked anything now would raise
         [after] = await host.analyse_all(news, [NEW_PRISONER], SOURCE, pool)
     finally:
+        pool.shutdown()
         await host.close()
     assert before is None or "zmicer-test" not in before.prisoners
     assert after is not None and after.prisoners == ["zmicer-test"]
-    assert pool.with_targets == sent + 1  # the new build went to the worker once
 
 
 async def test_a_story_about_one_of_two_namesakes_reaches_both(storage: Storage) -> None:

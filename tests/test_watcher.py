@@ -365,6 +365,61 @@ async def test_worker_processes_parse_large_feeds_and_scan_new_items(storage: St
     assert [a.prisoners for a in await news(storage)] == [["ales-bjaljackiy"]] * 2
 
 
+async def test_a_registry_change_replaces_the_workers_with_ones_holding_the_new_build(
+    storage: Storage,
+) -> None:
+    """The new prisoner is found at once, and the old pool goes: its processes exit."""
+    from feeds.registry.models import Prisoner
+    from feeds.registry.store import RegistryStore
+
+    text = "Суд у Гомелі асудзіў Зміцера Квяткоўскага-Пятроўскага на пяць гадоў калоніі."
+    filler = [*numbered(40, text="Навіны рэгіёнаў: " + "эканоміка і надвор'е. " * 30)]
+    async with FeedServer() as srv:
+        srv.add("/f", rss(filler))
+        feed = await add_feed(storage, srv.url("/f"))
+        async with watcher_on(storage, parse_processes=1) as w:
+            await w.poll(feed.id, force=True)  # baseline
+            old = w._pool
+            assert old is not None
+            old_pids = old.pids()
+            await RegistryStore(storage).merge(
+                [Prisoner(id="zmicer-test", name_be="Зміцер Квяткоўскі-Пятроўскі")]
+            )
+            srv.add("/f", rss([Item(title="Суд", text=text, guid="z1", date=ago(0.1)), *filler]))
+            await w.once()
+            assert w._pool is not old and w._pool.tag == w.engine.tag
+            await asyncio.to_thread(old._zygote.join, 30)
+    assert [a.prisoners for a in await news(storage)] == [["zmicer-test"]]
+    assert old._zygote.exitcode == 0 and old_pids[0] == old._zygote.pid
+
+
+async def test_a_dead_worker_loses_nothing_and_the_pool_is_replaced(storage: Storage) -> None:
+    """A worker killed (out of memory, say): the feed is still parsed and scanned, here, and the
+    next schedule step starts a new pool."""
+    import os
+    import signal
+
+    filler = [*numbered(40, text="Навіны рэгіёнаў: " + "эканоміка і надвор'е. " * 30)]
+    async with FeedServer() as srv:
+        srv.add("/f", rss(filler))
+        feed = await add_feed(storage, srv.url("/f"))
+        async with watcher_on(storage, parse_processes=1) as w:
+            await w.poll(feed.id, force=True)  # baseline, through the worker
+            broken = w._pool
+            assert broken is not None
+            worker = await wait_for(lambda: broken.pids()[1:])
+            os.kill(worker[0], signal.SIGKILL)
+            await wait_for(lambda: not os.path.exists(f"/proc/{worker[0]}"), 30)  # reaped
+            await asyncio.to_thread(broken.submit(int, "1").exception, 30)  # the pool notices
+            assert broken.broken
+            srv.add("/f", rss([mention("d1"), mention("d2"), *filler]))
+            second = await w.poll(feed.id, force=True)
+            w._renew_pool()
+            assert w._pool is not broken and not w._pool.broken
+    assert (second.status, second.new, second.alerts) == ("ok", 2, 2)
+    assert [a.prisoners for a in await news(storage)] == [["ales-bjaljackiy"]] * 2
+
+
 async def test_a_starting_watcher_opens_the_fanout_group(storage: Storage) -> None:
     """So alerts it makes before the first sender starts are delivered, not skipped."""
     from feeds.keys import FANOUT_GROUP
