@@ -11,7 +11,8 @@ that forks, as it runs an event loop and threads (a fork copies their locks mid-
 
 :class:`EnginePool` is an :class:`concurrent.futures.Executor`, so the watcher hands it to
 ``run_in_executor`` as it did the process pool before. One thread per worker carries calls over a
-pipe; whichever worker is free takes the next call. A pool belongs to one engine build (its
+pipe; whichever worker is free takes the next call. The zygote is the last worker itself, so a
+pool of N holds N interpreters. A pool belongs to one engine build (its
 ``tag``): on a registry change the watcher starts a new pool for the new build and shuts the old
 one down, so two engines exist only for the switch.
 """
@@ -29,7 +30,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, NoReturn
 
 from feeds import channels, workers
 from feeds.registry.models import AnyTarget
@@ -53,10 +54,10 @@ class EnginePool(Executor):
         self._shut = False
         self._lock = threading.Lock()
         ends = [multiprocessing.Pipe() for _ in range(size)]
-        self._started, started = multiprocessing.Pipe(duplex=False)
+        self._started, started = multiprocessing.Pipe()
         self._zygote = multiprocessing.get_context("spawn").Process(
             target=_zygote,
-            args=([child for _, child in ends], started, tag, list(targets), channels.web_url()),
+            args=([child for _, child in ends], started, channels.web_url()),
             name="vestka-engine-zygote",
             daemon=False,  # it forks the workers itself; multiprocessing's daemons may not
         )
@@ -64,6 +65,9 @@ class EnginePool(Executor):
         for _, child in ends:
             child.close()  # the workers hold them now; a worker's exit then reads as EOF here
         started.close()
+        # the build goes over the pipe, not in the process's arguments, which the zygote could
+        # not let go of: once compiled, the targets are freed before the workers are forked
+        self._started.send((tag, list(targets)))
         self._worker_pids: list[int] = []
         self._threads = [
             threading.Thread(target=self._carry, args=(conn,), name=f"engine-pool-{i}", daemon=True)
@@ -104,7 +108,8 @@ class EnginePool(Executor):
         return self._broken is not None
 
     def pids(self) -> list[int]:
-        """The zygote's and the workers' process ids (the workers' once they are forked)."""
+        """The zygote's (itself a worker) and the forked workers' process ids (theirs once
+        they are forked)."""
         if not self._worker_pids:
             with contextlib.suppress(EOFError, OSError):
                 if self._started.poll():
@@ -165,22 +170,18 @@ class EnginePool(Executor):
             self._calls.put(_STOP)
 
 
-def _zygote(
-    conns: list[Connection],
-    started: Connection,
-    tag: str,
-    targets: list[AnyTarget],
-    web_url: str,
-) -> None:
-    """Spawned: compile the engine, freeze it out of the collector's sight, fork the workers,
-    tell the pool their ids, and wait for them."""
+def _zygote(conns: list[Connection], started: Connection, web_url: str) -> None:
+    """Spawned: compile the engine, freeze it out of the collector's sight, fork all workers but
+    one, tell the pool their ids, and serve as the last worker itself (one interpreter fewer)."""
     channels.use_web(web_url)
+    tag, targets = started.recv()
     workers.adopt(tag, targets)
     del targets
     gc.collect()
     gc.freeze()
+    *forked_conns, own = conns
     pids = []
-    for i, conn in enumerate(conns):
+    for i, conn in enumerate(forked_conns):
         pid = os.fork()
         if pid == 0:
             for j, other in enumerate(conns):
@@ -189,18 +190,17 @@ def _zygote(
             started.close()
             _serve(conn)
         pids.append(pid)
-    for conn in conns:
+    for conn in forked_conns:
         conn.close()
     with contextlib.suppress(OSError):
         started.send(pids)
     started.close()
-    for pid in pids:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
+    _serve(own, children=pids)
 
 
-def _serve(conn: Connection) -> None:
-    """A forked worker: answer calls until told to stop or the pool's end of the pipe closes."""
+def _serve(conn: Connection, children: Sequence[int] = ()) -> NoReturn:
+    """A worker: answer calls until told to stop or the pool's end of the pipe closes; then
+    reap ``children`` (the zygote's forked workers, stopped the same way) and exit."""
     code = 0
     try:
         while (call := conn.recv()) is not _STOP:
@@ -218,4 +218,7 @@ def _serve(conn: Connection) -> None:
     except BaseException:
         code = 1
     finally:
+        for pid in children:
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, 0)
         os._exit(code)  # never the zygote's exit handlers: they belong to the zygote
