@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import pickle
 import secrets
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -42,7 +43,9 @@ class EngineHost:
         self.version: int | None = None
         self.names: dict[str, str] = {}
         self.rebuilds = 0
-        self._build: tuple[str, Sequence[AnyTarget]] = ("", ())  # tag, the targets it compiled
+        # tag, and the targets it compiled, pickled: the worker pool's zygote compiles the same
+        # build from them, and a few hundred KB of bytes weigh less than thousands of models
+        self._build: tuple[str, bytes] = ("", pickle.dumps([]))
         self._rebuild: asyncio.Task | None = None
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="scan")
         self._scanning = 0  # scans under way in the scan thread
@@ -56,7 +59,7 @@ class EngineHost:
 
     def _swap(self, engine: Engine, version: int, targets: Sequence[AnyTarget]) -> None:
         self.engine, self.version = engine, version
-        self._build = (secrets.token_hex(8), targets)
+        self._build = (secrets.token_hex(8), pickle.dumps(list(targets), pickle.HIGHEST_PROTOCOL))
         self.names = {t.id: t.display_name for t in targets}
         self.rebuilds += 1
         heap.settle()  # the previous engine goes; the new one leaves the collector's sight
@@ -66,11 +69,6 @@ class EngineHost:
     def tag(self) -> str:
         """The current build's tag: a worker pool serves one build (``feeds.engine_pool``)."""
         return self._build[0]
-
-    @property
-    def targets(self) -> Sequence[AnyTarget]:
-        """The targets the current build was compiled from."""
-        return self._build[1]
 
     def pool(self, size: int) -> EnginePool:
         """Worker processes holding the current build, compiled once for them all."""

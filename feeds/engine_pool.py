@@ -24,6 +24,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import threading
 from collections.abc import Callable, Sequence
@@ -43,7 +44,8 @@ _STOP = None  # on a worker's pipe: exit; in the call queue: the carrying thread
 class EnginePool(Executor):
     """``size`` worker processes forked from one that compiled ``targets`` as build ``tag``."""
 
-    def __init__(self, size: int, tag: str, targets: Sequence[AnyTarget]) -> None:
+    def __init__(self, size: int, tag: str, targets: Sequence[AnyTarget] | bytes) -> None:
+        """``targets``: the registry's targets, or their pickle (what ``EngineHost`` keeps)."""
         if size < 1:
             raise ValueError("an engine pool needs at least one worker")
         self.tag = tag
@@ -67,7 +69,9 @@ class EnginePool(Executor):
         started.close()
         # the build goes over the pipe, not in the process's arguments, which the zygote could
         # not let go of: once compiled, the targets are freed before the workers are forked
-        self._started.send((tag, list(targets)))
+        if not isinstance(targets, bytes):
+            targets = pickle.dumps(list(targets), pickle.HIGHEST_PROTOCOL)
+        self._started.send_bytes(tag.encode() + b"\n" + targets)
         self._worker_pids: list[int] = []
         self._threads = [
             threading.Thread(target=self._carry, args=(conn,), name=f"engine-pool-{i}", daemon=True)
@@ -174,8 +178,10 @@ def _zygote(conns: list[Connection], started: Connection, web_url: str) -> None:
     """Spawned: compile the engine, freeze it out of the collector's sight, fork all workers but
     one, tell the pool their ids, and serve as the last worker itself (one interpreter fewer)."""
     channels.use_web(web_url)
-    tag, targets = started.recv()
-    workers.adopt(tag, targets)
+    tag, _, pickled = started.recv_bytes().partition(b"\n")
+    targets = pickle.loads(pickled)  # noqa: S301 -- from the watcher, over its own pipe, as every call
+    del pickled
+    workers.adopt(tag.decode(), targets)
     del targets
     gc.collect()
     gc.freeze()

@@ -1199,3 +1199,79 @@ def test_a_relative_word_before_a_name_is_the_person_told_by_a_relatives_name(en
 )
 def test_other_prisoners_and_verb_last_transports(sentence, event, found):
     assert (event in sentence_events(sentence)) is found, sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        # a request named as the reason for what happened is no demand, in every Cyrillic and
+        # Latin language (the languages of one script share one pattern)
+        ("Юрыста вызвалілі па просьбе ЗША.", E.RELEASED),
+        (
+            "Jurysta vyzvalili pa prośbie amierykanskaha boku i vyviezli z krainy.",
+            E.RELEASED_EXPELLED,
+        ),
+        ("Юриста освободили по просьбе Вашингтона.", E.RELEASED),
+        ("Юриста звільнили на прохання США.", E.RELEASED),
+        ("Prawnika uwolniono na prośbę Waszyngtonu.", E.RELEASED),
+        ("Der Anwalt wurde auf Ersuchen Washingtons freigelassen.", E.RELEASED),
+        ("Der Anwalt wurde auf Wunsch der US-Regierung freigelassen.", E.RELEASED),
+        # a semicolon joins sentences that stand alone: a look back in one leaves the other's news
+        (
+            "Lukaschenko hatte ihn zuvor begnadigt; er wurde am selben Tag nach Litauen gebracht.",
+            E.RELEASED_EXPELLED,
+        ),
+        ("Раней яго ўжо судзілі; цяпер яго перавялі ў калонію ў Горках.", E.TRANSFER),
+    ],
+)
+def test_a_request_as_the_reason_and_a_semicolon_between_sentences(sentence, event):
+    assert event in sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Родные просят освободить его по состоянию здоровья.",
+        "Rodzina prosi o uwolnienie go; lekarze są zaniepokojeni.",
+        "Родныя просяць яго вызваліць; ён хварэе.",
+        "Die USA ersuchen um seine Freilassung.",
+        "Sein Wunsch ist, freigelassen zu werden.",
+    ],
+)
+def test_a_request_that_someone_be_freed_is_still_a_request(sentence):
+    assert not GRAVE.intersection(sentence_events(sentence))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # counted, or spread over a span: a summary of the person's past
+        "U homielskaj kalonii žurnalistka dvojčy trapiała ŭ ŠIZA.",
+        "Его неоднократно помещали в ШИЗО.",
+        "Він двічі потрапляв до ШІЗО.",
+        "Była wielokrotnie osadzana w karcerze.",
+        "He has spent months in punishment cells over the past years.",
+        "Im Frauenlager sei sie monatelang in Einzelhaft gewesen.",
+        # SIZO, the remand prison, is no punishment cell, though ŠIZO folds like it
+        "She was brought in from the Homel remand prison, SIZO-3.",
+        "Jaho pryvieźli z SIZA ŭ sud.",
+    ],
+)
+def test_punishment_cells_counted_over_the_years_and_sizo_are_not_the_news(sentence):
+    assert E.PUNISHMENT_CELL not in sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Его в пятый раз поместили в ШИЗО.",  # an ordinal: this time is the news
+        # counted within a recent span: news of these weeks
+        "W ostatnich miesiącach Poczobut kilkakrotnie trafiał do karceru.",
+        "В этом месяце его дважды помещали в ШИЗО.",
+        "Jaho kinuli ŭ šyzo na dziesiać sutak.",
+        "Jaho źmiaścili ŭ ŠIZA.",
+        "Er wurde erneut in die Strafzelle gesteckt.",
+    ],
+)
+def test_a_punishment_cell_of_this_time_is_the_news(sentence):
+    assert E.PUNISHMENT_CELL in sentence_events(sentence)

@@ -171,6 +171,8 @@ _AGO = re.compile(
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
 _SINCE = _words("since_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
 _AFTER_CLAUSE = _words("after_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
+_MANY_TIMES = _words("many_times", r"(?!\w)")
+_RECENT_SPAN = _words("recent_span")
 _CASE_OR_GRAVE = GRAVE | {E.ARREST, E.CHARGED, E.NEW_CASE, E.TRIAL, E.SENTENCED, E.APPEAL}
 _CONVOY = re.compile(_any(_W["convoy"]))
 _NOT_A_TRANSFER_TO = _words("not_a_transfer_to")
@@ -191,8 +193,9 @@ _FUTURE_BEFORE = re.compile(r"(?:" + _any(_W["soon"]) + r")\s+(?:\w+\s+)?$")
 
 # a question: "?" ending the sentence (before closing quotes or brackets)
 _QUESTION = re.compile(r"\?[\s\"»”)\]]*$")
-# "Ł ŠIZA" folds to "siza" like Łacinka SIZA (the remand prison): check the unfolded text
-_SIZA = re.compile(r"(?<![\w])(?:šiza|šyza|шіза|шiза|шиза)", re.I)
+# "ŠIZA", "ŠIZO" fold to "siza", "sizo" like SIZA, SIZO (the remand prison, in Łacinka and
+# English): check the unfolded text
+_SIZA = re.compile(r"(?<![\w])(?:šiza|šyza|šizo|šyzo|шіза|шiза|шиза|шізо|шизо)", re.I)
 
 
 def _negated(text: str, start: int, end: int) -> bool:
@@ -204,7 +207,17 @@ def _negated(text: str, start: int, end: int) -> bool:
 
 @lru_cache(maxsize=8192)
 def sentence_events(sentence: str) -> tuple[E, ...]:
-    """Event types a sentence reports, in ``EventType`` order."""
+    """Event types a sentence reports, in ``EventType`` order. A semicolon joins sentences that
+    stand on their own ("Lukashenka had pardoned him earlier; he was taken to Lithuania the same
+    day"): each part is read alone, so a look back in one does not cancel the news of the other."""
+    parts = [part for part in sentence.split(";") if part.strip()]
+    if len(parts) < 2:
+        return _clause_events(sentence)
+    found = {event for part in parts for event in _clause_events(part)}
+    return _tidy(sorted(found, key=_ORDER.__getitem__))
+
+
+def _clause_events(sentence: str) -> tuple[E, ...]:
     text = fold(sentence)
     found: list[E] = []
     cells: list[int] | None = None
@@ -263,12 +276,14 @@ def sentence_events(sentence: str) -> tuple[E, ...]:
                 continue
             if (
                 event is E.PUNISHMENT_CELL
-                and match.group().rstrip().endswith("siza")
+                and match.group().rstrip().endswith(("siza", "sizo"))
                 and not _SIZA.search(sentence)
             ):
                 continue
             if _SINCE.search(text, max(0, start - 60), start):
                 continue
+            if event in (E.PUNISHMENT_CELL, E.TRANSFER) and _summed_up(text, start, end):
+                continue  # "dvojčy trapiała ŭ ŠIZA", "months in punishment cells": her past
             if event in _CASE_OR_GRAVE and _AFTER_CLAUSE.search(text, max(0, start - 70), start):
                 continue
             if (
@@ -405,6 +420,13 @@ def _clause_around(text: str, start: int, end: int, reach: int) -> tuple[int, in
     before = [m.end() for m in _CLAUSE_BREAK.finditer(text, lo, start)]
     after = _CLAUSE_BREAK.search(text, end, hi)
     return (before[-1] if before else lo), (after.start() if after else hi)
+
+
+def _summed_up(text: str, start: int, end: int) -> bool:
+    """The cue is counted or spread over years ("twice", "неоднократно", "over the past years")
+    in its clause, and the span is not recent ("w ostatnich miesiącach"): the person's past."""
+    lo, hi = _clause_around(text, start, end, 60)
+    return _MANY_TIMES.search(text, lo, hi) is not None and not _RECENT_SPAN.search(text, lo, hi)
 
 
 def _illness_named(text: str, scripts: tuple[str, ...]) -> bool:

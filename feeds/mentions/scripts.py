@@ -379,7 +379,13 @@ def lacinka(cue: str) -> str:
                 vowel = "(?:e|o)"  # a folded cue's е may have been ё ("памер" is памёр, pamior)
             out.append(("" if prev == "л" else "i" if soft else "j") + vowel)
         elif char == "и" and not in_class:
-            out.append("(?:i|j)")  # a folded й (выидзе is выйдзе, vyjdzie)
+            if prev and _CYR_LETTER.match(prev) and prev not in "аеёіоуўыэюяьи'’":
+                # after a consonant it was never й: a Russian spelling in Belarusian text
+                # ("шизо"), read as Belarusian writes it (шыза, šyza; not "sizo", the remand
+                # prison): ы after the hard consonants, і after the rest
+                out.append("y" if prev in "жшчрц" else "i")
+            else:
+                out.append("(?:i|j)")  # a folded й (выидзе is выйдзе, vyjdzie)
         else:
             out.append(_LACINKA.get(char, char))
         prev = char
