@@ -1275,3 +1275,43 @@ def test_punishment_cells_counted_over_the_years_and_sizo_are_not_the_news(sente
 )
 def test_a_punishment_cell_of_this_time_is_the_news(sentence):
     assert E.PUNISHMENT_CELL in sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        # an appeal dated by month or year is the case's past, as arrests and sentences are
+        ("Приговоры вступили в законную силу в апреле.", E.APPEAL),
+        ("Prysud Viarchoŭny sud pakinuŭ u sile jašče ŭ studzieni.", E.APPEAL),
+        # a year as the cue's attribute dates it
+        ("Tsikhanouski, the blogger whose 2020 arrest made his wife run, was freed.", E.ARREST),
+        ("Lossik war 2020 festgenommen worden, weil er einen Kanal betrieb.", E.ARREST),
+        # the accused, and the defendants a case has, are roles, not charges
+        ("До суда обвиняемая содержалась в следственном изоляторе.", E.CHARGED),
+        ("Разом із ним вироки отримали ще двоє фігурантів справи.", E.CHARGED),
+        # counted: a summary of the past
+        ("За четыре года ей трижды добавляли срок по статье 411.", E.NEW_CASE),
+        # in an after-clause: the backstory of the main clause
+        ("После того как его перевели в колонию, письма перестали доходить.", E.TRANSFER),
+        # to a hospital, the hospital first: health news, not a transfer
+        ("I ŭ balnicu jaho pieraviali ŭžo z zapaleńniem lohkich.", E.TRANSFER),
+        ("Do szpitala go przewieziono w nocy.", E.TRANSFER),
+    ],
+)
+def test_dated_appeals_roles_counts_and_hospitals_first_are_not_the_event(sentence, event):
+    assert event not in sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("Блогер стал фигурантом уголовного дела.", E.CHARGED),
+        ("Его обвиняют в измене государству.", E.CHARGED),
+        ("Jaho pieraviali ŭ kaloniju ŭ Horkach.", E.TRANSFER),
+        ("Его перевели в тюремную больницу.", E.TRANSFER),
+        ("Er wurde am 3. Dezember 2026 festgenommen.", E.ARREST),  # a day's date: news
+        ("Апеляцыйны суд пакінуў прысуд у сіле.", E.APPEAL),
+    ],
+)
+def test_the_same_events_told_as_news_stay(sentence, event):
+    assert event in sentence_events(sentence)

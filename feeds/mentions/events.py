@@ -110,7 +110,7 @@ _ARREST_BACKSTORY = re.compile(
 # "хотя она уже отбыла срок", "although he was freed": what a concessive clause grants is known
 _CONCESSIVE = _words("concessive", r"(?!\w)")
 _TIME_MARKS = frozenset({E.ARREST, E.RELEASED, E.PARDONED})
-_DATED_BACK = frozenset({E.ARREST, E.SENTENCED, E.CHARGED})
+_DATED_BACK = frozenset({E.ARREST, E.SENTENCED, E.CHARGED, E.APPEAL})
 _FREED = frozenset({E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED})
 # a pardon as a noun ("nach meiner Begnadigung", "after his pardon"); "after Lukashenka pardoned
 # them" tells when the news happened
@@ -173,7 +173,12 @@ _SINCE = _words("since_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
 _AFTER_CLAUSE = _words("after_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
 _MANY_TIMES = _words("many_times", r"(?!\w)")
 _RECENT_SPAN = _words("recent_span")
+# what a story sums up by counting ("трижды добавляли срок", "was detained twice before")
+_SUMMED = frozenset(
+    {E.PUNISHMENT_CELL, E.TRANSFER, E.NEW_CASE, E.SENTENCED, E.CHARGED, E.ARREST, E.HUNGER_STRIKE}
+)
 _CASE_OR_GRAVE = GRAVE | {E.ARREST, E.CHARGED, E.NEW_CASE, E.TRIAL, E.SENTENCED, E.APPEAL}
+_AFTER_CLAUSE_PAST = _CASE_OR_GRAVE | {E.TRANSFER, E.PUNISHMENT_CELL}
 _CONVOY = re.compile(_any(_W["convoy"]))
 _NOT_A_TRANSFER_TO = _words("not_a_transfer_to")
 # "nach Litauen gebracht", "в Литву вывезли": a place abroad right before the verb, with the
@@ -186,6 +191,15 @@ _ABROAD_BEFORE = re.compile(
     + r")\w*\s+(?:\w+\s+)?$"
 )
 _HOSPITAL = _words("hospital")
+_WORD_BEFORE = re.compile(r"[\w'-]+\s+$")
+# "ŭ balnicu jaho pieraviali", "do szpitala go przewieziono": the hospital first
+_HOSPITAL_BEFORE = re.compile(
+    r"(?<!\w)(?:"
+    + _any(_W["where_to"])
+    + r")\s+(?:\w+\s+)?(?:"
+    + _any(_W["hospital"])
+    + r")\w*\s+(?:[\w'-]+\s+){0,2}$"
+)
 _PRISON_HOSPITAL = _words("prison_hospital")
 _COURT_OR_BORDER = _words("court_or_border")
 # "soon to be moved": not a transfer yet
@@ -282,9 +296,11 @@ def _clause_events(sentence: str) -> tuple[E, ...]:
                 continue
             if _SINCE.search(text, max(0, start - 60), start):
                 continue
-            if event in (E.PUNISHMENT_CELL, E.TRANSFER) and _summed_up(text, start, end):
+            if event in _SUMMED and _summed_up(text, start, end):
                 continue  # "dvojčy trapiała ŭ ŠIZA", "months in punishment cells": her past
-            if event in _CASE_OR_GRAVE and _AFTER_CLAUSE.search(text, max(0, start - 70), start):
+            if event in _AFTER_CLAUSE_PAST and _AFTER_CLAUSE.search(
+                text, max(0, start - 70), start
+            ):
                 continue
             if (
                 event is E.TRANSFER
@@ -449,14 +465,32 @@ def _not_a_transfer(text: str, start: int, end: int) -> bool:
         return True
     if _ABROAD_BEFORE.search(text, max(lo, start - 40), start):
         return True  # the verb last, as German puts it: "nach Litauen gebracht"
+    hospital_first = _HOSPITAL_BEFORE.search(text, max(lo, start - 50), start)
+    if hospital_first is not None and not _PRISON_HOSPITAL.search(
+        text, hospital_first.start(), start
+    ):
+        return True
     hospital = _HOSPITAL.search(text, end, stop)
-    return hospital is not None and not _PRISON_HOSPITAL.search(
-        text, hospital.end(), _clause_around(text, start, hospital.end(), 40)[1]
-    )
+    if hospital is None:
+        return False
+    # the prison's own: "в тюремную больницу" (the word before), "to the colony's hospital"
+    before = _WORD_BEFORE.search(text, end, hospital.start())
+    lo = before.start() if before else hospital.end()
+    return not _PRISON_HOSPITAL.search(text, lo, _clause_around(text, start, hospital.end(), 40)[1])
+
+
+# a bare year right before the cue: "whose 2020 arrest", "war 2020 festgenommen worden"; not a
+# date's year ("am 3. Dezember 2026 freigelassen": the month before it, which _AGO reads)
+_YEAR_BEFORE = re.compile(r"(?<!\w)(\w+\.?\s+)?(?:19|20)\d\d\s+$")
+_MONTH_OR_IN = re.compile(r"(?:" + _any(_W["month_or_year_before"]) + r")\.?\s+$")
 
 
 def _long_ago(text: str, start: int, end: int) -> bool:
-    """A time years or months back ("four years ago") in the cue's own clause."""
+    """A time years or months back ("four years ago") in the cue's own clause, or a year as
+    the cue's attribute ("the blogger whose 2020 arrest ...")."""
+    year = _YEAR_BEFORE.search(text, max(0, start - 30), start)
+    if year is not None and not (year.group(1) and _MONTH_OR_IN.fullmatch(year.group(1))):
+        return True
     for found in _AGO.finditer(text):
         lo, hi = (found.end(), start) if found.end() <= start else (end, found.start())
         if lo <= hi and not _CLAUSE_BREAK.search(text, lo, hi):
