@@ -27,8 +27,9 @@ feed server's, which shares the same two cores). Peak memory, two readings: the 
 over this process and its workers (``bench.memory.PeakPss``, sampled from a process of its own;
 pages the workers share with the zygote are split between them, not counted in each), and the sum
 of each process's own peak RSS (an upper bound that counts every shared page in each process).
-``--parse-processes 2`` starts the workers with the watcher; the automatic mode starts them only
-when a poll cycle kept the watcher busy, which ``once()`` never closes, so it runs without.
+The workers start with the watcher: as many as ``--parse-processes`` says, by default as many as
+the automatic mode starts once a poll cycle kept the watcher busy (one per core but the
+watcher's); ``--no-workers`` measures the watcher's process alone.
 Items/s through the engine: 2,000 items scanned directly, no I/O, single thread.
 Targets (2 cores): changed <= 15 s (both readings), unchanged <= 3 s, peak <= 250 MB.
 
@@ -261,14 +262,19 @@ async def bench(args: argparse.Namespace) -> None:
         # copy of its own that a deployed watcher would not hold
         registry_size, targets = len(targets), None
         peer_redis = args.redis_url or f"unix://{storage.embedded.socket_path}"
-        peer = PeerProcess(urls, surnames, peer_redis, prefix + "peer-seen")
+        peer = (
+            None if args.no_peer else PeerProcess(urls, surnames, peer_redis, prefix + "peer-seen")
+        )
         policy = FetchPolicy(allow_private=True, trust_env=False)
         config = WatcherConfig(parse_processes=args.parse_processes, max_polls=args.max_polls)
         async with Fetcher(policy) as fetcher, Watcher(storage, fetcher, config) as watcher:
+            if not args.no_workers:
+                watcher.start_workers()  # as a busy watcher does; once() closes no cycle
             sampler.watch([os.getpid(), *_pool_pids(watcher)])
             cold = await cycle(watcher, server.pid)
             print(f"cold first poll {cold}", file=sys.stderr)
-            print(f"peer cold first poll {peer.cycle()}", file=sys.stderr)
+            if peer is not None:
+                print(f"peer cold first poll {peer.cycle()}", file=sys.stderr)
             for run in range(args.runs):
                 for name, move in cycles.items():
                     if move:
@@ -278,8 +284,11 @@ async def bench(args: argparse.Namespace) -> None:
                     sampler.watch([os.getpid(), *_pool_pids(watcher)])
                     figures[name].append(await cycle(watcher, server.pid))
                     print(f"run {run + 1}: {name} {figures[name][-1]}", file=sys.stderr)
-                    peer_figures[name].append(peer.cycle())
-                    print(f"run {run + 1}: peer {name} {peer_figures[name][-1]}", file=sys.stderr)
+                    if peer is not None:
+                        peer_figures[name].append(peer.cycle())
+                        print(
+                            f"run {run + 1}: peer {name} {peer_figures[name][-1]}", file=sys.stderr
+                        )
             workers_mb = pool_peaks_mb(watcher)
             started_pool = len(_pool_pids(watcher))
             pss_now = pss_mb(["self", *_pool_pids(watcher)])
@@ -301,7 +310,8 @@ async def bench(args: argparse.Namespace) -> None:
         with contextlib.suppress(Exception):
             sampler.stop()
         with contextlib.suppress(Exception):
-            peer.stop()
+            if peer is not None:
+                peer.stop()
         parent.send("stop")
         server.join(10)
         keys = [k async for k in storage.redis.scan_iter(match=prefix + "*", count=1000)]
@@ -335,6 +345,9 @@ async def bench(args: argparse.Namespace) -> None:
     for label, value in rows:
         print(f"{label + ':':<36}{value}")
     peak_vestka = peak_mb() + sum(workers_mb)
+    if args.no_peer:
+        print(f"errors {len(errors)}, alert stream entries {alerts} (no peer: no ratios)")
+        return
     peer_peak = max(f.peak_mb for runs in peer_figures.values() for f in runs)
     for name, target in (("changed", 1.0), ("all_new", 1.0), ("unchanged", 2.0)):
         mine = med[name]
@@ -419,7 +432,14 @@ def polling_args(parser: argparse.ArgumentParser) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=1000)
-    parser.add_argument("--parse-processes", type=int, default=0, help="0: the watcher's automatic")
+    parser.add_argument(
+        "--parse-processes",
+        type=int,
+        default=0,
+        help="0: as many as the watcher's automatic mode starts when busy (cores - 1)",
+    )
+    parser.add_argument("--no-workers", action="store_true", help="the watcher's process alone")
+    parser.add_argument("--no-peer", action="store_true", help="Vestka's figures only, quicker")
     parser.add_argument("--new", type=int, default=NEW, help="new items per feed, first cycle")
     parser.add_argument(
         "--registry",

@@ -86,8 +86,8 @@ class WatcherConfig:
     max_full_text: int = 4  # article pages fetched at once per feed
     registry_check: float = 2.0  # seconds between registry version checks
     parse_processes: int = 0  # >0: a process pool of this size parses large feeds and scans new
-    # items; 0: automatic (one worker per core, at most 4, on a machine of 2 cores or more, started
-    # once a poll cycle kept this process busy WORKERS_AT of the time; none on 1 core)
+    # items; 0: automatic (one worker per core but one, at most 4, on a machine of 2 cores or more,
+    # started once a poll cycle kept this process busy WORKERS_AT of the time; none on 1 core)
     idle_wait: float = 1.0  # longest sleep between schedule checks
     cycle_every: float = 60.0  # seconds per poll cycle (one summary line, counters, heartbeat)
     channel_min_interval: float = 300.0  # a public channel is polled at most this often
@@ -350,6 +350,11 @@ class Watcher:
                 100 * busy / duration,
                 self._pool_size,
             )
+            self.start_workers()
+
+    def start_workers(self) -> None:
+        """Start the worker processes now (the automatic mode does when a cycle was busy)."""
+        if self._pool is None and self._pool_size > 0:
             self._pool = self._new_pool()
 
     async def _record_cycle(self, now: float, counts: Counter[str]) -> None:
@@ -768,11 +773,13 @@ def _unclocked(state: FeedState) -> dict:
 
 
 def _auto_processes() -> int:
+    """One worker per core but the watcher's own (its event loop, fetches and Redis calls keep
+    one busy), at most 4; none on one core. Each worker costs an interpreter's memory."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return min(cores, 4) if cores >= 2 else 0
+    return min(cores - 1, 4) if cores >= 2 else 0
 
 
 def _keys_only(parsed: ParsedFeed) -> ParsedFeed:

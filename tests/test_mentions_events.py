@@ -1315,3 +1315,43 @@ def test_dated_appeals_roles_counts_and_hospitals_first_are_not_the_event(senten
 )
 def test_the_same_events_told_as_news_stay(sentence, event):
     assert event in sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # a time that opens the sentence dates all of it, appositions and all ...
+        (
+            "Two years ago Vadzim Khrasko, an IT specialist jailed for donations, died.",
+            E.DIED,
+            False,
+        ),
+        ("Роўна пяць гадоў таму ў калоніі, пра якую мала вядома, загінуў вязень.", E.DIED, False),
+        # ... up to a contrast, or the story's own time
+        ("Four years ago he was arrested, and today he died in the colony.", E.DIED, True),
+        ("Чатыры гады таму яго затрымалі, а сёння ён памёр.", E.DIED, True),
+        ("Two years ago he was jailed, but now he has been freed.", E.RELEASED, True),
+    ],
+)
+def test_a_time_opening_the_sentence_dates_it_until_now(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    ("pattern", "folded"),
+    [
+        ("\\bраней", "\\bранеи"),  # the escape kept, the letters folded as text is (й -> и)
+        ("сёння", "сення"),
+        ("жні[вў]\\w*", "жні[ву]\\w*"),
+        ("Ihar\\W", "ihar\\W"),  # an upper-case escape stays one
+    ],
+)
+def test_rule_words_are_folded_as_the_text_they_search(pattern, folded):
+    from feeds.mentions.scripts import fold_pattern
+
+    assert fold_pattern(pattern) == folded
+
+
+def test_a_rule_word_written_with_yo_still_matches():
+    """ "сёння" in rules.toml (the story's own time) matches the folded "сення" of a sentence."""
+    assert E.RELEASED in sentence_events("Арыштаваны два гады таму, сёння ён вызвалены.")

@@ -447,3 +447,17 @@ async def test_automatic_workers_start_only_when_a_cycle_kept_the_watcher_busy(
             sum(range(1000))
         w._workers_if_busy(duration=0.3 / WORKERS_AT * 0.9)
         assert w._pool is not None
+
+
+def test_automatic_workers_leave_the_watcher_its_core(monkeypatch) -> None:
+    """One worker per core but the watcher's own, at most four; none on one core (a worker
+    there would only take turns with the event loop, and cost an interpreter's memory)."""
+    import os
+
+    from feeds import watcher
+
+    sizes = {}
+    for cores in (1, 2, 3, 8):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        sizes[cores] = watcher._auto_processes()
+    assert sizes == {1: 0, 2: 1, 3: 2, 8: 4}

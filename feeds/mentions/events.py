@@ -16,10 +16,10 @@ import re
 from functools import lru_cache
 
 from feeds.mentions import lexicon, modality
-from feeds.mentions.cues import AMONG_ANY, NOT_AMONG
+from feeds.mentions.cues import AMONG_ANY, NOT_AMONG, contrast_part
 from feeds.mentions.models import GRAVE
 from feeds.mentions.models import EventType as E
-from feeds.mentions.scripts import fold, script_alternations, scripts_of
+from feeds.mentions.scripts import fold, fold_pattern, script_alternations, scripts_of
 
 
 def _by_script(words_by_lang: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern[str]]:
@@ -47,7 +47,12 @@ _ABSENCE = _by_script(lexicon.event_words("incommunicado", "absence"))
 _NEAR = re.compile(r"[^\w,;:.!?()]*(?:[\w'-]+[^\w,;:.!?()]+){0,3}")  # up to 3 words, one clause
 
 # The rules' words are data (lexicon/rules.toml); the rules are the patterns built from them.
-_W = lexicon.RULE_WORDS
+# folded, as the sentences they are matched against (written in plain spelling in the file)
+_W = {
+    rule: [fold_pattern(w) if isinstance(w, str) else w for w in words]
+    for rule, words in lexicon.RULE_WORDS.items()
+    if isinstance(words, list)  # (the dicts, number words and occupations, are namesakes.py's)
+}
 
 
 def _any(words: list[str]) -> str:
@@ -482,6 +487,8 @@ def _not_a_transfer(text: str, start: int, end: int) -> bool:
 # a bare year right before the cue: "whose 2020 arrest", "war 2020 festgenommen worden"; not a
 # date's year ("am 3. Dezember 2026 freigelassen": the month before it, which _AGO reads)
 _YEAR_BEFORE = re.compile(r"(?<!\w)(\w+\.?\s+)?(?:19|20)\d\d\s+$")
+_NOW = _words("now_words", r"(?!\w)")
+_LEADING = re.compile(r"[\W\d_]*(?:\w+\s+)?")  # an emoji, a quote, one word ("Exactly", "Роўна")
 _MONTH_OR_IN = re.compile(r"(?:" + _any(_W["month_or_year_before"]) + r")\.?\s+$")
 
 
@@ -495,6 +502,12 @@ def _long_ago(text: str, start: int, end: int) -> bool:
         lo, hi = (found.end(), start) if found.end() <= start else (end, found.start())
         if lo <= hi and not _CLAUSE_BREAK.search(text, lo, hi):
             return True
+        if _LEADING.fullmatch(text, 0, found.start()) and found.end() <= start:
+            # "Two years ago X, an IT specialist, died": a time that opens the sentence dates
+            # all of it, commas and all, up to a contrast ("..., but now ...")
+            return contrast_part(text, start)[0] <= found.start() and not _NOW.search(
+                text, found.end(), start
+            )
     return False
 
 

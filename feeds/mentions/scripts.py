@@ -331,6 +331,17 @@ _MARKS_ASTRAL = _char_class(r for r in _RUNS if r[1] >= 0x10000)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
+_ESCAPE_OR_LETTERS = re.compile(r"\\.|[^\W\d_]+")
+
+
+def fold_pattern(pattern: str) -> str:
+    """A regex written in plain spelling ("сёння", "ещё", "раней"), folded as :func:`fold` folds
+    the text it will search ("сення", "еще", "ранеи"); its escapes (``\\b``, ``\\W``) kept."""
+    return _ESCAPE_OR_LETTERS.sub(
+        lambda m: m.group() if m.group().startswith("\\") else fold(m.group()), pattern
+    )
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case without diacritics; same length as ``text`` is not promised."""
