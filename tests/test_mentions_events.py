@@ -1355,3 +1355,30 @@ def test_rule_words_are_folded_as_the_text_they_search(pattern, folded):
 def test_a_rule_word_written_with_yo_still_matches():
     """ "сёння" in rules.toml (the story's own time) matches the folded "сення" of a sentence."""
     assert E.RELEASED in sentence_events("Арыштаваны два гады таму, сёння ён вызвалены.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # a decision taken to pardon is the pardon, in every language ...
+        ("Кіраўнік дзяржавы прыняў рашэнне памілаваць грамадзяніна ЗША.", E.PARDONED, True),
+        ("Лукашенко принял решение помиловать 16 человек.", E.PARDONED, True),
+        ("Лукашенко вирішив помилувати 30 осіб.", E.PARDONED, True),
+        ("Łukaszenka zdecydował o ułaskawieniu dziennikarza.", E.PARDONED, True),
+        ("Lukashenka decided to pardon 14 prisoners.", E.PARDONED, True),
+        ("Lukaschenko beschloss, ihn zu begnadigen.", E.PARDONED, True),
+        # ... but not one not taken, or still to come
+        ("Лукашенко не принял решение помиловать его.", E.PARDONED, False),
+        ("Lukashenka may decide to pardon him.", E.PARDONED, False),
+        ("Его могут помиловать.", E.PARDONED, False),
+        # a prisoner who reached Vilnius was freed and taken out
+        (
+            "Andrei Kuznechyk walked out on Wednesday and reached Vilnius the same evening.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        ("She hopes to reach Vilnius one day.", E.RELEASED_EXPELLED, False),
+    ],
+)
+def test_a_pardon_decided_and_an_arrival_abroad(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found

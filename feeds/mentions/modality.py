@@ -181,6 +181,8 @@ def unreal(
     for script in scripts:
         if script in future:
             for match in future[script].finditer(folded, max(0, start - 20), end + 40):
+                if start < match.start() and match.end() <= end:
+                    continue  # the cue holds it: "принял решение помиловать" says it was done
                 if match.start() < end and match.end() > start:
                     return "future"
     return None
