@@ -1382,3 +1382,17 @@ def test_a_rule_word_written_with_yo_still_matches():
 )
 def test_a_pardon_decided_and_an_arrival_abroad(sentence, event, found):
     assert (event in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # since the release, abroad: where the person lives, not this story's expulsion
+        ("Maryna Zołatava paśla vyzvaleńnia ŭ śniežni žyvie ŭ Kijevie.", False),
+        ("Пасля вызвалення ў снежні яна жыве ў Кіеве.", False),
+        # after the release, taken abroad: a verb of its own, the news
+        ("После освобождения Колесникову вывезли в Украину.", True),
+    ],
+)
+def test_abroad_since_the_release_is_not_the_expulsion(sentence, found):
+    assert (E.RELEASED_EXPELLED in sentence_events(sentence)) is found

@@ -272,6 +272,14 @@ def _clause_events(sentence: str) -> tuple[E, ...]:
                 and _ARREST_BACKSTORY.search(text, max(0, start - 30), start)
             ):
                 continue  # "since his arrest", "after his release": a time, not the news
+            if (
+                event is E.RELEASED_EXPELLED
+                and _NOUN_CUE.search(match.group().split()[0])
+                and not any(map(modality.PAST_VERB.fullmatch, match.group().split()[1:]))
+                and _ARREST_BACKSTORY.search(text, max(0, start - 30), start)
+            ):
+                continue  # "paśla vyzvaleńnia ... žyvie ŭ Kijevie": since, not now ("После
+                # освобождения её вывезли в Украину" has its verb: the news)
             if event is E.SENTENCED and _SERVING.search(text, max(0, start - 40), start):
                 continue
             if (
