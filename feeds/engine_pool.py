@@ -68,10 +68,13 @@ class EnginePool(Executor):
             child.close()  # the workers hold them now; a worker's exit then reads as EOF here
         started.close()
         # the build goes over the pipe, not in the process's arguments, which the zygote could
-        # not let go of: once compiled, the targets are freed before the workers are forked
+        # not let go of: once compiled, the targets are freed before the workers are forked. From
+        # a thread: a registry's pickle (1 MB for 3,000 people) is more than a pipe holds, and the
+        # zygote reads it only once started, so the send waits that long
         if not isinstance(targets, bytes):
             targets = pickle.dumps(list(targets), pickle.HIGHEST_PROTOCOL)
-        self._started.send_bytes(tag.encode() + b"\n" + targets)
+        build = tag.encode() + b"\n" + targets
+        threading.Thread(target=self._send_build, args=(build,), daemon=True).start()
         self._worker_pids: list[int] = []
         self._threads = [
             threading.Thread(target=self._carry, args=(conn,), name=f"engine-pool-{i}", daemon=True)
@@ -121,6 +124,12 @@ class EnginePool(Executor):
         return [pid for pid in (self._zygote.pid, *self._worker_pids) if pid]
 
     # -- inside -----------------------------------------------------------------------------
+    def _send_build(self, build: bytes) -> None:
+        try:
+            self._started.send_bytes(build)
+        except OSError as exc:  # the zygote died before it read its build
+            self._break(f"the engine zygote exited before it was built: {exc!r}")
+
     def _carry(self, conn: Connection) -> None:
         """One worker's calls: send, wait for the answer, settle the future; until stopped."""
         try:
