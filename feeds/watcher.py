@@ -203,7 +203,7 @@ class Watcher:
     async def __aenter__(self) -> Watcher:
         await self.engine.load()
         if self.config.parse_processes > 0:
-            self._pool = self._new_pool()
+            self.start_workers()
         await self.stream.ensure_group()  # alerts from now on wait for the first sender
         return self
 
@@ -238,6 +238,7 @@ class Watcher:
             return
         log.info("worker pool renewed (%s)", "a worker died" if pool.broken else "new registry")
         self._pool = self._new_pool()
+        self.engine.lend()
         pool.shutdown(wait=False)
 
     # -- loops --------------------------------------------------------------------------------
@@ -356,6 +357,7 @@ class Watcher:
         """Start the worker processes now (the automatic mode does when a cycle was busy)."""
         if self._pool is None and self._pool_size > 0:
             self._pool = self._new_pool()
+            self.engine.lend()  # the workers scan from now on
 
     async def _record_cycle(self, now: float, counts: Counter[str]) -> None:
         keys = self.storage.keys

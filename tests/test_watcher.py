@@ -394,8 +394,9 @@ async def test_a_registry_change_replaces_the_workers_with_ones_holding_the_new_
 
 
 async def test_a_dead_worker_loses_nothing_and_the_pool_is_replaced(storage: Storage) -> None:
-    """A worker killed (out of memory, say): the feed is still parsed and scanned, here, and the
-    next schedule step starts a new pool."""
+    """A worker killed (out of memory, say): the feed is still parsed and scanned, here, with the
+    engine compiled again (the watcher lent its own to the workers), and the next schedule step
+    starts a new pool."""
     import os
     import signal
 
@@ -407,6 +408,7 @@ async def test_a_dead_worker_loses_nothing_and_the_pool_is_replaced(storage: Sto
             await w.poll(feed.id, force=True)  # baseline, through the worker
             broken = w._pool
             assert broken is not None
+            assert w.engine.engine is None  # lent: the worker holds the engine
             [worker] = broken.pids()  # the zygote, the only worker
             os.kill(worker, signal.SIGKILL)
             await wait_for(lambda: broken._zygote.exitcode is not None, 30)  # dead and reaped
@@ -414,7 +416,9 @@ async def test_a_dead_worker_loses_nothing_and_the_pool_is_replaced(storage: Sto
             assert broken.broken
             srv.add("/f", rss([mention("d1"), mention("d2"), *filler]))
             second = await w.poll(feed.id, force=True)
+            assert w.engine.engine is not None  # compiled again here to scan these items
             w._renew_pool()
+            assert w.engine.engine is None  # lent to the new workers
             assert w._pool is not broken and not w._pool.broken
     assert (second.status, second.new, second.alerts) == ("ok", 2, 2)
     assert [a.prisoners for a in await news(storage)] == [["ales-bjaljackiy"]] * 2
