@@ -49,6 +49,7 @@ class EngineHost:
         self._rebuild: asyncio.Task | None = None
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="scan")
         self._scanning = 0  # scans under way in the scan thread
+        self._compiling = asyncio.Lock()
 
     async def load(self) -> None:
         """Build the engine now (start-up)."""
@@ -67,16 +68,17 @@ class EngineHost:
 
     async def current_engine(self) -> Engine:
         """The current build's engine in this process, compiled again if it was lent."""
-        while self.engine is None:
-            tag, pickled = self._build
-            engine = await asyncio.get_running_loop().run_in_executor(
-                self._thread,
-                compile_registry,
-                pickle.loads(pickled),  # noqa: S301 -- our own
-            )
-            if self._build[0] == tag:  # not replaced by a rebuild meanwhile
-                self.engine = engine
-        return self.engine
+        async with self._compiling:  # polls that need it together wait for one compile
+            while self.engine is None:
+                tag, pickled = self._build
+                engine = await asyncio.get_running_loop().run_in_executor(
+                    self._thread,
+                    compile_registry,
+                    pickle.loads(pickled),  # noqa: S301 -- our own
+                )
+                if self._build[0] == tag:  # not replaced by a rebuild meanwhile
+                    self.engine = engine
+            return self.engine
 
     def _swap(self, engine: Engine, version: int, targets: Sequence[AnyTarget]) -> None:
         self.engine, self.version = engine, version

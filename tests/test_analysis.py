@@ -138,3 +138,22 @@ async def test_a_large_batch_is_scanned_in_the_thread_with_the_same_alerts(
         await host.close()
     assert [a.prisoners if a else None for a in inline] == [["ales-bjaljackiy"], None]
     assert [a.prisoners if a else None for a in threaded] == [["ales-bjaljackiy"], None]
+
+
+async def test_a_lent_engine_is_compiled_again_once_when_needed(storage: Storage) -> None:
+    """The watcher lent its engine to the workers; three feeds that must be scanned here at
+    once (the workers died) wait for one compile, and get the same engine, which finds people."""
+    import asyncio
+
+    await RegistryStore(storage).merge(bundled_targets())
+    host = EngineHost(RegistryStore(storage))
+    await host.load()
+    try:
+        host.lend()
+        assert host.engine is None
+        engines = await asyncio.gather(*(host.current_engine() for _ in range(3)))
+        [alert] = await host.analyse_all([item("a", BIALIATSKI)], [BIALIATSKI], SOURCE)
+    finally:
+        await host.close()
+    assert engines[0] is engines[1] is engines[2] is host.engine
+    assert alert is not None and alert.prisoners == ["ales-bjaljackiy"]
