@@ -223,8 +223,10 @@ class Watcher:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
-    def _new_pool(self) -> EnginePool:
-        return self.engine.pool(self._pool_size)
+    def _new_pool(self) -> None:
+        """Workers for the current build; this process lends them its engine."""
+        self._pool = self.engine.pool(self._pool_size)
+        self.engine.lend()  # the workers scan from now on
 
     def worker_pids(self) -> list[int]:
         """The worker processes' ids (and their zygote's); empty while there are none."""
@@ -237,8 +239,7 @@ class Watcher:
         if pool is None or (pool.tag == self.engine.tag and not pool.broken):
             return
         log.info("worker pool renewed (%s)", "a worker died" if pool.broken else "new registry")
-        self._pool = self._new_pool()
-        self.engine.lend()
+        self._new_pool()
         pool.shutdown(wait=False)
 
     # -- loops --------------------------------------------------------------------------------
@@ -356,8 +357,7 @@ class Watcher:
     def start_workers(self) -> None:
         """Start the worker processes now (the automatic mode does when a cycle was busy)."""
         if self._pool is None and self._pool_size > 0:
-            self._pool = self._new_pool()
-            self.engine.lend()  # the workers scan from now on
+            self._new_pool()
 
     async def _record_cycle(self, now: float, counts: Counter[str]) -> None:
         keys = self.storage.keys

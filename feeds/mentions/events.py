@@ -114,7 +114,7 @@ _ARREST_BACKSTORY = re.compile(
 )
 # "хотя она уже отбыла срок", "although he was freed": what a concessive clause grants is known
 _CONCESSIVE = _words("concessive", r"(?!\w)")
-_TIME_MARKS = frozenset({E.ARREST, E.RELEASED, E.PARDONED})
+_TIME_MARKS = frozenset({E.ARREST, E.RELEASED})  # and pardons and expulsions told as nouns
 _DATED_BACK = frozenset({E.ARREST, E.SENTENCED, E.CHARGED, E.APPEAL})
 _FREED = frozenset({E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED})
 # a pardon as a noun ("nach meiner Begnadigung", "after his pardon"); "after Lukashenka pardoned
@@ -186,25 +186,22 @@ _CASE_OR_GRAVE = GRAVE | {E.ARREST, E.CHARGED, E.NEW_CASE, E.TRIAL, E.SENTENCED,
 _AFTER_CLAUSE_PAST = _CASE_OR_GRAVE | {E.TRANSFER, E.PUNISHMENT_CELL}
 _CONVOY = re.compile(_any(_W["convoy"]))
 _NOT_A_TRANSFER_TO = _words("not_a_transfer_to")
-# "nach Litauen gebracht", "в Литву вывезли": a place abroad right before the verb, with the
-# preposition of where to ("с границы вернули" is from the border: a transfer back)
-_ABROAD_BEFORE = re.compile(
-    r"(?<!\w)(?:"
-    + _any(_W["where_to"])
-    + r")\s+(?:\w+\s+)?(?:"
-    + _any(_W["not_a_transfer_to"])
-    + r")\w*\s+(?:\w+\s+)?$"
-)
+
+
+def _where_to_before(places: str, then: str) -> re.Pattern[str]:
+    """A place of rule ``places`` with the preposition of where to, then the words ``then`` up
+    to the cue: the verb last ("nach Litauen gebracht", "ŭ balnicu jaho pieraviali")."""
+    return re.compile(
+        r"(?<!\w)(?:" + _any(_W["where_to"]) + r")\s+(?:\w+\s+)?(?:" + _any(_W[places]) + ")" + then
+    )
+
+
+# "в Литву вывезли" (but "с границы вернули" is from the border: a transfer back)
+_ABROAD_BEFORE = _where_to_before("not_a_transfer_to", r"\w*\s+(?:\w+\s+)?$")
 _HOSPITAL = _words("hospital")
+# "do szpitala go przewieziono"
+_HOSPITAL_BEFORE = _where_to_before("hospital", r"\w*\s+(?:[\w'-]+\s+){0,2}$")
 _WORD_BEFORE = re.compile(r"[\w'-]+\s+$")
-# "ŭ balnicu jaho pieraviali", "do szpitala go przewieziono": the hospital first
-_HOSPITAL_BEFORE = re.compile(
-    r"(?<!\w)(?:"
-    + _any(_W["where_to"])
-    + r")\s+(?:\w+\s+)?(?:"
-    + _any(_W["hospital"])
-    + r")\w*\s+(?:[\w'-]+\s+){0,2}$"
-)
 _PRISON_HOSPITAL = _words("prison_hospital")
 _COURT_OR_BORDER = _words("court_or_border")
 # "soon to be moved": not a transfer yet
@@ -266,20 +263,10 @@ def _clause_events(sentence: str) -> tuple[E, ...]:
                 and _APPOSITION.search(text, 0, start)
             ):
                 continue
-            if (
-                event in _TIME_MARKS
-                and (event is not E.PARDONED or _NOUN_CUE.search(match.group().rstrip()))
-                and _ARREST_BACKSTORY.search(text, max(0, start - 30), start)
+            if _a_time(event, match.group()) and _ARREST_BACKSTORY.search(
+                text, max(0, start - 30), start
             ):
                 continue  # "since his arrest", "after his release": a time, not the news
-            if (
-                event is E.RELEASED_EXPELLED
-                and _NOUN_CUE.search(match.group().split()[0])
-                and not any(map(modality.PAST_VERB.fullmatch, match.group().split()[1:]))
-                and _ARREST_BACKSTORY.search(text, max(0, start - 30), start)
-            ):
-                continue  # "paśla vyzvaleńnia ... žyvie ŭ Kijevie": since, not now ("После
-                # освобождения её вывезли в Украину" has its verb: the news)
             if event is E.SENTENCED and _SERVING.search(text, max(0, start - 40), start):
                 continue
             if (
@@ -449,6 +436,21 @@ def _clause_around(text: str, start: int, end: int, reach: int) -> tuple[int, in
     before = [m.end() for m in _CLAUSE_BREAK.finditer(text, lo, start)]
     after = _CLAUSE_BREAK.search(text, end, hi)
     return (before[-1] if before else lo), (after.start() if after else hi)
+
+
+def _a_time(event: E, cue: str) -> bool:
+    """Whether the cue, after "since" or "after", names a time rather than this story's news:
+    an arrest or a release; a pardon as a noun ("after his pardon"; "after Lukashenka pardoned
+    them" is the news); an expulsion told from its noun without a verb of its own ("paśla
+    vyzvaleńnia ... žyvie ŭ Kijevie"; "После освобождения её вывезли в Украину" is the news)."""
+    if event is E.PARDONED:
+        return _NOUN_CUE.search(cue.rstrip()) is not None
+    if event is E.RELEASED_EXPELLED:
+        first, *rest = cue.split()
+        return _NOUN_CUE.search(first) is not None and not any(
+            map(modality.PAST_VERB.fullmatch, rest)
+        )
+    return event in _TIME_MARKS
 
 
 def _summed_up(text: str, start: int, end: int) -> bool:
