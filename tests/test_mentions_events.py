@@ -1396,3 +1396,84 @@ def test_a_pardon_decided_and_an_arrival_abroad(sentence, event, found):
 )
 def test_abroad_since_the_release_is_not_the_expulsion(sentence, found):
     assert (E.RELEASED_EXPELLED in sentence_events(sentence)) is found
+
+
+# -- session 7: weeks back, time elapsed, the source's own release, a death gone on about, the
+# freed named "among the freed", a group's pardon before the names or after them ---------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("Ihar Losik, freed two weeks ago, has found a flat in Vilnius.", E.RELEASED),
+        ("Ігар Лосік, якога тыдзень таму вызвалілі, шукае працу.", E.RELEASED),
+        ("Игоря Лосика освободили неделю назад и вывезли в Литву.", E.RELEASED_EXPELLED),
+        ("Ihara Łosika uwolniono kilka tygodni temu.", E.RELEASED),
+        ("Ihar Lossik kam vor drei Wochen frei.", E.RELEASED),
+        ("Минуло два роки від смерті Вітольда Ашурка, який помер у колонії.", E.DIED),
+        ("Two years have passed since Vitold Ashurak died in the colony.", E.DIED),
+        ("Прошло три года, как Ашурок умер в колонии.", E.DIED),
+        (
+            "По словам освобождённых, которых вчера вывезли в Литву, политик остался в автобусе.",
+            E.RELEASED_EXPELLED,
+        ),
+        ("Dziś jest na wolności, choć wciąż czuje, że ktoś ją obserwuje.", E.RELEASED),
+    ],
+)
+def test_weeks_back_time_elapsed_and_a_source_are_not_the_news(sentence, event):
+    assert event not in sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("Ihar Losik was freed this week and taken to Vilnius.", E.RELEASED_EXPELLED),
+        ("Игоря Лосика освободили в понедельник.", E.RELEASED),
+        ("Ihar Łosik jest już na wolności.", E.RELEASED),
+        ("Daria Łosik jest na wolności - po prawie czterech latach wróciła do domu.", E.RELEASED),
+        ("Ашурок умер в колонии, сообщили правозащитники.", E.DIED),
+    ],
+)
+def test_the_same_told_as_this_weeks_news_stays(sentence, event):
+    assert event in sentence_events(sentence)
+
+
+def test_a_death_dated_back_is_not_carried_by_the_sentences_that_go_on_about_it(engine):
+    text = (
+        "Пяць гадоў таму ў калоніі памёр Павел Белавус. Яго пахавалі ў закрытай труне, і праўды "
+        "пра яго смерць сям'я не ведае дагэтуль."
+    )
+    assert E.DIED not in events_of(engine, text, "belavus")
+    told_now = "Павел Белавус памёр у калоніі. Праўды пра яго смерць сям'я не ведае."
+    assert E.DIED in events_of(engine, told_now, "belavus")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Лукашэнка памілаваў 31 палітвязня. Сярод вызваленых — Павел Белавус.",
+        "Президент помиловал группу осуждённых. В их числе Павел Белавус, которого уже освободили.",
+        "Łukaszenka ułaskawił 20 więźniów. Wśród uwolnionych jest Pavel Belavus.",
+    ],
+)
+def test_the_freed_named_among_the_freed_take_the_groups_pardon(engine, text):
+    assert E.PARDONED in events_of(engine, text, "belavus")
+
+
+def test_a_pardon_of_a_group_the_sentence_before_is_the_pardon_of_those_freed_now(engine):
+    text = "Lukashenka pardoned 40 prisoners on Friday. Pavel Belavus was freed and is in Vilnius."
+    assert E.PARDONED in events_of(engine, text, "belavus")
+    # the pardon of others does not reach someone who was not freed
+    held = "Lukashenka pardoned 40 prisoners on Friday. Pavel Belavus was moved to Hrodna prison."
+    assert E.PARDONED not in events_of(engine, held, "belavus")
+
+
+def test_a_pardon_told_as_earlier_than_the_release_is_that_releases(engine):
+    freed = (
+        "Pavel Belavus ist am Donnerstag freigelassen und nach Litauen gebracht worden. "
+        "Lukaschenko habe ihn zuvor begnadigt, hieß es aus Minsk."
+    )
+    assert E.PARDONED in events_of(engine, freed, "belavus")
+    # without a release in the story, an earlier pardon is the past
+    past = "Pavel Belavus ist erneut festgenommen worden. Lukaschenko hatte ihn zuvor begnadigt."
+    assert E.PARDONED not in events_of(engine, past, "belavus")

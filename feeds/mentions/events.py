@@ -107,6 +107,12 @@ _FORMER_WHO = re.compile(
 )
 _FIRST_PERSON = _words("first_person", r"\s+(?:[\w'-]+\s+){0,2}$")
 _SOURCE_BEFORE = _words("source_before", r"\s+$")
+# "по словам освобождённых, которых вывезли в Литву, ...": the source's own release, in a
+# relative clause on the people the news comes from
+_RELATIVE = _any(_W["relative_any_case"])
+_SOURCE_WHO = _words(
+    "source_before", r"\s+[\w'-]+,?\s+(?:" + _RELATIVE + r")\s+(?:[\w'-]+\s+){0,6}$"
+)
 _NOT_NOW_AFTER = re.compile(r"\w*\s+(?:" + _any(_W["not_now_after"]) + ")")
 # "since his arrest", "после ареста": the arrest is backstory
 _ARREST_BACKSTORY = re.compile(
@@ -127,7 +133,7 @@ _INDEFINITE = _words("indefinite", r"\s+$")
 _DOCUMENT = _words("documents")
 # "refused to leave Belarus": no expulsion
 _REFUSED_TO_LEAVE = re.compile(_any(_W["refused_to_leave"]))
-# "Ранее его осудили на 5 лет": the sentence looks back, its events are the person's past
+# "Ранее его осудили на 5 лет": the sentence looks back, its events are the person's past (dated)
 _EARLIER = re.compile(
     r"(?:" + _any(_W["earlier"]) + r")(?!\s+(?:" + _any(_W["earlier_today"]) + "))"
 )
@@ -151,16 +157,26 @@ _AUXILIARY_BEFORE = _words("auxiliaries", r"\s+(?:\w+\s+)?$")
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()]")
 _CLAUSE_END = re.compile(_CLAUSE_BREAK.pattern + "|$")
 # "чатыры гады таму загінуў", "vor vier Jahren": a grave event that far back is the past
+_SPAN = r"(?<!\w)(?:\d+|[\w-]+)\s+(?:" + _any(_W["ago_units"]) + r")\w*"  # "two years"
 _AGO = re.compile(
-    r"(?<!\w)(?:\d+|[\w-]+)\s+(?:"
-    + _any(_W["ago_units"])
-    + r")\w*\s+(?:"
+    _SPAN
+    + r"\s+(?:"
     + _any(_W["ago_after"])
     + r")(?!\w)|(?<!\w)(?:"
     + _any(_W["ago_before"])
     + r")\s+(?:[\w-]+\s+)?(?:"
     + _any(_W["ago_units"])
     + r")\w*"
+    # "Минуло два роки від ...", "two years have passed since"
+    + r"|(?<!\w)(?:"
+    + _any(_W["elapsed_before"])
+    + r")\s+(?:\w+\s+)?"
+    + _SPAN
+    + "|"
+    + _SPAN
+    + r"\s+(?:"
+    + _any(_W["elapsed_after"])
+    + r")(?!\w)"
     # "in December 2024", "в 2024 году", "last year": a month or a year, not a day (news of today
     # says the day: "3 снежня 2026 года" is not caught, the digit before the month says so)
     + r"|(?<![\d.]\s)(?<!\w)(?:"
@@ -221,27 +237,40 @@ def _negated(text: str, start: int, end: int) -> bool:
     )
 
 
-@lru_cache(maxsize=8192)
 def sentence_events(sentence: str) -> tuple[E, ...]:
     """Event types a sentence reports, in ``EventType`` order. A semicolon joins sentences that
     stand on their own ("Lukashenka had pardoned him earlier; he was taken to Lithuania the same
     day"): each part is read alone, so a look back in one does not cancel the news of the other."""
+    return _reading(sentence)[0]
+
+
+def dated_events(sentence: str) -> frozenset[E]:
+    """The grave and case events a sentence tells but dates months or years back ("Five years
+    ago X died in the Shklou colony"), or all it tells when it looks back ("Earlier, ..."): the
+    sentences after it that go on about the same event ("the truth about his death is unknown")
+    recall it too; a pardon told as earlier than a release the story reports is that release's
+    ("52 were freed ... Lukashenka had pardoned them before")."""
+    return _reading(sentence)[1]
+
+
+@lru_cache(maxsize=8192)
+def _reading(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
     parts = [part for part in sentence.split(";") if part.strip()]
     if len(parts) < 2:
         return _clause_events(sentence)
-    found = {event for part in parts for event in _clause_events(part)}
-    return _tidy(sorted(found, key=_ORDER.__getitem__))
+    readings = [_clause_events(part) for part in parts]
+    found = {event for events, _dated in readings for event in events}
+    dated = frozenset(event for _events, dated in readings for event in dated)
+    return _tidy(sorted(found, key=_ORDER.__getitem__)), dated
 
 
-def _clause_events(sentence: str) -> tuple[E, ...]:
+def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
     text = fold(sentence)
     found: list[E] = []
     cells: list[int] | None = None
     dated: set[E] = set()  # grave events this sentence dates months or years back
     recalled = False  # the sentencing is a participle or a noun: an attribute, not a verb
     asked = _QUESTION.search(sentence) is not None
-    if _EARLIER.search(text):
-        return ()
     scripts = scripts_of(text)
     for event, patterns in _COMPILED:
         matches = (m for s in scripts if s in patterns for m in patterns[s].finditer(text))
@@ -335,7 +364,10 @@ def _clause_events(sentence: str) -> tuple[E, ...]:
                 text, max(0, start - 90), start
             ):
                 continue
-            if event in GRAVE and _SOURCE_BEFORE.search(text, max(0, start - 50), start):
+            if event in GRAVE and (
+                _SOURCE_BEFORE.search(text, max(0, start - 50), start)
+                or _SOURCE_WHO.search(text, max(0, start - 120), start)
+            ):
                 continue  # "according to freed prisoners": a source, not the news
             if event in _FREED and _FIRST_PERSON.search(text, max(0, start - 40), start):
                 continue  # "«Мяне выпусцілі», — кажа ён": the speaker recalls it
@@ -351,7 +383,7 @@ def _clause_events(sentence: str) -> tuple[E, ...]:
                 )
             break
     found = [e for e in found if e not in dated]
-    if E.DIED in found and E.HEALTH in found and not _illness_named(text, scripts):
+    if E.HEALTH in found and E.DIED in {*found, *dated} and not _illness_named(text, scripts):
         found.remove(E.HEALTH)  # "died in the prison hospital": where, not what ailed him
     if recalled and GRAVE.intersection(found):
         # "a pensioner sentenced to five years has died", "wyszedł po odsiedzeniu wyroku trzech
@@ -363,7 +395,10 @@ def _clause_events(sentence: str) -> tuple[E, ...]:
     if E.INCOMMUNICADO not in found and _cut_off(text, scripts, asked):
         found.append(E.INCOMMUNICADO)
         found.sort(key=_ORDER.__getitem__)
-    return _tidy(found)
+    if _EARLIER.search(text):
+        # "Ранее его осудили на 5 лет": the sentence looks back, all it tells is the past
+        return (), frozenset((*dated, *found))
+    return _tidy(found), frozenset(dated)
 
 
 _ORDER = {e: i for i, e in enumerate(E)}
@@ -509,6 +544,8 @@ def _long_ago(text: str, start: int, end: int) -> bool:
     if year is not None and not (year.group(1) and _MONTH_OR_IN.fullmatch(year.group(1))):
         return True
     for found in _AGO.finditer(text):
+        if start <= found.start() and found.end() <= end:
+            return True  # inside the cue: "kam vor drei Wochen frei"
         lo, hi = (found.end(), start) if found.end() <= start else (end, found.start())
         if lo <= hi and not _CLAUSE_BREAK.search(text, lo, hi):
             return True

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from feeds.mentions import lexicon, modality, namesakes
 from feeds.mentions.cues import AMONG, NOT_AMONG, contrast_part, says
-from feeds.mentions.events import sentence_events
+from feeds.mentions.events import dated_events, sentence_events
 from feeds.mentions.models import GRAVE, EventType, Mention, ScanResult
 from feeds.mentions.namesakes import tell_apart
 from feeds.mentions.scripts import alternatives, fold
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from feeds.mentions.engine import Engine
 
 MAX_MENTIONS_PER_TARGET = 50
+_FREED_NOW = frozenset({EventType.RELEASED, EventType.RELEASED_EXPELLED})
 _EVENT_ORDER = tuple(EventType)  # iterating the enum itself builds its member list every time
 
 
@@ -65,9 +66,31 @@ def build_result(
         for e in evs:
             origins[k][e] = min(origins[k].get(e, index), index)
 
+    # per mention: the first sentence told of it that dates a pardon back ("Lukashenka had
+    # pardoned them before"), which is the story's release's own pardon if it has one
+    pardoned_before: list[int | None] = [None for _ in raw]
+
+    def look_back(k: int, index: int) -> None:
+        if pardoned_before[k] is None and EventType.PARDONED in dated_events(sentences.get(index)):
+            pardoned_before[k] = index
+
     for k, (start, _e, _t, _o, _p) in enumerate(raw):
         index = sentences.index(start)
         credit(k, _own_part(sentences, index, start, events_of(index)), index)
+        look_back(k, index)
+    # "Łukašenka pamiłavaŭ 123 palitviaźniaŭ. Aleś Bialacki ŭžo ŭ Vilni, a ...": a pardon the
+    # sentence before tells of nobody named is the pardon of the people freed in this one
+    for index, ks in person_sents.items():
+        before = index - 1
+        if (
+            before >= 0
+            and before not in person_sents
+            and _same_paragraph(sentences, before, index)
+            and EventType.PARDONED in events_of(before)
+        ):
+            for k in ks:
+                if _FREED_NOW & origins[k].keys():
+                    credit(k, (EventType.PARDONED,), index)
     # "52 prisoners were pardoned. Most were taken to Lithuania. Among them were X and Y.": the
     # names take the events of the sentences before (up to three, in the same paragraph) that
     # name nobody
@@ -105,11 +128,21 @@ def build_result(
             sentence = sentences.get(index)
             for k in person_sents[last_person]:
                 grave = GRAVE.intersection(evs)
-                if grave and _someone_else(sentence, engine.genders.get(raw[k][2])):
-                    # "X stays in the colony. On Friday 16 people were pardoned.": not theirs
+                if grave and (
+                    _someone_else(sentence, engine.genders.get(raw[k][2]))
+                    or grave & dated_events(sentences.get(last_person))
+                ):
+                    # "X stays in the colony. On Friday 16 people were pardoned.": not theirs;
+                    # "Five years ago X died in the colony. ... the truth about his death": the
+                    # same past event, gone on about
                     credit(k, tuple(e for e in evs if e not in grave), index)
                 else:
                     credit(k, evs, index)
+        for k in person_sents[last_person]:
+            look_back(k, index)
+    for k, index in enumerate(pardoned_before):
+        if index is not None and _FREED_NOW & origins[k].keys():
+            credit(k, (EventType.PARDONED,), index)
     _drop_recalled(raw, origins)
     mention_events = [set(o) for o in origins]
     if not person_sents:

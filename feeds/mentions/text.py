@@ -7,11 +7,12 @@ from bisect import bisect_right
 from collections.abc import Iterator
 
 # A sentence ends at . ! ? … (closing quotes/brackets may follow) before a space and a capital, a
-# digit or an opening quote; at a line break; or, as channel posts write, at an emoji before a space
-# and a capital ("... Лабковіч 🙏 А вось Стэфановіча ў спісе няма").
+# digit, an opening quote or a dialogue dash ("... obserwowana. — Wierzę, że ..."); at a line break;
+# or, as channel posts write, at an emoji before a space and a capital ("... Лабковіч 🙏 А вось
+# Стэфановіча ў спісе няма").
 _EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf"
 _END = re.compile(
-    r"(?<=[.!?…])[\"'»”)\]]*\s+(?=[«\"“„'(\[]*[^\W\d_a-zа-яёіўєї]|[«\"“„'(\[]*\d)|\s*\n\s*"
+    r"(?<=[.!?…])[\"'»”)\]]*\s+(?=[«\"“„'(\[]*[^\W\d_a-zа-яёіўєї]|[«\"“„'(\[]*\d|[—–]\s)|\s*\n\s*"
     rf"|(?<=[{_EMOJI}])\ufe0f?\s+(?=[«\"“„'(\[]*[^\W\d_a-zа-яёіўєї])"
 )
 # Words whose dot does not end a sentence.
