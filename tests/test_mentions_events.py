@@ -1477,3 +1477,21 @@ def test_a_pardon_told_as_earlier_than_the_release_is_that_releases(engine):
     # without a release in the story, an earlier pardon is the past
     past = "Pavel Belavus ist erneut festgenommen worden. Lukaschenko hatte ihn zuvor begnadigt."
     assert E.PARDONED not in events_of(engine, past, "belavus")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        (
+            "Das Oberste Gericht hat die Berufung der Journalistin Katerina Andrejewa zurückgewiesen.",
+            True,
+        ),
+        ("Das Gericht wies die Berufung zurück.", True),
+        ("Die Verteidigung kündigte Berufung an.", False),
+        ("The defence announced an appeal.", False),
+        ("Obrona zapowiedziała apelację.", False),
+        ("Защита заявила о намерении обжаловать приговор.", False),
+    ],
+)
+def test_an_appeal_rejected_is_decided_and_one_announced_is_ahead(sentence, found):
+    assert (E.APPEAL in sentence_events(sentence)) is found

@@ -150,6 +150,8 @@ def unreal(
             lo = closed.end()
     told = _outside_relatives(folded, start)
     for name in SENTENCE_CLASSES:
+        if name == "denial" and event == EventType.APPEAL.value:
+            continue  # "wies die Berufung zurück", "rejected the appeal": its outcome, told
         if _search(TRIGGERS[name], scripts, told, lo, hi):
             return name
     breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(folded, 0, start))]
