@@ -1495,3 +1495,38 @@ def test_a_pardon_told_as_earlier_than_the_release_is_that_releases(engine):
 )
 def test_an_appeal_rejected_is_decided_and_one_announced_is_ahead(sentence, found):
     assert (E.APPEAL in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # a death as a time: years back is the past, days after is still its news
+        ("Vier Jahre nach dem Tod von Witold Aschurak erinnerten Freunde an ihn.", E.DIED, False),
+        ("Der Tod von Witold Aschurak wurde am Montag bekannt.", E.DIED, True),
+        ("Тело выдали родственникам через четыре дня после его смерти в колонии.", E.DIED, True),
+        # the border in the genitive, "dowiozły do granicy"
+        ("Została przewieziona przez służby do granicy z Ukrainą.", E.RELEASED_EXPELLED, True),
+        (
+            "Służby dowiozły ich do granicy i przekazały stronie litewskiej.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        # cut off, said as German and everyone says it
+        ("Anwälte und Angehörige werden seit Wochen nicht zu ihm gelassen.", E.INCOMMUNICADO, True),
+        ("Die Familie konnte ihn seit Monaten nicht sehen.", E.INCOMMUNICADO, True),
+        ("Niemand weiß, ob er überhaupt noch lebt.", E.INCOMMUNICADO, True),
+        ("I don't know if Siarhei is alive.", E.INCOMMUNICADO, True),
+        ("Родные не знают, жив ли он.", E.INCOMMUNICADO, True),
+        ("Rodzina nie wie, czy on w ogóle jeszcze żyje.", E.INCOMMUNICADO, True),
+        # "no such information" answers a report
+        ('The team says: "We have no such information."', E.INCOMMUNICADO, False),
+        ("– Nie mamy takich informacji – powiedział rzecznik.", E.INCOMMUNICADO, False),
+        (
+            "Reports that he was held incommunicado were denied by the prison.",
+            E.INCOMMUNICADO,
+            False,
+        ),
+    ],
+)
+def test_deaths_as_times_borders_and_being_cut_off(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found

@@ -120,7 +120,8 @@ _ARREST_BACKSTORY = re.compile(
 )
 # "хотя она уже отбыла срок", "although he was freed": what a concessive clause grants is known
 _CONCESSIVE = _words("concessive", r"(?!\w)")
-_TIME_MARKS = frozenset({E.ARREST, E.RELEASED})  # and pardons and expulsions told as nouns
+_TIME_MARKS = frozenset({E.ARREST, E.RELEASED})  # and pardons, expulsions, deaths as nouns
+_DEATH_NOUNS = tuple(_W["death_nouns"])
 _DATED_BACK = frozenset({E.ARREST, E.SENTENCED, E.CHARGED, E.APPEAL})
 _FREED = frozenset({E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED})
 # a pardon as a noun ("nach meiner Begnadigung", "after his pardon"); "after Lukashenka pardoned
@@ -189,6 +190,8 @@ _AGO = re.compile(
     + _any(_W["month_only"])
     + r")(?!\w)(?!\s*\d)"
 )
+# "vier Jahre nach dem Tod", "two years after his release": the span, then "after" and the cue
+_SPAN_THEN = re.compile(_SPAN + r"\s+(?:" + _any(_W["backstory_before"]) + r")\s+(?:[\w'-]+\s+)?$")
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
 _SINCE = _words("since_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
 _AFTER_CLAUSE = _words("after_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
@@ -269,6 +272,7 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
     found: list[E] = []
     cells: list[int] | None = None
     dated: set[E] = set()  # grave events this sentence dates months or years back
+    marks: set[E] = set()  # events it names as a time ("four years after his death")
     recalled = False  # the sentencing is a participle or a noun: an attribute, not a verb
     asked = _QUESTION.search(sentence) is not None
     scripts = scripts_of(text)
@@ -286,6 +290,8 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
                 continue
             if event in (E.LISTED_EXTREMIST, E.LISTED_TERRORIST) and not _LIST_WORDS.search(text):
                 continue
+            if event is E.INCOMMUNICADO and _SUCH_IN.search(match.group()):
+                continue  # "nie mamy takich informacji": about a report, not the prisoner
             if (
                 event is E.SENTENCED
                 and not match.group().startswith(_FINITE_SENTENCE)
@@ -295,7 +301,14 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
             if _a_time(event, match.group()) and _ARREST_BACKSTORY.search(
                 text, max(0, start - 30), start
             ):
-                continue  # "since his arrest", "after his release": a time, not the news
+                # "since his arrest", "after his release": a time, not the news; "four years
+                # after his death": what the rest of the story says of it is recalled too (but
+                # "the body was handed over four days after his death" is the death's news)
+                long_ago = _SPAN_THEN.search(text, max(0, start - 60), start) is not None
+                if long_ago:
+                    marks.add(event)
+                if event is not E.DIED or long_ago:
+                    continue
             if event is E.SENTENCED and _SERVING.search(text, max(0, start - 40), start):
                 continue
             if (
@@ -397,8 +410,8 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
         found.sort(key=_ORDER.__getitem__)
     if _EARLIER.search(text):
         # "Ранее его осудили на 5 лет": the sentence looks back, all it tells is the past
-        return (), frozenset((*dated, *found))
-    return _tidy(found), frozenset(dated)
+        return (), frozenset((*dated, *marks, *found))
+    return _tidy(found), frozenset((*dated, *marks))
 
 
 _ORDER = {e: i for i, e in enumerate(E)}
@@ -412,6 +425,8 @@ def _cut_off(text: str, scripts: tuple[str, ...], asked: bool) -> bool:
             continue
         for match in contact.finditer(text):
             start, end = match.start(), match.end()
+            if _SUCH.search(text, max(0, start - 12), start):
+                continue  # "we have no such information": about a report, not the prisoner
             span = _absence_near(text, script, start, end)
             if span is None:
                 continue
@@ -438,6 +453,8 @@ def _absence_near(text: str, script: str, start: int, end: int) -> tuple[int, in
     return None
 
 
+_SUCH = _words("such", r"\s+$")
+_SUCH_IN = _words("such", r"\s")
 _WORD_START = re.compile(r"(?<![\w'-])\w")
 
 
@@ -475,11 +492,13 @@ def _clause_around(text: str, start: int, end: int, reach: int) -> tuple[int, in
 
 def _a_time(event: E, cue: str) -> bool:
     """Whether the cue, after "since" or "after", names a time rather than this story's news:
-    an arrest or a release; a pardon as a noun ("after his pardon"; "after Lukashenka pardoned
+    an arrest or a release; a death as a noun ("four years after his death"); a pardon as a noun ("after his pardon"; "after Lukashenka pardoned
     them" is the news); an expulsion told from its noun without a verb of its own ("paśla
     vyzvaleńnia ... žyvie ŭ Kijevie"; "После освобождения её вывезли в Украину" is the news)."""
     if event is E.PARDONED:
         return _NOUN_CUE.search(cue.rstrip()) is not None
+    if event is E.DIED:  # "after his death", "nach dem Tod von ...", "po śmierci"
+        return any(word.startswith(_DEATH_NOUNS) for word in cue.split())
     if event is E.RELEASED_EXPELLED:
         first, *rest = cue.split()
         return _NOUN_CUE.search(first) is not None and not any(

@@ -56,6 +56,15 @@ _AFTER_NOUN = re.compile(rf"\W+(?:\w+\W+){{0,{AFTER_WORDS + 1}}}")
 _NOUN_CUE = re.compile(r"(?:ни[еяюи]|нн[яеюі]|ung|ease|eni[ea]|nni[ea])$")
 
 
+# The classes whose words tell an event rather than doubt it: an appeal's outcome is a rejection
+# ("wies die Berufung zurück", "rejected the appeal"); being cut off is not knowing ("nobody
+# knows whether he is alive", "родные не знают, жив ли он").
+_OWN_WORDS: dict[str, tuple[str, ...]] = {
+    EventType.APPEAL.value: ("denial",),
+    EventType.INCOMMUNICADO.value: ("denial", "question"),
+}
+
+
 def _by_script(words_by_lang: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern[str]]:
     bodies = script_alternations(words_by_lang, lexicon.CYRILLIC_LANGS, lexicon.LACINKA_FROM)
     return {s: re.compile(r"(?<![\w])(?:" + body + ")") for s, body in bodies.items() if body}
@@ -149,10 +158,9 @@ def unreal(
         if closed is not None:
             lo = closed.end()
     told = _outside_relatives(folded, start)
+    own = _OWN_WORDS.get(event, ())
     for name in SENTENCE_CLASSES:
-        if name == "denial" and event == EventType.APPEAL.value:
-            continue  # "wies die Berufung zurück", "rejected the appeal": its outcome, told
-        if _search(TRIGGERS[name], scripts, told, lo, hi):
+        if name not in own and _search(TRIGGERS[name], scripts, told, lo, hi):
             return name
     breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(folded, 0, start))]
     clause_start = breaks[-1]
@@ -175,6 +183,8 @@ def unreal(
             # clause puts its verb last; the whole clause governs the cue
             stop = clause_end.start()
     for name in AFTER_CLASSES:
+        if name in own:
+            continue
         negatable = name == "possibility"
         found = _search(TRIGGERS[name], scripts, folded, end, stop + 12, unless_negated=negatable)
         if found is not None and found.start() <= stop:
