@@ -1530,3 +1530,30 @@ def test_an_appeal_rejected_is_decided_and_one_announced_is_ahead(sentence, foun
 )
 def test_deaths_as_times_borders_and_being_cut_off(sentence, event, found):
     assert (event in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # a relative clause goes on in its main clause's time, unless it has a time of its own
+        (
+            "W marcu 2021 r. zatrzymano Andżelikę Borys, którą po roku wypuszczono z aresztu.",
+            E.RELEASED,
+            False,
+        ),
+        ("In 2021 police detained Borys, who was freed on Saturday.", E.RELEASED, True),
+        (
+            "W zeszłym roku zatrzymano Ihara, którego w czwartek wypuszczono na wolność.",
+            E.RELEASED,
+            True,
+        ),
+        # a before-clause's event comes after the main one: still the news
+        (
+            "Lukashenka pardoned them before they were driven to the Lithuanian border.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+    ],
+)
+def test_a_relative_clause_in_the_time_of_its_main_clause(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found

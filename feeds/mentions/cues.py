@@ -45,7 +45,7 @@ _RELATIVE_WORDS = "|".join(lexicon.RULE_WORDS["relative_any_case"])
 RELATIVE_CLAUSE = re.compile(
     r",\s*(?:[\w'-]+\s+){0,4}?(?:" + _RELATIVE_WORDS + r")(?!\w)[^,;:()\u2014\u2013]*"
 )
-_OPEN_RELATIVE = re.compile(RELATIVE_CLAUSE.pattern + "$")  # one not closed yet
+OPEN_RELATIVE = re.compile(RELATIVE_CLAUSE.pattern + "$")  # one not closed yet
 
 
 def contrast_part(sentence: str, offset: int) -> tuple[int, int]:
@@ -55,7 +55,7 @@ def contrast_part(sentence: str, offset: int) -> tuple[int, int]:
     treatment, was pardoned": the clause is about X too)."""
     lo, hi = 0, len(sentence)
     for cut in CONTRAST.finditer(sentence):
-        if not cut.group().startswith(",") and _OPEN_RELATIVE.search(fold(sentence[: cut.start()])):
+        if not cut.group().startswith(",") and OPEN_RELATIVE.search(fold(sentence[: cut.start()])):
             continue  # a comma would have closed the clause
         if cut.start() <= offset:
             lo = cut.start()

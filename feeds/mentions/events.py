@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from feeds.mentions import lexicon, modality
-from feeds.mentions.cues import AMONG_ANY, NOT_AMONG, contrast_part
+from feeds.mentions.cues import AMONG_ANY, NOT_AMONG, OPEN_RELATIVE, contrast_part
 from feeds.mentions.models import GRAVE
 from feeds.mentions.models import EventType as E
 from feeds.mentions.scripts import fold, fold_pattern, script_alternations, scripts_of
@@ -565,6 +565,8 @@ def _long_ago(text: str, start: int, end: int) -> bool:
     for found in _AGO.finditer(text):
         if start <= found.start() and found.end() <= end:
             return True  # inside the cue: "kam vor drei Wochen frei"
+        if found.end() <= start and _dated_main_clause(text, found, start):
+            return True
         lo, hi = (found.end(), start) if found.end() <= start else (end, found.start())
         if lo <= hi and not _CLAUSE_BREAK.search(text, lo, hi):
             return True
@@ -572,9 +574,24 @@ def _long_ago(text: str, start: int, end: int) -> bool:
             # "Two years ago X, an IT specialist, died": a time that opens the sentence dates
             # all of it, commas and all, up to a contrast ("..., but now ...")
             return contrast_part(text, start)[0] <= found.start() and not _NOW.search(
-                text, found.end(), start
+                text, found.end(), _CLAUSE_END.search(text, end).start()
             )
     return False
+
+
+def _dated_main_clause(text: str, time: re.Match[str], start: int) -> bool:
+    """The time stands in the sentence's first clause and the cue in a relative clause that
+    hangs off it ("W marcu 2021 r. zatrzymano Andżelikę Borys, którą po roku wypuszczono"):
+    the relative clause goes on in the main clause's time."""
+    if _CLAUSE_BREAK.search(text, 0, time.start()):
+        return False
+    relative = OPEN_RELATIVE.search(text, 0, start)
+    return (
+        relative is not None
+        and relative.start() >= time.end()
+        and not _CLAUSE_BREAK.search(text, time.end(), relative.start())
+        and not _NOW.search(text, relative.start(), _CLAUSE_END.search(text, start).start())
+    )  # "..., who was freed on Saturday": a time of its own
 
 
 def _cell_starts(text: str, scripts: tuple[str, ...]) -> list[int]:
