@@ -1557,3 +1557,32 @@ def test_deaths_as_times_borders_and_being_cut_off(sentence, event, found):
 )
 def test_a_relative_clause_in_the_time_of_its_main_clause(sentence, event, found):
     assert (event in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Poczobut sitzt seit 2021 in Haft.",
+        "Alle drei befinden sich in Untersuchungshaft.",
+        "Die Aktivistin verließ die Kolonie, in der sie zuletzt inhaftiert war.",
+        "Iljasz od jesieni przebywa w areszcie KGB.",
+        "Ігара Ільяша ўтрымліваюць пад вартай.",
+        "Журналіста утримують під вартою.",
+        "Losik stopped eating in protest at the conditions of his detention.",
+    ],
+)
+def test_being_held_is_not_an_arrest(sentence):
+    assert E.ARREST not in sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Poczobut wurde in Grodno inhaftiert.",
+        "Der Journalist ist am Montag festgenommen worden.",
+        "Iljasza zatrzymano w Mińsku.",
+        "He was remanded in custody.",
+    ],
+)
+def test_being_taken_into_custody_is(sentence):
+    assert E.ARREST in sentence_events(sentence)
