@@ -1586,3 +1586,26 @@ def test_being_held_is_not_an_arrest(sentence):
 )
 def test_being_taken_into_custody_is(sentence):
     assert E.ARREST in sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # the weight lost, and the family's word that they cope: how they look
+        ("Па словах Дар'і, ён моцна схуднеў, але трымаецца бадзёра.", False),
+        ("«Он похудел, но улыбается», — пишут друзья.", False),
+        ('"He has lost weight but he is calm and joking as always," she said.', False),
+        ("Jest wyczerpany, ale szczęśliwy – mówi jego znajoma.", False),
+        # the weight lost with what is wrong
+        ("Он похудел на 20 килограммов, и ему отказывают в лечении.", True),
+        # German puts the verb last
+        (
+            "Der Gesundheitszustand von Mikalai Autuchowitsch hat sich nach Angaben seiner Familie verschlechtert.",
+            True,
+        ),
+        ("Er leide an einer unbehandelten Entzündung.", True),
+        ("Der Veteran klagt über starke Herzbeschwerden.", True),
+    ],
+)
+def test_health_told_and_a_family_saying_they_cope(sentence, found):
+    assert (E.HEALTH in sentence_events(sentence)) is found

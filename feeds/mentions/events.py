@@ -290,6 +290,8 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
                 continue
             if event in (E.LISTED_EXTREMIST, E.LISTED_TERRORIST) and not _LIST_WORDS.search(text):
                 continue
+            if event is E.HEALTH and _COPING_AFTER.match(text, end):
+                continue  # "похудел, но держится бодро": how they look, and that they cope
             if event is E.INCOMMUNICADO and _SUCH_IN.search(match.group()):
                 continue  # "nie mamy takich informacji": about a report, not the prisoner
             if (
@@ -453,6 +455,10 @@ def _absence_near(text: str, script: str, start: int, end: int) -> tuple[int, in
     return None
 
 
+_BUT = _W["contrast"][0].replace(",\\s*", ",?\\s*", 1)  # the comma optional: "lost weight but ..."
+_COPING_AFTER = re.compile(
+    r"\w*(?:\s+[\w'-]+){0,3}?(?:" + _BUT + r")\s+(?:[\w'-]+\s+){0,3}?(?:" + _any(_W["coping"]) + ")"
+)
 _SUCH = _words("such", r"\s+$")
 _SUCH_IN = _words("such", r"\s")
 _WORD_START = re.compile(r"(?<![\w'-])\w")
