@@ -965,9 +965,29 @@ def test_without_still_cuts_off_the_person_left_behind(engine):
         ("Po zwolnieniu został przewieziony na Litwę.", False),
         ("Их перевезли к границе с Литвой.", False),
         ("He was transported to Vilnius on Saturday.", False),
-        # taken to a hospital is health news; the prison's own hospital is a transfer
+        # taken to a hospital is health news; a prison hospital that is another institution
+        # (its number, or where from) is a transfer too
         ("Więźnia przewieziono do szpitala zbyt późno.", False),
         ("Его перевели в больницу при колонии № 12.", True),
+        ("Его перевели в тюремную больницу.", False),
+        ("Его перевели в медчасть гомельского СИЗО.", False),
+        ("Sie sei in das Gefängniskrankenhaus gebracht worden.", False),
+        ("Яго перавезлі ў рэанімацыю з турмы № 1 у Гродне.", False),
+        ("Malarz zmarł w szpitalu w Grodnie, dokąd przewieziono go z więzienia.", False),
+        (
+            "Pawieł Sewiaryniec został przewieziony z kolonii w Szkłowie do szpitala więziennego.",
+            True,
+        ),
+        ("Er ist aus dem Gefängnis Nr. 1 in ein Gefängniskrankenhaus gebracht worden.", True),
+        # another unit of the same prison; held under a regime
+        ("Його перевели до іншого загону, де тихіше.", False),
+        ("Sie wurde in eine andere Abteilung verlegt.", False),
+        (
+            "Palchys, held under prison regime in Mahiliou, spent 20 days in a punishment cell.",
+            False,
+        ),
+        ("Ветэран адбывае тэрмін у гродзенскай турме на турэмным рэжыме.", False),
+        ("Его перевели на тюремный режим.", True),
         ("Er wurde in die Strafkolonie Nr. 3 verlegt.", True),
         ("Przewieziono go do kolonii w Szkłowie.", True),
     ],
@@ -1308,7 +1328,7 @@ def test_dated_appeals_roles_counts_and_hospitals_first_are_not_the_event(senten
         ("Блогер стал фигурантом уголовного дела.", E.CHARGED),
         ("Его обвиняют в измене государству.", E.CHARGED),
         ("Jaho pieraviali ŭ kaloniju ŭ Horkach.", E.TRANSFER),
-        ("Его перевели в тюремную больницу.", E.TRANSFER),
+        ("Его перевели в тюремную больницу колонии № 12.", E.TRANSFER),
         ("Er wurde am 3. Dezember 2026 festgenommen.", E.ARREST),  # a day's date: news
         ("Апеляцыйны суд пакінуў прысуд у сіле.", E.APPEAL),
     ],

@@ -204,6 +204,8 @@ _SUMMED = frozenset(
 _CASE_OR_GRAVE = GRAVE | {E.ARREST, E.CHARGED, E.NEW_CASE, E.TRIAL, E.SENTENCED, E.APPEAL}
 _AFTER_CLAUSE_PAST = _CASE_OR_GRAVE | {E.TRANSFER, E.PUNISHMENT_CELL}
 _CONVOY = re.compile(_any(_W["convoy"]))
+_REGIME = re.compile(_any(_W["regime"]))
+_HELD = _words("held", r"(?!\w)")
 _NOT_A_TRANSFER_TO = _words("not_a_transfer_to")
 
 
@@ -222,6 +224,18 @@ _HOSPITAL = _words("hospital")
 _HOSPITAL_BEFORE = _where_to_before("hospital", r"\w*\s+(?:[\w'-]+\s+){0,2}$")
 _WORD_BEFORE = re.compile(r"[\w'-]+\s+$")
 _PRISON_HOSPITAL = _words("prison_hospital")
+_NUMBERED = re.compile(r"(?:№|\bno\.?|\bnr\.?|\bnumber)\s*\d", re.I)
+_FROM = _words("from_a_place", r"\s")
+_FROM_A_PLACE = _words(
+    "from_a_place", r"\s+(?:\w+\s+){0,2}?(?:" + _any(_W["prison_hospital"]) + ")"
+)
+_HOSPITAL_WHITHER = re.compile(
+    r"(?:"
+    + _any(_W["hospital"])
+    + r")\w*,?\s+(?:[\w'.-]+,?\s+){0,4}?(?:"
+    + _any(_W["whither"])
+    + r")\s+(?:[\w'-]+\s+){0,3}$"
+)
 _COURT_OR_BORDER = _words("court_or_border")
 # "soon to be moved": not a transfer yet
 _FUTURE_BEFORE = re.compile(r"(?:" + _any(_W["soon"]) + r")\s+(?:\w+\s+)?$")
@@ -352,6 +366,12 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
                 and _COURT_OR_BORDER.search(text)
             ):
                 continue  # brought to a hearing, or driven to the border, under convoy
+            if (
+                event is E.TRANSFER
+                and _REGIME.search(match.group())
+                and _HELD.search(text, _clause_start(text, start), start)
+            ):
+                continue  # "held under prison regime": where they are, not a move
             if event is E.TRANSFER and _not_a_transfer(text, start, end):
                 continue  # "przewieziony na Litwę", "taken to hospital": expelled, or health
             if event is E.TRANSFER:
@@ -532,26 +552,38 @@ def _illness_named(text: str, scripts: tuple[str, ...]) -> bool:
 
 
 def _not_a_transfer(text: str, start: int, end: int) -> bool:
-    """A transport to the border or abroad (an expulsion), or to a hospital that is not the
-    prison's (health news), said after the cue in its clause (or, the place abroad, right before
-    it with a where-to preposition)."""
+    """A transport to the border or abroad (an expulsion), or to a hospital or a medical unit
+    (health news), said after the cue in its clause (or right before it with a where-to
+    preposition, or as the hospital "where" it went: "в больнице, куда его перевели"). A move to
+    another unit of the same prison ("в другой отряд") is no transfer either; one to a prison
+    hospital that is another institution (its number, or where from) is."""
     lo, stop = _clause_around(text, start, end, 40)
     if _NOT_A_TRANSFER_TO.search(text, end, stop):
         return True
     if _ABROAD_BEFORE.search(text, max(lo, start - 40), start):
         return True  # the verb last, as German puts it: "nach Litauen gebracht"
-    hospital_first = _HOSPITAL_BEFORE.search(text, max(lo, start - 50), start)
-    if hospital_first is not None and not _PRISON_HOSPITAL.search(
-        text, hospital_first.start(), start
-    ):
-        return True
-    hospital = _HOSPITAL.search(text, end, stop)
-    if hospital is None:
+    hospital = (
+        _HOSPITAL_BEFORE.search(text, max(lo, start - 50), start)
+        or _HOSPITAL_WHITHER.search(text, max(0, start - 90), start)  # "w szpitalu, dokąd ..."
+        or _HOSPITAL.search(text, start, stop)  # in the cue too: "ins Gefängniskrankenhaus"
+    )
+    return hospital is not None and not _another_institution(text, hospital, 0, stop)
+
+
+def _another_institution(text: str, hospital: re.Match[str], lo: int, stop: int) -> bool:
+    """The hospital is the prison system's ("в тюремную больницу", "szpitala więziennego", "при
+    колонии") and another institution than the one the prisoner left: numbered ("при колонии №
+    12") or moved to from a named place ("z kolonii w Szkłowie do szpitala więziennego")."""
+    phrase_end = _CLAUSE_END.search(text, hospital.end()).start()
+    origin = _FROM.search(text, hospital.end(), phrase_end)  # "ў рэанімацыю з турмы": not its
+    if origin is not None:
+        phrase_end = origin.start()
+    if not _PRISON_HOSPITAL.search(text, hospital.start(), phrase_end):
         return False
-    # the prison's own: "в тюремную больницу" (the word before), "to the colony's hospital"
-    before = _WORD_BEFORE.search(text, end, hospital.start())
-    lo = before.start() if before else hospital.end()
-    return not _PRISON_HOSPITAL.search(text, lo, _clause_around(text, start, hospital.end(), 40)[1])
+    numbered = _NUMBERED.search(text, hospital.end(), hospital.end() + 40)  # "No." ends no clause
+    if numbered and not _FROM.search(text, hospital.end(), numbered.start()):
+        return True  # the hospital's own number, not that of the prison it came from
+    return _FROM_A_PLACE.search(text, lo, stop) is not None
 
 
 # a bare year right before the cue: "whose 2020 arrest", "war 2020 festgenommen worden"; not a
