@@ -1629,3 +1629,14 @@ def test_being_taken_into_custody_is(sentence):
 )
 def test_health_told_and_a_family_saying_they_cope(sentence, found):
     assert (E.HEALTH in sentence_events(sentence)) is found
+
+
+def test_an_appeals_hearing_is_the_appeal_not_a_trial(engine):
+    text = (
+        "The Supreme Court rejected Pavel Belavus's appeal. The hearing took place behind closed "
+        "doors and lasted less than an hour."
+    )
+    assert events_of(engine, text, "belavus") >= {E.APPEAL}
+    assert E.TRIAL not in events_of(engine, text, "belavus")
+    trial = "The trial of Pavel Belavus took place behind closed doors."
+    assert E.TRIAL in events_of(engine, trial, "belavus")

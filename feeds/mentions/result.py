@@ -158,6 +158,9 @@ def build_result(
             # "a year added under art. 411", "the trial under 411 began": the case the court
             # hears was opened before; its trial or verdict is the news
             evs.discard(EventType.NEW_CASE)
+        if EventType.APPEAL in evs:
+            # "the appeal was heard at a closed hearing": the hearing is the appeal's
+            evs.discard(EventType.TRIAL)
         if EventType.PARDONED in evs and EventType.RELEASED_EXPELLED not in evs:
             evs.add(EventType.RELEASED)  # a pardon here frees the prisoner
         if len(evs) > 1:
