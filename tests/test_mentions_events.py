@@ -1640,3 +1640,21 @@ def test_an_appeals_hearing_is_the_appeal_not_a_trial(engine):
     assert E.TRIAL not in events_of(engine, text, "belavus")
     trial = "The trial of Pavel Belavus took place behind closed doors."
     assert E.TRIAL in events_of(engine, trial, "belavus")
+
+
+def test_the_charges_of_a_case_on_trial_are_its_backstory(engine):
+    text = (
+        "The closed trial of Pavel Belavus continues in Minsk. He is accused of creating an "
+        "extremist formation."
+    )
+    assert E.TRIAL in events_of(engine, text, "belavus")
+    assert E.CHARGED not in events_of(engine, text, "belavus")
+    charged = "Pavel Belavus has been charged with creating an extremist formation."
+    assert E.CHARGED in events_of(engine, charged, "belavus")
+
+
+@pytest.mark.parametrize(
+    "sentence", ["She now faces a criminal trial.", "Ему грозит суд по статье 342."]
+)
+def test_a_trial_faced_is_ahead(sentence):
+    assert E.TRIAL not in sentence_events(sentence)

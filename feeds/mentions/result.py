@@ -151,8 +151,8 @@ def build_result(
         for evs in mention_events:
             evs.clear()
     for evs in mention_events:
-        if EventType.SENTENCED in evs:
-            # the charges of the case a person was sentenced in are that case's backstory
+        if EventType.SENTENCED in evs or EventType.TRIAL in evs:
+            # the charges of the case a person is tried or sentenced in are its backstory
             evs.discard(EventType.CHARGED)
         if EventType.SENTENCED in evs or EventType.TRIAL in evs:
             # "a year added under art. 411", "the trial under 411 began": the case the court
