@@ -1658,3 +1658,65 @@ def test_the_charges_of_a_case_on_trial_are_its_backstory(engine):
 )
 def test_a_trial_faced_is_ahead(sentence):
     assert E.TRIAL not in sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # German puts the place first: "an die Ukraine übergeben", "hat Belarus verlassen"
+        (
+            "Sie wurde am Samstag mit weiteren Gefangenen an die Ukraine übergeben.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        (
+            "Der Anwalt ist freigelassen worden und hat Belarus verlassen.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        ("Został w sobotę uwolniony i przywieziony do Wilna.", E.RELEASED_EXPELLED, True),
+        # an after-clause a day back is yesterday's news, told from today
+        (
+            "Mówi Ihar Łosik, dzień po tym, jak został uwolniony i wywieziony na Litwę.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        (
+            "Sagt Karnej, einen Tag nachdem er entlassen und nach Vilnius gebracht worden ist.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        (
+            "Po tym, jak został uwolniony i wywieziony na Litwę, zamieszkał w Wilnie.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        # a year in a relative clause does not date the main clause's "today"
+        (
+            "The flautist who tore up her passport in 2020 was among the prisoners handed over to Ukraine today.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        ("He was released in 2020.", E.RELEASED, False),
+    ],
+)
+def test_expulsions_told_with_the_place_first_and_a_day_back(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found
+
+
+def test_without_cuts_only_between_people(engine):
+    text = "Wie Freunde berichten, wurde Pavel Belavus ohne Pass außer Landes gebracht."
+    assert E.RELEASED_EXPELLED in events_of(engine, text, "belavus")
+    both = "Ihar Losik was released and taken to Lithuania without Pavel Belavus."
+    assert E.RELEASED_EXPELLED not in events_of(engine, both, "belavus")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pavel Belavus is in Vilnius. He was one of the 14 prisoners freed today and brought to Lithuania.",
+        "Pavel Belavus ist frei. Er war am Donnerstag mit 51 weiteren Gefangenen nach Litauen gebracht worden.",
+    ],
+)
+def test_one_of_a_counted_group_takes_its_news(engine, text):
+    assert E.RELEASED_EXPELLED in events_of(engine, text, "belavus")

@@ -5,6 +5,7 @@ colony number that is not ours), of "among them", or ends in a title before a su
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from feeds.mentions import lexicon
 from feeds.mentions.scripts import alternatives, fold
@@ -48,15 +49,25 @@ RELATIVE_CLAUSE = re.compile(
 OPEN_RELATIVE = re.compile(RELATIVE_CLAUSE.pattern + "$")  # one not closed yet
 
 
-def contrast_part(sentence: str, offset: int) -> tuple[int, int]:
+def contrast_part(
+    sentence: str, offset: int, others: Sequence[int] | None = None
+) -> tuple[int, int]:
     """The part of a (lower-cased) sentence around ``offset``, cut at a contrast ("X was freed,
     but Y stays in the colony"): what is said of one part is not said of the other. A contrast
     inside a relative clause cuts nothing ("X, whose friends feared she would die without
-    treatment, was pardoned": the clause is about X too)."""
+    treatment, was pardoned": the clause is about X too). ``others``: where the sentence names
+    other people; given, "without" cuts only between the person and another ("X was freed
+    without Y"; "wurde X ohne Pass außer Landes gebracht" is X's)."""
     lo, hi = 0, len(sentence)
     for cut in CONTRAST.finditer(sentence):
         if not cut.group().startswith(",") and OPEN_RELATIVE.search(fold(sentence[: cut.start()])):
             continue  # a comma would have closed the clause
+        if (
+            others is not None
+            and not cut.group().startswith(",")
+            and not any((o < cut.start()) != (offset < cut.start()) for o in others)
+        ):
+            continue  # nobody else on the other side of "without"
         if cut.start() <= offset:
             lo = cut.start()
         else:

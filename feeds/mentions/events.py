@@ -195,6 +195,7 @@ _SPAN_THEN = re.compile(_SPAN + r"\s+(?:" + _any(_W["backstory_before"]) + r")\s
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
 _SINCE = _words("since_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
 _AFTER_CLAUSE = _words("after_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
+_DAYS_BEFORE = _words("day_units", r",?\s+$")
 _MANY_TIMES = _words("many_times", r"(?!\w)")
 _RECENT_SPAN = _words("recent_span")
 # what a story sums up by counting ("трижды добавляли срок", "was detained twice before")
@@ -356,9 +357,7 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
                 continue
             if event in _SUMMED and _summed_up(text, start, end):
                 continue  # "dvojčy trapiała ŭ ŠIZA", "months in punishment cells": her past
-            if event in _AFTER_CLAUSE_PAST and _AFTER_CLAUSE.search(
-                text, max(0, start - 70), start
-            ):
+            if event in _AFTER_CLAUSE_PAST and _long_after(text, start):
                 continue
             if (
                 event is E.TRANSFER
@@ -607,7 +606,11 @@ def _long_ago(text: str, start: int, end: int) -> bool:
             return True
         lo, hi = (found.end(), start) if found.end() <= start else (end, found.start())
         if lo <= hi and not _CLAUSE_BREAK.search(text, lo, hi):
-            return True
+            # unless the cue's own time follows ("who tore up her passport in 2020 was among
+            # the prisoners handed over today")
+            return found.end() > start or not _NOW.search(
+                text, found.end(), _CLAUSE_END.search(text, end).start()
+            )
         if _LEADING.fullmatch(text, 0, found.start()) and found.end() <= start:
             # "Two years ago X, an IT specialist, died": a time that opens the sentence dates
             # all of it, commas and all, up to a contrast ("..., but now ...")
@@ -615,6 +618,16 @@ def _long_ago(text: str, start: int, end: int) -> bool:
                 text, found.end(), _CLAUSE_END.search(text, end).start()
             )
     return False
+
+
+def _long_after(text: str, start: int) -> bool:
+    """The cue lies in an after-clause ("после того, как его перевели в колонию") that is not
+    a day or two back ("dzień po tym, jak został uwolniony", "einen Tag nachdem er ... gebracht
+    worden ist": yesterday's news, told from today)."""
+    found = _AFTER_CLAUSE.search(text, max(0, start - 70), start)
+    return found is not None and not _DAYS_BEFORE.search(
+        text, max(0, found.start() - 25), found.start()
+    )
 
 
 def _dated_main_clause(text: str, time: re.Match[str], start: int) -> bool:

@@ -74,9 +74,10 @@ def build_result(
         if pardoned_before[k] is None and EventType.PARDONED in dated_events(sentences.get(index)):
             pardoned_before[k] = index
 
-    for k, (start, _e, _t, _o, _p) in enumerate(raw):
+    for k, (start, _e, target, _o, _p) in enumerate(raw):
         index = sentences.index(start)
-        credit(k, _own_part(sentences, index, start, events_of(index)), index)
+        others = [raw[j][0] for j in person_sents.get(index, ()) if raw[j][2] != target]
+        credit(k, _own_part(sentences, index, start, events_of(index), others), index)
         look_back(k, index)
     # "Łukašenka pamiłavaŭ 123 palitviaźniaŭ. Aleś Bialacki ŭžo ŭ Vilni, a ...": a pardon the
     # sentence before tells of nobody named is the pardon of the people freed in this one
@@ -331,16 +332,21 @@ def _refers_back(sentence: str) -> bool:
 
 
 def _own_part(
-    sentences: Sentences, index: int, offset: int, events: tuple[EventType, ...]
+    sentences: Sentences,
+    index: int,
+    offset: int,
+    events: tuple[EventType, ...],
+    others: list[int],
 ) -> tuple[EventType, ...]:
     """The events of sentence ``index`` for the mention at ``offset``: a release, pardon,
     expulsion or death only when its own part of the sentence says so, the parts cut at a
-    contrast ("X was freed, but Y stays in the colony": Y is not freed)."""
+    contrast ("X was freed, but Y stays in the colony": Y is not freed; ``others``: where the
+    sentence names other people)."""
     if not GRAVE.intersection(events):
         return events
     start, end = sentences.bounds[index]
     sentence = sentences.text[start:end]
-    lo, hi = contrast_part(sentence.lower(), offset - start)
+    lo, hi = contrast_part(sentence.lower(), offset - start, [o - start for o in others])
     if (lo, hi) == (0, len(sentence)):
         return events
     here = sentence_events(sentence[lo:hi])
@@ -359,6 +365,7 @@ _OWN_SUBJECT = re.compile(
 
 
 _RELATIVE_OF = frozenset(lexicon.RULE_WORDS["relative_of"])
+_ONE_OF = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["one_of"]) + r")(?!\w)")
 
 
 def _relative_of_named(sentence: str) -> bool:
@@ -384,8 +391,8 @@ def _someone_else(sentence: str, gender: Gender | None) -> bool:
         # the person's pronoun notwithstanding ("Мужа Светланы Тихановской освободили" names
         # whose husband: the person the story is about, told by his wife's name)
         return True
-    if tokens & set(mine):
-        return False  # "Его и ещё 13 заключённых вывезли": he is among them
+    if tokens & set(mine) or _ONE_OF.search(folded):
+        return False  # "Его и ещё 13 заключённых вывезли", "one of the 14 freed": among them
     return bool(_OWN_SUBJECT.search(folded)) or bool(tokens & set(other))
 
 
