@@ -1720,3 +1720,37 @@ def test_without_cuts_only_between_people(engine):
 )
 def test_one_of_a_counted_group_takes_its_news(engine, text):
     assert E.RELEASED_EXPELLED in events_of(engine, text, "belavus")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # "ich" is German "I" only with its verb; Polish and Łacinka "them" otherwise
+        ("Łukašenka pamilavau jaho, i usich ich vyviezli u Litvu.", E.RELEASED_EXPELLED, True),
+        ("Wszystkich ich wywieziono na Litwę.", E.RELEASED_EXPELLED, True),
+        ("„Ich wurde freigelassen“, sagt er.", E.RELEASED, False),
+        # "разам з 50 палітвязнямі" is "with", not being recognised
+        ("Яго памілавалі разам з 50 палітвязнямі.", E.RECOGNIZED_POLITICAL_PRISONER, False),
+        ("Вясна прызнала яго палітвязнем.", E.RECOGNIZED_POLITICAL_PRISONER, True),
+        # would not go into exile
+        (
+            "Палітыка прывезлі да мяжы, аднак ён не пагадзіўся на высылку.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        # a year ago without its count; a week ago told as last week's news
+        ("Рік тому в колонії помер Микола Климович.", E.DIED, False),
+        ("Неделю назад директор вышла из колонии.", E.RELEASED, True),
+        # in the list of the freed, not there
+        ("U spisie 52 vyzvalenych niama ni Valancina Stefanovica.", E.RELEASED, False),
+        # what must be
+        ("У заяві наголошується, що його звільнення має бути безумовним.", E.RELEASED, False),
+        ("His release must be unconditional.", E.RELEASED, False),
+        ("He was released and must now be compensated.", E.RELEASED, True),
+        # works of art taken abroad
+        ("Jaho pracy, vyviezienyja siabrami, upieršyniu pakazvajuć.", E.RELEASED_EXPELLED, False),
+        ("Бяляцкі вывезены ў Літву.", E.RELEASED_EXPELLED, True),
+    ],
+)
+def test_cross_language_words_lists_and_what_must_be(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found

@@ -158,24 +158,30 @@ _AUXILIARY_BEFORE = _words("auxiliaries", r"\s+(?:\w+\s+)?$")
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()]")
 _CLAUSE_END = re.compile(_CLAUSE_BREAK.pattern + "|$")
 # "чатыры гады таму загінуў", "vor vier Jahren": a grave event that far back is the past
-_SPAN = r"(?<!\w)(?:\d+|[\w-]+)\s+(?:" + _any(_W["ago_units"]) + r")\w*"  # "two years"
+# "(two) years", "(a) month": the count may be left out of a year or a month ("Рік тому"), not
+# of weeks ("Неделю назад" is last week's news)
+_SPAN = (
+    r"(?<!\w)(?:(?:\d+|[\w-]+)\s+)?(?:" + _any(_W["ago_units"]) + r")\w*"
+    r"|(?<!\w)(?:\d+|[\w-]+)\s+(?:" + _any(_W["week_units"]) + r")\w*"
+)
 _AGO = re.compile(
-    _SPAN
-    + r"\s+(?:"
+    "(?:"
+    + _SPAN
+    + r")\s+(?:"
     + _any(_W["ago_after"])
     + r")(?!\w)|(?<!\w)(?:"
     + _any(_W["ago_before"])
     + r")\s+(?:[\w-]+\s+)?(?:"
-    + _any(_W["ago_units"])
+    + _any([*_W["ago_units"], *_W["week_units"]])
     + r")\w*"
     # "Минуло два роки від ...", "two years have passed since"
     + r"|(?<!\w)(?:"
     + _any(_W["elapsed_before"])
-    + r")\s+(?:\w+\s+)?"
+    + r")\s+(?:\w+\s+)?(?:"
     + _SPAN
-    + "|"
+    + ")|(?:"
     + _SPAN
-    + r"\s+(?:"
+    + r")\s+(?:"
     + _any(_W["elapsed_after"])
     + r")(?!\w)"
     # "in December 2024", "в 2024 году", "last year": a month or a year, not a day (news of today
@@ -191,7 +197,9 @@ _AGO = re.compile(
     + r")(?!\w)(?!\s*\d)"
 )
 # "vier Jahre nach dem Tod", "two years after his release": the span, then "after" and the cue
-_SPAN_THEN = re.compile(_SPAN + r"\s+(?:" + _any(_W["backstory_before"]) + r")\s+(?:[\w'-]+\s+)?$")
+_SPAN_THEN = re.compile(
+    "(?:" + _SPAN + r")\s+(?:" + _any(_W["backstory_before"]) + r")\s+(?:[\w'-]+\s+)?$"
+)
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
 _SINCE = _words("since_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
 _AFTER_CLAUSE = _words("after_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
