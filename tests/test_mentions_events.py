@@ -1754,3 +1754,26 @@ def test_one_of_a_counted_group_takes_its_news(engine, text):
 )
 def test_cross_language_words_lists_and_what_must_be(sentence, event, found):
     assert (event in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        (
+            "Суд задаволіў хадайніцтва калоніі аб умоўна-датэрміновым вызваленні Марфы Рабковай.",
+            True,
+        ),
+        ("The court granted him parole on Monday.", True),
+        ("Суд удовлетворил ходатайство об условно-досрочном освобождении.", True),
+        ("Суд отказал в условно-досрочном освобождении.", False),
+    ],
+)
+def test_parole_granted_is_a_release(sentence, found):
+    assert (E.RELEASED in sentence_events(sentence)) is found
+
+
+def test_the_lead_under_a_title_tells_the_titles_news(engine):
+    text = "Pavel Belavus na voli\n\nRedaktara vyzvalili i vyvieźli ŭ Litvu razam z hrupaj palitviaźniaŭ."
+    assert E.RELEASED_EXPELLED in events_of(engine, text, "belavus")
+    later = "Pavel Belavus na voli\n\nJon byŭ u kałonii. Redaktara vyzvalili i vyvieźli ŭ Litvu."
+    assert E.RELEASED_EXPELLED not in events_of(engine, later, "belavus") - {E.RELEASED}

@@ -112,7 +112,8 @@ def build_result(
     # The one or two sentences after a person's mention that name nobody else carry their
     # events to that person: "... was sentenced to 13 years. The closed trial lasted two days."
     # A sentence naming a person starts over; a paragraph break ends the carry unless the
-    # sentence refers back with a pronoun ("He was moved to ...", as before).
+    # sentence refers back with a pronoun ("He was moved to ...", as before) or is the lead
+    # under a title that names the person.
     last_person: int | None = None
     for index in range(len(sentences)):
         if index in person_sents:
@@ -121,7 +122,13 @@ def build_result(
         if last_person is None or index - last_person > 2:
             continue
         if not (
-            _same_paragraph(sentences, last_person, index) or _refers_back(sentences.get(index))
+            _same_paragraph(sentences, last_person, index)
+            or _refers_back(sentences.get(index))
+            or (
+                index == last_person + 1
+                and _headline(sentences, last_person)
+                and events_of(last_person)
+            )
         ):
             continue
         evs = events_of(index)
@@ -309,6 +316,17 @@ def _same_paragraph(sentences: Sentences, first: int, last: int) -> bool:
     sentence ``first`` and the start of sentence ``last``."""
     return not _PARAGRAPH_BREAK.search(
         sentences.text, sentences.bounds[first][1], sentences.bounds[last][0]
+    )
+
+
+def _headline(sentences: Sentences, index: int) -> bool:
+    """Sentence ``index`` is a title: a paragraph of its own at the top, without a full stop
+    ("Alaksandr Mancevič na voli"). When it tells news, the lead after it is that news told in
+    full ("Maładziečanskaha redaktara ... vyzvalili i vyvieźli ŭ Litvu")."""
+    return (
+        index == 0
+        and not _same_paragraph(sentences, index, index + 1)
+        and not sentences.get(index).rstrip().endswith(".")
     )
 
 
