@@ -234,3 +234,53 @@ def test_a_fuzzy_surname_keeps_its_opening_vowel():
     )
     assert engine.scan("Николая Сянько задержали в Минске.").prisoners == ()
     assert engine.scan("Николая Исаенко задержали в Минске.").prisoners == ("isaenka",)
+
+
+def _krasouski(pid: str, description: str, articles: str, sentence: str = "") -> Prisoner:
+    extra = {"articles": articles} | ({"sentence": sentence} if sentence else {})
+    return Prisoner(
+        id=pid, name_en="Siarhei Krasouski", gender=Gender.MALE, description=description,
+        extra=extra,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def krasouski():
+    return compile_registry(
+        [
+            _krasouski(
+                "krasouski-339", "entrepreneur, served full term, released", "339", "2 years"
+            ),
+            _krasouski("krasouski-342", "sentenced to 1 1/2 years", "342", "1 1/2 years"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the criminal code's article
+        ("Сергея Красовского осудили по части 2 статьи 339.", ("krasouski-339",)),
+        ("Siarhei Krasouski was convicted under Art. 342.", ("krasouski-342",)),
+        # the term, "1 1/2 years" being one year and a half, not two
+        ("Сергей Красовский вышел на свободу, отбыв полтора года.", ("krasouski-342",)),
+        ("Сергей Красовский вышел на свободу, отбыв два года.", ("krasouski-339",)),
+        # an occupation the description gives in English
+        ("Предприниматель Сергей Красовский вышел на свободу.", ("krasouski-339",)),
+    ],
+)
+def test_namesakes_told_apart_by_article_term_and_occupation(krasouski, text, expected):
+    result = krasouski.scan(text)
+    assert result.prisoners == expected and result.ambiguous == ()
+
+
+def test_the_export_import_keeps_the_article_numbers():
+    record = {
+        "id": 557, "url": "https://prisoners.spring96.org/en/person/sjarhei-krasouski",
+        "name": "Siarhei Krasouski", "status": "former",
+        "articles/0": "Part 2 of Art. 339 of the Criminal Code — Hooliganism",
+        "articles/1": "Art. 342 of the Criminal Code — Organization of actions",
+    }  # fmt: skip
+    assert prisoner_from_viasna(record).extra["articles"] == "339 342"
+    del record["articles/0"], record["articles/1"]
+    assert "articles" not in prisoner_from_viasna(record).extra

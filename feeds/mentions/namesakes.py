@@ -43,7 +43,12 @@ _AGE = re.compile(
 # the years a story may be from: an age fits a birth year that many years (or one more) before
 # any of them (a story's date is not known here; the registry's people were held from 2020 on)
 _STORY_YEARS = range(2020, date.today().year + 1)
-_SENTENCE_YEARS = re.compile(r"(\d{1,2})\s*(?:years?|год|лет)", re.I)
+# "6 years", "1 1/2 years" (the whole years: 1), in the record's sentence or its description
+_SENTENCE_YEARS = re.compile(r"(?<![\d/])(\d{1,2})(?:\s+\d/\d)?\s*(?:years?|год|лет)", re.I)
+# "по части 2 статьи 339", "art. 342", "артыкула 361-1": the criminal code's article numbers
+_ARTICLE = re.compile(
+    r"(?<!\w)(?:" + alternatives(_W["article_words"]) + r")\w*\.?\s*(\d{3})(?:[-.]\d)?(?!\d)"
+)
 # occupation -> a pattern of the stems the press says it by (any language, folded)
 _OCCUPATIONS: dict[str, re.Pattern[str]] = {
     name: re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, fold(stems).split())) + ")")
@@ -97,9 +102,24 @@ def _occupations(folded: str) -> frozenset[str]:
 
 
 def registry_term(prisoner: Prisoner) -> int | None:
-    """The whole years of a registry person's sentence ("6 years", "4 years and 6 months")."""
-    found = _SENTENCE_YEARS.search(prisoner.extra.get("sentence", ""))
-    return int(found.group(1)) if found else None
+    """The whole years of a registry person's sentence ("6 years", "4 years and 6 months", "1
+    1/2 years"), from the record's sentence or, without one, its description ("sentenced to 2
+    years in jail")."""
+    for text in (prisoner.extra.get("sentence", ""), prisoner.description):
+        found = _SENTENCE_YEARS.search(text)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def articles(text: str) -> set[str]:
+    """The criminal code articles a text names ("по части 2 статьи 339": 339)."""
+    return set(_ARTICLE.findall(fold(text)))
+
+
+def registry_articles(prisoner: Prisoner) -> set[str]:
+    """The articles a registry person was charged under (the export's, kept as "articles")."""
+    return set(prisoner.extra.get("articles", "").split())
 
 
 def tell_apart(
@@ -110,7 +130,8 @@ def tell_apart(
     places_in_story: Iterable[str],
 ) -> tuple[int, ...]:
     """The candidates of ``group`` (indices into ``people``) that the story's clues leave: birth
-    year, then age, then a prison named in the sentence, then the term, then what they do (the record's
+    year, then age, then a prison named in the sentence, then the term, then the criminal code's
+    article ("статьи 339"), then what they do (the record's
     description: "anarchist", "programmer"), then a prison named anywhere in the story. A clue that
     fits none or all of them says nothing and is passed over. Each clue is read from the sentence
     only when the ones before it left more than one candidate."""
@@ -123,6 +144,7 @@ def tell_apart(
         ("born", lambda: lambda p, years=_age_births(folded) if digits else (): p.born in years),
         ("facility_id", lambda: lambda p: p.facility_id in here),
         ("extra", lambda: lambda p, terms=_term_years(folded): registry_term(p) in terms),
+        ("extra", lambda: lambda p, said=articles(folded): bool(said & registry_articles(p))),
         (
             "description",
             lambda: lambda p, said=_occupations(folded): bool(said & occupations(p.description)),

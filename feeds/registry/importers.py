@@ -526,8 +526,24 @@ def prisoner_from_viasna(
         born=birth_year(_text("birthday")),
         extra={
             key: value for field_name, key in VIASNA_EXTRA.items() if (value := _text(field_name))
-        },
+        }
+        | _articles_of(record),
     )
+
+
+_ARTICLE_NUMBER = re.compile(r"\bArt\.\s*(\d{3})")
+
+
+def _articles_of(record: dict) -> dict[str, str]:
+    """The criminal code articles of a record ("articles/0": "Part 2 of Art. 339 of the Criminal
+    Code — ..."), as "articles": "339 342": a story naming the article tells namesakes apart."""
+    numbers = {
+        number
+        for key, value in record.items()
+        if key.startswith("articles") and isinstance(value, str)
+        for number in _ARTICLE_NUMBER.findall(value)
+    }
+    return {"articles": " ".join(sorted(numbers))} if numbers else {}
 
 
 _YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:\b|-)")
