@@ -284,3 +284,33 @@ def test_the_export_import_keeps_the_article_numbers():
     assert prisoner_from_viasna(record).extra["articles"] == "339 342"
     del record["articles/0"], record["articles/1"]
     assert "articles" not in prisoner_from_viasna(record).extra
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a given name in -аў takes its v back ("Станіслаў" -> "Станіславу")
+        ("Станіславу Лабковічу дазволілі спатканне.", ("labkovich",)),
+        # a fleeting e: "Салавей" -> "Салаўю", "Соловей" -> "Соловья"
+        ("Арцёму Салаўю дазволілі тэлефанаваць маці з калоніі.", ("salavei-1996",)),
+        ("Артёма Соловья, 1996 года рождения, перевели в ШИЗО.", ("salavei-1996",)),
+    ],
+)
+def test_case_forms_of_names_generated_from_english(text, expected):
+    engine = compile_registry(
+        [
+            _salavei("salavei-1996", 1996, "ik-17", "5 years"),
+            Prisoner(id="labkovich", name_en="Stanislau Labkovich", gender=Gender.MALE),
+        ]
+    )
+    result = engine.scan(text)
+    assert result.prisoners == expected
+
+
+def test_the_open_facility_is_prison_context():
+    engine = compile_registry(
+        [Prisoner(id="andreyeu", name_en="Andrei Andreyeu", gender=Gender.MALE)]
+    )
+    assert engine.scan("Андрэй Андрэеў атрымаў дазвол.").prisoners == ()
+    told = "Андрэю Андрэеву, якому далі паўтара года «хіміі», дазволілі выезд з ВУАТ № 55."
+    assert engine.scan(told).prisoners == ("andreyeu",)

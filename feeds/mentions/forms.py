@@ -98,7 +98,12 @@ def surname_forms(key: str, female: bool | None) -> list[Form]:
     if last == "o" or last in "eu":
         return [(key, frozenset({""}))]
     if last == "i" and key[-2] in _V:  # -ей/-ай/-ой
-        return [_fix(key[:-1], NOUN_J)]
+        forms.append(_fix(key[:-1], NOUN_J))
+        if key.endswith("ei") and len(key) > 5 and key[-3] not in _V:
+            # the e is fleeting: Салавей -> Салаўя, Соловей -> Соловья, Воробей -> Воробья
+            fleeting = {key[:-2]} | ({key[:-3] + "u"} if key[-3] == "v" else set())
+            forms += [_fix(stem, NOUN_J - {"i", ""}) for stem in fleeting]
+        return forms
     if last == "i":
         return [_fix(key[:-1], NOUN_I)]
     # a consonant
@@ -127,6 +132,8 @@ def first_name_forms(key: str) -> list[Form]:
         if soft:
             forms.append(_fix(key[:-2] + soft, SOFT_ENDINGS))
         return forms
+    if _POSS_M_RE.search(key):  # Станіслаў -> Станіслава, Станіславу: the v comes back
+        return [(key, frozenset({""})), _fix(key[:-1] + "v", CONS_M - {""})]
     if last in "oeu":
         return [(key, frozenset({""}))]
     if last == "i" and key[-2] in _V:
