@@ -314,3 +314,13 @@ def test_the_open_facility_is_prison_context():
     assert engine.scan("Андрэй Андрэеў атрымаў дазвол.").prisoners == ()
     told = "Андрэю Андрэеву, якому далі паўтара года «хіміі», дазволілі выезд з ВУАТ № 55."
     assert engine.scan(told).prisoners == ("andreyeu",)
+
+
+def test_an_age_by_the_name_that_does_not_fit_the_record_is_someone_else():
+    engine = compile_registry(
+        [Prisoner(id="malets", name_en="Natallia Malets", gender=Gender.FEMALE, born=1985)]
+    )
+    other = "В Слониме 62-летнюю Наталью Малец приговорили к полутора годам ограничения свободы."
+    assert engine.scan(other).prisoners == ()
+    her = "В Слониме 38-летнюю Наталью Малец приговорили к полутора годам ограничения свободы."
+    assert engine.scan(her).prisoners == ("malets",)

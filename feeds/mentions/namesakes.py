@@ -122,6 +122,24 @@ def registry_articles(prisoner: Prisoner) -> set[str]:
     return set(prisoner.extra.get("articles", "").split())
 
 
+# how far from a name an age or a year of birth is read as that person's ("62-летнюю Наталью
+# Малец", "Natalla Malec, 62,")
+_AGE_REACH = 40
+
+
+def too_old_or_young(person: Prisoner, text: str, start: int, end: int) -> bool:
+    """The text gives the person's age or year of birth right by the name, and it does not fit the
+    record's birth year: another person of that name, one who is not on the list ("62-летнюю
+    Наталью Малец" when the listed Natallia Malets was born in 1985)."""
+    if person.born is None:
+        return False
+    near = fold(text[max(0, start - _AGE_REACH) : end + _AGE_REACH])
+    if not any(c.isdigit() for c in near):
+        return False
+    said = _birth_years(near) | _age_births(near)
+    return bool(said) and person.born not in said
+
+
 def tell_apart(
     group: Sequence[int],
     people: Sequence[Prisoner],

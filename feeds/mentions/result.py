@@ -35,6 +35,13 @@ def build_result(
     """The ``ScanResult`` of resolved people, ambiguous groups and places (token spans)."""
     if ambiguous:
         people, ambiguous = _told_apart(engine, sentences, sent_of, people, ambiguous, places)
+    people = [
+        (first, last, group)
+        for first, last, group in people
+        if not namesakes.too_old_or_young(
+            engine.people[group[0]].target, doc, spans[first][0], spans[last][1]
+        )
+    ]
     raw: list[tuple[int, int, str, tuple[str, ...], bool]] = []  # start, end, id, others, person
     for first, last, group in people:
         raw.append((spans[first][0], spans[last][1], engine.people[group[0]].target.id, (), True))
