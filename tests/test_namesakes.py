@@ -324,3 +324,19 @@ def test_an_age_by_the_name_that_does_not_fit_the_record_is_someone_else():
     assert engine.scan(other).prisoners == ()
     her = "В Слониме 38-летнюю Наталью Малец приговорили к полутора годам ограничения свободы."
     assert engine.scan(her).prisoners == ("malets",)
+
+
+def test_an_age_told_in_a_relative_clause_and_a_directors_post_tell_namesakes_apart():
+    engine = compile_registry(
+        [
+            Prisoner(id="alsheuski-84", name_en="Siarhei Alsheuski", gender=Gender.MALE, born=1984),
+            Prisoner(
+                id="alsheuski-parent", name_en="Siarhei Alsheuski", gender=Gender.MALE,
+                description="multi-child parent, sentenced to 2 years in jail",
+            ),
+        ]
+    )  # fmt: skip
+    aged = "Сергей Ольшевский, которому 36 лет, вышел из СИЗО."
+    assert engine.scan(aged).prisoners == ("alsheuski-84",)
+    parent = "Многодетного отца Сергея Ольшевского осудили на два года колонии."
+    assert engine.scan(parent).prisoners == ("alsheuski-parent",)

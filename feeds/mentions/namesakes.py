@@ -39,6 +39,11 @@ _TERM = re.compile(rf"(?<!\w){_AMOUNT}(?:[\s-]+\w+)?\s+(?:{alternatives(_W['year
 _AGE = re.compile(
     r"(?<!\d)(\d{1,2})(?:" + "|".join(_W["age_after"]) + r")"
     r"|(?:" + "|".join(_W["age_before"]) + r")\s+(\d{1,2})(?!\d)"
+    r"|(?<!\w)(?:"
+    + "|".join(_W["age_relative"])
+    + r")\s+(\d{1,2})\s+(?:"
+    + alternatives(_W["year_words"])
+    + r")\b"
 )
 # the years a story may be from: an age fits a birth year that many years (or one more) before
 # any of them (a story's date is not known here; the registry's people were held from 2020 on)
@@ -72,7 +77,7 @@ def age_births(sentence: str) -> set[int]:
 
 
 def _age_births(folded: str) -> set[int]:
-    ages = {int(a or b) for a, b in _AGE.findall(folded)}
+    ages = {int(a or b or c) for a, b, c in _AGE.findall(folded)}
     return {y - age - d for age in ages if age >= 14 for y in _STORY_YEARS for d in (0, 1)}
 
 
