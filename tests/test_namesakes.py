@@ -340,3 +340,18 @@ def test_an_age_told_in_a_relative_clause_and_a_directors_post_tell_namesakes_ap
     assert engine.scan(aged).prisoners == ("alsheuski-84",)
     parent = "Многодетного отца Сергея Ольшевского осудили на два года колонии."
     assert engine.scan(parent).prisoners == ("alsheuski-parent",)
+
+
+def test_the_sentences_after_a_name_that_name_nobody_tell_namesakes_apart(krasouski):
+    text = (
+        "Сергей Красовский — о пятнадцати месяцах за решёткой. 7 января он вышел на свободу, "
+        "полностью отбыв полтора года."
+    )
+    result = krasouski.scan(text)
+    assert result.prisoners == ("krasouski-342",) and result.ambiguous == ()
+    # three sentences on, the clue is too far to be about them
+    far = (
+        "Сергей Красовский — о пятнадцати месяцах за решёткой. Он много читал. Он работал. "
+        "7 января он вышел на свободу, полностью отбыв полтора года."
+    )
+    assert krasouski.scan(far).prisoners == ()

@@ -251,7 +251,9 @@ def _told_apart(engine: Engine, sentences, sent_of, people, ambiguous, places):
     with one person becomes that person's mention. A story means one person by one name: a
     group still open ("Францкевича А.") takes the person another of its mentions was told apart
     as ("32-летний Францкевич ... к 17 годам"), or the one the clues of all its mentions'
-    sentences together leave (never clues about other people elsewhere in the story)."""
+    sentences together leave, with the one or two sentences after each that name nobody (they
+    go on about the person: "Сергей Красовский — о пятнадцати месяцах за решёткой. 7 января он
+    вышел, отбыв полтора года"); never clues about other people elsewhere in the story."""
     targets = engine.person_targets
     story = {engine.places[place].target.id for _f, _l, place in places}
     by_sentence: dict[int, set[str]] = {}
@@ -265,17 +267,29 @@ def _told_apart(engine: Engine, sentences, sent_of, people, ambiguous, places):
         left = tell_apart(group, targets, sentences.get(index), by_sentence.get(index, ()), story)
         (told if len(left) == 1 else still).append((first, last, group, left))
     known = {left[0] for _f, _l, _g, left in told}
+    named_in = {sent_of[first] for first, _l, _g in (*people, *ambiguous)}
     people += [(first, last, left) for first, last, _g, left in told]
     unresolved = []
     for first, last, group, left in still:
         named = tuple(i for i in left if i in known)
         if len(named) != 1:
-            where = sorted(said[frozenset(group)])
+            where = sorted(_and_after(said[frozenset(group)], named_in, len(sentences)))
             text = " ".join(sentences.get(i) for i in where)
             here = {p for i in where for p in by_sentence.get(i, ())}
             named = tell_apart(left, targets, text, here, story)
         (people if len(named) == 1 else unresolved).append((first, last, named))
     return people, unresolved
+
+
+def _and_after(where: set[int], named_in: set[int], count: int) -> set[int]:
+    """The sentences ``where`` and the (up to two) after each that name nobody."""
+    out = set(where)
+    for index in where:
+        for after in (index + 1, index + 2):
+            if after >= count or after in named_in:
+                break
+            out.add(after)
+    return out
 
 
 # The events a story leads with that make a later "was sentenced to ten years" its backstory: news
