@@ -355,3 +355,20 @@ def test_the_sentences_after_a_name_that_name_nobody_tell_namesakes_apart(krasou
         "7 января он вышел на свободу, полностью отбыв полтора года."
     )
     assert krasouski.scan(far).prisoners == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # set in a town of Ukraine or Poland by a story naming no town of Belarus: someone else
+        ("Олександра Жука, засудженого в Харкові за держзраду, етапували до колонії.", False),
+        ("Sąd Rejonowy w Białymstoku skazał 41-letniego Białorusina Aleksandra Żuka.", False),
+        # a town of Belarus in the story: ours
+        ("Аляксандра Жука з Гомеля, якога судзілі ў Харкаўскай справе, перавялі ў калонію.", True),
+        # the border crossings and capitals where the freed are taken are no such towns
+        ("Więźnia politycznego Aleksandra Żuka przekazano w Terespolu stronie polskiej.", True),
+    ],
+)
+def test_a_full_name_set_in_a_town_abroad_is_a_namesake(text, found):
+    engine = compile_registry([Prisoner(id="zhuk", name_en="Aliaksandr Zhuk", gender=Gender.MALE)])
+    assert (engine.scan(text).prisoners == ("zhuk",)) is found

@@ -18,7 +18,11 @@ NOT_AMONG = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["not_amon
 TITLE = re.compile(r"(?:" + "|".join(lexicon.TITLES) + r")\s*$")
 RUSSIA_PLACES = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RUSSIA_PLACES) + ")")
 RUSSIA = re.compile(r"(?<!\w)(?:" + alternatives((*lexicon.RUSSIA, *lexicon.RUSSIA_PLACES)) + ")")
-BELARUS = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.BELARUS_PLACES) + ")")
+BELARUS = re.compile(
+    r"(?<!\w)(?:" + alternatives((*lexicon.BELARUS_PLACES, *lexicon.BELARUS_COUNTRY)) + ")"
+)
+BELARUS_TOWNS = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.BELARUS_PLACES) + ")")
+ABROAD = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.ABROAD_PLACES) + ")")
 
 
 def says(sentences: Sentences, pattern: re.Pattern[str], index: int) -> bool:

@@ -14,7 +14,9 @@ from __future__ import annotations
 from feeds.mentions import lexicon
 from feeds.mentions.compiled import FUZZY, MEMO_LIMIT, SURNAME, Hit, Person
 from feeds.mentions.cues import (
+    ABROAD,
     BELARUS,
+    BELARUS_TOWNS,
     PRISON_CONTEXT,
     RUSSIA,
     RUSSIA_PLACES,
@@ -154,6 +156,11 @@ class PeopleResolver:
         placed = [c for c in in_russia if says(sentences, RUSSIA_PLACES, sent_of[c[0]])]
         if placed and not any(says(sentences, BELARUS, i) for i in range(len(sentences))):
             confirmed = [c for c in confirmed if c not in placed]
+        # ... and so is one set in a town of Ukraine, Poland or Lithuania by a story that names no
+        # town of Belarus ("засудженого в Харкові", "Sąd w Białymstoku skazał Białorusina ...")
+        abroad = [c for c in confirmed if says(sentences, ABROAD, sent_of[c[0]])]
+        if abroad and not any(says(sentences, BELARUS_TOWNS, i) for i in range(len(sentences))):
+            confirmed = [c for c in confirmed if c not in abroad]
         full: dict[int, list[int]] = {}
         for first, _last, people, _r in confirmed:
             if len(people) == 1:
