@@ -372,3 +372,26 @@ def test_the_sentences_after_a_name_that_name_nobody_tell_namesakes_apart(krasou
 def test_a_full_name_set_in_a_town_abroad_is_a_namesake(text, found):
     engine = compile_registry([Prisoner(id="zhuk", name_en="Aliaksandr Zhuk", gender=Gender.MALE)])
     assert (engine.scan(text).prisoners == ("zhuk",)) is found
+
+
+@pytest.mark.parametrize(
+    ("german", "english"),
+    [
+        ("Kusnjazowa", "Kuzniatsova"),
+        ("Kaslou", "Kazlou"),
+        ("Dsmitryj", "Dzmitry"),
+        ("Schuk", "Zhuk"),
+    ],
+)
+def test_the_german_press_spelling_of_an_english_only_name(german, english):
+    from feeds.mentions.scripts import cyrillic_variants, skeleton
+
+    assert skeleton(german) in cyrillic_variants(english)
+
+
+def test_an_english_only_record_is_found_in_a_german_story():
+    engine = compile_registry(
+        [Prisoner(id="kuzniatsova", name_en="Liudmila Kuzniatsova", gender=Gender.FEMALE)]
+    )
+    text = "Ljudmila Kusnjazowa, die zu einem Jahr verurteilt worden war, ist frei."
+    assert engine.scan(text, lang="de").prisoners == ("kuzniatsova",)

@@ -211,6 +211,9 @@ def cyrillic_variants(word: str) -> frozenset[str]:
             out.add(skeleton(low.replace("ch", "kh")))
         if "ts" in low:
             out.add(skeleton(low.replace("ts", "z")))
+        if "z" in low:  # German: ж as sch, з as s, ц as z ("Kuzniatsova" -> "Kusnjazowa")
+            german = low.replace("zh", "\0").replace("z", "s").replace("ts", "z")
+            out.add(skeleton(german.replace("\0", "sch")))
     out.discard("")
     return frozenset(out)
 
