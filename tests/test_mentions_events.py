@@ -1777,3 +1777,53 @@ def test_the_lead_under_a_title_tells_the_titles_news(engine):
     assert E.RELEASED_EXPELLED in events_of(engine, text, "belavus")
     later = "Pavel Belavus na voli\n\nJon byŭ u kałonii. Redaktara vyzvalili i vyvieźli ŭ Litvu."
     assert E.RELEASED_EXPELLED not in events_of(engine, later, "belavus") - {E.RELEASED}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # free and abroad
+        (
+            "I have heard that Pavel Mazheika is free and in Lithuania now.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        ("Słyszałem, że Ihar Łosik jest już wolny i na Litwie.", E.RELEASED_EXPELLED, True),
+        (
+            "Анархіста звільнили й разом із Тихановським доправили до Вільнюса.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        # a promise is not yet done; the American envoy alone is no expulsion
+        (
+            "Американська сторона пообіцяла, що домагатиметься звільнення Ігоря Ільяша.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        (
+            "Амерыканскі пасланнік паабяцаў, што ў наступнай групе вызваленых будзе Статкевіч.",
+            E.RELEASED,
+            False,
+        ),
+        ("The envoy promised that Ihar Losik would be freed.", E.RELEASED, False),
+        (
+            "Вызваленыя пакінулі Беларусь разам з амерыканскім пасланнікам.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        # "яна не стала" is "she did not"; "его не стало" is a death
+        ("Каментаваць нічога не стала — сказала толькі, што хоча дадому.", E.DIED, False),
+        ("Жителя Гомеля не стало в шкловской колонии.", E.DIED, True),
+        # after the release, without diacritics; a freed cellmate as the source; earlier that day
+        (
+            "Maryja Kalesnikava upiersyniu paslia vyzvalennia vystupila na scenie.",
+            E.RELEASED,
+            False,
+        ),
+        ("Об этом сообщили знакомые со ссылкой на освободившегося сокамерника.", E.RELEASED, False),
+        ("Lukashenko had signed pardons for all of them earlier in the day.", E.PARDONED, True),
+        ("Напередодні Лукашенко підписав указ про їхнє помилування.", E.PARDONED, True),
+    ],
+)
+def test_abroad_promises_impersonal_deaths_and_the_days_time(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found
