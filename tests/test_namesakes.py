@@ -395,3 +395,19 @@ def test_an_english_only_record_is_found_in_a_german_story():
     )
     text = "Ljudmila Kusnjazowa, die zu einem Jahr verurteilt worden war, ist frei."
     assert engine.scan(text, lang="de").prisoners == ("kuzniatsova",)
+
+
+def test_no_town_abroad_is_a_first_name_or_the_patronymic_made_from_one():
+    """The abroad gazetteer is read on folded text at a word start: a stem a name or patronymic
+    shares ("николаев" of Николаевич) would set every Mikalai's son abroad."""
+    from feeds.mentions import lexicon
+    from feeds.mentions.cues import ABROAD
+    from feeds.mentions.scripts import fold
+
+    names = {w for line in lexicon.FIRST_NAME_GROUPS.splitlines() for w in line.split()}
+    cyrillic = [n for n in names if any("а" <= c.lower() <= "я" for c in n)]
+    patronymics = [
+        n.rstrip("йь") + end for n in cyrillic for end in ("евич", "авіч", "ович", "івна")
+    ]
+    hits = [w for w in (*names, *patronymics) if ABROAD.match(fold(w))]
+    assert hits == []
