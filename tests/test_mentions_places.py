@@ -68,3 +68,15 @@ def test_a_facility_by_the_name_a_reporter_uses(engine, text: str, facility: str
 )
 def test_not_one_of_ours(engine, text: str) -> None:
     assert engine.scan(text).facilities == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Andrzej Poczobut został przewieziony z aresztu w Grodnie.", ("prison-1-hrodna",)),
+        ("Sąd skazał go na 15 dni aresztu.", ()),
+        ("Trafił do aresztu domowego w Grodnie.", ()),
+    ],
+)
+def test_the_polish_short_name_of_a_remand_prison(engine, text, expected):
+    assert engine.scan(text).facilities == expected
