@@ -1827,3 +1827,61 @@ def test_the_lead_under_a_title_tells_the_titles_news(engine):
 )
 def test_abroad_promises_impersonal_deaths_and_the_days_time(sentence, event, found):
     assert (event in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # "am Morgen" is in the morning, "morgen" tomorrow
+        (
+            "Nach Angaben der Regierung wurde er am Morgen über die Grenze nach Litauen gebracht.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        ("Er soll morgen freigelassen werden.", E.RELEASED, False),
+        (
+            "Wiktar Babaryka i Maria Kalesnikawa — wolni, przewiezieni na Ukrainę.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        # an anniversary: "two years ago today", "ein Jahr ist es her"
+        ("Two years ago today the artist Ales Pushkin died in custody.", E.DIED, False),
+        ("Two years ago he was jailed, and today he was freed.", E.RELEASED, True),
+        (
+            "Genau ein Jahr ist es her, dass 52 Gefangene nach Litauen gebracht wurden.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        # months after a clause: its event is the past; a week after is still news
+        (
+            "The KGB listed him three months after the blogger was freed and taken to Lithuania.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        ("Viasna recognised her a week after she was detained.", E.ARREST, True),
+        (
+            "Following the head of state's decision on clemency, she has been released.",
+            E.RELEASED,
+            True,
+        ),
+    ],
+)
+def test_mornings_anniversaries_and_months_after(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found
+
+
+def test_a_release_dated_back_makes_the_later_life_abroad_its_part(engine):
+    text = "Pavel Belavus wurde im Juni freigelassen. Er lebt inzwischen in Polen."
+    assert not {E.RELEASED, E.RELEASED_EXPELLED} & events_of(engine, text, "belavus")
+
+
+def test_all_of_a_counted_group_is_them_too(engine):
+    text = (
+        "Pavel Belavus was freed with 13 others. State media say Lukashenka pardoned all fourteen."
+    )
+    assert E.PARDONED in events_of(engine, text, "belavus")
+
+
+def test_a_pardon_told_as_the_time_of_a_release_is_its_pardon(engine):
+    text = "Following the decision on clemency, Pavel Belavus has been released."
+    assert E.PARDONED in events_of(engine, text, "belavus")

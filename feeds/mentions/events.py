@@ -200,6 +200,13 @@ _AGO = re.compile(
 _SPAN_THEN = re.compile(
     "(?:" + _SPAN + r")\s+(?:" + _any(_W["backstory_before"]) + r")\s+(?:[\w'-]+\s+)?$"
 )
+_SPAN_AFTER_CLAUSE = re.compile(  # months or years: "a week after he was detained" is news
+    r"(?<!\w)(?:(?:\d+|[\w-]+)\s+)?(?:"
+    + _any(_W["ago_units"])
+    + r")\w*\s+(?:"
+    + _any(_W["backstory_before"])
+    + r")\s+(?:[\w'-]+\s+){0,6}$"
+)
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
 _SINCE = _words("since_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
 _AFTER_CLAUSE = _words("after_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
@@ -279,18 +286,25 @@ def dated_events(sentence: str) -> frozenset[E]:
     return _reading(sentence)[1]
 
 
+def timed_events(sentence: str) -> frozenset[E]:
+    """The events a sentence dates back by a time of its own ("four years ago", "in June"), not
+    by a look back that may be about something else ("previously convicted")."""
+    return _reading(sentence)[2]
+
+
 @lru_cache(maxsize=8192)
-def _reading(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
+def _reading(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozenset[E]]:
     parts = [part for part in sentence.split(";") if part.strip()]
     if len(parts) < 2:
         return _clause_events(sentence)
     readings = [_clause_events(part) for part in parts]
-    found = {event for events, _dated in readings for event in events}
-    dated = frozenset(event for _events, dated in readings for event in dated)
-    return _tidy(sorted(found, key=_ORDER.__getitem__)), dated
+    found = {event for events, _dated, _timed in readings for event in events}
+    dated = frozenset(event for _events, dated, _timed in readings for event in dated)
+    timed = frozenset(event for _events, _dated, timed in readings for event in timed)
+    return _tidy(sorted(found, key=_ORDER.__getitem__)), dated, timed
 
 
-def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
+def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozenset[E]]:
     text = fold(sentence)
     found: list[E] = []
     cells: list[int] | None = None
@@ -330,7 +344,9 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
                 # after his death": what the rest of the story says of it is recalled too (but
                 # "the body was handed over four days after his death" is the death's news)
                 long_ago = _SPAN_THEN.search(text, max(0, start - 60), start) is not None
-                if long_ago:
+                if long_ago or event is E.PARDONED:
+                    # (a pardon as the time of a release told now is that release's pardon:
+                    # "Following the decision on clemency, X has been released")
                     marks.add(event)
                 if event is not E.DIED or long_ago:
                     continue
@@ -439,8 +455,9 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E]]:
         found.sort(key=_ORDER.__getitem__)
     if _EARLIER.search(text):
         # "Ранее его осудили на 5 лет": the sentence looks back, all it tells is the past
-        return (), frozenset((*dated, *marks, *found))
-    return _tidy(found), frozenset((*dated, *marks))
+        timed = frozenset((*dated, *marks))
+        return (), frozenset((*timed, *found)), timed
+    return _tidy(found), frozenset((*dated, *marks)), frozenset((*dated, *marks))
 
 
 _ORDER = {e: i for i, e in enumerate(E)}
@@ -597,6 +614,7 @@ def _another_institution(text: str, hospital: re.Match[str], lo: int, stop: int)
 # date's year ("am 3. Dezember 2026 freigelassen": the month before it, which _AGO reads)
 _YEAR_BEFORE = re.compile(r"(?<!\w)(\w+\.?\s+)?(?:19|20)\d\d\s+$")
 _NOW = _words("now_words", r"(?!\w)")
+_NOW_RIGHT_AFTER = re.compile(r"\s+(?:" + _any(_W["now_words"]) + r")(?!\w)")
 _LEADING = re.compile(r"[\W\d_]*(?:\w+\s+)?")  # an emoji, a quote, one word ("Exactly", "Роўна")
 _MONTH_OR_IN = re.compile(r"(?:" + _any(_W["month_or_year_before"]) + r")\.?\s+$")
 
@@ -604,6 +622,8 @@ _MONTH_OR_IN = re.compile(r"(?:" + _any(_W["month_or_year_before"]) + r")\.?\s+$
 def _long_ago(text: str, start: int, end: int) -> bool:
     """A time years or months back ("four years ago") in the cue's own clause, or a year as
     the cue's attribute ("the blogger whose 2020 arrest ...")."""
+    if _SPAN_AFTER_CLAUSE.search(text, max(0, start - 100), start):
+        return True  # "three months after the blogger was freed", "vier Jahre nach dem Tod"
     year = _YEAR_BEFORE.search(text, max(0, start - 30), start)
     if year is not None and not (year.group(1) and _MONTH_OR_IN.fullmatch(year.group(1))):
         return True
@@ -615,15 +635,16 @@ def _long_ago(text: str, start: int, end: int) -> bool:
         lo, hi = (found.end(), start) if found.end() <= start else (end, found.start())
         if lo <= hi and not _CLAUSE_BREAK.search(text, lo, hi):
             # unless the cue's own time follows ("who tore up her passport in 2020 was among
-            # the prisoners handed over today")
+            # the prisoners handed over today"; "two years ago today" is an anniversary)
             return found.end() > start or not _NOW.search(
-                text, found.end(), _CLAUSE_END.search(text, end).start()
+                text, _past_now(text, found.end()), _CLAUSE_END.search(text, end).start()
             )
         if _LEADING.fullmatch(text, 0, found.start()) and found.end() <= start:
             # "Two years ago X, an IT specialist, died": a time that opens the sentence dates
-            # all of it, commas and all, up to a contrast ("..., but now ...")
+            # all of it, commas and all, up to a contrast ("..., but now ..."); "two years ago
+            # today" is an anniversary, its "today" no time of the news
             return contrast_part(text, start)[0] <= found.start() and not _NOW.search(
-                text, found.end(), _CLAUSE_END.search(text, end).start()
+                text, _past_now(text, found.end()), _CLAUSE_END.search(text, end).start()
             )
     return False
 
@@ -636,6 +657,12 @@ def _long_after(text: str, start: int) -> bool:
     return found is not None and not _DAYS_BEFORE.search(
         text, max(0, found.start() - 25), found.start()
     )
+
+
+def _past_now(text: str, position: int) -> int:
+    """Past a now-word right after a time ("two years ago today": the anniversary's day)."""
+    after = _NOW_RIGHT_AFTER.match(text, position)
+    return after.end() if after else position
 
 
 def _dated_main_clause(text: str, time: re.Match[str], start: int) -> bool:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from feeds.mentions import lexicon, modality, namesakes
 from feeds.mentions.cues import AMONG, NOT_AMONG, contrast_part, says
-from feeds.mentions.events import dated_events, sentence_events
+from feeds.mentions.events import dated_events, sentence_events, timed_events
 from feeds.mentions.models import GRAVE, EventType, Mention, ScanResult
 from feeds.mentions.namesakes import tell_apart
 from feeds.mentions.scripts import alternatives, fold
@@ -146,6 +146,7 @@ def build_result(
                 if grave and (
                     _someone_else(sentence, engine.genders.get(raw[k][2]))
                     or grave & dated_events(sentences.get(last_person))
+                    or grave & _family(timed_events(sentences.get(last_person)))
                 ):
                     # "X stays in the colony. On Friday 16 people were pardoned.": not theirs;
                     # "Five years ago X died in the colony. ... the truth about his death": the
@@ -338,6 +339,16 @@ def _same_paragraph(sentences: Sentences, first: int, last: int) -> bool:
     return not _PARAGRAPH_BREAK.search(
         sentences.text, sentences.bounds[first][1], sentences.bounds[last][0]
     )
+
+
+def _family(events: frozenset[EventType]) -> frozenset[EventType]:
+    """The grave events told of one freeing: a release dated back makes the expulsion or pardon
+    a later sentence tells its part too ("den im Juni freigelassenen Hanada ... Hanada lebt
+    inzwischen in Polen")."""
+    return events | _FREEING if events & _FREEING else events
+
+
+_FREEING = frozenset({EventType.RELEASED, EventType.RELEASED_EXPELLED, EventType.PARDONED})
 
 
 def _headline(sentences: Sentences, index: int) -> bool:
