@@ -1885,3 +1885,28 @@ def test_all_of_a_counted_group_is_them_too(engine):
 def test_a_pardon_told_as_the_time_of_a_release_is_its_pardon(engine):
     text = "Following the decision on clemency, Pavel Belavus has been released."
     assert E.PARDONED in events_of(engine, text, "belavus")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        (
+            "Анархіст-блогер разом з іншими звільненими був вивезений з Білорусі сьогодні вранці.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        ("Всё это враньё: он в колонии, его не освобождали.", E.RELEASED, False),
+        ("21 мая — пяць гадоў з дня смерці Вітольда Ашурка ў шклоўскай калоніі.", E.DIED, False),
+        ("Jaho u vierasni vyzvalili i vyviezli u Litvu.", E.RELEASED_EXPELLED, False),
+    ],
+)
+def test_taken_out_of_the_country_and_times_in_every_spelling(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found
+
+
+def test_a_correction_takes_the_report_back(engine):
+    text = (
+        "Раніцай мы напісалі, што Паўла Белавуса вызвалілі і перадалі польскаму боку. Гэта не "
+        "так: паводле блізкіх, ён па-ранейшаму ў калоніі."
+    )
+    assert not {E.RELEASED, E.RELEASED_EXPELLED} & events_of(engine, text, "belavus")
