@@ -1910,3 +1910,12 @@ def test_a_correction_takes_the_report_back(engine):
         "так: паводле блізкіх, ён па-ранейшаму ў калоніі."
     )
     assert not {E.RELEASED, E.RELEASED_EXPELLED} & events_of(engine, text, "belavus")
+
+
+def test_a_dated_sentencing_recalled_beside_a_release_does_not_break_the_reading():
+    # the sentencing participle is recalled and dated back at once: read, not a crash
+    sentence = (
+        "Der DGB begrüßte die Freilassung des Vorsitzenden des unabhängigen Gewerkschaftsbundes "
+        "BKDP, der 2022 zu vier Jahren Haft verurteilt worden war."
+    )
+    assert E.SENTENCED not in sentence_events(sentence)

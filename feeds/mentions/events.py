@@ -443,9 +443,10 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
     found = [e for e in found if e not in dated]
     if E.HEALTH in found and E.DIED in {*found, *dated} and not _illness_named(text, scripts):
         found.remove(E.HEALTH)  # "died in the prison hospital": where, not what ailed him
-    if recalled and GRAVE.intersection(found):
+    if recalled and GRAVE.intersection(found) and E.SENTENCED in found:
         # "a pensioner sentenced to five years has died", "wyszedł po odsiedzeniu wyroku trzech
-        # lat": the sentence recalls who died or walked free
+        # lat": the sentence recalls who died or walked free (the sentencing may be gone
+        # already, dated back: "der 2022 zu vier Jahren verurteilt worden war")
         found.remove(E.SENTENCED)
     if AMONG_ANY.search(text) and NOT_AMONG.search(text):
         # "Среди помилованных Лосика не было": not among the freed is no release of theirs
