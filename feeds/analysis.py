@@ -125,7 +125,7 @@ class EngineHost:
     def analyse(self, item: FeedItem, text: str, source: FeedSource) -> Alert | None:
         """One alert for an item naming at least one prisoner or facility, else None (here, now)."""
         assert self.engine is not None, "load() first"
-        result = self.engine.scan(text, title=item.title or None, lang=source.lang or None)
+        result = workers.scan_one(self.engine, text, item.title or None, source.lang or None)
         return self.alert_for(item, text, source, result)
 
     async def analyse_all(

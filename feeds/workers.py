@@ -11,12 +11,15 @@ items itself.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from feeds.mentions import Engine, ScanResult, compile_registry
 from feeds.registry.models import AnyTarget
 
 Doc = tuple[str, str | None]  # (text, title)
+
+log = logging.getLogger(__name__)
 
 _engine: tuple[str, Engine] | None = None  # (build tag, engine) of this process
 
@@ -36,4 +39,19 @@ def scan(tag: str, docs: list[Doc], lang: str | None) -> list[ScanResult] | None
 
 
 def scan_all(engine: Engine, docs: list[Doc], lang: str | None) -> list[ScanResult]:
-    return [engine.scan(text, title=title, lang=lang) for text, title in docs]
+    return [scan_one(engine, text, title, lang) for text, title in docs]
+
+
+def scan_one(engine: Engine, text: str, title: str | None, lang: str | None) -> ScanResult:
+    """One text's scan. A text the engine fails on is logged, with what tells the item, and
+    reads as naming nobody: one bad item must not stop its feed (the poll would fail on it again
+    at every try) nor the other items of its batch."""
+    try:
+        return engine.scan(text, title=title, lang=lang)
+    except Exception:
+        log.exception(
+            "mention engine failed on a text (title %r, %s characters); read as naming nobody",
+            (title or "")[:80],
+            len(text) if isinstance(text, str) else type(text).__name__,
+        )
+        return ScanResult()

@@ -157,3 +157,24 @@ async def test_a_lent_engine_is_compiled_again_once_when_needed(storage: Storage
         await host.close()
     assert engines[0] is engines[1] is engines[2] is host.engine
     assert alert is not None and alert.prisoners == ["ales-bjaljackiy"]
+
+
+def test_a_text_the_engine_fails_on_is_logged_and_names_nobody_the_rest_is_read(caplog) -> None:
+    """A malformed document (here bytes, not text) fails inside the engine: its scan reads as
+    naming nobody, with an error log saying which item, and the batch's other texts are read."""
+    import logging
+
+    from feeds import workers
+    from feeds.mentions import compile_registry
+
+    engine = compile_registry(bundled_targets())
+    docs = [(b"Ales Bialiatski", None), ("Ales Bialiatski was moved to another colony.", None)]
+    logger = logging.getLogger("feeds.workers")
+    logger.addHandler(caplog.handler)  # the process's log set-up may not propagate to the root
+    try:
+        results = workers.scan_all(engine, docs, "en")  # type: ignore[arg-type]
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert not (results[0].prisoners or results[0].facilities)
+    assert results[1].prisoners == ("ales-bjaljackiy",)
+    assert "mention engine failed" in caplog.text and "bytes" in caplog.text
