@@ -1919,3 +1919,52 @@ def test_a_dated_sentencing_recalled_beside_a_release_does_not_break_the_reading
         "BKDP, der 2022 zu vier Jahren Haft verurteilt worden war."
     )
     assert E.SENTENCED not in sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # a word does not start after an apostrophe: "Дар'я" holds no first-person "я"
+        ("Дар'я Лосик вийшла на волю після двох років ув'язнення.", E.RELEASED, True),
+        # hearsay, but not a source named after it
+        ("Es hieß, Statkewitsch sei freigelassen worden.", E.RELEASED, False),
+        (
+            "Die Gefangenen seien am Donnerstag freigelassen worden, hieß es aus Minsk.",
+            E.RELEASED,
+            True,
+        ),
+        # one week after is news, a few weeks after is the past
+        (
+            "Kaža Losik praz tydzień paslia taho, jak jaho vyzvalili i vyviezli ŭ Litvu.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        (
+            "Wpisano go na listę kilka tygodni po tym, jak został uwolniony i wywieziony na Litwę.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        # the speaker's own release, told with its day: news
+        ("«Меня освободили в четверг утром», — рассказывает она.", E.RELEASED, True),
+        ("«Мяне выпусцілі», — кажа ён.", E.RELEASED, False),
+        # the freed as the source; handed to the Lithuanian side; already abroad
+        ("Об этом рассказали вывезенные в Литву политзаключённые.", E.RELEASED_EXPELLED, False),
+        (
+            "Laureata vyviezli z kalonii u Horkach i pieradali litouskamu boku.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        ("Laureata vyviezli z kalonii u Horkach i pieradali litouskamu boku.", E.TRANSFER, False),
+        ("BREAKING — Siarhei Tsikhanouski is in Vilnius.", E.RELEASED_EXPELLED, True),
+    ],
+)
+def test_letters_and_interviews(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found
+
+
+def test_a_report_nobody_knows_to_be_true_is_taken_back(engine):
+    text = (
+        "«Pa radyjo kazali, što vyzvalili i vyvieźli za miažu Pavla Belavusa. Tut nichto nie "
+        "viedaje, ci heta praŭda», — piša jana."
+    )
+    assert not {E.RELEASED, E.RELEASED_EXPELLED} & events_of(engine, text, "belavus")

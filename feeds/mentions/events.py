@@ -61,7 +61,7 @@ def _any(words: list[str]) -> str:
 
 def _words(rule: str, tail: str = "") -> re.Pattern[str]:
     """One rule's words (``lexicon/rules.toml``) as a pattern starting at a word, then ``tail``."""
-    return re.compile(r"(?<!\w)(?:" + _any(_W[rule]) + ")" + tail)
+    return re.compile(r"(?<![\w'’])(?:" + _any(_W[rule]) + ")" + tail)  # not after "дар'"
 
 
 # The list events need the list word too: "extremist" alone is not being listed.
@@ -407,11 +407,10 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 # "переведён в ШИЗО", "przeniesiony do karceru": a punishment, not a transfer
                 if any(start <= c <= end + 30 for c in cells):
                     continue
-            if event is E.RELEASED and (
-                _NOT_NOW_BEFORE.search(text, max(0, start - 60), start)
-                or _NOT_NOW_AFTER.match(text, end)
-            ):
+            if event is E.RELEASED and _NOT_NOW_BEFORE.search(text, max(0, start - 60), start):
                 continue
+            if event in (E.RELEASED, E.RELEASED_EXPELLED) and _NOT_NOW_AFTER.match(text, end):
+                continue  # "freed prisoners", "вывезенные в Литву политзаключённые"
             if event is E.RELEASED:
                 if cells is None:
                     cells = _cell_starts(text, scripts)
@@ -427,8 +426,14 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 or _SOURCE_WHO.search(text, max(0, start - 120), start)
             ):
                 continue  # "according to freed prisoners": a source, not the news
-            if event in _FREED and _FIRST_PERSON.search(text, max(0, start - 40), start):
-                continue  # "«Мяне выпусцілі», — кажа ён": the speaker recalls it
+            if (
+                event in _FREED
+                and _FIRST_PERSON.search(text, max(0, start - 40), start)
+                and not _NOW.search(
+                    text, _clause_start(text, start), _CLAUSE_END.search(text, end).start()
+                )
+            ):
+                continue  # "«Мяне выпусцілі», — кажа ён": the speaker recalls it ("on Thursday": news)
             if event in GRAVE and _CONCESSIVE.search(text, _clause_start(text, start), start):
                 continue  # "хотя она уже отбыла свой срок": granted, not told
             if (event in GRAVE or event in _DATED_BACK) and _long_ago(text, start, end):
@@ -655,8 +660,10 @@ def _long_after(text: str, start: int) -> bool:
     a day or two back ("dzień po tym, jak został uwolniony", "einen Tag nachdem er ... gebracht
     worden ist": yesterday's news, told from today)."""
     found = _AFTER_CLAUSE.search(text, max(0, start - 70), start)
-    return found is not None and not _DAYS_BEFORE.search(
-        text, max(0, found.start() - 25), found.start()
+    return (
+        found is not None
+        and not _DAYS_BEFORE.search(text, max(0, found.start() - 25), found.start())
+        and not _NOW.search(text, found.end(), start)  # "пасля таго, як у суботу яе вызвалілі"
     )
 
 
@@ -689,7 +696,9 @@ def _tidy(found: list[E]) -> tuple[E, ...]:
     """Resolve overlaps between the types one sentence reports."""
     present = set(found)
     if E.RELEASED_EXPELLED in present:
+        # "vyviezli z kalonii i pieradali litouskamu boku": the road out is the expulsion's
         present.discard(E.RELEASED)
+        present.discard(E.TRANSFER)
     if E.ARREST in present:
         # "detained and taken to the KGB remand prison": where an arrest lands, not a transfer
         present.discard(E.TRANSFER)
