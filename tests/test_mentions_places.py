@@ -80,3 +80,16 @@ def test_not_one_of_ours(engine, text: str) -> None:
 )
 def test_the_polish_short_name_of_a_remand_prison(engine, text, expected):
     assert engine.scan(text).facilities == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Er wurde ins Lager in Horki verlegt.", ("ik-9-horki",)),
+        ("Er sitzt in der Strafkolonie im ostbelarussischen Horki.", ("ik-9-horki",)),
+        ("Er sitzt im Straflager Wolfsgruben.", ("ik-22-damanava",)),
+        ("Im Lager der Firma in Minsk brannte es.", ()),
+    ],
+)
+def test_german_camps_where_in_the_country_and_nicknames(engine, text, expected):
+    assert engine.scan("Der politische Gefangene Ales Bialiatski. " + text).facilities == expected
