@@ -374,29 +374,6 @@ def test_a_full_name_set_in_a_town_abroad_is_a_namesake(text, found):
     assert (engine.scan(text).prisoners == ("zhuk",)) is found
 
 
-@pytest.mark.parametrize(
-    ("german", "english"),
-    [
-        ("Kusnjazowa", "Kuzniatsova"),
-        ("Kaslou", "Kazlou"),
-        ("Dsmitryj", "Dzmitry"),
-        ("Schuk", "Zhuk"),
-    ],
-)
-def test_the_german_press_spelling_of_an_english_only_name(german, english):
-    from feeds.mentions.scripts import german_spelling, skeleton
-
-    assert skeleton(german) == german_spelling(english)
-
-
-def test_an_english_only_record_is_found_in_a_german_story():
-    engine = compile_registry(
-        [Prisoner(id="kuzniatsova", name_en="Liudmila Kuzniatsova", gender=Gender.FEMALE)]
-    )
-    text = "Ljudmila Kusnjazowa, die zu einem Jahr verurteilt worden war, ist frei."
-    assert engine.scan(text, lang="de").prisoners == ("kuzniatsova",)
-
-
 def test_no_town_abroad_is_a_first_name_or_the_patronymic_made_from_one():
     """The abroad gazetteer is read on folded text at a word start: a stem a name or patronymic
     shares ("николаев" of Николаевич) would set every Mikalai's son abroad."""

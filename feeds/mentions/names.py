@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from feeds.mentions import lexicon
 from feeds.mentions.forms import Form, first_name_forms, fixed_forms, surname_forms, word_forms
-from feeds.mentions.scripts import PATRONYMIC, cyrillic_variants, german_spelling, skeleton
+from feeds.mentions.scripts import PATRONYMIC, cyrillic_variants, skeleton
 from feeds.registry.models import Facility, Prisoner
 
 _PARENS = re.compile(r"\([^)]*\)")
@@ -111,10 +111,7 @@ def first_name_spec(word: str) -> tuple[dict[str, frozenset[str]], frozenset[str
 @lru_cache(maxsize=1 << 16)
 def word_spec(word: str, kind: str, female: bool | None = None) -> dict[str, frozenset[str]]:
     spec: dict[str, set[str]] = {}
-    keys = set(cyrillic_variants(word))
-    if kind == "surname" and (german := german_spelling(word)):
-        keys.add(german)
-    for key in keys:
+    for key in cyrillic_variants(word):
         if kind == "surname":
             add_forms(spec, surname_forms(key, female))
         elif kind == "fixed":
@@ -136,8 +133,6 @@ def name_keys(target: Prisoner | Facility) -> set[str]:
             first, last = split_name(name)
             for word in last:
                 keys |= cyrillic_variants(word)
-                if german := german_spelling(word):
-                    keys.add(german)
             for word in first:
                 for form in groups.get(skeleton(word), frozenset({word})):
                     keys |= cyrillic_variants(form)

@@ -215,19 +215,6 @@ def cyrillic_variants(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def german_spelling(word: str) -> str | None:
-    """The German press's spelling of an English-only surname, as a skeleton: ж as sch, з as s, ц
-    as z ("Kuzniatsova" -> "Kusnjazowa", "Kazlou" -> "Kaslou"), or None when it reads the same.
-    Surnames only: a first name's German forms are lines of the names lexicon, and a variant of
-    every Latin word would make common words look like names."""
-    low = word.lower()
-    if "z" not in low or not low.isascii():
-        return None
-    german = low.replace("zh", "\0").replace("z", "s").replace("ts", "z").replace("\0", "sch")
-    key = skeleton(german)
-    return key if key != skeleton(low) else None
-
-
 # A patronymic's ending, in skeleton space: Віктаравіч, Викторович, Александровна, Wiktarauna.
 # in skeleton space; "ч" is "c" from Cyrillic and "C" from a Latin "ch" (Valeryevich)
 PATRONYMIC = re.compile(
