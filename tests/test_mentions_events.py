@@ -1968,3 +1968,26 @@ def test_a_report_nobody_knows_to_be_true_is_taken_back(engine):
         "viedaje, ci heta praŭda», — piša jana."
     )
     assert not {E.RELEASED, E.RELEASED_EXPELLED} & events_of(engine, text, "belavus")
+
+
+def test_one_of_those_freed_takes_the_groups_pardon(engine):
+    text = (
+        "Lukashenko has signed decrees pardoning 16 convicts, BelTA reported. Independent "
+        "outlets later identified one of those freed as Pavel Belavus."
+    )
+    assert E.PARDONED in events_of(engine, text, "belavus")
+
+
+def test_a_groups_pardon_after_the_persons_own_release_is_theirs(engine):
+    text = (
+        "Pavel Belavus został uwolniony i przewieziony na Litwę. Według BiełTA to efekt "
+        "ułaskawienia 123 skazanych."
+    )
+    assert E.PARDONED in events_of(engine, text, "belavus")
+    held = "Pavel Belavus pozostaje w kolonii. Według BiełTA ułaskawiono 123 skazanych."
+    assert E.PARDONED not in events_of(engine, held, "belavus")
+
+
+def test_had_deported_in_german():
+    sentence = "Er gehört zu den 52 Gefangenen, die Lukaschenko begnadigte und nach Litauen abschieben ließ."
+    assert E.RELEASED_EXPELLED in sentence_events(sentence)

@@ -144,7 +144,12 @@ def build_result(
             for k in person_sents[last_person]:
                 grave = GRAVE.intersection(evs)
                 if grave and (
-                    _someone_else(sentence, engine.genders.get(raw[k][2]))
+                    (
+                        _someone_else(sentence, engine.genders.get(raw[k][2]))
+                        # a group's pardon after the person's own release is theirs too ("to
+                        # efekt ułaskawienia 123 skazanych")
+                        and not (grave <= {EventType.PARDONED} and _FREED_NOW & origins[k].keys())
+                    )
                     or grave & dated_events(sentences.get(last_person))
                     or grave & _family(timed_events(sentences.get(last_person)))
                 ):
