@@ -140,23 +140,11 @@ def build_result(
             continue
         evs = events_of(index)
         if evs:
-            sentence = sentences.get(index)
+            sentence, own = sentences.get(index), sentences.get(last_person)
             for k in person_sents[last_person]:
-                grave = GRAVE.intersection(evs)
-                if grave and (
-                    (
-                        _someone_else(sentence, engine.genders.get(raw[k][2]))
-                        # a group's pardon after the person's own release is theirs too ("to
-                        # efekt ułaskawienia 123 skazanych")
-                        and not (grave <= {EventType.PARDONED} and _FREED_NOW & origins[k].keys())
-                    )
-                    or grave & dated_events(sentences.get(last_person))
-                    or grave & _family(timed_events(sentences.get(last_person)))
-                ):
-                    # "X stays in the colony. On Friday 16 people were pardoned.": not theirs;
-                    # "Five years ago X died in the colony. ... the truth about his death": the
-                    # same past event, gone on about
-                    credit(k, tuple(e for e in evs if e not in grave), index)
+                gender = engine.genders.get(raw[k][2])
+                if _grave_not_carried(evs, sentence, own, gender, origins[k]):
+                    credit(k, tuple(e for e in evs if e not in GRAVE), index)
                 else:
                     credit(k, evs, index)
         for k in person_sents[last_person]:
@@ -343,6 +331,29 @@ def _same_paragraph(sentences: Sentences, first: int, last: int) -> bool:
     sentence ``first`` and the start of sentence ``last``."""
     return not _PARAGRAPH_BREAK.search(
         sentences.text, sentences.bounds[first][1], sentences.bounds[last][0]
+    )
+
+
+def _grave_not_carried(
+    evs: tuple[EventType, ...],
+    sentence: str,
+    own: str,
+    gender: Gender | None,
+    told: dict[EventType, int],
+) -> bool:
+    """Whether the grave events of ``sentence``, after the person's ``own`` sentence, are not
+    theirs: someone else's ("X stays in the colony. On Friday 16 people were pardoned"; but a
+    group's pardon after the person's own release is theirs too: "to efekt ułaskawienia 123
+    skazanych"), or the same past event the own sentence dates back, gone on about ("Five
+    years ago X died in the colony. ... the truth about his death")."""
+    grave = GRAVE.intersection(evs)
+    if not grave:
+        return False
+    their_pardon = grave <= {EventType.PARDONED} and bool(_FREED_NOW & told.keys())
+    return (
+        (_someone_else(sentence, gender) and not their_pardon)
+        or bool(grave & dated_events(own))
+        or bool(grave & _family(timed_events(own)))
     )
 
 
