@@ -46,9 +46,9 @@ CONTRAST = re.compile("|".join(f"(?:{w})" for w in lexicon.RULE_WORDS["contrast"
 
 # A relative clause between commas: ", whose friends feared ...,", ", über dessen Freilassung
 # spekuliert worden war,". Folded text; the clause runs to the next comma, colon or dash.
-_RELATIVE_WORDS = "|".join(lexicon.RULE_WORDS["relative_any_case"])
+RELATIVE_WORDS = "|".join(lexicon.RULE_WORDS["relative_any_case"])
 RELATIVE_CLAUSE = re.compile(
-    r",\s*(?:[\w'-]+\s+){0,4}?(?:" + _RELATIVE_WORDS + r")(?!\w)[^,;:()\u2014\u2013]*"
+    r",\s*(?:[\w'-]+\s+){0,4}?(?:" + RELATIVE_WORDS + r")(?!\w)[^,;:()\u2014\u2013]*"
 )
 OPEN_RELATIVE = re.compile(RELATIVE_CLAUSE.pattern + "$")  # one not closed yet
 

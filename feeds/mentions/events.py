@@ -16,8 +16,8 @@ import re
 from functools import lru_cache
 
 from feeds.mentions import lexicon, modality
-from feeds.mentions.cues import AMONG_ANY, NOT_AMONG, OPEN_RELATIVE, contrast_part
-from feeds.mentions.models import GRAVE
+from feeds.mentions.cues import AMONG_ANY, NOT_AMONG, OPEN_RELATIVE, RELATIVE_WORDS, contrast_part
+from feeds.mentions.models import FREEING, GRAVE
 from feeds.mentions.models import EventType as E
 from feeds.mentions.scripts import fold, fold_pattern, script_alternations, scripts_of
 
@@ -109,9 +109,8 @@ _FIRST_PERSON = _words("first_person", r"\s+(?:[\w'-]+\s+){0,2}$")
 _SOURCE_BEFORE = _words("source_before", r"\s+$")
 # "по словам освобождённых, которых вывезли в Литву, ...": the source's own release, in a
 # relative clause on the people the news comes from
-_RELATIVE = _any(_W["relative_any_case"])
 _SOURCE_WHO = _words(
-    "source_before", r"\s+[\w'-]+,?\s+(?:" + _RELATIVE + r")\s+(?:[\w'-]+\s+){0,6}$"
+    "source_before", r"\s+[\w'-]+,?\s+(?:" + RELATIVE_WORDS + r")\s+(?:[\w'-]+\s+){0,6}$"
 )
 _NOT_NOW_AFTER = re.compile(r"\w*\s+(?:" + _any(_W["not_now_after"]) + ")")
 # "since his arrest", "после ареста": the arrest is backstory
@@ -123,7 +122,6 @@ _CONCESSIVE = _words("concessive", r"(?!\w)")
 _TIME_MARKS = frozenset({E.ARREST, E.RELEASED})  # and pardons, expulsions, deaths as nouns
 _DEATH_NOUNS = tuple(_W["death_nouns"])
 _DATED_BACK = frozenset({E.ARREST, E.SENTENCED, E.CHARGED, E.APPEAL})
-_FREED = frozenset({E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED})
 # a pardon as a noun ("nach meiner Begnadigung", "after his pardon"); "after Lukashenka pardoned
 # them" tells when the news happened
 _NOUN_CUE = re.compile(r"(?:ung|ion|on|ни[еяюи]|нн[яеюі]|eni[ea]|nni[ea])$")
@@ -160,10 +158,8 @@ _CLAUSE_END = re.compile(_CLAUSE_BREAK.pattern + "|$")
 # "чатыры гады таму загінуў", "vor vier Jahren": a grave event that far back is the past
 # "(two) years", "(a) month": the count may be left out of a year or a month ("Рік тому"), not
 # of weeks ("Неделю назад" is last week's news)
-_SPAN = (
-    r"(?<!\w)(?:(?:\d+|[\w-]+)\s+)?(?:" + _any(_W["ago_units"]) + r")\w*"
-    r"|(?<!\w)(?:\d+|[\w-]+)\s+(?:" + _any(_W["week_units"]) + r")\w*"
-)
+_LONG_SPAN = r"(?<!\w)(?:(?:\d+|[\w-]+)\s+)?(?:" + _any(_W["ago_units"]) + r")\w*"
+_SPAN = _LONG_SPAN + r"|(?<!\w)(?:\d+|[\w-]+)\s+(?:" + _any(_W["week_units"]) + r")\w*"
 _AGO = re.compile(
     "(?:"
     + _SPAN
@@ -201,11 +197,7 @@ _SPAN_THEN = re.compile(
     "(?:" + _SPAN + r")\s+(?:" + _any(_W["backstory_before"]) + r")\s+(?:[\w'-]+\s+)?$"
 )
 _SPAN_AFTER_CLAUSE = re.compile(  # months or years: "a week after he was detained" is news
-    r"(?<!\w)(?:(?:\d+|[\w-]+)\s+)?(?:"
-    + _any(_W["ago_units"])
-    + r")\w*\s+(?:"
-    + _any(_W["backstory_before"])
-    + r")\s+(?:[\w'-]+\s+){0,6}$"
+    "(?:" + _LONG_SPAN + r")\s+(?:" + _any(_W["backstory_before"]) + r")\s+(?:[\w'-]+\s+){0,6}$"
 )
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
 _SINCE = _words("since_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
@@ -427,7 +419,7 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
             ):
                 continue  # "according to freed prisoners": a source, not the news
             if (
-                event in _FREED
+                event in FREEING
                 and _FIRST_PERSON.search(text, max(0, start - 40), start)
                 and not _NOW.search(
                     text, _clause_start(text, start), _CLAUSE_END.search(text, end).start()
@@ -459,11 +451,11 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
     if E.INCOMMUNICADO not in found and _cut_off(text, scripts, asked):
         found.append(E.INCOMMUNICADO)
         found.sort(key=_ORDER.__getitem__)
+    timed = frozenset((*dated, *marks))
     if _EARLIER.search(text):
         # "Ранее его осудили на 5 лет": the sentence looks back, all it tells is the past
-        timed = frozenset((*dated, *marks))
         return (), frozenset((*timed, *found)), timed
-    return _tidy(found), frozenset((*dated, *marks)), frozenset((*dated, *marks))
+    return _tidy(found), timed, timed
 
 
 _ORDER = {e: i for i, e in enumerate(E)}
@@ -548,8 +540,8 @@ def _clause_around(text: str, start: int, end: int, reach: int) -> tuple[int, in
 
 def _a_time(event: E, cue: str) -> bool:
     """Whether the cue, after "since" or "after", names a time rather than this story's news:
-    an arrest or a release; a death as a noun ("four years after his death"); a pardon as a noun ("after his pardon"; "after Lukashenka pardoned
-    them" is the news); an expulsion told from its noun without a verb of its own ("paśla
+    an arrest or a release; a death as a noun ("four years after his death"); a pardon as a
+    noun ("after his pardon"; "after Lukashenka pardoned them" is the news); an expulsion told from its noun without a verb of its own ("paśla
     vyzvaleńnia ... žyvie ŭ Kijevie"; "После освобождения её вывезли в Украину" is the news)."""
     if event is E.PARDONED:
         return _NOUN_CUE.search(cue.rstrip()) is not None

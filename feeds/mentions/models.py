@@ -37,6 +37,8 @@ class EventType(StrEnum):
 GRAVE = frozenset(
     {EventType.RELEASED, EventType.RELEASED_EXPELLED, EventType.PARDONED, EventType.DIED}
 )
+# the grave events of one freeing: a release, an expulsion, a pardon
+FREEING = frozenset({EventType.RELEASED, EventType.RELEASED_EXPELLED, EventType.PARDONED})
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from feeds.mentions import lexicon, modality, namesakes
 from feeds.mentions.cues import AMONG, NOT_AMONG, contrast_part, says
 from feeds.mentions.events import dated_events, sentence_events, timed_events
-from feeds.mentions.models import GRAVE, EventType, Mention, ScanResult
+from feeds.mentions.models import FREEING, GRAVE, EventType, Mention, ScanResult
 from feeds.mentions.namesakes import tell_apart
 from feeds.mentions.scripts import alternatives, fold
 from feeds.mentions.text import Sentences, summarize
@@ -361,10 +361,7 @@ def _family(events: frozenset[EventType]) -> frozenset[EventType]:
     """The grave events told of one freeing: a release dated back makes the expulsion or pardon
     a later sentence tells its part too ("den im Juni freigelassenen Hanada ... Hanada lebt
     inzwischen in Polen")."""
-    return events | _FREEING if events & _FREEING else events
-
-
-_FREEING = frozenset({EventType.RELEASED, EventType.RELEASED_EXPELLED, EventType.PARDONED})
+    return events | FREEING if events & FREEING else events
 
 
 def _headline(sentences: Sentences, index: int) -> bool:
