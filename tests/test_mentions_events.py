@@ -1991,3 +1991,46 @@ def test_a_groups_pardon_after_the_persons_own_release_is_theirs(engine):
 def test_had_deported_in_german():
     sentence = "Er gehört zu den 52 Gefangenen, die Lukaschenko begnadigte und nach Litauen abschieben ließ."
     assert E.RELEASED_EXPELLED in sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # unlikely is not a release, in every language; a stem cue's word is read to its end
+        ("Досрочное освобождение маловероятно.", E.RELEASED, False),
+        ("Вызваленне да канца тэрміну малаверагоднае.", E.RELEASED, False),
+        ("An early release for either of them is unlikely.", E.RELEASED, False),
+        ("Eine Freilassung gilt als unwahrscheinlich.", E.RELEASED, False),
+        ("Wątpliwe, by go uwolniono przed końcem kary.", E.RELEASED, False),
+        ("Его освободили в понедельник.", E.RELEASED, True),
+        # after the cue, "and" starts another verb: not what the cue's event is
+        (
+            "Правозащитники признали его политзаключённым и требуют освобождения.",
+            E.RECOGNIZED_POLITICAL_PRISONER,
+            True,
+        ),
+        # nobody's release, told by its noun
+        ("Але пра вызваленне па стане здароўя ніхто не хацеў чуць.", E.RELEASED, False),
+        ("O uwolnieniu ze względów zdrowotnych nikt nie chciał rozmawiać.", E.RELEASED, False),
+        ("Его освободили, хотя никто этого не ожидал.", E.RELEASED, True),
+        # "since" and a year opening the sentence or clause: a tally over the years
+        ("Since 2021, at least six political prisoners have died in custody.", E.DIED, False),
+        ("З 2021 года ў калоніях загінулі прынамсі шэсць палітвязняў.", E.DIED, False),
+        ("Od 2020 roku w więzieniach zmarło co najmniej sześciu więźniów.", E.DIED, False),
+        ("Protestujący z 2020 roku został uwolniony w sobotę.", E.RELEASED, True),
+        # an after-clause months back, with a relative clause inside it
+        (
+            "Это случилось через несколько месяцев после того, как блогера, который отсидел пять "
+            "лет, освободили и вывезли в Вильнюс.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        (
+            "Das geschah Monate nachdem der Blogger, der fünf Jahre saß, freigelassen wurde.",
+            E.RELEASED,
+            False,
+        ),
+    ],
+)
+def test_unlikely_nobodys_tallies_and_long_after_clauses(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found

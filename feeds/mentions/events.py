@@ -124,7 +124,7 @@ _DEATH_NOUNS = tuple(_W["death_nouns"])
 _DATED_BACK = frozenset({E.ARREST, E.SENTENCED, E.CHARGED, E.APPEAL})
 # a pardon as a noun ("nach meiner Begnadigung", "after his pardon"); "after Lukashenka pardoned
 # them" tells when the news happened
-_NOUN_CUE = re.compile(r"(?:ung|ion|on|ни[еяюи]|нн[яеюі]|eni[ea]|nni[ea])$")
+_NOUN_CUE = re.compile(r"(?:ung|ion|on|ease|ни[еяюи]|нн[яеюі]|eni[ea]|nni[ea])$")
 # "a petition for pardon", "прашэнне аб памілаванні": asking is not being pardoned
 _PETITION = re.compile(r"(?:" + _any(_W["petition"]) + r")\w*\s+(?:\w+\s+){0,2}$")
 _INDEFINITE = _words("indefinite", r"\s+$")
@@ -196,12 +196,29 @@ _AGO = re.compile(
 _SPAN_THEN = re.compile(
     "(?:" + _SPAN + r")\s+(?:" + _any(_W["backstory_before"]) + r")\s+(?:[\w'-]+\s+)?$"
 )
+# up to six words to the cue, one of them may carry a relative clause set off by commas ("пасля
+# таго, як блогера, што правёў за кратамі пяць гадоў, вызвалілі")
+_EMBEDDED = (
+    r"[\w'-]+,\s+(?:"
+    + RELATIVE_WORDS
+    + "|"
+    + _any(_W["that"])
+    + r")\s+(?:[\w'-]+\s+){0,6}[\w'-]+,\s+"
+)
+_TO_CUE = r"(?:[\w'-]+\s+|" + _EMBEDDED + "){0,6}$"
 _SPAN_AFTER_CLAUSE = re.compile(  # months or years: "a week after he was detained" is news
-    "(?:" + _LONG_SPAN + r")\s+(?:" + _any(_W["backstory_before"]) + r")\s+(?:[\w'-]+\s+){0,6}$"
+    "(?:"
+    + _LONG_SPAN
+    + r")\s+(?:"
+    + _any(_W["after_clause"] + _W["backstory_before"])
+    + r")\s+"
+    + _TO_CUE
 )
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
-_SINCE = _words("since_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
-_AFTER_CLAUSE = _words("after_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
+_SINCE = _words("since_clause", r"\s+" + _TO_CUE)
+_AFTER_CLAUSE = _words("after_clause", r"\s+" + _TO_CUE)
+_SINCE_YEAR = re.compile(r"[\W_]*" + _words("since_year", r"\s+(?:19|20)\d\d(?!\d)").pattern)
+_NOBODY = _words("nobody", r"(?!\w)")
 _DAYS_BEFORE = _words("day_units", r",?\s+$")
 _MANY_TIMES = _words("many_times", r"(?!\w)")
 _RECENT_SPAN = _words("recent_span")
@@ -426,6 +443,12 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 )
             ):
                 continue  # "«Мяне выпусцілі», — кажа ён": the speaker recalls it ("on Thursday": news)
+            if (
+                event in GRAVE
+                and any(map(_NOUN_CUE.search, match.group().split()))
+                and _NOBODY.search(text, *_clause_around(text, start, end, 80))
+            ):
+                continue  # "об освобождении никто не хотел и слышать": nobody's release
             if event in GRAVE and _CONCESSIVE.search(text, _clause_start(text, start), start):
                 continue  # "хотя она уже отбыла свой срок": granted, not told
             if (event in GRAVE or event in _DATED_BACK) and _long_ago(text, start, end):
@@ -620,8 +643,10 @@ _MONTH_OR_IN = re.compile(r"(?:" + _any(_W["month_or_year_before"]) + r")\.?\s+$
 def _long_ago(text: str, start: int, end: int) -> bool:
     """A time years or months back ("four years ago") in the cue's own clause, or a year as
     the cue's attribute ("the blogger whose 2020 arrest ...")."""
-    if _SPAN_AFTER_CLAUSE.search(text, max(0, start - 100), start):
+    if _SPAN_AFTER_CLAUSE.search(text, max(0, start - 140), start):
         return True  # "three months after the blogger was freed", "vier Jahre nach dem Tod"
+    if _SINCE_YEAR.match(text, _clause_start(text, start)) or _SINCE_YEAR.match(text):
+        return True  # "Since 2021, at least six have died": a tally over the years
     year = _YEAR_BEFORE.search(text, max(0, start - 30), start)
     if year is not None and not (year.group(1) and _MONTH_OR_IN.fullmatch(year.group(1))):
         return True

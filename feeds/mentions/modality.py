@@ -53,6 +53,8 @@ _AFTER = re.compile(rf"\W+(?:\w+\W+){{0,{AFTER_WORDS - 1}}}")
 # A release named by its noun takes the person's name after it ("освобождение Николая
 # Автуховича обсуждается", "Freilassung von Mikola Statkewitsch werde verhandelt"): two words more.
 _AFTER_NOUN = re.compile(rf"\W+(?:\w+\W+){{0,{AFTER_WORDS + 1}}}")
+_WORD_REST = re.compile(r"\w*")
+_AND = re.compile(r"\s(?:" + "|".join(lexicon.RULE_WORDS["and"]) + r")\s")
 _NOUN_CUE = re.compile(r"(?:ни[еяюи]|нн[яеюі]|ung|ease|eni[ea]|nni[ea])$")
 
 
@@ -173,8 +175,12 @@ def unreal(
         negatable = name == "possibility"
         if _search(TRIGGERS[name], scripts, folded, clause_start, start, unless_negated=negatable):
             return name
+    end = _WORD_REST.match(folded, end).end()  # a stem cue ("освобожд") ends with its word
     after = (_AFTER_NOUN if _NOUN_CUE.search(folded, start, end) else _AFTER).match(folded, end)
     stop = after.end() if after else end
+    joined = _AND.search(folded, end, stop)
+    if joined is not None:
+        stop = joined.start()  # "признало политзаключённой и требует освобождения": a new verb
     clause_end = _CLAUSE_BREAK.search(folded, end)
     if clause_end is not None:
         stop = min(stop, clause_end.start())
