@@ -2034,3 +2034,43 @@ def test_had_deported_in_german():
 )
 def test_unlikely_nobodys_tallies_and_long_after_clauses(sentence, event, found):
     assert (event in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # weeks date back, counted or not; the count is a number, not any word before them
+        ("Ihar Losik, jakoha tydzień tamu vyzvalili, daŭ pieršaje intervju.", E.RELEASED, False),
+        ("Ihar Losik, jakoha ŭčora vyzvalili, daŭ pieršaje intervju.", E.RELEASED, True),
+        ("Ігара Лосіка вызвалілі некалькі тыдняў таму.", E.RELEASED, False),
+        ("He was freed a few weeks ago.", E.RELEASED, False),
+        ("Его освободили три недели назад.", E.RELEASED, False),
+        # "unter Berufung auf" cites a source; "unter den ... Entlassenen" is among the freed
+        ("Das berichteten Medien unter Berufung auf seine Familie.", E.APPEAL, False),
+        ("Er legte gegen das Urteil Berufung ein.", E.APPEAL, True),
+        ("Unter den nach der Amnestie Entlassenen ist auch Ihar Losik.", E.RELEASED, True),
+        # an amnesty timed to an anniversary is today's; a remembrance is the past
+        (
+            "Under the amnesty marking the anniversary of the liberation, 18 people were freed.",
+            E.RELEASED,
+            True,
+        ),
+        (
+            "Today marks the anniversary of the death of a prisoner who died in the colony.",
+            E.DIED,
+            False,
+        ),
+    ],
+)
+def test_counted_weeks_citing_sources_and_amnesty_anniversaries(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found
+
+
+def test_the_list_includes_takes_the_groups_news(engine):
+    text = (
+        "Under the amnesty, 18 more people convicted of extremism have been released, the "
+        "press service said. The list includes Ihar Losik."
+    )
+    assert E.RELEASED in events_of(engine, text, "losik")
+    text = "Viasna published a list of political prisoners. The list includes Ihar Losik."
+    assert not events_of(engine, text, "losik") & GRAVE

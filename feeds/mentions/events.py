@@ -19,6 +19,7 @@ from feeds.mentions import lexicon, modality
 from feeds.mentions.cues import AMONG_ANY, NOT_AMONG, OPEN_RELATIVE, RELATIVE_WORDS, contrast_part
 from feeds.mentions.models import FREEING, GRAVE
 from feeds.mentions.models import EventType as E
+from feeds.mentions.namesakes import NUMBER_WORDS
 from feeds.mentions.scripts import fold, fold_pattern, script_alternations, scripts_of
 
 
@@ -136,6 +137,8 @@ _REFUSED_TO_LEAVE = re.compile(_any(_W["refused_to_leave"]))
 _EARLIER = re.compile(
     r"(?:" + _any(_W["earlier"]) + r")(?!\s+(?:" + _any(_W["earlier_today"]) + "))"
 )
+_REMEMBERING = _words("remembering")
+_AMNESTY = _words("amnesty")
 # "odsiaduje wyrok 20 lat", "serving his term": a state, not a sentencing
 _SERVING = re.compile(r"(?:" + _any(_W["serving"]) + r")\w*\s+(?:[\w'-]+\s+){0,2}$")
 # "białoruski dziennikarz skazany na 14 lat": a participle after a noun for the person describes
@@ -156,10 +159,15 @@ _AUXILIARY_BEFORE = _words("auxiliaries", r"\s+(?:\w+\s+)?$")
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()]")
 _CLAUSE_END = re.compile(_CLAUSE_BREAK.pattern + "|$")
 # "чатыры гады таму загінуў", "vor vier Jahren": a grave event that far back is the past
-# "(two) years", "(a) month": the count may be left out of a year or a month ("Рік тому"), not
-# of weeks ("Неделю назад" is last week's news)
+# "(two) years", "(a) month": the count may be left out ("Рік тому")
 _LONG_SPAN = r"(?<!\w)(?:(?:\d+|[\w-]+)\s+)?(?:" + _any(_W["ago_units"]) + r")\w*"
-_SPAN = _LONG_SPAN + r"|(?<!\w)(?:\d+|[\w-]+)\s+(?:" + _any(_W["week_units"]) + r")\w*"
+# weeks: counted ("kilka tygodni temu", "vor drei Wochen"; a count is a number, a number word
+# or "a few", not any word), or uncounted inside the sentence ("якога тыдзень таму вызвалілі",
+# "freed a week ago"); but "Неделю назад директор вышла из колонии" opening the sentence tells
+# the story's own news, as the press often learns of a release days later
+_COUNT = r"(?:\d+|" + _any([*_W["few"], *sorted(NUMBER_WORDS, key=len, reverse=True)]) + ")"
+_WEEKS = r"(?:" + _any(_W["week_units"]) + r")\w*"
+_SPAN = _LONG_SPAN + r"|(?<!\w)" + _COUNT + r"\s+" + _WEEKS + r"|(?<=[\w,]\s)" + _WEEKS
 _AGO = re.compile(
     "(?:"
     + _SPAN
@@ -475,7 +483,7 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
         found.append(E.INCOMMUNICADO)
         found.sort(key=_ORDER.__getitem__)
     timed = frozenset((*dated, *marks))
-    if _EARLIER.search(text):
+    if _EARLIER.search(text) or (_REMEMBERING.search(text) and not _AMNESTY.search(text)):
         # "Ранее его осудили на 5 лет": the sentence looks back, all it tells is the past
         return (), frozenset((*timed, *found)), timed
     return _tidy(found), timed, timed
