@@ -75,3 +75,18 @@ def test_misses_per_language_do_not_grow(measured, split: str) -> None:
 
 def test_slack_starts_at_thirty_items() -> None:
     assert [slack(n) for n in (0, 1, 29, 30, 31, 100)] == [0, 0, 0, 1, 1, 1]
+
+
+def test_a_label_of_someone_off_the_list_asks_nothing_of_the_engine() -> None:
+    """A writer may label a person of Viasna's export whom the import leaves out (``np``): the
+    bench scores only the people on the list the engine was compiled from, and counts the rest."""
+    from bench.quality import on_the_list, unlisted
+    from feeds.mentions import compile_registry
+    from feeds.registry.models import Prisoner
+
+    engine = compile_registry(
+        [Prisoner(id="ihar-losik", name_en="Ihar Losik", name_ru="Игорь Лосик")]
+    )
+    item = {"prisoners": ["ihar-losik", "someone-np"], "ambiguous": [["someone-np", "ihar-losik"]]}
+    assert on_the_list(engine, item) == (["ihar-losik"], [["ihar-losik"]])
+    assert unlisted(engine, [item]) == 1
