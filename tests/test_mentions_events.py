@@ -2074,3 +2074,24 @@ def test_the_list_includes_takes_the_groups_news(engine):
     assert E.RELEASED in events_of(engine, text, "losik")
     text = "Viasna published a list of political prisoners. The list includes Ihar Losik."
     assert not events_of(engine, text, "losik") & GRAVE
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # quotation marks do not part a word from its phrase, in any quoting style
+        ("MSW wpisało go na listę „ekstremistów”.", True),
+        ("Das Innenministerium hat ihn auf seine Liste der „Extremisten“ gesetzt.", True),
+        ("МВС внесло його до переліку «екстремістів».", True),
+        ("The authorities added him to the list of 'extremists'.", True),
+        ("The ministry put him on its register of “extremists”.", True),
+        ("The ministry published its register.", False),
+    ],
+)
+def test_quotation_marks_do_not_break_a_cue(sentence, found):
+    assert (E.LISTED_EXTREMIST in sentence_events(sentence)) is found
+
+
+def test_an_apostrophe_inside_a_word_is_kept():
+    assert E.RELEASED not in sentence_events("He wasn't freed.")
+    assert E.RELEASED not in sentence_events("Його не звільнили з в'язниці.")

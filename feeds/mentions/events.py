@@ -322,7 +322,7 @@ def _reading(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozenset[E]]:
 
 
 def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozenset[E]]:
-    text = fold(sentence)
+    text = _QUOTES.sub("", fold(sentence))
     found: list[E] = []
     cells: list[int] | None = None
     dated: set[E] = set()  # grave events this sentence dates months or years back
@@ -490,6 +490,9 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
 
 
 _ORDER = {e: i for i, e in enumerate(E)}
+# Quotation marks around a word do not part it from its phrase: "on the list of “extremists”",
+# "na listę „ekstremistów”" (an apostrophe inside a word stays: "в'язнів", "n't")
+_QUOTES = re.compile(r"[\"«»„“”‘]|(?<!\w)['’]|['’](?!\w)")
 
 
 def _cut_off(text: str, scripts: tuple[str, ...], asked: bool) -> bool:
