@@ -2095,3 +2095,27 @@ def test_quotation_marks_do_not_break_a_cue(sentence, found):
 def test_an_apostrophe_inside_a_word_is_kept():
     assert E.RELEASED not in sentence_events("He wasn't freed.")
     assert E.RELEASED not in sentence_events("Його не звільнили з в'язниці.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # ailing, said compositionally: a body word and a trouble word in one clause
+        ("Нирки знову болять, а лікарка не приходить.", True),
+        ("Пісаў, што зуб баліць кожную ноч.", True),
+        ("Ma kłopoty z sercem.", True),
+        ("Sein Rücken tut weh, schreibt er.", True),
+        ("Он жаловался на сердце.", True),
+        # or a doctor word and an absence word: care denied is health news
+        ("The veteran was recently denied a cardiologist.", True),
+        ("Врача к нему не пускают уже месяц.", True),
+        ("Od września nie dopuszczono do mnie lekarza.", True),
+        # not a body in trouble, and a denial of a health report
+        ("The heart of the problem is the law.", False),
+        ("He came back to Minsk with no problems.", False),
+        ("Reports that he had been hospitalised were denied by the prison.", False),
+        ("Die Behörde weist Berichte zurück, wonach er schwer erkrankt sei.", False),
+    ],
+)
+def test_ailing_said_in_plain_words(sentence, found):
+    assert (E.HEALTH in sentence_events(sentence)) is found

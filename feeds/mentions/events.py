@@ -46,6 +46,11 @@ _CONTACT = _by_script(lexicon.event_words("incommunicado", "contact"))
 _ABSENCE_BEFORE = _by_script(lexicon.event_words("incommunicado", "absence_before"))
 _ABSENCE = _by_script(lexicon.event_words("incommunicado", "absence"))
 _NEAR = re.compile(r"[^\w,;:.!?()]*(?:[\w'-]+[^\w,;:.!?()]+){0,3}")  # up to 3 words, one clause
+# Ailing, said the same way: a body word and a trouble word ("her back has become worse", "нырки
+# знову болять"), or a doctor word and an absence word ("к врачу не отвели", "no doctor")
+_BODY = _by_script(lexicon.event_words("health", "body"))
+_TROUBLE = _by_script(lexicon.event_words("health", "trouble"))
+_DOCTOR = _by_script(lexicon.event_words("health", "doctor"))
 
 # The rules' words are data (lexicon/rules.toml); the rules are the patterns built from them.
 # folded, as the sentences they are matched against (written in plain spelling in the file)
@@ -482,6 +487,9 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
     if E.INCOMMUNICADO not in found and _cut_off(text, scripts, asked):
         found.append(E.INCOMMUNICADO)
         found.sort(key=_ORDER.__getitem__)
+    if E.HEALTH not in found and E.DIED not in found and _ailing(text, scripts, asked):
+        found.append(E.HEALTH)
+        found.sort(key=_ORDER.__getitem__)
     timed = frozenset((*dated, *marks))
     if _EARLIER.search(text) or (_REMEMBERING.search(text) and not _AMNESTY.search(text)):
         # "Ранее его осудили на 5 лет": the sentence looks back, all it tells is the past
@@ -497,27 +505,56 @@ _QUOTES = re.compile(r"[\"«»„“”‘]|(?<!\w)['’]|['’](?!\w)")
 
 def _cut_off(text: str, scripts: tuple[str, ...], asked: bool) -> bool:
     """A contact word with an absence word near it, in one clause, reported as real and now."""
+    return _said_together(
+        text, scripts, asked, E.INCOMMUNICADO, _CONTACT, _ABSENCE, _ABSENCE_BEFORE
+    )
+
+
+def _ailing(text: str, scripts: tuple[str, ...], asked: bool) -> bool:
+    """A body word with a trouble word near it, or a doctor word with an absence word, in one
+    clause, reported as real and now."""
+    return _said_together(text, scripts, asked, E.HEALTH, _BODY, _TROUBLE, {}) or _said_together(
+        text, scripts, asked, E.HEALTH, _DOCTOR, _ABSENCE, _ABSENCE_BEFORE
+    )
+
+
+def _said_together(
+    text: str,
+    scripts: tuple[str, ...],
+    asked: bool,
+    event: E,
+    heads: dict[str, re.Pattern[str]],
+    either: dict[str, re.Pattern[str]],
+    before: dict[str, re.Pattern[str]],
+) -> bool:
+    """A ``heads`` word with an ``either`` word within three words of it (or a ``before`` word
+    within three words before it), in one clause, reported as real and now."""
     for script in scripts:
-        contact = _CONTACT.get(script)
-        if contact is None:
+        head = heads.get(script)
+        if head is None:
             continue
-        for match in contact.finditer(text):
+        for match in head.finditer(text):
             start, end = match.start(), match.end()
             if _SUCH.search(text, max(0, start - 12), start):
                 continue  # "we have no such information": about a report, not the prisoner
-            span = _absence_near(text, script, start, end)
+            span = _near(text, start, end, either.get(script), before.get(script))
             if span is None:
                 continue
             lo, hi = min(start, span[0]), max(end, span[1])
-            if not modality.unreal(text, lo, hi, E.INCOMMUNICADO.value, asked, scripts):
+            if not modality.unreal(text, lo, hi, event.value, asked, scripts):
                 return True
     return False
 
 
-def _absence_near(text: str, script: str, start: int, end: int) -> tuple[int, int] | None:
-    """The span of an absence word within three words before ``start`` or after ``end`` (one
-    clause)."""
-    either, before = _ABSENCE.get(script), _ABSENCE_BEFORE.get(script)
+def _near(
+    text: str,
+    start: int,
+    end: int,
+    either: re.Pattern[str] | None,
+    before: re.Pattern[str] | None,
+) -> tuple[int, int] | None:
+    """The span of an ``either`` word within three words before ``start`` or after ``end``, or
+    of a ``before`` word within three words before ``start`` (one clause)."""
     near = _NEAR.match(text, end)
     if either is not None and near is not None:
         for pos in (*_word_starts(text, end, near.end()), near.end()):

@@ -110,6 +110,27 @@ def _search(
     return None
 
 
+def _outside(
+    patterns: dict[str, re.Pattern[str]],
+    scripts: tuple[str, ...],
+    text: str,
+    lo: int,
+    hi: int,
+    start: int,
+    end: int,
+) -> bool:
+    """A trigger in ``text[lo:hi]`` that is not part of the cue at ``text[start:end]``: the
+    denial in "was denied a cardiologist" is the event itself (denied care), not a denial of it."""
+    for script in scripts:
+        pattern = patterns.get(script)
+        if pattern is None:
+            continue
+        for found in pattern.finditer(text, lo, hi):
+            if not (start <= found.start() and found.end() <= end):
+                return True
+    return False
+
+
 _CONTRARY = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["contrary"]) + r")(?!\w)")
 _TAKES_BACK = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["takes_back"]) + r")")
 _THE_REPORT = re.compile(
@@ -162,7 +183,7 @@ def unreal(
     told = _outside_relatives(folded, start)
     own = _OWN_WORDS.get(event, ())
     for name in SENTENCE_CLASSES:
-        if name not in own and _search(TRIGGERS[name], scripts, told, lo, hi):
+        if name not in own and _outside(TRIGGERS[name], scripts, told, lo, hi, start, end):
             return name
     breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(folded, 0, start))]
     clause_start = breaks[-1]
