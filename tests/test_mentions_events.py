@@ -2119,3 +2119,22 @@ def test_an_apostrophe_inside_a_word_is_kept():
 )
 def test_ailing_said_in_plain_words(sentence, found):
     assert (E.HEALTH in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # Łacinka SIZA (the remand prison) is not ŠIZA (the punishment cell) once folded
+        ("Eduarda Babaryku pieravieźli z kałonii № 2 u babrujski SIZA № 5.", E.TRANSFER, True),
+        ("Maryju etapavali z SIZA № 8 u Žodzinie ŭ homielskuju kaloniju.", E.TRANSFER, True),
+        ("Jaho pieraviali ŭ ŠIZA na 10 sutak.", E.PUNISHMENT_CELL, True),
+        ("Jaho pieraviali ŭ ŠIZA na 10 sutak.", E.TRANSFER, False),
+        # a German compound kind word, a Russian move with the place from before the place to
+        ("Sie ist in die Frauenstrafkolonie Nr. 4 gebracht worden.", E.TRANSFER, True),
+        ("Её вывезли из гомельской колонии в СИЗО-3 Гомеля.", E.TRANSFER, True),
+        # being held somewhere now is where, not a move
+        ("Цяпер ён утрымліваецца ў СІЗА КДБ.", E.TRANSFER, False),
+    ],
+)
+def test_transfers_in_lacinka_compounds_and_long_from_phrases(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found

@@ -425,7 +425,7 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 if soon and not modality.PAST_VERB.match(text, start):
                     continue
                 if cells is None:
-                    cells = _cell_starts(text, scripts)
+                    cells = _cell_starts(text, scripts, sentence)
                 # "переведён в ШИЗО", "przeniesiony do karceru": a punishment, not a transfer
                 if any(start <= c <= end + 30 for c in cells):
                     continue
@@ -435,7 +435,7 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 continue  # "freed prisoners", "вывезенные в Литву политзаключённые"
             if event is E.RELEASED:
                 if cells is None:
-                    cells = _cell_starts(text, scripts)
+                    cells = _cell_starts(text, scripts, sentence)
                 # "выпустили из ШИЗО", "released from the punishment cell": back to the colony
                 if any(end <= c <= end + 30 for c in cells):
                     continue
@@ -753,8 +753,16 @@ def _dated_main_clause(text: str, time: re.Match[str], start: int) -> bool:
     )  # "..., who was freed on Saturday": a time of its own
 
 
-def _cell_starts(text: str, scripts: tuple[str, ...]) -> list[int]:
-    return [m.start() for s in scripts if s in _CELL for m in _CELL[s].finditer(text)]
+def _cell_starts(text: str, scripts: tuple[str, ...], sentence: str) -> list[int]:
+    """Where punishment-cell words start; folded Łacinka "siza" is ŠIZA only when the sentence
+    writes the Š (else it is SIZA, the remand prison: "z kałonii ŭ babrujski SIZA")."""
+    cells = [m.start() for s in scripts if s in _CELL for m in _CELL[s].finditer(text)]
+    if cells and not _SIZA.search(sentence):
+        cells = [c for c in cells if not text.startswith(_FOLDED_SIZA, c)]
+    return cells
+
+
+_FOLDED_SIZA = ("siza", "sizo", "syza", "syzo")
 
 
 def _tidy(found: list[E]) -> tuple[E, ...]:
