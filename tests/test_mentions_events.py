@@ -2138,3 +2138,35 @@ def test_ailing_said_in_plain_words(sentence, found):
 )
 def test_transfers_in_lacinka_compounds_and_long_from_phrases(sentence, event, found):
     assert (event in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # Polish plural of men and mixed groups
+        ("Wszyscy troje zostali ułaskawieni.", E.PARDONED, True),
+        ("Zostali uwolnieni w piątek.", E.RELEASED, True),
+        ("Nie zostali uwolnieni.", E.RELEASED, False),
+        ("Zostaną uwolnieni.", E.RELEASED, False),
+        ("Zostali przewiezieni do kolonii karnej w Głębokiem.", E.TRANSFER, True),
+        # already abroad, with a verb of being there
+        ("Біляцький вже перебуває в Литві.", E.RELEASED_EXPELLED, True),
+        ("Он уже находится в Литве.", E.RELEASED_EXPELLED, True),
+        ("BPF chair Ryhor Kastusiou is out under the new amnesty.", E.RELEASED, True),
+        ("He is out on the street with a placard.", E.RELEASED, False),
+        # someone else's release, named after the noun; since then, a tally
+        ("Наста піша, што пра вызваленне калег даведалася з газет.", E.RELEASED, False),
+        ("She learned of the release of her colleagues from the papers.", E.RELEASED, False),
+        ("Z taho času ŭ niavoli pamierli jašče try palitviaźni.", E.DIED, False),
+        ("С тех пор в колониях умерли ещё несколько политзаключённых.", E.DIED, False),
+        # once released: a condition; refusing to cross the border
+        ("The list bars him from many jobs once released.", E.RELEASED, False),
+        (
+            "Статкевич, которого привезли к границе, отказался ее пересекать.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+    ],
+)
+def test_plurals_abroad_others_releases_and_tallies(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found

@@ -230,6 +230,13 @@ _SPAN_AFTER_CLAUSE = re.compile(  # months or years: "a week after he was detain
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
 _SINCE = _words("since_clause", r"\s+" + _TO_CUE)
 _AFTER_CLAUSE = _words("after_clause", r"\s+" + _TO_CUE)
+_SINCE_THEN = re.compile(r"[\W_]*" + _words("since_then", r"(?!\w)").pattern)
+# "вызваленне калег", "the release of her colleagues": someone else's (one or two words after)
+_OTHERS_AFTER = re.compile(
+    r"\w*\s+(?:(?:of|der|des|seiner|ihrer|his|her|their|jej|jego|ich|яе|яго|её|его|її|його|іх|их)\s+)?(?:"
+    + _any(_W["others_after"] + _W["relatives"])
+    + ")"
+)
 _SINCE_YEAR = re.compile(r"[\W_]*" + _words("since_year", r"\s+(?:19|20)\d\d(?!\d)").pattern)
 _NOBODY = _words("nobody", r"(?!\w)")
 _DAYS_BEFORE = _words("day_units", r",?\s+$")
@@ -433,6 +440,12 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 continue
             if event in (E.RELEASED, E.RELEASED_EXPELLED) and _NOT_NOW_AFTER.match(text, end):
                 continue  # "freed prisoners", "вывезенные в Литву политзаключённые"
+            if (
+                event in GRAVE
+                and any(map(_NOUN_CUE.search, match.group().split()))
+                and _OTHERS_AFTER.match(text, end)
+            ):
+                continue  # "пра вызваленне калег даведалася з газет": the colleagues' release
             if event is E.RELEASED:
                 if cells is None:
                     cells = _cell_starts(text, scripts, sentence)
@@ -693,7 +706,8 @@ def _long_ago(text: str, start: int, end: int) -> bool:
     the cue's attribute ("the blogger whose 2020 arrest ...")."""
     if _SPAN_AFTER_CLAUSE.search(text, max(0, start - 140), start):
         return True  # "three months after the blogger was freed", "vier Jahre nach dem Tod"
-    if _SINCE_YEAR.match(text, _clause_start(text, start)) or _SINCE_YEAR.match(text):
+    since = _clause_start(text, start)
+    if any(p.match(text, at) for p in (_SINCE_YEAR, _SINCE_THEN) for at in (since, 0)):
         return True  # "Since 2021, at least six have died": a tally over the years
     year = _YEAR_BEFORE.search(text, max(0, start - 30), start)
     if year is not None and not (year.group(1) and _MONTH_OR_IN.fullmatch(year.group(1))):
