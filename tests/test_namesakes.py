@@ -168,6 +168,11 @@ def test_a_full_name_set_in_russia_in_a_story_that_names_no_place_in_belarus_is_
     assert engine.scan(russian).prisoners == ()
     ours = "Дмитрия Попова, задержанного в Смоленске, выдали Беларуси и поместили в СИЗО в Минске."
     assert engine.scan(ours).prisoners == ("dp",)
+    # the capitals too: a Moscow court's sentence, with nothing of Belarus in the story
+    moscow = "Мещанский суд Москвы приговорил Дмитрия Попова к шести годам колонии за посты."
+    assert engine.scan(moscow).prisoners == ()
+    detained = "Дмитрия Попова задержали в Москве и этапировали в СИЗО КГБ в Минске."
+    assert engine.scan(detained).prisoners == ("dp",)
 
 
 def test_what_a_namesake_does_tells_them_apart():
