@@ -2170,3 +2170,35 @@ def test_transfers_in_lacinka_compounds_and_long_from_phrases(sentence, event, f
 )
 def test_plurals_abroad_others_releases_and_tallies(sentence, event, found):
     assert (event in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # brought to the border: an expulsion, unless they would not cross
+        ("Іх на аўтобусах давезлі да мяжы з Літвой.", E.RELEASED_EXPELLED, True),
+        ("Их довезли до границы с Литвой.", E.RELEASED_EXPELLED, True),
+        ("They were bused to the Lithuanian border.", E.RELEASED_EXPELLED, True),
+        (
+            "Палітыка давезлі да мяжы, але ён не пагадзіўся выходзіць з аўтобуса.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        (
+            "Их довезли до границы, но он остался на белорусской стороне.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        # freed only to leave: refusing to leave is no release either
+        (
+            "Статкевіч, якога ўключылі ў спіс вызваленых, адмовіўся пакідаць Беларусь.",
+            E.RELEASED,
+            False,
+        ),
+        # a document word is a whole word: "pismiennika" is a writer, not "pismo"
+        ("Pismiennika vyzvalili i vyviezli z Bielarusi.", E.RELEASED_EXPELLED, True),
+        ("Письменника звільнили й вивезли до Литви.", E.RELEASED_EXPELLED, True),
+    ],
+)
+def test_to_the_border_refusing_to_leave_and_document_words(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found

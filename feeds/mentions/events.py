@@ -395,11 +395,12 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 text, max(0, start - 8), start
             ):
                 continue
-            if event is E.RELEASED_EXPELLED and (
-                _REFUSED_TO_LEAVE.search(text)
-                or _DOCUMENT.search(text, *_clause_around(text, start, end, 40))
+            if event is E.RELEASED_EXPELLED and _DOCUMENT.search(
+                text, *_clause_around(text, start, end, 40)
             ):
-                continue
+                continue  # "lists were handed to the American side": a document crossed
+            if event in (E.RELEASED, E.RELEASED_EXPELLED) and _REFUSED_TO_LEAVE.search(text):
+                continue  # "X, put on the list of the freed, refused to leave": freed only to leave
             if (
                 event is E.PUNISHMENT_CELL
                 and match.group().rstrip().endswith(("siza", "sizo"))
