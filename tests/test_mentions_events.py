@@ -2202,3 +2202,30 @@ def test_plurals_abroad_others_releases_and_tallies(sentence, event, found):
 )
 def test_to_the_border_refusing_to_leave_and_document_words(sentence, event, found):
     assert (event in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # nobody knows where they are: cut off; nobody knows whether they will be freed: not
+        ("Где он теперь, никто не знает.", True),
+        ("Kudy — nichto nie viedaje.", True),
+        ("Nobody knows where he is held.", True),
+        ("Будет ли журналистка в очередном списке, никто не знает.", False),
+        ("Ci zdarycca heta, nichto nie viedaje.", False),
+        ("Nobody knows whether the talks will bring anything.", False),
+    ],
+)
+def test_nobody_knows_where_they_are(sentence, found):
+    assert (E.INCOMMUNICADO in sentence_events(sentence)) is found
+
+
+def test_being_cut_off_ends_with_the_release(engine):
+    text = (
+        "Ihar Losik was freed on Thursday. For two years before that he had no letters and no "
+        "visits."
+    )
+    assert events_of(engine, text, "losik") >= {E.RELEASED}
+    assert E.INCOMMUNICADO not in events_of(engine, text, "losik")
+    held = "Ihar Losik has had no letters and no visits for two years."
+    assert E.INCOMMUNICADO in events_of(engine, held, "losik")

@@ -172,6 +172,9 @@ def build_result(
             evs.discard(EventType.TRIAL)
         if EventType.PARDONED in evs and EventType.RELEASED_EXPELLED not in evs:
             evs.add(EventType.RELEASED)  # a pardon here frees the prisoner
+        if _FREED_NOW & evs:
+            # "freed after months without letters": being cut off ended with the release
+            evs.discard(EventType.INCOMMUNICADO)
         if len(evs) > 1:
             evs.discard(EventType.OTHER)  # "other" is for news that is none of the named
     if any(EventType.RELEASED_EXPELLED in evs for evs in mention_events):
