@@ -2229,3 +2229,37 @@ def test_being_cut_off_ends_with_the_release(engine):
     assert E.INCOMMUNICADO not in events_of(engine, text, "losik")
     held = "Ihar Losik has had no letters and no visits for two years."
     assert E.INCOMMUNICADO in events_of(engine, held, "losik")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # a law that came into force is no verdict that did
+        ("A new amnesty law came into force this month.", E.APPEAL, False),
+        ("Закон об амнистии вступил в силу.", E.APPEAL, False),
+        ("Приговор вступил в законную силу.", E.APPEAL, True),
+        # German puts the term before the participle: an attribute, or a sentencing
+        (
+            "Der zu 25 Jahren verurteilte Veteran ist ins Krankenhaus gebracht worden.",
+            E.SENTENCED,
+            False,
+        ),
+        (
+            "Der Jurist, zu zehn Jahren verurteilt, rechnet nicht mit einer Begnadigung.",
+            E.SENTENCED,
+            False,
+        ),
+        ("Das Gericht verurteilte ihn zu zehn Jahren Haft.", E.SENTENCED, True),
+        ("Ein Gericht in Minsk hat den Blogger zu zehn Jahren verurteilt.", E.SENTENCED, True),
+    ],
+)
+def test_laws_in_force_and_german_attributes(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found
+
+
+def test_an_upheld_sentence_is_the_appeals_news(engine):
+    text = "The Supreme Court upheld the eight-year sentence of Ihar Losik and rejected his appeal."
+    found = events_of(engine, text, "losik")
+    assert E.APPEAL in found and E.SENTENCED not in found
+    text = "A court in Minsk sentenced Ihar Losik to eight years."
+    assert E.SENTENCED in events_of(engine, text, "losik")

@@ -143,6 +143,8 @@ _EARLIER = re.compile(
     r"(?:" + _any(_W["earlier"]) + r")(?!\s+(?:" + _any(_W["earlier_today"]) + "))"
 )
 _REMEMBERING = _words("remembering")
+_GERMAN_ATTRIBUTE = re.compile("|".join(f"(?:{w})" for w in _W["german_attribute"]))
+_LAW_BEFORE = re.compile(r"(?<!\w)(?:" + _any(_W["law_words"]) + r")\s+(?:[\w'-]+\s+){0,3}$")
 _AMNESTY = _words("amnesty")
 # "odsiaduje wyrok 20 lat", "serving his term": a state, not a sentencing
 _SERVING = re.compile(r"(?:" + _any(_W["serving"]) + r")\w*\s+(?:[\w'-]+\s+){0,2}$")
@@ -354,6 +356,8 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 continue  # "the court refused him early release"
             if modality.unreal(text, start, end, event.value, asked, scripts):
                 continue
+            if event is E.APPEAL and _LAW_BEFORE.search(text, max(0, start - 50), start):
+                continue  # "the amnesty law came into force": a law, not a verdict
             if event in (E.LISTED_EXTREMIST, E.LISTED_TERRORIST) and not _LIST_WORDS.search(text):
                 continue
             if event is E.HEALTH and _COPING_AFTER.match(text, end):
@@ -389,6 +393,8 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 continue
             if event is E.SENTENCED and _in_attribute(text, start):
                 continue
+            if event is E.SENTENCED and _GERMAN_ATTRIBUTE.search(text, max(0, end - 80), end):
+                continue  # "der zu 25 Jahren verurteilte Veteran": who he is, not news
             if event is E.PARDONED and _PETITION.search(text, max(0, start - 40), start):
                 continue
             if event in (E.RELEASED_EXPELLED, E.PARDONED) and _INDEFINITE.search(

@@ -168,8 +168,10 @@ def build_result(
             # hears was opened before; its trial or verdict is the news
             evs.discard(EventType.NEW_CASE)
         if EventType.APPEAL in evs:
-            # "the appeal was heard at a closed hearing": the hearing is the appeal's
+            # "the appeal was heard at a closed hearing": the hearing is the appeal's; "upheld
+            # the eight-year sentence": the sentence is what the appeal was about
             evs.discard(EventType.TRIAL)
+            evs.discard(EventType.SENTENCED)
         if EventType.PARDONED in evs and EventType.RELEASED_EXPELLED not in evs:
             evs.add(EventType.RELEASED)  # a pardon here frees the prisoner
         if _FREED_NOW & evs:
