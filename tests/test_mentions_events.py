@@ -2129,6 +2129,8 @@ def test_ailing_said_in_plain_words(sentence, found):
         ("Maryju etapavali z SIZA № 8 u Žodzinie ŭ homielskuju kaloniju.", E.TRANSFER, True),
         ("Jaho pieraviali ŭ ŠIZA na 10 sutak.", E.PUNISHMENT_CELL, True),
         ("Jaho pieraviali ŭ ŠIZA na 10 sutak.", E.TRANSFER, False),
+        ("Marfu Rabkovu znoŭ źmiaścili ŭ ŠIZA homielskaj kałonii.", E.ARREST, False),
+        ("Jaho źmiaścili ŭ SIZA № 1.", E.ARREST, True),
         # a German compound kind word, a Russian move with the place from before the place to
         ("Sie ist in die Frauenstrafkolonie Nr. 4 gebracht worden.", E.TRANSFER, True),
         ("Её вывезли из гомельской колонии в СИЗО-3 Гомеля.", E.TRANSFER, True),

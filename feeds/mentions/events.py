@@ -413,6 +413,12 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 and not _SIZA.search(sentence)
             ):
                 continue
+            if (
+                event is E.ARREST
+                and _FOLDED_SIZA_WORD.search(match.group())
+                and _SIZA.search(sentence)
+            ):
+                continue  # "źmiaścili ŭ ŠIZA": the punishment cell, folded like SIZA (remand)
             if _SINCE.search(text, max(0, start - 60), start):
                 continue
             if event in _SUMMED and _summed_up(text, start, end):
@@ -784,6 +790,7 @@ def _cell_starts(text: str, scripts: tuple[str, ...], sentence: str) -> list[int
 
 
 _FOLDED_SIZA = ("siza", "sizo", "syza", "syzo")
+_FOLDED_SIZA_WORD = re.compile(r"(?<!\w)s[iy]z[ao]\b")
 
 
 def _tidy(found: list[E]) -> tuple[E, ...]:
