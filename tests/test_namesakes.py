@@ -393,3 +393,11 @@ def test_no_town_abroad_is_a_first_name_or_the_patronymic_made_from_one():
     ]
     hits = [w for w in (*names, *patronymics) if ABROAD.match(fold(w))]
     assert hits == []
+
+
+def test_a_given_name_no_lexicon_knows_is_read_as_one_from_the_registry():
+    """ "Ema" is in no lexicon of first names; beside a surname spelt the Belarusian way (ё for
+    the English "io") it is still the person's given name."""
+    engine = compile_registry([Prisoner(id="es", name_en="Ema Stsepulionak", gender=Gender.FEMALE)])
+    assert engine.scan("Эма Сцепулёнак адбывае тэрмін у калоніі.").prisoners == ("es",)
+    assert engine.scan("Сцепулёнак адбывае тэрмін у калоніі.").prisoners == ()

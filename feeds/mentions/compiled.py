@@ -137,6 +137,7 @@ class CompiledRegistry:
                 self._compile_place(target, add)
         self._compile_kinds(add)
         self._freeze_towns()
+        self._first_lexicon = _with_registry_given_names(self._first_lexicon, self.people)
         # stem -> {pattern id: endings}: kept as built (a copy into tuples was a fifth of compile)
         self.index: dict[str, dict[int, frozenset[str]]] = index
         self.person_ids = frozenset(p.target.id for p in self.people)
@@ -354,3 +355,23 @@ class CompiledRegistry:
             for q in qs:
                 if q.isupper():
                     self.abbreviations[q] = (*self.abbreviations.get(q, ()), Pattern(QUAL, name))
+
+
+def _with_registry_given_names(
+    known: dict[str, frozenset[str]], people: list
+) -> dict[str, frozenset[str]]:
+    """The first-name lexicon with the registry's own given names added ("Ema Stsepulionak":
+    "Эма" is in no lexicon of first names, so "Эма Сцепулёнак" would never be read as a given name
+    beside a surname spelt another way). Added after the people are compiled: whether a surname
+    alone is also a first name (``needs_given``) is a question of the language, not of the list."""
+    extra: dict[str, set[str]] = {}
+    for person in people:
+        for stem, endings in person.first.items():
+            if not endings <= known.get(stem, frozenset()):
+                extra.setdefault(stem, set()).update(endings)
+    if not extra:
+        return known
+    merged = dict(known)
+    for stem, endings in extra.items():
+        merged[stem] = merged.get(stem, frozenset()) | endings
+    return merged
