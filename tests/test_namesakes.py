@@ -401,3 +401,13 @@ def test_a_given_name_no_lexicon_knows_is_read_as_one_from_the_registry():
     engine = compile_registry([Prisoner(id="es", name_en="Ema Stsepulionak", gender=Gender.FEMALE)])
     assert engine.scan("Эма Сцепулёнак адбывае тэрмін у калоніі.").prisoners == ("es",)
     assert engine.scan("Сцепулёнак адбывае тэрмін у калоніі.").prisoners == ()
+
+
+def test_a_full_name_before_a_court_of_kyiv_or_warsaw_is_a_namesake_there():
+    """Freed prisoners live in Kyiv, Vilnius and Warsaw, so the capitals alone say nothing; but a
+    court of one of them trying a full name, in a story naming nothing of Belarus, is theirs."""
+    engine = compile_registry([Prisoner(id="sv", name_en="Siarhei Volkau", gender=Gender.MALE)])
+    court = "Шевченківський районний суд Києва засудив Сергія Волкова до 12 років ув'язнення."
+    assert engine.scan(court).prisoners == ()
+    lives = "Сергій Волков, якого звільнили з білоруської колонії, живе в Києві."
+    assert engine.scan(lives).prisoners == ("sv",)

@@ -22,7 +22,13 @@ BELARUS = re.compile(
     r"(?<!\w)(?:" + alternatives((*lexicon.BELARUS_PLACES, *lexicon.BELARUS_COUNTRY)) + ")"
 )
 BELARUS_TOWNS = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.BELARUS_PLACES) + ")")
-ABROAD = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.ABROAD_PLACES) + ")")
+ABROAD = re.compile(
+    r"(?<!\w)(?:"
+    + alternatives(lexicon.ABROAD_PLACES)
+    + "|"
+    + "|".join(lexicon.FOREIGN_COURTS)
+    + ")"
+)
 
 
 def says(sentences: Sentences, pattern: re.Pattern[str], index: int) -> bool:

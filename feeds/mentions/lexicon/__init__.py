@@ -75,6 +75,7 @@ RUSSIA_PLACES: tuple[str, ...] = tuple(_CONTEXT["russia_places"])
 BELARUS_PLACES: tuple[str, ...] = tuple(_CONTEXT["belarus_places"])
 BELARUS_COUNTRY: tuple[str, ...] = tuple(_CONTEXT["belarus_country"])
 ABROAD_PLACES: tuple[str, ...] = tuple(_CONTEXT["abroad_places"])
+FOREIGN_COURTS: tuple[str, ...] = tuple(_CONTEXT["foreign_courts"])
 # Words that open a sentence referring back to the person just named: pronouns and nouns ("The
 # journalist ...", "his wife says ...").
 REFERRING_NOUNS = frozenset(_CONTEXT["referring_nouns"])
