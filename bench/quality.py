@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
@@ -280,6 +281,60 @@ def print_table(split: str, scores: dict[str, Scores]) -> None:
     )
 
 
+def has_patronymic(item: dict) -> bool:
+    """A passage that writes a patronymic ("Колесникова Мария Александровна", "Яўген
+    Аляксандравіч"): a word with a patronymic's ending whose stem is a first name (not a surname
+    in -ovich: Statkevich, Labkovich)."""
+    from feeds.mentions.forms import matches
+    from feeds.mentions.scripts import PATRONYMIC, is_patronymic, skeleton
+
+    if _INITIALS.search(item["text"]):
+        return True  # court style with initials: "Колесникова М. А."
+    lexicon = _first_names()
+    for word in item["text"].split():
+        word = word.strip('.,;:!?«»"()')
+        if is_patronymic(word):
+            key = skeleton(word)
+            stem = PATRONYMIC.sub("", key)
+            if any(matches(stem + tail, lexicon) for tail in ("", "a", "i", "e")):
+                return True
+    return False
+
+
+_INITIALS = re.compile(
+    r"\b[A-ZА-ЯЁІЎŁŚŻ][a-zа-яёіўєїłśżćńóąę'-]{2,}\s+(?!U\.\s?[SK]\.)"
+    r"[A-ZА-ЯЁІЎ]\.\s?[A-ZА-ЯЁІЎ]\."
+)
+
+
+@cache
+def _first_names() -> dict:
+    from feeds.mentions.names import first_name_lexicon
+
+    return first_name_lexicon()
+
+
+def subset_recall(splits: Iterable[str], keep) -> tuple[int, Counts]:
+    """Prisoner counts over the items of ``splits`` that ``keep`` selects: (items, counts)."""
+    counts, n = Counts(), 0
+    for split in splits:
+        for engine, items in split_items(split):
+            for item in filter(keep, items):
+                (pp, pe), _f, _e = compare(engine, item)
+                counts.add(pp, pe)
+                n += 1
+    return n, counts
+
+
+def print_subsets(splits: tuple[str, ...]) -> None:
+    """Issue 13's two figures: English-only names in Russian and Belarusian text, and
+    passages that write patronymics."""
+    n, c = subset_recall(splits, lambda item: item.get("lang") in ("ru", "be"))
+    print(f"Russian and Belarusian passages ({n}): prisoners R {c.recall:.3f} P {c.precision:.3f}")
+    n, c = subset_recall(splits, has_patronymic)
+    print(f"passages with a patronymic ({n}): prisoners R {c.recall:.3f} P {c.precision:.3f}")
+
+
 def print_unlisted(split: str) -> None:
     count = sum(unlisted(engine, items) for engine, items in split_items(split))
     print(
@@ -340,15 +395,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.export:
         print_table("export", split_scores("export"))
         print_unlisted("export")
+        print_subsets(("export",))
         if args.heldout:  # batches about export people nobody tuned on (issue 13's held-out)
             print_table("export-heldout", split_scores("export-heldout"))
             print_unlisted("export-heldout")
+            print_subsets(("export-heldout",))
         if args.misses:  # the export batches are issue 13's dev set
             for engine, items in split_items("export"):
                 print_misses(engine, items)
         return 0
     for split in SPLITS if args.heldout else ("dev",):
         print_table(split, split_scores(split))
+        n, c = subset_recall((split,), has_patronymic)
+        print(f"passages with a patronymic ({n}): prisoners R {c.recall:.3f} P {c.precision:.3f}")
         if args.misses and split == "dev":
             for engine, items in split_items(split):
                 print_misses(engine, items)

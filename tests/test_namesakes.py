@@ -411,3 +411,16 @@ def test_a_full_name_before_a_court_of_kyiv_or_warsaw_is_a_namesake_there():
     assert engine.scan(court).prisoners == ()
     lives = "Сергій Волков, якого звільнили з білоруської колонії, живе в Києві."
     assert engine.scan(lives).prisoners == ("sv",)
+
+
+def test_court_style_initials_beside_a_surname_spelt_the_russian_way():
+    """ "Захаренко С. Н." and "С. Н. Захаренко" for Siarhei Zakharanka (English only): the
+    surname's consonants and the first initial; the patronymic's initial says nothing."""
+    engine = compile_registry([Prisoner(id="sz", name_en="Siarhei Zakharanka", gender=Gender.MALE)])
+    for text in (
+        "Суд вынес приговор Захаренко С. Н., 1980 года рождения.",
+        "Суд вынес приговор С. Н. Захаренко.",
+    ):
+        assert engine.scan(text).prisoners == ("sz",), text
+    for text in ("Суд вынес приговор Захаренко А. Н.", "Захаренко С. пришёл на суд."):
+        assert engine.scan(text).prisoners == (), text

@@ -66,6 +66,13 @@ def _interest(info: _TokenInfo) -> int:
 
 _PIDS = itemgetter(1)
 _FUZZY_FLAG = itemgetter(4)
+
+
+def _initial_like(tok: str) -> bool:
+    """One capital letter: an initial when a full stop follows (people.py checks the stop)."""
+    return len(tok) == 1 and tok.isupper()
+
+
 _ABBREVIATIONS = itemgetter(7)
 
 
@@ -211,6 +218,8 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
             if info.fuzzy and (
                 (i and self._remember(toks[i - 1]).first)
                 or (i + 1 < n and self._remember(toks[i + 1]).first)
+                or (i + 1 < n and _initial_like(toks[i + 1]))
+                or (i and _initial_like(toks[i - 1]))
             ):
                 return True
             if not info.phrases or i + 1 == n or not self._remember(toks[i + 1]).continues:
@@ -268,6 +277,11 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
                 hits.extend(self._fuzzy(doc, toks, keys, spans, i, i - 1, exact))
             elif i + 1 < n and infos[i + 1].first:  # court style: "Недбайло Павел Иванович"
                 hits.extend(self._fuzzy(doc, toks, keys, spans, i, i + 1, exact))
+            elif i + 2 < n and _initial_like(toks[i + 1]) and _initial_like(toks[i + 2]):
+                # court style with initials: "Захаренко С. Н."
+                hits.extend(self._fuzzy_initials(doc, toks, keys, spans, i, i + 1, exact))
+            elif i >= 2 and _initial_like(toks[i - 2]) and _initial_like(toks[i - 1]):
+                hits.extend(self._fuzzy_initials(doc, toks, keys, spans, i, i - 2, exact))
         return hits
 
     def _whole(self, doc, keys, spans, pattern: Pattern, i: int, n: int) -> Hit | None:

@@ -91,7 +91,18 @@ class PeopleResolver:
             p = first - 1
             if p >= 0:
                 initial = self._initial(doc, toks, spans, p)
-                if initial is not None and doc[spans[p][1] : spans[first][0]].strip() == ".":
+                if (
+                    initial is not None
+                    and p > 0
+                    and doc[spans[p - 1][1] : spans[p][0]].strip() == "."
+                    and self._initial(doc, toks, spans, p - 1) is not None
+                ):
+                    p -= 1  # "С. Н. Захаренко": the given name's initial is the first of two
+                    initial = self._initial(doc, toks, spans, p)
+                if (
+                    initial is not None
+                    and doc[spans[first - 1][1] : spans[first][0]].strip() == "."
+                ):
                     chosen = {c for c in cands if self._initial_fits(c, initial)}
                     rejected = not chosen
                     if chosen:
@@ -213,14 +224,7 @@ class PeopleResolver:
             keys[given], self._first_lexicon
         ):
             return []
-        people = self._fuzzy_memo.get(keys[i])
-        if people is None:  # memoised per key: a long story names its people again and again
-            found: set[int] = set()
-            for stem, _ending in splits(keys[i]):
-                found |= self.devowel_index.get(fuzzy_key(stem), set())
-            if len(self._fuzzy_memo) > MEMO_LIMIT:
-                self._fuzzy_memo.clear()
-            people = self._fuzzy_memo[keys[i]] = frozenset(found)
+        people = self._fuzzy_people(keys[i])
         if not people:
             return []
         exact = {pattern.ref for pattern in exact_patterns}  # found by their own spelling
@@ -238,6 +242,40 @@ class PeopleResolver:
         named: set[int] = set()
         for first in firsts:
             named |= self._fuzzy_named(keys[i], first, people)
+        return [Hit(self._fuzzy_patterns[p], i, i) for p in named - exact]
+
+    def _fuzzy_people(self, key: str) -> frozenset[int]:
+        """The people whose surname's consonants a token's key has; memoised per key: a long
+        story names its people again and again."""
+        people = self._fuzzy_memo.get(key)
+        if people is None:
+            found: set[int] = set()
+            for stem, _ending in splits(key):
+                found |= self.devowel_index.get(fuzzy_key(stem), set())
+            if len(self._fuzzy_memo) > MEMO_LIMIT:
+                self._fuzzy_memo.clear()
+            people = self._fuzzy_memo[key] = frozenset(found)
+        return people
+
+    def _fuzzy_initials(
+        self, doc, toks, keys, spans, i: int, at: int, exact_patterns=()
+    ) -> list[Hit]:
+        """A surname spelt the other language's way beside two initials, court style
+        ("Захаренко С. Н.", "С. Н. Захаренко"): the consonants of the surname must agree, the
+        first initial the person's given name. Two initials, not one: a lone capital and a stop
+        end sentences too."""
+        first, second = self._initial(doc, toks, spans, at), self._initial(doc, toks, spans, at + 1)
+        if first is None or second is None:
+            return []
+        if at > i:  # "Захаренко С. Н.": only spaces between the surname and the initials
+            touching = self._adjacent(doc, spans, i, at)
+        else:  # "С. Н. Захаренко": the second initial's stop, then the surname
+            touching = doc[spans[at + 1][1] : spans[i][0]].strip() == "."
+        if not touching:
+            return []
+        people = self._fuzzy_people(keys[i])
+        exact = {pattern.ref for pattern in exact_patterns}
+        named = {p for p in people if self._initial_fits(p, first)}
         return [Hit(self._fuzzy_patterns[p], i, i) for p in named - exact]
 
     def _fuzzy_named(self, key: str, first: str, people: frozenset[int]) -> frozenset[int]:
