@@ -2265,3 +2265,36 @@ def test_an_upheld_sentence_is_the_appeals_news(engine):
     assert E.APPEAL in found and E.SENTENCED not in found
     text = "A court in Minsk sentenced Ihar Losik to eight years."
     assert E.SENTENCED in events_of(engine, text, "losik")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # negotiations about a release (Ukrainian "перемовини"), no information about one
+        ("Польща веде перемовини щодо звільнення Почобута.", E.RELEASED, False),
+        ("Правозахисники не мають даних про її звільнення.", E.RELEASED, False),
+        ("Правозащитники не имеют данных о её освобождении.", E.RELEASED, False),
+        # already in the United States
+        ("Jurij Zienkowicz jest już w Stanach Zjednoczonych.", E.RELEASED_EXPELLED, True),
+        ("Зенькович уже в США.", E.RELEASED_EXPELLED, True),
+        # German puts the year between the auxiliary and the participle
+        ("Puschkin war 2023 nach Haft im Gefängnis von Grodno gestorben.", E.DIED, False),
+        ("Er ist am Donnerstag im Gefängnis gestorben.", E.DIED, True),
+    ],
+)
+def test_negotiations_no_information_the_usa_and_german_years(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found
+
+
+def test_a_person_is_freed_once(engine):
+    """A release a sentence dates back is the release the rest of the story recalls."""
+    text = (
+        "Ihar Losik, who was freed and taken to Vilnius in June, thinks of those left behind. "
+        "'Until the last moment I did not know that Losik was being released,' he said."
+    )
+    assert not events_of(engine, text, "losik") & GRAVE
+    today = (
+        "Ihar Losik, who was freed in June, spoke to reporters. Ihar Losik was released again "
+        "today after a second arrest."
+    )
+    assert E.RELEASED in events_of(engine, today, "losik")

@@ -19,6 +19,7 @@ from feeds.mentions.models import FREEING, GRAVE, EventType, Mention, ScanResult
 from feeds.mentions.namesakes import tell_apart
 from feeds.mentions.scripts import alternatives, fold
 from feeds.mentions.text import Sentences, summarize
+from feeds.mentions.timing import NOW
 from feeds.registry.models import Gender
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ def build_result(
             credit(k, (EventType.PARDONED,), index)
     _drop_recalled(raw, origins)
     mention_events = [set(o) for o in origins]
+    _one_freeing(raw, sentences, mention_events)
     if not person_sents:
         # no prisoner named: what happens at a facility ("students detained at Akrestsina")
         # happened to nobody the item is about
@@ -337,6 +339,33 @@ def _same_paragraph(sentences: Sentences, first: int, last: int) -> bool:
     return not _PARAGRAPH_BREAK.search(
         sentences.text, sentences.bounds[first][1], sentences.bounds[last][0]
     )
+
+
+def _one_freeing(raw: list, sentences: Sentences, mention_events: list[set[EventType]]) -> None:
+    """A person is freed once: when a sentence naming them dates their release, pardon or
+    expulsion back ("Тихановский, которого в июне вывезли в Вильнюс, ..."), the freeing another
+    sentence of the story tells of them is that one recalled ("«Мне просто сказали собрать
+    вещи», — его освобождали"), unless that sentence says it is today's."""
+    dated_back: set[str] = set()
+    for start, _e, target, _o, is_person in raw:
+        sentence = sentences.get(sentences.index(start))
+        # dated by a time of its own, and no freeing of now beside it ("X was freed today;
+        # his wife, who was freed last year, ...": the sentence's dates may be someone else's)
+        if (
+            is_person
+            and FREEING & timed_events(sentence)
+            and not FREEING & set(sentence_events(sentence))
+        ):
+            dated_back.add(target)
+    if not dated_back:
+        return
+    for k, (start, _e, target, _o, _p) in enumerate(raw):
+        if (
+            target in dated_back
+            and FREEING & mention_events[k]
+            and not NOW.search(fold(sentences.get(sentences.index(start))))
+        ):
+            mention_events[k] -= FREEING
 
 
 def _grave_not_carried(

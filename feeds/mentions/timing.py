@@ -151,6 +151,11 @@ LEADING = re.compile(r"[\W\d_]*(?:\w+\s+)?")  # an emoji, a quote, one word ("Ex
 MONTH_OR_IN = re.compile(r"(?:" + any_of(W["month_or_year_before"]) + r")\.?\s+$")
 
 
+# an auxiliary, then a year, the participle further on ("war 2023 ... gestorben", "wurde 2021
+# ... verhaftet"): the year dates the verb, however many words lie between
+AUXILIARY_YEAR = rule_pattern("auxiliaries", r"\s+(?:19|20)\d\d(?!\d)")
+
+
 def long_ago(text: str, start: int, end: int) -> bool:
     """A time years or months back ("four years ago") in the cue's own clause, or a year as
     the cue's attribute ("the blogger whose 2020 arrest ...")."""
@@ -159,6 +164,8 @@ def long_ago(text: str, start: int, end: int) -> bool:
     since = clause_start(text, start)
     if any(p.match(text, at) for p in (SINCE_YEAR, SINCE_THEN) for at in (since, 0)):
         return True  # "Since 2021, at least six have died": a tally over the years
+    if AUXILIARY_YEAR.search(text, since, start):
+        return True  # "Puschkin war 2023 nach Haft in Grodno gestorben": German, verb last
     year = YEAR_BEFORE.search(text, max(0, start - 30), start)
     if year is not None and not (year.group(1) and MONTH_OR_IN.fullmatch(year.group(1))):
         return True
