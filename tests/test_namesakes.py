@@ -424,3 +424,14 @@ def test_court_style_initials_beside_a_surname_spelt_the_russian_way():
         assert engine.scan(text).prisoners == ("sz",), text
     for text in ("Суд вынес приговор Захаренко А. Н.", "Захаренко С. пришёл на суд."):
         assert engine.scan(text).prisoners == (), text
+
+
+def test_ukrainian_forms_of_given_names_name_the_person():
+    engine = compile_registry(
+        [
+            Prisoner(id="tk", name_en="Tatsiana Kolas", gender=Gender.FEMALE),
+            Prisoner(id="ek", name_en="Yauhen Kalinouski", gender=Gender.MALE),
+        ]
+    )
+    assert engine.scan("Тетяну Колас етапували до колонії.").prisoners == ("tk",)
+    assert engine.scan("Євгена Калиновського кинули до ШІЗО колонії.").prisoners == ("ek",)
