@@ -435,3 +435,11 @@ def test_ukrainian_forms_of_given_names_name_the_person():
     )
     assert engine.scan("Тетяну Колас етапували до колонії.").prisoners == ("tk",)
     assert engine.scan("Євгена Калиновського кинули до ШІЗО колонії.").prisoners == ("ek",)
+
+
+def test_takes_place_is_not_serving_a_term():
+    """Belarusian "адбываецца" (takes place) is no prison context for a bare surname that is a
+    word ("Нешта", something); "адбывае тэрмін" (serves a term) is."""
+    engine = compile_registry([Prisoner(id="dn", name_en="Dzmitryi Neshta", gender=Gender.MALE)])
+    assert engine.scan("Нешта дзіўнае адбываецца з надвор'ем у студзені.").prisoners == ()
+    assert engine.scan("Дзмітрый Нешта адбывае тэрмін у калоніі.").prisoners == ("dn",)
