@@ -443,3 +443,19 @@ def test_takes_place_is_not_serving_a_term():
     engine = compile_registry([Prisoner(id="dn", name_en="Dzmitryi Neshta", gender=Gender.MALE)])
     assert engine.scan("Нешта дзіўнае адбываецца з надвор'ем у студзені.").prisoners == ()
     assert engine.scan("Дзмітрый Нешта адбывае тэрмін у калоніі.").prisoners == ("dn",)
+
+
+def test_no_town_abroad_begins_a_surname_of_viasnas_export():
+    """A town abroad sets a full name there (a namesake), so its stem must begin no surname of
+    the list: "Луцк" would have put Ksenia Lutskina abroad."""
+    import json
+    import re
+
+    from feeds.mentions.cues import ABROAD
+    from feeds.mentions.scripts import fold
+    from tests.shared_data import shared_path
+
+    export = json.loads(shared_path("data/viasna-prisoners-en-2023.json").read_text("utf-8"))
+    surnames = {fold(r["name"].split()[-1]) for r in export if r.get("name")}
+    caught = sorted(s for s in surnames if re.match(r"[\w-]+$", s) and ABROAD.match(s))
+    assert caught == []
