@@ -93,3 +93,25 @@ def test_the_polish_short_name_of_a_remand_prison(engine, text, expected):
 )
 def test_german_camps_where_in_the_country_and_nicknames(engine, text, expected):
     assert engine.scan("Der politische Gefangene Ales Bialiatski. " + text).facilities == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Polish case forms of a nickname; SIZO-1 by its street
+        ("Ihar jest w Wilczych Norach, w kolonii karnej.", "ik-22-damanava"),
+        ("Może przebywać w kolonii zwanej „Wilczymi Norami”.", "ik-22-damanava"),
+        ("Przewieziono go z aresztu przy ul. Wołodarskiego do kolonii karnej nr 2.", "sizo-1-minsk"),
+        ("В СИЗО на Володарского его держали год.", "sizo-1-minsk"),
+        # the German genitive; the Polish and English open institution
+        ("Gegen ihn ermittelt die Verwaltung des Gefängnisses Nr. 1 in Grodno.", "prison-1-hrodna"),
+        ("Odbywa karę w zakładzie otwartym nr 24 w Grodnie.", "iuot-24-hrodna"),
+        ("He was sent to an open facility in Hrodna.", "iuot-24-hrodna"),
+    ],
+)
+def test_nickname_cases_a_street_a_genitive_and_open_institutions(engine, text, expected):
+    assert expected in engine.scan(text).facilities
+
+
+def test_a_street_of_the_same_name_elsewhere_is_no_prison(engine):
+    assert engine.scan("Он живёт на улице Володарского в Бресте.").facilities == ()
