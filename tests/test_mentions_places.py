@@ -115,3 +115,15 @@ def test_nickname_cases_a_street_a_genitive_and_open_institutions(engine, text, 
 
 def test_a_street_of_the_same_name_elsewhere_is_no_prison(engine):
     assert engine.scan("Он живёт на улице Володарского в Бресте.").facilities == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Він сидить у колонії особливого режиму в Глибокому.",
+        "Jaho viarnuli nazad u kaloniju asablivaha režymu ŭ Hłybokim.",
+        "Его вернули в колонию особого режима в Глубоком.",
+    ],
+)
+def test_the_regime_between_the_kind_word_and_the_town(engine, text):
+    assert engine.scan(text).facilities == ("ik-13-hlybokaje",)
