@@ -107,6 +107,8 @@ def test_german_camps_where_in_the_country_and_nicknames(engine, text, expected)
         ("Gegen ihn ermittelt die Verwaltung des Gefängnisses Nr. 1 in Grodno.", "prison-1-hrodna"),
         ("Odbywa karę w zakładzie otwartym nr 24 w Grodnie.", "iuot-24-hrodna"),
         ("He was sent to an open facility in Hrodna.", "iuot-24-hrodna"),
+        # a filler with its ogonek: "kolonię karną nr 4"
+        ("Opuściła kobiecą kolonię karną nr 4 w Homlu.", "ik-4-homiel-women"),
     ],
 )
 def test_nickname_cases_a_street_a_genitive_and_open_institutions(engine, text, expected):

@@ -58,6 +58,9 @@ _NAMING = re.compile("|".join(lexicon.RULE_WORDS["naming"]))
 _QUOTES = frozenset("«\"'„“”‘’")
 _BELARUS_PLACES = tuple(fold(p) for p in lexicon.BELARUS_PLACES)
 
+# folded too: "kolonię karną nr 4" has the filler "karna" with its ogonek
+_NUMBER_FILLERS = lexicon.NUMBER_FILLERS | frozenset(map(fold, lexicon.NUMBER_FILLERS))
+
 
 class PlacesResolver:
     """The facility rules of ``Engine`` (a mixin over ``CompiledRegistry``'s data)."""
@@ -317,7 +320,7 @@ class PlacesResolver:
             tok = toks[j]
             if tok.isdigit():
                 return (int(tok), j) if len(tok) <= 3 else (None, None)
-            if tok.lower() in lexicon.NUMBER_FILLERS:
+            if tok.lower() in _NUMBER_FILLERS or fold(tok) in _NUMBER_FILLERS:  # "karną", "karna"
                 skipped += 1
                 j += 1
                 continue
