@@ -101,12 +101,20 @@ def test_german_camps_where_in_the_country_and_nicknames(engine, text, expected)
         # Polish case forms of a nickname; SIZO-1 by its street
         ("Ihar jest w Wilczych Norach, w kolonii karnej.", "ik-22-damanava"),
         ("Może przebywać w kolonii zwanej „Wilczymi Norami”.", "ik-22-damanava"),
-        ("Przewieziono go z aresztu przy ul. Wołodarskiego do kolonii karnej nr 2.", "sizo-1-minsk"),
+        (
+            "Przewieziono go z aresztu przy ul. Wołodarskiego do kolonii karnej nr 2.",
+            "sizo-1-minsk",
+        ),
         ("В СИЗО на Володарского его держали год.", "sizo-1-minsk"),
         # the German genitive; the Polish and English open institution
         ("Gegen ihn ermittelt die Verwaltung des Gefängnisses Nr. 1 in Grodno.", "prison-1-hrodna"),
         ("Odbywa karę w zakładzie otwartym nr 24 w Grodnie.", "iuot-24-hrodna"),
         ("He was sent to an open facility in Hrodna.", "iuot-24-hrodna"),
+        # a transit prison is a remand prison's role (Baranavichy's SIZO-6)
+        (
+            "The journey took nine days, with a stop at the Baranavichy transit prison.",
+            "sizo-6-baranavicy",
+        ),
         # a filler with its ogonek: "kolonię karną nr 4"
         ("Opuściła kobiecą kolonię karną nr 4 w Homlu.", "ik-4-homiel-women"),
     ],
