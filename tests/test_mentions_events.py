@@ -2298,3 +2298,21 @@ def test_a_person_is_freed_once(engine):
         "today after a second arrest."
     )
     assert E.RELEASED in events_of(engine, today, "losik")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # in touch: a contact word with an arrival or permission word, news a family wants
+        ("A letter from him finally reached his friends this week.", E.OTHER, True),
+        ("Ему разрешили свидание с матерью.", E.OTHER, True),
+        ("List od niego wreszcie dotarł do przyjaciół.", E.OTHER, True),
+        # ... but not the last contact before silence, nor an absence
+        ("The family's last letter from him arrived in the spring.", E.OTHER, False),
+        ("Последнее письмо от него пришло в марте, с тех пор тишина.", E.OTHER, False),
+        ("He received no letters for months.", E.OTHER, False),
+        ("He received no letters for months.", E.INCOMMUNICADO, True),
+    ],
+)
+def test_in_touch_said_in_plain_words(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found

@@ -47,10 +47,7 @@ from feeds.mentions.moves import (
     cell_starts,
     not_a_transfer,
 )
-from feeds.mentions.said_together import (
-    ailing,
-    cut_off,
-)
+from feeds.mentions.said_together import ailing, cut_off, in_touch
 from feeds.mentions.scripts import fold, scripts_of
 from feeds.mentions.sentencing import describes, non_finite
 from feeds.mentions.timing import (
@@ -350,6 +347,8 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
     if E.INCOMMUNICADO not in found and cut_off(text, scripts, asked):
         found.append(E.INCOMMUNICADO)
         found.sort(key=_ORDER.__getitem__)
+    if not found and in_touch(text, scripts, asked):
+        found.append(E.OTHER)  # "a letter finally reached his friends", "разрешили свидание"
     if E.HEALTH not in found and E.DIED not in found and ailing(text, scripts, asked):
         found.append(E.HEALTH)
         found.sort(key=_ORDER.__getitem__)

@@ -33,6 +33,22 @@ TROUBLE = by_script(lexicon.event_words("health", "trouble"))
 DOCTOR = by_script(lexicon.event_words("health", "doctor"))
 
 
+# In touch: a contact word and an arrival or permission word ("a letter finally reached his
+# friends", "разрешили свидание", "list dotarł"): news a family wants (``other``)
+CAME = by_script(lexicon.event_words("other", "came"))
+LAST = rule_pattern("last_words")  # "the last letter arrived in March": cut off since
+
+
+def in_touch(text: str, scripts: tuple[str, ...], asked: bool) -> bool:
+    """A contact word with an arrival or permission word near it, in one clause, reported as
+    real and now; never where the sentence reports the contact cut off."""
+    return (
+        not LAST.search(text)
+        and not cut_off(text, scripts, asked)
+        and said_together(text, scripts, asked, E.OTHER, CONTACT, CAME, {})
+    )
+
+
 def cut_off(text: str, scripts: tuple[str, ...], asked: bool) -> bool:
     """A contact word with an absence word near it, in one clause, reported as real and now."""
     return said_together(text, scripts, asked, E.INCOMMUNICADO, CONTACT, ABSENCE, ABSENCE_BEFORE)
