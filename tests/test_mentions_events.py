@@ -2316,3 +2316,18 @@ def test_a_person_is_freed_once(engine):
 )
 def test_in_touch_said_in_plain_words(sentence, event, found):
     assert (event in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # German carries the illness inside compounds
+        ("Sie wurde zweimal ins Krankenrevier der Frauenkolonie gebracht.", True),
+        ("Im Lager war bei ihr ein Hirntumor festgestellt worden.", True),
+        ("Der Vorsitzende ist nach einer Krebsoperation geschwächt.", True),
+        ("Bei den Verhandlungen gab es keinen Durchbruch.", False),
+        ("Die Krankenkasse zahlt die Reise nicht.", False),
+    ],
+)
+def test_german_health_compounds(sentence, found):
+    assert (E.HEALTH in sentence_events(sentence)) is found
