@@ -2331,3 +2331,14 @@ def test_in_touch_said_in_plain_words(sentence, event, found):
 )
 def test_german_health_compounds(sentence, found):
     assert (E.HEALTH in sentence_events(sentence)) is found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Беляцкий, Стефанович и Лобкович получили от польского сената премию за защиту прав.",
+        "Der Journalist Andrzej Poczobut erhält den Sacharow-Preis des Europäischen Parlaments.",
+    ],
+)
+def test_a_prize_with_words_between_or_a_hyphen(sentence):
+    assert E.OTHER in sentence_events(sentence)
