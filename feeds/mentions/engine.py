@@ -28,10 +28,11 @@ from feeds.mentions.compiled import (
     Pattern,
 )
 from feeds.mentions.forms import matches, splits
+from feeds.mentions.kind_words import compound_kind
 from feeds.mentions.models import ScanResult
 from feeds.mentions.names import fuzzy_key
 from feeds.mentions.people import PeopleResolver
-from feeds.mentions.places import PlacesResolver, compound_kind, within_reach
+from feeds.mentions.places import PlacesResolver, within_reach
 from feeds.mentions.result import build_result
 from feeds.mentions.scripts import MAX_TOKEN, TOKEN_RE, skeleton
 from feeds.mentions.text import Sentences

@@ -14,6 +14,7 @@ from feeds.mentions import lexicon
 from feeds.mentions.compiled import KIND, MEMO_LIMIT, NICK, QUAL, TOWN, Hit, Place
 from feeds.mentions.cues import RUSSIA, in_prison_context, says
 from feeds.mentions.forms import matches, splits
+from feeds.mentions.kind_words import compound_kinds, modifier_kind
 from feeds.mentions.lexicon.common_words import is_common
 from feeds.mentions.names import devowel
 from feeds.mentions.scripts import fold
@@ -104,7 +105,7 @@ class PlacesResolver:
             if here is None:
                 here = towns[sent] = _Towns(self.places)
             here.hits.extend((hit.first, hit.last, place) for place in hit.pattern.ref)
-        kinds = [self._modified(hit, toks) for hit in _compound_kinds(sorted(kinds))]
+        kinds = [self._modified(hit, toks) for hit in compound_kinds(sorted(kinds))]
         foreign: set[tuple[FacilityKind, int]] = set()  # numbers this document placed abroad
         used_until = -1
         for first, last, kind in kinds:
@@ -252,7 +253,7 @@ class PlacesResolver:
         first, last, _kind = hit
         for pos in (first - 1, last + 1):
             if 0 <= pos < len(toks):
-                made = _modifier_kind(fold(toks[pos]))
+                made = modifier_kind(fold(toks[pos]))
                 if made is not None:
                     return min(first, pos), max(last, pos), made
         return hit
@@ -386,41 +387,3 @@ class _Towns:
                     starts.setdefault(hit[0], []).append(hit)
             found = self._by_kind[kind] = (ends, starts)
         return found
-
-
-_MODIFIER_STEMS = tuple(lexicon.KIND_MODIFIERS)
-_COMPOUND_HEADS = tuple(lexicon.COMPOUND_HEADS)
-
-
-def _modifier_kind(folded: str) -> FacilityKind | None:
-    if not folded.startswith(_MODIFIER_STEMS):
-        return None
-    return next(k for stem, k in lexicon.KIND_MODIFIERS.items() if folded.startswith(stem))
-
-
-def compound_kind(tok: str) -> FacilityKind | None:
-    """The kind of a German compound ending in a kind word ("Frauenstraflager",
-    "Transitgefängnis"); the plain kind words themselves are in the index."""
-    if len(tok) < 9 or not tok[:1].isupper():
-        return None
-    low = fold(tok)
-    if not low.endswith(_COMPOUND_HEADS):
-        return None
-    return lexicon.COMPOUND_HEADS[next(h for h in _COMPOUND_HEADS if low.endswith(h))]
-
-
-def _compound_kinds(
-    kinds: list[tuple[int, int, FacilityKind]],
-) -> list[tuple[int, int, FacilityKind]]:
-    """Two kind words in a row name one place ("pre-trial detention center", "папраўчая ўстанова
-    адкрытага тыпу"): of the kind ``lexicon.COMPOUND_PRECEDENCE`` puts first, else the first's."""
-    out: list[tuple[int, int, FacilityKind]] = []
-    for first, last, kind in kinds:
-        if out and out[-1][1] + 1 == first:
-            prev_first, _prev_last, prev_kind = out[-1]
-            both = (prev_kind, kind)
-            merged = next((k for k in lexicon.COMPOUND_PRECEDENCE if k in both), prev_kind)
-            out[-1] = (prev_first, last, merged)
-        else:
-            out.append((first, last, kind))
-    return out
