@@ -2342,3 +2342,17 @@ def test_german_health_compounds(sentence, found):
 )
 def test_a_prize_with_words_between_or_a_hyphen(sentence):
     assert E.OTHER in sentence_events(sentence)
+
+
+def test_a_round_ups_next_town_and_the_counted_freed_are_someone_elses(engine):
+    """A round-up moves on: "А ў Рэчыцы на волю выйшла пенсіянерка" after a sentence about
+    the person is another story; "the names of nine more freed" counts other people."""
+    text = (
+        "Ігара Лосіка зноў змясцілі ў ШІЗА. А ў Рэчыцы на волю выйшла пенсіянерка, асуджаная "
+        "за каментар."
+    )
+    assert not events_of(engine, text, "losik") & GRAVE
+    text = "Ігара Лосіка зноў змясцілі ў ШІЗА. Імёны яшчэ дзевяці вызваленых пакуль не называюць."
+    assert not events_of(engine, text, "losik") & GRAVE
+    own = "Ігара Лосіка зноў змясцілі ў ШІЗА. Праз тыдзень яго вызвалілі."
+    assert E.RELEASED in events_of(engine, own, "losik")

@@ -220,12 +220,23 @@ def relative_of_named(sentence: str) -> bool:
     return len(words) > 1 and words[1][:1].isupper()
 
 
+# the opener, a locative preposition and a capitalised place, at the sentence's start
+ELSEWHERE = re.compile(
+    r"\W*(?:"
+    + "|".join(lexicon.RULE_WORDS["elsewhere_openers"])
+    + r")\s+(?:ў|у|в|во|in|im|w|we)\s+[A-ZА-ЯЁІЎЄŁŚŻ]",
+    re.IGNORECASE,
+)
+
+
 def someone_else(sentence: str, gender: Gender | None) -> bool:
     """Whether a sentence after a person's own speaks of someone else: a count of people ("16
     people were pardoned"), "another" prisoner, a relative or cellmate ("her husband was freed
     in the summer"), or, for a person whose gender the registry gives,
     pronouns of the other gender only ("She was released" after "Ihar Losik's wife ..."); never
     when a pronoun of theirs is there ("Его и ещё 13 заключённых вывезли")."""
+    if ELSEWHERE.match(sentence):
+        return True  # "А ў Рэчыцы на волю выйшла пенсіянерка": a round-up's next town
     folded = fold(sentence)
     mine, other = {Gender.MALE: (HE, SHE), Gender.FEMALE: (SHE, HE)}.get(gender, ((), ()))  # type: ignore[arg-type]
     tokens = {t.strip('.,;:!?«»"()') for t in folded.split()[:12]}
