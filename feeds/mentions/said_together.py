@@ -1,8 +1,9 @@
 """Events said compositionally rather than by one cue: a contact word and an absence word ("no
 letters", "адвакат не пускаюць": cut off), a body word and a trouble word ("нирки болять":
-ailing), a doctor word and an absence word ("denied a cardiologist"), within three words of one
-clause and reported as real and now. The words are the ``[incommunicado]`` and ``[health]``
-tables of ``lexicon/events/<lang>.toml``.
+ailing), a doctor word and an absence word ("denied a cardiologist"), a contact word and an
+arrival or permission word ("a letter finally reached", "разрешили свидание": in touch, news of
+``other``), within three words of one clause and reported as real and now. The words are the
+``[incommunicado]``, ``[health]`` and ``[other]`` tables of ``lexicon/events/<lang>.toml``.
 """
 
 from __future__ import annotations
@@ -31,8 +32,6 @@ NEAR = re.compile(r"[^\w,;:.!?()]*(?:[\w'-]+[^\w,;:.!?()]+){0,3}")  # up to 3 wo
 BODY = by_script(lexicon.event_words("health", "body"))
 TROUBLE = by_script(lexicon.event_words("health", "trouble"))
 DOCTOR = by_script(lexicon.event_words("health", "doctor"))
-
-
 # In touch: a contact word and an arrival or permission word ("a letter finally reached his
 # friends", "разрешили свидание", "list dotarł"): news a family wants (``other``)
 CAME = by_script(lexicon.event_words("other", "came"))
