@@ -108,7 +108,7 @@ async def bench(args: argparse.Namespace) -> None:
     from feeds.fetcher import Fetcher, FetchPolicy
     from feeds.registry.bundled import bundled_targets
     from feeds.registry.store import RegistryStore
-    from feeds.storage import connect
+    from feeds.storage.connection import connect
     from feeds.watcher import Watcher, WatcherConfig
 
     parent, child = mp.Pipe()

@@ -231,7 +231,7 @@ async def bench(args: argparse.Namespace) -> None:
     from feeds.parsing import parse_feed
     from feeds.registry.store import RegistryStore
     from feeds.sources import FeedSource, FeedStore, feed_id_for
-    from feeds.storage import connect
+    from feeds.storage.connection import connect
     from feeds.watcher import Watcher, WatcherConfig
 
     parent, child = mp.Pipe()

@@ -28,7 +28,7 @@ from bot.runtime import announce_changes
 from bot.settings import Settings
 from feeds.fetcher import Fetcher, FetchPolicy
 from feeds.registry.sync import RegistrySync
-from feeds.storage import connect
+from feeds.storage.connection import connect
 from testkit.feedserver import FeedServer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import aiohttp
 
-from feeds.storage import EmbeddedValkey, Storage, connect
+from feeds.storage.connection import EmbeddedValkey, Storage, connect
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
 from subscriptions.ratelimit import RateConfig
 from subscriptions.sender import Sender, SenderConfig

@@ -9,7 +9,7 @@ import html
 import time
 
 from bot.settings import Settings
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.deliveries import Delivery, DeliveryQueue
 
 

@@ -22,7 +22,7 @@ from bot.runtime import opened, run_role, stop_signal
 from bot.services import RegistryView, rate_config
 from bot.settings import Settings
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.digest import DigestScheduler
 from subscriptions.fanout import Fanout
 from subscriptions.sender import Sender, SenderConfig

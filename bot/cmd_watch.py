@@ -20,7 +20,7 @@ from feeds.feedlist import bundled_feeds, read_feed_list
 from feeds.fetcher import Fetcher, FetchPolicy
 from feeds.registry.sync import RegistrySync
 from feeds.sources import FeedStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from feeds.watcher import Watcher, WatcherConfig
 
 log = logging.getLogger("vestka")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.runtime import announce_changes
 from bot.settings import Settings
 from feeds.registry.held import HeldDeath, HeldDeaths
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 
 
 async def held_in_order(storage: Storage) -> list[HeldDeath]:

@@ -23,10 +23,13 @@ from zoneinfo import ZoneInfo
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from feeds.registry.keys import RegistryKeys
 from feeds.registry.sync import SourceState, shown_url
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from feeds.watcher import CYCLE_COUNTS
+from feeds.watching.keys import WatchKeys
 from subscriptions.deliveries import Lane
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.outcomes import COUNTERS, delivery_stats
 
 SENDER_STALE = 30.0  # seconds without a sender heartbeat
@@ -67,16 +70,17 @@ class Snapshot:
 async def snapshot(storage: Storage, zone: ZoneInfo, now: float | None = None) -> Snapshot:
     """Every number, from Redis (raises the Redis error when it does not answer)."""
     now = time.time() if now is None else now
-    redis, keys = storage.redis, storage.keys
+    redis = storage.redis
+    watch, subs = WatchKeys.of(storage.keys), SubscriptionKeys.of(storage.keys)
     stats = await delivery_stats(storage, zone, now)
     async with redis.pipeline(transaction=False) as pipe:
-        pipe.hgetall(keys.watcher_counters)
-        pipe.hgetall(keys.watcher_cycle)
-        pipe.zrevrange(keys.sender_beats, 0, 0, withscores=True)
-        pipe.zcount(keys.sender_beats, now - SENDER_STALE, "+inf")
-        pipe.hgetall(keys.registry_sync)
+        pipe.hgetall(watch.watcher_counters)
+        pipe.hgetall(watch.watcher_cycle)
+        pipe.zrevrange(subs.sender_beats, 0, 0, withscores=True)
+        pipe.zcount(subs.sender_beats, now - SENDER_STALE, "+inf")
+        pipe.hgetall(RegistryKeys.of(storage.keys).registry_sync)
         for lane in Lane:
-            pipe.xrange(keys.deliveries(lane), "-", "+", count=1)
+            pipe.xrange(subs.deliveries(lane), "-", "+", count=1)
         counters, cycle, beats, live, syncs, *firsts = await pipe.execute()
     snap = Snapshot(at=now)
     for url, raw in syncs.items():

@@ -17,7 +17,8 @@ import secrets
 import socket
 import time
 
-from feeds.storage import Backoff, Storage
+from bot.keys import BotKeys
+from feeds.storage.connection import Backoff, Storage
 
 log = logging.getLogger("vestka.bot")
 
@@ -43,7 +44,7 @@ def holder_token() -> str:
 class PollerLock:
     def __init__(self, storage: Storage, ttl: float = 15.0, token: str | None = None) -> None:
         self.redis = storage.redis
-        self.key = storage.keys.poller_lock
+        self.key = BotKeys.of(storage.keys).poller_lock
         self.ttl = ttl
         self.token = token or holder_token()
         self.held = False

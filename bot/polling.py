@@ -23,7 +23,7 @@ from telegram.ext import Application
 from bot.app import build_application, startup
 from bot.poller_lock import PollerLock
 from bot.services import Services
-from feeds.storage import Backoff
+from feeds.storage.connection import Backoff
 
 log = logging.getLogger("vestka.bot")
 

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from feeds.mentions.scripts import skeleton
 from feeds.registry.models import AnyTarget, Prisoner
 from feeds.registry.store import RegistryStore, merged
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from feeds.timeline import TIMELINE_CAP, Timeline
+from feeds.watching.keys import WatchKeys
 from subscriptions.store import SubscriptionStore
 
 
@@ -54,7 +55,7 @@ async def merge_people(storage: Storage, old_id: str, into_id: str) -> Merged:
     )
     chats = await _move_followers(SubscriptionStore(storage), old_id, into_id)
     events = await _move_timeline(Timeline(storage.redis, storage.keys), old_id, into_id)
-    keys = storage.keys
+    keys = WatchKeys.of(storage.keys)
     reports = await storage.redis.hget(keys.false_matches, old_id)
     if reports:
         await storage.redis.hincrby(keys.false_matches, into_id, int(reports))

@@ -12,10 +12,11 @@ from contextlib import asynccontextmanager
 
 from bot.logs import configure_logging_for
 from bot.settings import Settings, settings_or_exit
-from feeds.migrations import migrate
 from feeds.registry.importers import RegistryFileError
+from feeds.registry.migrations import STEPS
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage, StorageError, open_storage
+from feeds.storage.connection import Storage, StorageError, open_storage
+from feeds.storage.migrations import migrate
 
 log = logging.getLogger("vestka")
 
@@ -26,7 +27,7 @@ class StartupError(Exception):
 
 @asynccontextmanager
 async def opened(settings: Settings) -> AsyncIterator[Storage]:
-    """Open storage, migrate data an older release wrote (``feeds/migrations.py``), and seed the
+    """Open storage, migrate data an older release wrote (``feeds/storage/migrations.py``), and seed the
     registry if this storage has never been seeded.
 
     Every command that touches storage goes through here, so the first one seeds, whichever it is.
@@ -34,7 +35,7 @@ async def opened(settings: Settings) -> AsyncIterator[Storage]:
     """
     try:
         async with open_storage(settings) as storage:
-            await migrate(storage)
+            await migrate(storage, STEPS)
             try:
                 await RegistryStore(storage).ensure_seeded(
                     settings.registry_file, settings.registry_include_np

@@ -16,8 +16,9 @@ from feeds.alerts import Alert
 from feeds.registry.models import AnyTarget, Facility, Prisoner
 from feeds.registry.search import SearchIndex
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from feeds.timeline import Timeline, TimelineEvent
+from feeds.watching.keys import WatchKeys
 from subscriptions.deliveries import DeliveryQueue
 from subscriptions.digest import DigestStore
 from subscriptions.ratelimit import RateConfig
@@ -112,7 +113,7 @@ class Services:
         now = time.monotonic()
         if now - self._recent_at > RECENT_CACHE_SECONDS:
             entries = await self.storage.redis.xrevrange(
-                self.storage.keys.alerts, count=RECENT_ALERTS
+                WatchKeys.of(self.storage.keys).alerts, count=RECENT_ALERTS
             )
             ids: dict[str, None] = {}
             for _, fields in entries:
@@ -130,7 +131,7 @@ class Services:
         )
         start = f"{int(midnight.timestamp() * 1000)}-0"
         entries = await self.storage.redis.xrange(
-            self.storage.keys.alerts, start, "+", count=STATS_SCAN_MAX
+            WatchKeys.of(self.storage.keys).alerts, start, "+", count=STATS_SCAN_MAX
         )
         namesakes = sum(
             1 for _id, fields in entries if b'"namesakes":[[' in fields.get(b"alert", b"")

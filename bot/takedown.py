@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from bot.i18n import t
 from bot.render import name_of
+from feeds.registry.keys import RegistryKeys
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from feeds.watching.keys import WatchKeys
 from subscriptions.deliveries import Delivery, DeliveryQueue
 from subscriptions.store import SubscriptionStore
 
@@ -48,11 +50,11 @@ async def take_down(storage: Storage, target_id: str) -> Takedown | None:
         notices.append(
             Delivery(id=f"t:{target_id}:{chat_id}", chat_id=chat_id, params=params, ref=target_id)
         )
-    keys = storage.keys
+    keys = WatchKeys.of(storage.keys)
     async with storage.redis.pipeline(transaction=True) as pipe:
         pipe.delete(keys.timeline(target_id), keys.story_by_target(target_id))
         pipe.hdel(keys.false_matches, target_id)
-        pipe.hdel(keys.registry_held_deaths, target_id)
+        pipe.hdel(RegistryKeys.of(storage.keys).registry_held_deaths, target_id)
         await pipe.execute()
     await registry.take_down(target_id)
     await DeliveryQueue(storage).enqueue(notices)

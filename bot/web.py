@@ -24,7 +24,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.metrics import health, prometheus_text, snapshot
 from bot.settings import Settings
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 
 log = logging.getLogger("vestka.web")
 

@@ -1,6 +1,6 @@
 """Alerts: the model, and the Redis stream the watchers append to and delivery reads.
 
-The stream (``Keys.alerts``) is the hand-over point to the delivery side, which reads it with a
+The stream (``WatchKeys.alerts``) is the hand-over point to the delivery side, which reads it with a
 consumer group (``XREADGROUP``; create the group with ``XGROUP CREATE <key> <group> $ MKSTREAM``).
 Each entry has three fields:
 
@@ -33,7 +33,8 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.exceptions import ResponseError
 
-from feeds.keys import FANOUT_GROUP, Keys
+from feeds.storage.keys import KeySpace
+from feeds.watching.keys import FANOUT_GROUP, WatchKeys
 
 STREAM_MAXLEN = 100_000
 RETENTION_DAYS = 14
@@ -110,9 +111,9 @@ def registry_alert_id(prisoner_id: str, version: int, new_status: str, facility:
 
 
 class AlertStream:
-    def __init__(self, redis: Redis, keys: Keys, maxlen: int = STREAM_MAXLEN) -> None:
+    def __init__(self, redis: Redis, keys: KeySpace, maxlen: int = STREAM_MAXLEN) -> None:
         self.redis = redis
-        self.key = keys.alerts
+        self.key = WatchKeys.of(keys).alerts
         self.maxlen = maxlen
 
     async def append(self, alert: Alert) -> str:

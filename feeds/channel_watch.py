@@ -33,8 +33,9 @@ from redis.asyncio.client import Pipeline
 
 from feeds import channels
 from feeds.fetcher import Fetcher
-from feeds.keys import Keys
+from feeds.fetching.keys import FeedKeys
 from feeds.parsing import FeedItem, parse_feed_async
+from feeds.storage.keys import KeySpace
 
 PAGES_BACK = 5  # older pages read in one poll at most (~100 posts)
 PACER_WAIT_MAX = 60.0  # a request waits at most this long for its turn (then goes, and says so)
@@ -107,9 +108,11 @@ class HostPacer:
     hands them out to its own polls; a start it does not use is lost, which only errs on the
     polite side. At Telegram's pace (a few a second) that is one reservation per request."""
 
-    def __init__(self, redis: Redis, keys: Keys, rate: float, batch_seconds: float = 0.5) -> None:
+    def __init__(
+        self, redis: Redis, keys: KeySpace, rate: float, batch_seconds: float = 0.5
+    ) -> None:
         self.redis = redis
-        self.keys = keys
+        self.keys = FeedKeys.of(keys)
         self.gap_ms = 1000.0 / rate if rate > 0 else 0.0
         self.batch = max(1, int(rate * batch_seconds)) if rate > 0 else 1
         self._reserve = redis.register_script(_RESERVE)
@@ -141,9 +144,9 @@ class PostMemo:
     """Per channel: for each post on its page, its version (``FeedItem.version``) and the
     targets it named (None: taken stock of, never scanned)."""
 
-    def __init__(self, redis: Redis, keys: Keys, feed_id: str) -> None:
+    def __init__(self, redis: Redis, keys: KeySpace, feed_id: str) -> None:
         self.redis = redis
-        self.key = keys.channel_posts(feed_id)
+        self.key = FeedKeys.of(keys).channel_posts(feed_id)
 
     async def read(self) -> dict[str, tuple[str, frozenset[str] | None]]:
         raw = await self.redis.hgetall(self.key)

@@ -10,9 +10,9 @@ time cost more CPU than the fetch itself when the feed answered 304 (issue 16). 
   items, a channel's post memo), then one script call (:data:`_FINISH`) that stores their states
   and due times and frees their leases;
 * a 304 that changes nothing but the clock writes only the clock: the due time, and the time and
-  count of the poll in one short field of ``Keys.feed_checked`` (``FeedStore`` folds it into the
+  count of the poll in one short field of ``FeedKeys.feed_checked`` (``FeedStore`` folds it into the
   state it reads), never the whole state;
-* held leases are renewed by one task (``feeds.leases.LeaseKeeper``).
+* held leases are renewed by one task (``feeds.storage.leases.LeaseKeeper``).
 
 A lease is still taken with ``SET NX PX`` and freed by compare-and-delete, now inside the scripts:
 two watchers never poll one feed at once.
@@ -26,9 +26,10 @@ from dataclasses import dataclass
 
 from redis.asyncio.client import Pipeline
 
-from feeds.leases import LeaseKeeper
+from feeds.fetching.keys import FeedKeys
 from feeds.sources import FeedSource, FeedState, FeedStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from feeds.storage.leases import LeaseKeeper
 
 BATCH = 200  # feeds per script call
 WINDOW = 0.01  # seconds a finished poll's writes wait for others to share their round trip
@@ -98,7 +99,7 @@ class Finish:
 class PollTrips:
     def __init__(self, storage: Storage, feeds: FeedStore, keeper: LeaseKeeper) -> None:
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = FeedKeys.of(storage.keys)
         self.feeds = feeds
         self.keeper = keeper
         self._take = self.redis.register_script(_TAKE)

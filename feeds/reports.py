@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from feeds.watching.keys import WatchKeys
 
 SEEN_TTL = 7 * 86400  # a chat cannot report the same alert twice within this time
 TOP = 5  # targets /stats lists
@@ -20,7 +21,7 @@ TOP = 5  # targets /stats lists
 class FalseMatches:
     def __init__(self, storage: Storage) -> None:
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = WatchKeys.of(storage.keys)
 
     async def report(self, target_id: str, alert_ref: str, chat_id: int) -> bool:
         """Count one report; False when this chat already reported this alert."""

@@ -26,9 +26,10 @@ from collections.abc import Sequence
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from feeds.fetching.keys import FeedKeys
 from feeds.identity import normalise_title
-from feeds.keys import Keys
 from feeds.parsing import FeedItem
+from feeds.storage.keys import KeySpace
 
 TITLE_KEY_MIN_WORDS = 5
 DEFAULT_TTL = 60 * 86400.0
@@ -44,9 +45,9 @@ def item_keys(item: FeedItem) -> tuple[str, ...]:
 
 
 class SeenStore:
-    def __init__(self, redis: Redis, keys: Keys, ttl: float = DEFAULT_TTL) -> None:
+    def __init__(self, redis: Redis, keys: KeySpace, ttl: float = DEFAULT_TTL) -> None:
         self.redis = redis
-        self.keys = keys
+        self.keys = FeedKeys.of(keys)
         self.ttl = ttl
 
     async def known(self, feed_id: str, items: Sequence[FeedItem]) -> list[bool]:

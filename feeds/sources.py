@@ -21,9 +21,10 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from feeds.channels import channel_name, preview_url
+from feeds.fetching.keys import FeedKeys
 from feeds.identity import canonical_url
 from feeds.ssrf import AddressPolicy, URLRefused, check_url
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 
 FullText = Literal["auto", "yes", "no"]
 MAX_FEED_URL = 2048
@@ -103,7 +104,7 @@ class FeedMerge:
 class FeedStore:
     def __init__(self, storage: Storage) -> None:
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = FeedKeys.of(storage.keys)
 
     # -- sources ----------------------------------------------------------------------------------
     async def all(self) -> list[FeedSource]:
@@ -226,7 +227,7 @@ class FeedStore:
     @staticmethod
     def checked_value(state: FeedState) -> str:
         """The clock of a quiet poll (a 304 that changed nothing else): when it ran, the count
-        of successful polls and the next check, for ``Keys.feed_checked``."""
+        of successful polls and the next check, for ``FeedKeys.feed_checked``."""
         return f"{state.last_check!r} {state.polls} {state.next_check!r}"
 
     async def due(self, now: float, limit: int = 500) -> list[str]:

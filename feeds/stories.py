@@ -28,7 +28,8 @@ from redis.asyncio import Redis
 
 from feeds.alerts import Alert, AlertSource
 from feeds.identity import canonical_url
-from feeds.keys import Keys
+from feeds.storage.keys import KeySpace
+from feeds.watching.keys import WatchKeys
 
 STORY_WINDOW = 48 * 3600
 NEAR_TITLE = 0.8
@@ -64,9 +65,9 @@ def _nearest(alert_id: str, words: frozenset[str], answers: list[list[bytes]]) -
 
 
 class Stories:
-    def __init__(self, redis: Redis, keys: Keys, window: float = STORY_WINDOW) -> None:
+    def __init__(self, redis: Redis, keys: KeySpace, window: float = STORY_WINDOW) -> None:
         self.redis = redis
-        self.keys = keys
+        self.keys = WatchKeys.of(keys)
         self.window = int(window)
 
     def _story_keys(self, alert: Alert) -> list[str]:

@@ -23,10 +23,11 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from feeds.alerts import Alert, AlertSource, AlertStream, RegistryChange, registry_alert_id
-from feeds.keys import Keys
 from feeds.registry.models import Facility, Fact, Prisoner
 from feeds.registry.store import Change, RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from feeds.storage.keys import KeySpace
+from feeds.watching.keys import WatchKeys
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +74,9 @@ def event_from_alert(alert: Alert) -> TimelineEvent:
 
 
 class Timeline:
-    def __init__(self, redis: Redis, keys: Keys, cap: int = TIMELINE_CAP) -> None:
+    def __init__(self, redis: Redis, keys: KeySpace, cap: int = TIMELINE_CAP) -> None:
         self.redis = redis
-        self.keys = keys
+        self.keys = WatchKeys.of(keys)
         self.cap = cap
 
     async def add(self, prisoner_id: str, event: TimelineEvent) -> None:

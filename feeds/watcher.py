@@ -1,7 +1,7 @@
 """The watcher loop: due feeds -> fetch -> parse -> new items -> mention engine -> alerts.
 
 Any number of watchers (tasks or processes) share one Redis: the schedule is a sorted set of due
-times, and a short lease per feed (``feeds.leases``) makes sure one watcher fetches a feed at a
+times, and a short lease per feed (``feeds.storage.leases``) makes sure one watcher fetches a feed at a
 time. Each poll is its own task, bounded by ``max_polls``, so a feed that times out, answers 500
 or serves garbage only costs its own slot: it never delays or breaks the others. A poll's Redis work
 is shared with the polls around it (``feeds.poll_trips``): the leases and reads of polls that start
@@ -12,8 +12,8 @@ the event loop; the workers share one compiled engine (``feeds.engine_pool``).
 
 ``run(stop)`` loops until ``stop`` is set; ``once()`` polls every unpaused feed once, due or not.
 Every ``cycle_every`` seconds ``run`` closes a *poll cycle*: one log line (feeds polled, changed,
-failed, items, alerts, duration), the counts added to ``Keys.watcher_counters`` and the time in
-``Keys.watcher_cycle`` (health checks read it). Redis away: the loop waits with backoff and goes on.
+failed, items, alerts, duration), the counts added to ``WatchKeys.watcher_counters`` and the time in
+``WatchKeys.watcher_cycle`` (health checks read it). Redis away: the loop waits with backoff and goes on.
 """
 
 from __future__ import annotations
@@ -49,16 +49,17 @@ from feeds.channel_watch import (
 from feeds.engine_pool import EnginePool
 from feeds.fetcher import Fetcher, FetchResult
 from feeds.fulltext import fetch_full_text, needs_full_text
-from feeds.leases import LeaseKeeper
 from feeds.parsing import THREAD_THRESHOLD, FeedItem, ParsedFeed, parse_feed, parse_feed_async
 from feeds.poll_trips import Finish, PollTrips, Taken
 from feeds.registry.store import RegistryStore
 from feeds.registry.sync import RegistrySync
 from feeds.seen import SeenStore
 from feeds.sources import FeedSource, FeedState, FeedStore
-from feeds.storage import Backoff, Storage, is_connection_error
+from feeds.storage.connection import Backoff, Storage, is_connection_error
+from feeds.storage.leases import LeaseKeeper
 from feeds.stories import Stories
 from feeds.timeline import Timeline
+from feeds.watching.keys import WatchKeys
 
 log = logging.getLogger(__name__)
 
@@ -360,7 +361,7 @@ class Watcher:
             self._new_pool()
 
     async def _record_cycle(self, now: float, counts: Counter[str]) -> None:
-        keys = self.storage.keys
+        keys = WatchKeys.of(self.storage.keys)
         async with self.storage.redis.pipeline(transaction=False) as pipe:
             for name, n in counts.items():
                 pipe.hincrby(keys.watcher_counters, name, n)

@@ -46,8 +46,9 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel
 from redis.exceptions import RedisError, WatchError
 
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.deliveries import GROUP, STREAM_MAXLEN, Delivery, Lane
+from subscriptions.keys import SubscriptionKeys
 
 log = logging.getLogger("vestka.broadcast")
 
@@ -184,7 +185,7 @@ return 1
 class BroadcastStore:
     def __init__(self, storage: Storage, batch_size: int | None = None) -> None:
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = SubscriptionKeys.of(storage.keys)
         self.batch_size = batch_size or BATCH_SIZE
         self._start = self.redis.register_script(START)
         self._finish = self.redis.register_script(FINISH)

@@ -42,10 +42,11 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.broadcast import BroadcastStore
 from subscriptions.broadcast import Outcome as BroadcastOutcome
 from subscriptions.deliveries import GROUP, Delivery, DeliveryQueue, Lane
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.outcomes import BLOCK_AFTER, FAILS_TTL, Kind, Outcome, classify, count, day_of
 from subscriptions.outcomes import network_error as network_outcome
 from subscriptions.ratelimit import Decision, RateConfig, RateLimiter
@@ -160,7 +161,7 @@ class Sender:
     ) -> None:
         self.storage = storage
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = SubscriptionKeys.of(storage.keys)
         self.config = config
         self.consumer = config.consumer
         self.queue = DeliveryQueue(storage)

@@ -14,7 +14,7 @@ from bot.services import Services
 from bot.settings import Settings
 from feeds.registry.importers import load_registry_file
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from testkit.botapi import FakeBotAPI
 from testkit.waiting import wait_for
 

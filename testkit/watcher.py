@@ -11,7 +11,7 @@ from feeds.fetcher import Fetcher, FetchPolicy
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.store import RegistryStore
 from feeds.sources import FeedSource, FeedStore, feed_id_for
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from feeds.watcher import Watcher, WatcherConfig
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from feeds.storage import EmbeddedValkey, Storage, connect
+from feeds.storage.connection import EmbeddedValkey, Storage, connect
 from testkit.botapi import FakeBotAPI
 from testkit.feedserver import FeedServer
 

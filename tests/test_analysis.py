@@ -9,7 +9,7 @@ from feeds.registry.bundled import bundled_targets
 from feeds.registry.models import Prisoner
 from feeds.registry.store import RegistryStore
 from feeds.sources import FeedSource
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from testkit.rss import BIALIATSKI, NOBODY
 
 NEW_PRISONER = "Суд у Гомелі асудзіў Зміцера Квяткоўскага-Пятроўскага на пяць гадоў калоніі."

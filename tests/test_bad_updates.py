@@ -13,7 +13,7 @@ import pytest
 
 from bot.i18n import t
 from bot.updates import readable
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from testkit.harness import Harness, running_bot
 from testkit.waiting import wait_for
 

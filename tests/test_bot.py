@@ -13,7 +13,7 @@ import pytest
 from bot.i18n import t
 from feeds.registry.models import Prisoner
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from feeds.timeline import Timeline, TimelineEvent, TimelineSource
 from subscriptions.chats import ChatKind
 from testkit.harness import ADMIN, Harness, running_bot

@@ -17,7 +17,7 @@ import subscriptions.broadcast as broadcast_module
 from bot.handlers.broadcast import broadcast_monitor
 from bot.i18n import t
 from bot.replies import SharedReplyLimiter
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.broadcast import (
     ALL,
     Broadcast,
@@ -30,6 +30,7 @@ from subscriptions.broadcast import (
 )
 from subscriptions.chats import Chat, ChatKind
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.ratelimit import RateConfig
 from subscriptions.sender import Sender
 from testkit import sending as sendkit
@@ -122,7 +123,7 @@ def monitor(h: Harness, clock: Clock | None = None, **options: object) -> Broadc
 
 async def lane(h: Harness) -> list[Delivery]:
     entries = await h.services.storage.redis.xrange(
-        h.services.storage.keys.deliveries(Lane.BROADCAST)
+        SubscriptionKeys.of(h.services.storage.keys).deliveries(Lane.BROADCAST)
     )
     return [Delivery.model_validate_json(fields[b"d"]) for _, fields in entries]
 

@@ -9,7 +9,7 @@ from bot.i18n import t
 from bot.render import prisoner_card
 from feeds.alerts import Alert, AlertSource
 from feeds.registry.models import Prisoner
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from feeds.timeline import Timeline, TimelineEvent, TimelineSource
 from testkit.harness import running_bot
 

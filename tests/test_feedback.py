@@ -11,7 +11,7 @@ from bot.alert_message import alert_buttons
 from bot.i18n import t
 from feeds.alerts import Alert
 from feeds.reports import FalseMatches
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from testkit.harness import ADMIN, running_bot
 
 A = "ales-bialiacki"

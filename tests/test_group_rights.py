@@ -14,7 +14,7 @@ import pytest
 
 from bot.app import BUTTONS, USER_COMMANDS
 from bot.i18n import t
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from testkit.harness import Harness, running_bot
 
 GROUP = -4001

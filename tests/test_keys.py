@@ -10,17 +10,22 @@ added to ``GOLDEN``.
 
 from __future__ import annotations
 
+import ast
 import fnmatch
+import importlib
 import inspect
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from bot.services import Services
 from bot.settings import Settings
-from feeds.keys import FANOUT_GROUP, SCHEMA_VERSION, Keys
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from feeds.storage.keys import SCHEMA_VERSION, KeySpace
+from feeds.watching.keys import FANOUT_GROUP
 from subscriptions.chats import Chat
 from subscriptions.deliveries import GROUP, Delivery, DeliveryQueue, Lane
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.store import SubscriptionStore
 
 PREFIX = "golden:"
@@ -120,9 +125,47 @@ GOLDEN_NAMES = {
 }
 
 
-def key_spaces(prefix: str) -> list[object]:
-    """Every key space, each under ``prefix``."""
-    return [Keys(prefix)]
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("bot", "feeds", "subscriptions")
+
+
+def key_modules() -> list[str]:
+    """Every package's ``keys.py``, as module names."""
+    return sorted(
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("keys.py")
+    )
+
+
+def key_spaces(prefix: str) -> list[KeySpace]:
+    """Every key space declared in a package's ``keys.py``, each under ``prefix``."""
+    spaces = []
+    for name in key_modules():
+        module = importlib.import_module(name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, KeySpace) and cls.__module__ == name:
+                spaces.append(cls(prefix))
+    return spaces
+
+
+def test_key_spaces_are_declared_in_keys_modules_only() -> None:
+    """A key space (or a key built by hand with ``_k``) outside a ``keys.py`` would escape the
+    golden list below."""
+    strays = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if path.name == "keys.py":
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef) and any(
+                    isinstance(b, ast.Name) and b.id == "KeySpace" for b in node.bases
+                ):
+                    strays.append(f"{path.relative_to(ROOT)}: class {node.name}")
+                if isinstance(node, ast.Attribute) and node.attr == "_k":
+                    strays.append(f"{path.relative_to(ROOT)}:{node.lineno}: ._k")
+    assert not strays
 
 
 def builders(prefix: str) -> dict[str, tuple[Callable[..., str], list[str]]]:
@@ -130,7 +173,7 @@ def builders(prefix: str) -> dict[str, tuple[Callable[..., str], list[str]]]:
     found: dict[str, tuple[Callable[..., str], list[str]]] = {}
     for space in key_spaces(prefix):
         for name, member in inspect.getmembers(type(space)):
-            if name.startswith("_") or name == "prefix":
+            if name.startswith("_") or name in ("prefix", "of"):
                 continue
             assert name not in found, f"two key spaces declare {name}"
             if isinstance(member, property):
@@ -194,28 +237,30 @@ async def _seed_mutes(storage: Storage, chat: int) -> None:
 
 
 async def _seed_digest(storage: Storage, chat: int) -> None:
-    keys = storage.keys
+    keys = SubscriptionKeys.of(storage.keys)
     await storage.redis.hset(keys.digest_buffer(chat), "0" * 32, "{}")
     await storage.redis.zadd(keys.digest_due, {str(chat): time.time() + 3600})
 
 
 async def _seed_guard(storage: Storage, chat: int) -> None:
-    await storage.redis.set(storage.keys.delivery_guard(f"a:0123:{chat}"), "sent", ex=3600)
+    await storage.redis.set(
+        SubscriptionKeys.of(storage.keys).delivery_guard(f"a:0123:{chat}"), "sent", ex=3600
+    )
     await DeliveryQueue(storage).enqueue(
         [Delivery(id=f"a:0123:{chat}", chat_id=chat, params={"text": "x"})]
     )
 
 
 async def _seed_failures(storage: Storage, chat: int) -> None:
-    await storage.redis.incr(storage.keys.chat_failures(chat))
+    await storage.redis.incr(SubscriptionKeys.of(storage.keys).chat_failures(chat))
 
 
 async def _seed_rate(storage: Storage, chat: int) -> None:
-    await storage.redis.set(storage.keys.rate_chat(chat), "1", px=60_000)
+    await storage.redis.set(SubscriptionKeys.of(storage.keys).rate_chat(chat), "1", px=60_000)
 
 
 async def _seed_pause(storage: Storage, chat: int) -> None:
-    await storage.redis.set(storage.keys.rate_pause_chat(chat), "1", px=60_000)
+    await storage.redis.set(SubscriptionKeys.of(storage.keys).rate_pause_chat(chat), "1", px=60_000)
 
 
 # Builder name -> how a chat comes to hold data under that key (through its store where one
@@ -258,7 +303,7 @@ async def test_forget_deletes_every_per_chat_key(storage: Storage) -> None:
     left = {name: found for name, found in (await _held(storage, ME)).items() if found}
     assert not left, f"/forget left these keys: {left}"
     assert all((await _held(storage, OTHER)).values()), "forgetting one chat touched another"
-    keys, redis = storage.keys, storage.redis
+    keys, redis = SubscriptionKeys.of(storage.keys), storage.redis
     assert not await redis.sismember(keys.chats, ME)
     assert not await redis.sismember(keys.target_chats(TARGET), ME)
     assert await redis.zscore(keys.digest_due, ME) is None

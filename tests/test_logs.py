@@ -11,7 +11,8 @@ import logging
 import pytest
 
 from bot.logs import JsonFormatter, KeyValueFormatter, RedactTokens, configure_logging, hide_secret
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from feeds.watching.keys import WatchKeys
 from testkit.feedserver import FeedServer
 from testkit.rss import numbered, rss
 from testkit.waiting import wait_for
@@ -105,9 +106,11 @@ async def test_one_line_per_poll_cycle(storage: Storage, caplog: pytest.LogCaptu
     assert totals["polled"] == 2 and totals["failed"] == 1 and totals["changed"] == 1
     assert totals["items"] == 3 and totals["alerts"] == 0
     assert lines[0].levelno == logging.INFO and lines[0].duration >= 0
-    counters = await storage.redis.hgetall(storage.keys.watcher_counters)
+    counters = await storage.redis.hgetall(WatchKeys.of(storage.keys).watcher_counters)
     assert int(counters[b"polled"]) == 2 and int(counters[b"failed"]) == 1
-    assert float((await storage.redis.hget(storage.keys.watcher_cycle, "at")) or 0) > 0
+    assert (
+        float((await storage.redis.hget(WatchKeys.of(storage.keys).watcher_cycle, "at")) or 0) > 0
+    )
 
 
 @pytest.mark.parametrize(

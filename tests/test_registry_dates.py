@@ -14,7 +14,7 @@ from feeds.registry.bundled import BUNDLED_SOURCE, bundled_prisoners
 from feeds.registry.importers import load_registry_file, newest_date
 from feeds.registry.models import PrisonerStatus
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "tests" / "data" / "viasna-sample-en.json"

@@ -10,7 +10,7 @@ import pytest
 
 from bot.i18n import t
 from bot.services import rate_config
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.ratelimit import RateLimiter
 from testkit.harness import Harness, running_bot
 from testkit.waiting import wait_for

@@ -30,7 +30,7 @@ from bot.replies import SharedReplyLimiter
 from bot.services import rate_config
 from bot.settings import Settings
 from feeds.registry.models import ID_RE
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.broadcast import (
     ALL,
     BroadcastMonitor,

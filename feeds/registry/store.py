@@ -17,8 +17,9 @@ from pathlib import Path
 
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.importers import ImportResult, RegistryFileError, load_registry_file
+from feeds.registry.keys import RegistryKeys
 from feeds.registry.models import FACTS, AnyTarget, Prisoner, PrisonerStatus, target_from_json
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ def merged(old: AnyTarget | None, new: AnyTarget, checked: bool = False) -> AnyT
 class RegistryStore:
     def __init__(self, storage: Storage) -> None:
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = RegistryKeys.of(storage.keys)
 
     async def version(self) -> int:
         return int(await self.redis.get(self.keys.registry_version) or 0)

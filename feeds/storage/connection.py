@@ -28,7 +28,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from feeds.keys import SCHEMA_VERSION, Keys
+from feeds.storage.keys import SCHEMA_VERSION, StorageKeys
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ class Storage:
     """An open connection: the client, the key names, and the embedded server if we own one."""
 
     redis: aioredis.Redis
-    keys: Keys
+    keys: StorageKeys
     embedded: EmbeddedValkey | None = None
     description: str = ""
     _closed: bool = field(default=False, repr=False)
@@ -215,7 +215,7 @@ async def connect(redis_url: str | None, data_dir: Path, prefix: str = "vestka:"
         client = aioredis.Redis(connection_pool=pool)
         description = f"embedded valkey in {embedded.data_dir}"
     storage = Storage(
-        client, Keys(prefix), embedded if embedded and embedded.owned else None, description
+        client, StorageKeys(prefix), embedded if embedded and embedded.owned else None, description
     )
     try:
         await client.ping()
