@@ -63,9 +63,9 @@ from bench.soak import (
     inherited_env,
     queue_state,
 )
+from feeds.fetching.sources import FeedStore
 from feeds.registry.keys import RegistryKeys
 from feeds.registry.store import RegistryStore
-from feeds.sources import FeedStore
 from feeds.storage.connection import Storage, connect
 from feeds.watching.keys import FANOUT_GROUP, WatchKeys
 from subscriptions.chats import Chat, ChatKind

@@ -26,7 +26,7 @@ from pathlib import Path
 import feeds.registry.sync as sync_module
 from bot.runtime import announce_changes
 from bot.settings import Settings
-from feeds.fetcher import Fetcher, FetchPolicy
+from feeds.fetching.fetcher import Fetcher, FetchPolicy
 from feeds.registry.sync import RegistrySync
 from feeds.storage.connection import connect
 from testkit.feedserver import FeedServer

@@ -64,10 +64,10 @@ from pathlib import Path
 from aiohttp import web
 
 from bench.mention_speed import load_facilities, make_documents
-from feeds.alerts import Alert
 from feeds.registry.keys import RegistryKeys
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import EmbeddedValkey, Storage, connect
+from feeds.watching.alerts import Alert
 from feeds.watching.keys import FANOUT_GROUP, WatchKeys
 from subscriptions.chats import Chat, ChatKind
 from subscriptions.deliveries import GROUP as SENDERS_GROUP

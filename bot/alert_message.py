@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Html, has, t
 from bot.render import MESSAGE_LIMIT, button_label, name_of
 from bot.services import RegistryView
-from feeds.alerts import Alert, AlertSource
 from feeds.mentions.models import GRAVE as GRAVE_EVENTS
 from feeds.registry.models import AnyTarget, Facility
+from feeds.watching.alerts import Alert, AlertSource
 from subscriptions.chats import Chat
 from subscriptions.digest import DigestItem
 

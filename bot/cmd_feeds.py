@@ -14,13 +14,13 @@ from bot.cmd_watch import fetch_policy, prepare_feeds
 from bot.logs import configure_logging_for
 from bot.runtime import StartupError, fail, opened
 from bot.settings import Settings, settings_or_exit
-from feeds.analysis import EngineHost
-from feeds.feedlist import LANG_RE, MAX_NAME, read_feed_list, to_opml, to_text
-from feeds.fetcher import Fetcher
-from feeds.parsing import MAX_ITEMS, parse_feed_async
+from feeds.fetching.feedlist import LANG_RE, MAX_NAME, read_feed_list, to_opml, to_text
+from feeds.fetching.fetcher import Fetcher
+from feeds.fetching.parsing import MAX_ITEMS, parse_feed_async
+from feeds.fetching.sources import FeedSource, FeedState, FeedStore, feed_id_for, validate_feed_url
+from feeds.fetching.ssrf import URLRefused
 from feeds.registry.store import RegistryStore
-from feeds.sources import FeedSource, FeedState, FeedStore, feed_id_for, validate_feed_url
-from feeds.ssrf import URLRefused
+from feeds.watching.analysis import EngineHost
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

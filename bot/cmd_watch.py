@@ -16,12 +16,12 @@ from bot.console import ConsolePrinter
 from bot.metrics import cycle_every
 from bot.runtime import StartupError, announce_changes, run_role, started, stop_signal
 from bot.settings import Settings
-from feeds.feedlist import bundled_feeds, read_feed_list
-from feeds.fetcher import Fetcher, FetchPolicy
+from feeds.fetching.feedlist import bundled_feeds, read_feed_list
+from feeds.fetching.fetcher import Fetcher, FetchPolicy
+from feeds.fetching.sources import FeedStore
 from feeds.registry.sync import RegistrySync
-from feeds.sources import FeedStore
 from feeds.storage.connection import Storage
-from feeds.watcher import Watcher, WatcherConfig
+from feeds.watching.watcher import Watcher, WatcherConfig
 
 log = logging.getLogger("vestka")
 

@@ -22,7 +22,7 @@ import sys
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from feeds.alerts import Alert
+from feeds.watching.alerts import Alert
 
 _FLAT = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 

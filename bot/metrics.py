@@ -1,7 +1,7 @@
 """The numbers an operator watches, read from Redis so any process can serve them.
 
 ``snapshot(storage, zone)`` gathers everything in a few round trips: the watchers' counters and last
-poll cycle (``feeds/watcher.py``), the sender's counters and heartbeats (``subscriptions/``), queue
+poll cycle (``feeds/watching/watcher.py``), the sender's counters and heartbeats (``subscriptions/``), queue
 lengths and the sender lag (age of the oldest delivery still waiting in a lane). Three readers share
 it: ``/metrics`` (Prometheus text), ``/healthz`` (``health``) and the admin's ``/stats``.
 
@@ -26,8 +26,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from feeds.registry.keys import RegistryKeys
 from feeds.registry.sync import SourceState, shown_url
 from feeds.storage.connection import Storage
-from feeds.watcher import CYCLE_COUNTS
 from feeds.watching.keys import WatchKeys
+from feeds.watching.watcher import CYCLE_COUNTS
 from subscriptions.deliveries import Lane
 from subscriptions.keys import SubscriptionKeys
 from subscriptions.outcomes import COUNTERS, delivery_stats

@@ -21,8 +21,8 @@ from feeds.mentions.scripts import skeleton
 from feeds.registry.models import AnyTarget, Prisoner
 from feeds.registry.store import RegistryStore, merged
 from feeds.storage.connection import Storage
-from feeds.timeline import TIMELINE_CAP, Timeline
 from feeds.watching.keys import WatchKeys
+from feeds.watching.timeline import TIMELINE_CAP, Timeline
 from subscriptions.store import SubscriptionStore
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import has, t
 from feeds.registry.models import AnyTarget, Facility, Prisoner
-from feeds.timeline import TimelineEvent
+from feeds.watching.timeline import TimelineEvent
 
 MESSAGE_LIMIT = 4096
 BUTTON_LABEL_MAX = 60

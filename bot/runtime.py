@@ -92,7 +92,7 @@ async def started(settings: Settings) -> AsyncIterator[Storage]:
 async def announce_changes(storage: Storage, settings: Settings, report, origin: str) -> list:
     """Registry status/facility changes -> timeline events and alerts (printed in console mode)."""
     from bot.console import ConsolePrinter
-    from feeds.timeline import record_registry_changes
+    from feeds.watching.timeline import record_registry_changes
 
     alerts = await record_registry_changes(storage, report.changes, origin, report.version)
     if settings.console_mode:

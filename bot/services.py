@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.settings import Settings
-from feeds.alerts import Alert
 from feeds.registry.models import AnyTarget, Facility, Prisoner
 from feeds.registry.search import SearchIndex
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage
-from feeds.timeline import Timeline, TimelineEvent
+from feeds.watching.alerts import Alert
 from feeds.watching.keys import WatchKeys
+from feeds.watching.timeline import Timeline, TimelineEvent
 from subscriptions.deliveries import DeliveryQueue
 from subscriptions.digest import DigestStore
 from subscriptions.ratelimit import RateConfig

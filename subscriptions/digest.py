@@ -36,8 +36,8 @@ from datetime import time as dtime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feeds.alerts import Alert
 from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert
 from subscriptions.chats import Chat, DeliveryMode
 from subscriptions.deliveries import STREAM_MAXLEN, Delivery, Lane
 from subscriptions.keys import SubscriptionKeys

@@ -41,8 +41,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from feeds.alerts import Alert, AlertStream
 from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert, AlertStream
 from feeds.watching.keys import FANOUT_GROUP, WatchKeys
 from subscriptions.chats import Chat, DeliveryMode
 from subscriptions.deliveries import STREAM_MAXLEN, Delivery, Lane

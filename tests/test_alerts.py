@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.console import ConsolePrinter, format_alert
-from feeds.alerts import Alert, AlertSource, AlertStream
 from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert, AlertSource, AlertStream
 from feeds.watching.keys import WatchKeys
 
 SOURCE_A = AlertSource(feed_id="a", feed_name="Outlet A", link="https://a.example/1")

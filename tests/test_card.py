@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import t
 from bot.render import prisoner_card
-from feeds.alerts import Alert, AlertSource
 from feeds.registry.models import Prisoner
 from feeds.storage.connection import Storage
-from feeds.timeline import Timeline, TimelineEvent, TimelineSource
+from feeds.watching.alerts import Alert, AlertSource
+from feeds.watching.timeline import Timeline, TimelineEvent, TimelineSource
 from testkit.harness import running_bot
 
 MINSK = ZoneInfo("Europe/Minsk")

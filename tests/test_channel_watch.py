@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.alert_message import render_alert
-from feeds import channels
-from feeds.channel_watch import HostPacer
+from feeds.fetching import channels
 from feeds.fetching.keys import FeedKeys
-from feeds.parsing import parse_feed
+from feeds.fetching.parsing import parse_feed
+from feeds.fetching.sources import FeedStore
 from feeds.registry.store import RegistryStore
-from feeds.sources import FeedStore
 from feeds.storage.connection import Storage
-from feeds.watcher import SEEN_REFRESH
+from feeds.watching.channel_watch import HostPacer
+from feeds.watching.watcher import SEEN_REFRESH
 from testkit.channelpages import FakeChannel
 from testkit.feedserver import FeedServer
 from testkit.rss import Item, ago, rss

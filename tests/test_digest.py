@@ -12,10 +12,10 @@ import pytest
 from bot.alert_message import DigestRenderer, render_digest
 from bot.i18n import t
 from bot.services import RegistryView
-from feeds.alerts import Alert
 from feeds.registry.importers import load_registry_file
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert
 from subscriptions.chats import Chat, DeliveryMode
 from subscriptions.deliveries import Lane
 from subscriptions.digest import DigestItem, DigestScheduler, DigestStore, next_due

@@ -14,10 +14,10 @@ import pytest
 from bot.alert_message import AlertRenderer
 from bot.i18n import t
 from bot.services import RegistryView
-from feeds.alerts import Alert, AlertSource, AlertStream
 from feeds.registry.importers import load_registry_file
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert, AlertSource, AlertStream
 from feeds.watching.keys import FANOUT_GROUP, WatchKeys
 from subscriptions.chats import Chat, ChatKind, DeliveryMode
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane

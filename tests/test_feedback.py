@@ -9,9 +9,9 @@ import pytest
 
 from bot.alert_message import alert_buttons
 from bot.i18n import t
-from feeds.alerts import Alert
-from feeds.reports import FalseMatches
 from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert
+from feeds.watching.reports import FalseMatches
 from testkit.harness import ADMIN, running_bot
 
 A = "ales-bialiacki"

@@ -1,4 +1,4 @@
-"""feeds/heap.py: frozen objects are out of the collector's sight, and settle() still collects the
+"""feeds/watching/heap.py: frozen objects are out of the collector's sight, and settle() still collects the
 cyclic garbage among them."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from feeds import heap
+from feeds.watching import heap
 
 
 class _Node:

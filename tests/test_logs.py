@@ -77,7 +77,7 @@ def test_every_handler_keeps_the_token_filter(monkeypatch: pytest.MonkeyPatch) -
 
 
 async def test_one_line_per_poll_cycle(storage: Storage, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="feeds.watcher")
+    caplog.set_level(logging.DEBUG, logger="feeds.watching.watcher")
     async with FeedServer() as server:
         server.add("/a", rss(numbered(3)))
         server.add("/b", "<html>not a feed</html>")

@@ -1,4 +1,4 @@
-"""Polls share their Redis round trips (feeds/poll_trips.py): leases and reads of the polls that
+"""Polls share their Redis round trips (feeds/watching/poll_trips.py): leases and reads of the polls that
 start together in one script call, the writes of polls that end together in one pipeline, and a
 quiet 304 writes only its clock. Against the local feed server and real Redis."""
 
@@ -8,10 +8,10 @@ import asyncio
 import math
 
 from feeds.fetching.keys import FeedKeys
-from feeds.poll_trips import BATCH
-from feeds.sources import FeedStore
+from feeds.fetching.sources import FeedStore
 from feeds.storage.connection import Storage
 from feeds.storage.leases import LeaseKeeper
+from feeds.watching.poll_trips import BATCH
 from testkit.feedserver import FeedServer
 from testkit.rss import numbered, rss
 from testkit.watcher import add_feed, watcher_on

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
-from feeds.sources import FeedStore
+from feeds.fetching.sources import FeedStore
 from feeds.storage.connection import Storage
 from feeds.storage.keys import StorageKeys
 from testkit.botapi import FakeBotAPI

@@ -124,7 +124,7 @@ async def test_a_status_alert_says_as_of_when_and_who_says_so(
     storage: Storage, tmp_path: Path
 ) -> None:
     from bot.alert_message import registry_line
-    from feeds.timeline import record_registry_changes
+    from feeds.watching.timeline import record_registry_changes
 
     registry = RegistryStore(storage)
     await registry.import_file(

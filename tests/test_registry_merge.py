@@ -11,10 +11,10 @@ import pytest
 from bot.registry_merge import MergeRefused, likely_duplicates, merge_people
 from feeds.registry.models import Prisoner, PrisonerStatus
 from feeds.registry.store import RegistryStore
-from feeds.reports import FalseMatches
 from feeds.storage.connection import Storage
-from feeds.timeline import Timeline
 from feeds.watching.keys import WatchKeys
+from feeds.watching.reports import FalseMatches
+from feeds.watching.timeline import Timeline
 from subscriptions.store import SubscriptionStore
 from testkit.harness import running_bot
 

@@ -14,16 +14,16 @@ from bot.admin_notices import notify_admins
 from bot.held_deaths import confirm_death
 from bot.runtime import announce_changes
 from bot.settings import Settings
-from feeds.alerts import Alert
-from feeds.fetcher import Fetcher, FetchPolicy
+from feeds.fetching.fetcher import Fetcher, FetchPolicy
 from feeds.registry.held import HeldDeaths
 from feeds.registry.models import PrisonerStatus
 from feeds.registry.store import RegistryStore
 from feeds.registry.sync import RegistrySync
 from feeds.storage.connection import Storage
-from feeds.timeline import Timeline
-from feeds.watcher import Watcher, WatcherConfig
+from feeds.watching.alerts import Alert
 from feeds.watching.keys import WatchKeys
+from feeds.watching.timeline import Timeline
+from feeds.watching.watcher import Watcher, WatcherConfig
 from testkit.feedserver import FeedServer
 from testkit.harness import ADMIN, running_bot
 from testkit.sending import queued

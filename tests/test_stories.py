@@ -3,10 +3,10 @@ title, or by a near-identical title among recent alerts naming the same target."
 
 from __future__ import annotations
 
-from feeds.alerts import Alert, AlertSource
 from feeds.storage.connection import Storage
-from feeds.stories import Stories
+from feeds.watching.alerts import Alert, AlertSource
 from feeds.watching.keys import WatchKeys
+from feeds.watching.stories import Stories
 
 TITLE = "Алеся Бяляцкага перавялі ў калонію ў Горках"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from bot.i18n import t
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.store import RegistryStore
-from feeds.reports import FalseMatches
 from feeds.storage.connection import Storage
 from feeds.watching.keys import WatchKeys
+from feeds.watching.reports import FalseMatches
 from subscriptions.chats import Chat
 from subscriptions.store import SubscriptionStore
 from testkit.harness import ADMIN, running_bot

@@ -9,8 +9,8 @@ from feeds.registry.bundled import bundled_targets
 from feeds.registry.models import Prisoner, PrisonerStatus
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage
-from feeds.timeline import Timeline, record_registry_changes
 from feeds.watching.keys import WatchKeys
+from feeds.watching.timeline import Timeline, record_registry_changes
 from testkit.watcher import alerts
 
 
@@ -43,7 +43,7 @@ async def test_status_change_records_timeline_event_and_alert(storage: Storage) 
 
 
 async def test_timeline_is_capped_newest_first(storage: Storage) -> None:
-    from feeds.timeline import TimelineEvent
+    from feeds.watching.timeline import TimelineEvent
 
     timeline = Timeline(storage.redis, storage.keys, cap=5)
     for i in range(8):

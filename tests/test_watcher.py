@@ -8,8 +8,8 @@ import time
 from aiohttp import web
 
 from feeds.fetching.keys import FeedKeys
-from feeds.parsing import THREAD_THRESHOLD
-from feeds.sources import FeedStore
+from feeds.fetching.parsing import THREAD_THRESHOLD
+from feeds.fetching.sources import FeedStore
 from feeds.storage.connection import Storage
 from feeds.watching.keys import WatchKeys
 from testkit.feedserver import FeedServer
@@ -442,7 +442,7 @@ async def test_automatic_workers_start_only_when_a_cycle_kept_the_watcher_busy(
 ) -> None:
     """Workers cost memory: in automatic mode none start until the watcher spent at least
     WORKERS_AT of a cycle's wall time on the CPU."""
-    from feeds.watcher import WORKERS_AT
+    from feeds.watching.watcher import WORKERS_AT
 
     async with watcher_on(storage) as w:
         if w._pool_size == 0:
@@ -462,7 +462,7 @@ def test_automatic_workers_leave_the_watcher_its_core(monkeypatch) -> None:
     there would only take turns with the event loop, and cost an interpreter's memory)."""
     import os
 
-    from feeds import watcher
+    from feeds.watching import watcher
 
     sizes = {}
     for cores in (1, 2, 3, 8):

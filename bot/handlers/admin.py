@@ -21,13 +21,13 @@ from bot.held_deaths import confirm_death, held_in_order
 from bot.metrics import snapshot, stats_fields
 from bot.render import name_of
 from bot.takedown import take_down
+from feeds.fetching.sources import FeedSource, FeedStore, feed_id_for, validate_feed_url
+from feeds.fetching.ssrf import URLRefused
 from feeds.registry.held import HeldDeaths
 from feeds.registry.importers import target_from_row
 from feeds.registry.models import ID_RE
 from feeds.registry.store import merged
-from feeds.reports import FalseMatches
-from feeds.sources import FeedSource, FeedStore, feed_id_for, validate_feed_url
-from feeds.ssrf import URLRefused
+from feeds.watching.reports import FalseMatches
 
 log = logging.getLogger("vestka.bot")
 

@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 
 from bot.handlers.common import turn
 from feeds.registry.models import ID_RE
-from feeds.reports import FalseMatches
+from feeds.watching.reports import FalseMatches
 
 ALERT_REF_RE = re.compile(r"^[0-9a-f]{8}$")
 

@@ -50,7 +50,7 @@ class FeedKeys(KeySpace):
 
     def channel_posts(self, feed_id: str) -> str:
         """HASH post guid -> its text's hash and the targets it named, for the posts on a channel's
-        page (``feeds/channel_watch.py``: an edit that names someone new alerts once)."""
+        page (``feeds/watching/channel_watch.py``: an edit that names someone new alerts once)."""
         return self._k("feeds", "posts", feed_id)
 
     def feed_seen(self, feed_id: str) -> str:

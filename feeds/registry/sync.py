@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from feeds.fetcher import Fetcher
+from feeds.fetching.fetcher import Fetcher
 from feeds.registry.held import HeldDeaths
 from feeds.registry.importers import load_registry_bytes, source_name
 from feeds.registry.keys import RegistryKeys

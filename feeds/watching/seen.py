@@ -1,6 +1,6 @@
 """Which items of a feed were already handled: identity keys in Redis with a time to live.
 
-Per feed, one sorted set: member = identity key (``feeds.identity``: ``g:`` guid, ``u:`` canonical
+Per feed, one sorted set: member = identity key (``feeds.fetching.identity``: ``g:`` guid, ``u:`` canonical
 link, ``t:`` title + date, plus our ``n:`` title-only key below), score = when it was last seen in
 the feed. An item is **seen** when *any* of its keys is in the set; when a poll is handled *all* the
 keys of *every* item still in the feed are (re)written with the current time, so:
@@ -26,9 +26,9 @@ from collections.abc import Sequence
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from feeds.fetching.identity import normalise_title
 from feeds.fetching.keys import FeedKeys
-from feeds.identity import normalise_title
-from feeds.parsing import FeedItem
+from feeds.fetching.parsing import FeedItem
 from feeds.storage.keys import KeySpace
 
 TITLE_KEY_MIN_WORDS = 5

@@ -1,6 +1,6 @@
 """SSRF guard for feed fetching.
 
-Two layers, both applied on **every** redirect hop by :mod:`feeds.fetcher`:
+Two layers, both applied on **every** redirect hop by :mod:`feeds.fetching.fetcher`:
 
 1. :func:`check_url` refuses bad URLs before any connection: non-http(s) schemes, credentials,
    oversized URLs, and hosts that are IP literals in a blocked range (aiohttp never calls the
@@ -58,7 +58,7 @@ class BlockedAddressError(OSError):
 
 
 class URLRefused(ValueError):
-    """A URL refused before any connection. ``kind`` is a :class:`feeds.fetcher.ErrorKind` value."""
+    """A URL refused before any connection. ``kind`` is a :class:`feeds.fetching.fetcher.ErrorKind` value."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)

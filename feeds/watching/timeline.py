@@ -22,11 +22,11 @@ from pydantic import BaseModel, Field
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from feeds.alerts import Alert, AlertSource, AlertStream, RegistryChange, registry_alert_id
 from feeds.registry.models import Facility, Fact, Prisoner
 from feeds.registry.store import Change, RegistryStore
 from feeds.storage.connection import Storage
 from feeds.storage.keys import KeySpace
+from feeds.watching.alerts import Alert, AlertSource, AlertStream, RegistryChange, registry_alert_id
 from feeds.watching.keys import WatchKeys
 
 log = logging.getLogger(__name__)

@@ -26,9 +26,9 @@ import unicodedata
 
 from redis.asyncio import Redis
 
-from feeds.alerts import Alert, AlertSource
-from feeds.identity import canonical_url
+from feeds.fetching.identity import canonical_url
 from feeds.storage.keys import KeySpace
+from feeds.watching.alerts import Alert, AlertSource
 from feeds.watching.keys import WatchKeys
 
 STORY_WINDOW = 48 * 3600

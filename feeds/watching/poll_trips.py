@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from redis.asyncio.client import Pipeline
 
 from feeds.fetching.keys import FeedKeys
-from feeds.sources import FeedSource, FeedState, FeedStore
+from feeds.fetching.sources import FeedSource, FeedState, FeedStore
 from feeds.storage.connection import Storage
 from feeds.storage.leases import LeaseKeeper
 

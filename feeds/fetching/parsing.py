@@ -3,7 +3,7 @@
     parsed = await parse_feed_async(result.body, result.headers, result.url)
     if not parsed.is_feed: ...            # parsed.bozo says why (HTML page, empty, not XML)
     for item in parsed.items:             # document order, repeated guids handled
-        item.fingerprint, item.keys       # identity (see feeds.identity)
+        item.fingerprint, item.keys       # identity (see feeds.fetching.identity)
         item.content_hash                 # tells an edit from a new item
         item.title, item.text             # plain text: no tags, entities decoded, no scripts
         item.link                         # absolute http(s) URL or None
@@ -42,7 +42,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from feeds import channels, fastparse, identity
+from feeds.fetching import channels, fastparse, identity
 
 T = TypeVar("T")
 MAX_ITEMS = 1000  # a feed's newest entries kept (by date where dated, else document order)
@@ -53,7 +53,9 @@ THREAD_THRESHOLD = 32 * 1024  # bodies at least this large go to the worker proc
 INLINE_PARSE = 128 * 1024
 MAX_TITLE = 1000
 MAX_TEXT = 100_000
-FAST_PATH = True  # lxml for plain well-formed feeds (feeds.fastparse); False: feedparser only
+FAST_PATH = (
+    True  # lxml for plain well-formed feeds (feeds.fetching.fastparse); False: feedparser only
+)
 
 
 @dataclass(frozen=True)
@@ -564,7 +566,7 @@ def _items(
 
 
 def _parse_channel(body: bytes, name: str, known: frozenset[str] | None) -> ParsedFeed:
-    """A channel's preview page as a feed: one item per post with text (``feeds.channels``)."""
+    """A channel's preview page as a feed: one item per post with text (``feeds.fetching.channels``)."""
     page = channels.parse_page(body, name)
     if not page.is_preview:
         why = "no posts: the channel is private, renamed or does not exist, or this is no preview"

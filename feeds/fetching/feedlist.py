@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from feeds.sources import FeedSource, feed_id_for, validate_feed_url
-from feeds.ssrf import URLRefused
+from feeds.fetching.sources import FeedSource, feed_id_for, validate_feed_url
+from feeds.fetching.ssrf import URLRefused
 
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$", re.IGNORECASE)
 MAX_LIST_BYTES = 5 * 1024 * 1024
@@ -167,5 +167,5 @@ def to_text(sources: list[FeedSource]) -> str:
 
 
 def bundled_feeds() -> list[FeedSource]:
-    data = (resources.files("feeds") / "data" / "feeds.txt").read_bytes()
-    return parse_feed_list(data, "feeds/data/feeds.txt").sources
+    data = (resources.files("feeds.fetching") / "data" / "feeds.txt").read_bytes()
+    return parse_feed_list(data, "feeds/fetching/data/feeds.txt").sources

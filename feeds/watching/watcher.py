@@ -4,11 +4,11 @@ Any number of watchers (tasks or processes) share one Redis: the schedule is a s
 times, and a short lease per feed (``feeds.storage.leases``) makes sure one watcher fetches a feed at a
 time. Each poll is its own task, bounded by ``max_polls``, so a feed that times out, answers 500
 or serves garbage only costs its own slot: it never delays or breaks the others. A poll's Redis work
-is shared with the polls around it (``feeds.poll_trips``): the leases and reads of polls that start
+is shared with the polls around it (``feeds.watching.poll_trips``): the leases and reads of polls that start
 together go in one script call, the writes of polls that end together in one pipeline, and a 304
 that changes nothing writes only its clock; a changed feed adds its seen check and its alerts. With
 worker processes the parsing and the mention scans happen there, leaving this process's core to
-the event loop; the workers share one compiled engine (``feeds.engine_pool``).
+the event loop; the workers share one compiled engine (``feeds.watching.engine_pool``).
 
 ``run(stop)`` loops until ``stop`` is set; ``once()`` polls every unpaused feed once, due or not.
 Every ``cycle_every`` seconds ``run`` closes a *poll cycle*: one log line (feeds polled, changed,
@@ -34,10 +34,25 @@ from urllib.parse import urlsplit
 
 from redis.asyncio.client import Pipeline
 
-from feeds import channels, heap, schedule
-from feeds.alerts import Alert, AlertStream, news_alert_id
-from feeds.analysis import EngineHost
-from feeds.channel_watch import (
+from feeds.fetching import channels, schedule
+from feeds.fetching.fetcher import Fetcher, FetchResult
+from feeds.fetching.fulltext import fetch_full_text, needs_full_text
+from feeds.fetching.parsing import (
+    THREAD_THRESHOLD,
+    FeedItem,
+    ParsedFeed,
+    parse_feed,
+    parse_feed_async,
+)
+from feeds.fetching.sources import FeedSource, FeedState, FeedStore
+from feeds.registry.store import RegistryStore
+from feeds.registry.sync import RegistrySync
+from feeds.storage.connection import Backoff, Storage, is_connection_error
+from feeds.storage.leases import LeaseKeeper
+from feeds.watching import heap
+from feeds.watching.alerts import Alert, AlertStream, news_alert_id
+from feeds.watching.analysis import EngineHost
+from feeds.watching.channel_watch import (
     NOT_SCANNED,
     HostPacer,
     PageLook,
@@ -46,20 +61,12 @@ from feeds.channel_watch import (
     older_posts,
     post_number,
 )
-from feeds.engine_pool import EnginePool
-from feeds.fetcher import Fetcher, FetchResult
-from feeds.fulltext import fetch_full_text, needs_full_text
-from feeds.parsing import THREAD_THRESHOLD, FeedItem, ParsedFeed, parse_feed, parse_feed_async
-from feeds.poll_trips import Finish, PollTrips, Taken
-from feeds.registry.store import RegistryStore
-from feeds.registry.sync import RegistrySync
-from feeds.seen import SeenStore
-from feeds.sources import FeedSource, FeedState, FeedStore
-from feeds.storage.connection import Backoff, Storage, is_connection_error
-from feeds.storage.leases import LeaseKeeper
-from feeds.stories import Stories
-from feeds.timeline import Timeline
+from feeds.watching.engine_pool import EnginePool
 from feeds.watching.keys import WatchKeys
+from feeds.watching.poll_trips import Finish, PollTrips, Taken
+from feeds.watching.seen import SeenStore
+from feeds.watching.stories import Stories
+from feeds.watching.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +206,7 @@ class Watcher:
         self._cycle: Counter[str] = Counter()  # this poll cycle's counts, not yet in Redis
         self._cycle_started: float | None = None
         self._cpu_mark = time.process_time()  # this process's CPU seconds at the cycle's start
-        self._cycles = 0  # poll cycles closed (feeds/heap.py settles the heap every few)
+        self._cycles = 0  # poll cycles closed (feeds/watching/heap.py settles the heap every few)
 
     async def __aenter__(self) -> Watcher:
         await self.engine.load()
@@ -451,7 +458,7 @@ class Watcher:
         with the polls starting in the same tick (``None``: another watcher holds it, after
         ``wait`` seconds of trying); kept while the block runs; freed in the round trip that
         writes what the poll queued (seen items, state), shared with the polls ending about then
-        (``feeds/poll_trips.py``). A poll that fails only frees the lease."""
+        (``feeds/watching/poll_trips.py``). A poll that fails only frees the lease."""
         deadline = time.monotonic() + wait
         while (taken := await self.trips.take(feed_id)) is None:
             if time.monotonic() >= deadline:
@@ -511,7 +518,7 @@ class Watcher:
     async def _channel_page(
         self, poll: _Poll, parsed: ParsedFeed, look: PageLook, result: FetchResult
     ) -> ParsedFeed:
-        """A channel's page (``feeds/channel_watch.py``): a renamed channel's posts up to the
+        """A channel's page (``feeds/watching/channel_watch.py``): a renamed channel's posts up to the
         newest seen before are taken stock of (ids go on through a rename; links and guids do
         not); when every post on the page is new, the older pages down to the last one seen are
         read."""
@@ -586,7 +593,7 @@ class Watcher:
         interval = self.config.poll_interval
         when = datetime.fromtimestamp(now, UTC)
         delay = schedule.next_delay_after_success(interval, hints, when, self.rng)
-        if state.channel:  # a public channel (feeds/channel_watch.py): Telegram's pace
+        if state.channel:  # a public channel (feeds/watching/channel_watch.py): Telegram's pace
             delay = max(delay, self.config.channel_min_interval)
         state.next_check = now + delay
 
@@ -683,7 +690,7 @@ class Watcher:
         scanned: list[tuple[FeedItem, Alert | None]],
     ) -> int:
         """Remember what each post on a channel's page named; an edit (``changed``) that names
-        someone new alerts once, for the new ones only (``feeds/channel_watch.py``)."""
+        someone new alerts once, for the new ones only (``feeds/watching/channel_watch.py``)."""
         now: dict[str, tuple[str, frozenset[str] | None]] = {}
         for item in items:
             now[item.guid or ""] = before.get(item.guid or "", (item.version, NOT_SCANNED))

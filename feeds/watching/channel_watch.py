@@ -1,6 +1,6 @@
 """What watching a public Telegram channel adds to watching a feed.
 
-A channel's preview page is read like a feed (``feeds/channels.py``, ``feeds/parsing.py``); three
+A channel's preview page is read like a feed (``feeds/fetching/channels.py``, ``feeds/fetching/parsing.py``); three
 things differ, and they live here:
 
 - **More than one page of news.** The page shows the latest ~20 posts. When the oldest of them is
@@ -31,10 +31,10 @@ from urllib.parse import urlsplit
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from feeds import channels
-from feeds.fetcher import Fetcher
+from feeds.fetching import channels
+from feeds.fetching.fetcher import Fetcher
 from feeds.fetching.keys import FeedKeys
-from feeds.parsing import FeedItem, parse_feed_async
+from feeds.fetching.parsing import FeedItem, parse_feed_async
 from feeds.storage.keys import KeySpace
 
 PAGES_BACK = 5  # older pages read in one poll at most (~100 posts)

@@ -2,7 +2,7 @@
 background when the registry version changes and swapped in whole (a scan never sees half of it).
 
 Scans are CPU-bound, and a watcher process's one core also runs the event loop, the fetches and
-every Redis call. So when the watcher has worker processes (``feeds.engine_pool``), new items are
+every Redis call. So when the watcher has worker processes (``feeds.watching.engine_pool``), new items are
 scanned there (the workers share one engine of the same build). Without workers, a feed's
 few new items are scanned on the event loop (a few milliseconds), and a large batch in one thread
 of this process (off the event loop; the engine's memo caches see one thread at a time).
@@ -18,15 +18,15 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from feeds import heap, workers
-from feeds.alerts import TEXT_EXCERPT, Alert, AlertSource, news_alert_id
-from feeds.engine_pool import EnginePool
+from feeds.fetching.parsing import FeedItem
+from feeds.fetching.sources import FeedSource
 from feeds.mentions import Engine, ScanResult, compile_registry
-from feeds.parsing import FeedItem
 from feeds.registry.models import AnyTarget
 from feeds.registry.store import RegistryStore
-from feeds.sources import FeedSource
-from feeds.workers import Doc
+from feeds.watching import heap, workers
+from feeds.watching.alerts import TEXT_EXCERPT, Alert, AlertSource, news_alert_id
+from feeds.watching.engine_pool import EnginePool
+from feeds.watching.workers import Doc
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class EngineHost:
 
     @property
     def tag(self) -> str:
-        """The current build's tag: a worker pool serves one build (``feeds.engine_pool``)."""
+        """The current build's tag: a worker pool serves one build (``feeds.watching.engine_pool``)."""
         return self._build[0]
 
     def pool(self, size: int) -> EnginePool:

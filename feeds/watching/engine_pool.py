@@ -33,8 +33,9 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
-from feeds import channels, workers
+from feeds.fetching import channels
 from feeds.registry.models import AnyTarget
+from feeds.watching import workers
 
 log = logging.getLogger(__name__)
 

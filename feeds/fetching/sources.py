@@ -6,7 +6,7 @@ never changes afterwards, even when a permanent redirect moves the feed: the see
 hang off the id. Look a feed up by id or by URL (:meth:`FeedStore.find`).
 
 Seeding works like the registry's: the first process that opens an empty storage seeds the list
-once, from ``FEEDS_FILE`` when set, else from the bundled ``feeds/data/feeds.txt``; a set
+once, from ``FEEDS_FILE`` when set, else from the bundled ``feeds/fetching/data/feeds.txt``; a set
 ``FEEDS_FILE`` is also merged by URL at every start of ``run``/``watch``.
 """
 
@@ -20,10 +20,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from feeds.channels import channel_name, preview_url
+from feeds.fetching.channels import channel_name, preview_url
+from feeds.fetching.identity import canonical_url
 from feeds.fetching.keys import FeedKeys
-from feeds.identity import canonical_url
-from feeds.ssrf import AddressPolicy, URLRefused, check_url
+from feeds.fetching.ssrf import AddressPolicy, URLRefused, check_url
 from feeds.storage.connection import Storage
 
 FullText = Literal["auto", "yes", "no"]
@@ -67,7 +67,7 @@ class FeedState(BaseModel):
     url: str | None = None  # where a permanent redirect moved the feed, if it did
     baseline: bool = False  # the next poll marks items seen without alerting (resume)
     seen_refreshed: float | None = None  # when this feed's items' seen keys were last rewritten
-    # public Telegram channels (feeds/channel_watch.py): whose posts the page showed last, its
+    # public Telegram channels (feeds/watching/channel_watch.py): whose posts the page showed last, its
     # newest post id, and what the last poll noticed (renamed, older pages skipped)
     channel: str = ""
     newest_post: int | None = None
@@ -220,7 +220,7 @@ class FeedStore:
 
     @staticmethod
     def parse_read(answers: list) -> tuple[FeedSource | None, FeedState, float | None]:
-        """A poll's reads (``feeds.poll_trips``): source, state, checked clock, due time."""
+        """A poll's reads (``feeds.watching.poll_trips``): source, state, checked clock, due time."""
         source, state, checked, due = answers
         return _source(source), _state(state, checked), _score(due)
 
