@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 import feeds.registry.sync as sync_module
-from bot.runtime import announce_changes
-from bot.settings import Settings
+from bot.ops.runtime import announce_changes
+from bot.ops.settings import Settings
 from feeds.fetching.fetcher import Fetcher, FetchPolicy
 from feeds.registry.sync import RegistrySync
 from feeds.storage.connection import connect

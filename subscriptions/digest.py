@@ -153,7 +153,7 @@ class DigestScheduler:
     """Sends due digests: ``await DigestScheduler(...).run(stop)``.
 
     ``storage``: the shared Redis; ``render``: ``(chat, items) -> [sendMessage params]`` (the real
-    one is ``bot.alert_message.DigestRenderer``); ``zone``: ``settings.zone``; ``clock``: "now" in
+    one is ``bot.telegram.alert_message.DigestRenderer``); ``zone``: ``settings.zone``; ``clock``: "now" in
     epoch seconds (tests pass their own); ``interval``: seconds between checks.
     """
 

@@ -22,7 +22,7 @@ chat (even when the subscriber list changed in between). Delivery ids are determ
 
 Rendering needs texts and the registry, which live in ``bot/``: the constructor takes
 ``render(alert, chat, followed_ids) -> sendMessage params`` (sync or async); the real one is
-``bot.alert_message.AlertRenderer``.
+``bot.telegram.alert_message.AlertRenderer``.
 """
 
 from __future__ import annotations

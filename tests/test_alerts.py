@@ -6,7 +6,7 @@ import io
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.console import ConsolePrinter, format_alert
+from bot.ops.console import ConsolePrinter, format_alert
 from feeds.storage.connection import Storage
 from feeds.watching.alerts import Alert, AlertSource, AlertStream
 from feeds.watching.keys import WatchKeys

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.i18n import t
+from bot.telegram.i18n import t
 from feeds.registry.models import Prisoner
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage

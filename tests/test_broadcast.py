@@ -12,21 +12,18 @@ from contextlib import asynccontextmanager
 import pytest
 from telegram import Bot
 
-import bot.handlers.broadcast as handlers
+import bot.telegram.handlers.broadcast as handlers
 import subscriptions.broadcast as broadcast_module
-from bot.handlers.broadcast import broadcast_monitor
-from bot.i18n import t
-from bot.replies import SharedReplyLimiter
+from bot.telegram.broadcast_monitor import BroadcastMonitor, Rate, broadcast_monitor, clock_text
+from bot.telegram.i18n import t
+from bot.telegram.replies import SharedReplyLimiter
 from feeds.storage.connection import Storage
 from subscriptions.broadcast import (
     ALL,
     Broadcast,
-    BroadcastMonitor,
     BroadcastStore,
     Draft,
-    Rate,
     State,
-    clock_text,
 )
 from subscriptions.chats import Chat, ChatKind
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane

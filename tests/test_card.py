@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.i18n import t
-from bot.render import prisoner_card
+from bot.telegram.i18n import t
+from bot.telegram.render import prisoner_card
 from feeds.registry.models import Prisoner
 from feeds.storage.connection import Storage
 from feeds.watching.alerts import Alert, AlertSource

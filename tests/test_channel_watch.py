@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.alert_message import render_alert
+from bot.telegram.alert_message import render_alert
 from feeds.fetching import channels
 from feeds.fetching.keys import FeedKeys
 from feeds.fetching.parsing import parse_feed

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.alert_message import DigestRenderer, render_digest
-from bot.i18n import t
-from bot.services import RegistryView
+from bot.telegram.alert_message import DigestRenderer, render_digest
+from bot.telegram.i18n import t
+from bot.telegram.services import RegistryView
 from feeds.registry.importers import load_registry_file
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.alert_message import alert_buttons
-from bot.i18n import t
+from bot.telegram.alert_message import alert_buttons
+from bot.telegram.i18n import t
 from feeds.storage.connection import Storage
 from feeds.watching.alerts import Alert
 from feeds.watching.reports import FalseMatches

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.metrics import SENDER_STALE, snapshot, stats_fields, watcher_stale_after
-from bot.settings import load_settings
-from bot.web import WebServer
+from bot.ops.metrics import SENDER_STALE, snapshot, stats_fields, watcher_stale_after
+from bot.ops.settings import load_settings
+from bot.ops.web import WebServer
 from feeds.registry.keys import RegistryKeys
 from feeds.storage.connection import Storage
 from feeds.watching.keys import WatchKeys

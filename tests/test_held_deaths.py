@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from bot.i18n import t
+from bot.telegram.i18n import t
 from feeds.registry.held import HeldDeaths
 from feeds.registry.models import Prisoner, PrisonerStatus
 from feeds.registry.store import RegistryStore

@@ -18,8 +18,8 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.services import Services
-from bot.settings import Settings
+from bot.ops.settings import Settings
+from bot.telegram.services import Services
 from feeds.storage.connection import Storage
 from feeds.storage.keys import SCHEMA_VERSION, KeySpace
 from feeds.watching.keys import FANOUT_GROUP

@@ -10,7 +10,13 @@ import logging
 
 import pytest
 
-from bot.logs import JsonFormatter, KeyValueFormatter, RedactTokens, configure_logging, hide_secret
+from bot.ops.logs import (
+    JsonFormatter,
+    KeyValueFormatter,
+    RedactTokens,
+    configure_logging,
+    hide_secret,
+)
 from feeds.storage.connection import Storage
 from feeds.watching.keys import WatchKeys
 from testkit.feedserver import FeedServer
@@ -124,8 +130,8 @@ def test_the_configured_token_is_hidden_by_value_at_every_level(
     its arguments, extra fields and tracebacks, at every level."""
     from urllib.parse import quote
 
-    from bot.logs import configure_logging_for
-    from bot.settings import Settings
+    from bot.ops.logs import configure_logging_for
+    from bot.ops.settings import Settings
 
     stream = io.StringIO()
     monkeypatch.setattr("sys.stderr", stream)

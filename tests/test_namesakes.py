@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.render import card
+from bot.telegram.render import card
 from feeds.mentions import compile_registry
 from feeds.mentions.lexicon.common_words import is_common
 from feeds.mentions.namesakes import birth_years, term_years

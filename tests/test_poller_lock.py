@@ -8,8 +8,8 @@ import json
 import signal
 from pathlib import Path
 
-from bot.keys import BotKeys
-from bot.poller_lock import PollerLock
+from bot.telegram.keys import BotKeys
+from bot.telegram.poller_lock import PollerLock
 from feeds.storage.connection import Storage
 from testkit.botapi import FakeBotAPI
 from testkit.roles import Role, free_port, get, roles

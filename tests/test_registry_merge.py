@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.registry_merge import MergeRefused, likely_duplicates, merge_people
+from bot.cli.registry_merge import MergeRefused, likely_duplicates, merge_people
 from feeds.registry.models import Prisoner, PrisonerStatus
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.admin_notices import notify_admins
-from bot.held_deaths import confirm_death
-from bot.runtime import announce_changes
-from bot.settings import Settings
+from bot.ops.runtime import announce_changes
+from bot.ops.settings import Settings
+from bot.telegram.admin_notices import notify_admins
+from bot.telegram.held_deaths import confirm_death
 from feeds.fetching.fetcher import Fetcher, FetchPolicy
 from feeds.registry.held import HeldDeaths
 from feeds.registry.models import PrisonerStatus

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.i18n import t
+from bot.telegram.i18n import t
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage

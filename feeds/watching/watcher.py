@@ -180,7 +180,9 @@ class Watcher:
         self.storage = storage
         self.registry_sync = registry_sync  # REGISTRY_URL, looked at every minute
         self._sync_task: asyncio.Task | None = None
-        self.on_notice = on_notice  # tells the admins (bot/admin_notices.py), besides the stream
+        self.on_notice = (
+            on_notice  # tells the admins (bot/telegram/admin_notices.py), besides the stream
+        )
         self.fetcher = fetcher
         self.config = config or WatcherConfig()
         self.feeds = FeedStore(storage)
