@@ -11,9 +11,10 @@ from pathlib import Path
 
 from bot.telegram.render import card
 from feeds.registry.bundled import BUNDLED_SOURCE, bundled_prisoners
-from feeds.registry.importers import load_registry_file, newest_date
+from feeds.registry.importers import load_registry_file
 from feeds.registry.models import PrisonerStatus
 from feeds.registry.store import RegistryStore
+from feeds.registry.viasna import newest_date
 from feeds.storage.connection import Storage
 from tests.conftest import ROOT
 

@@ -17,9 +17,9 @@ from bot.ops.settings import settings_or_exit
 from bot.telegram.held_deaths import confirm_death, held_in_order
 from bot.telegram.takedown import take_down
 from feeds.registry.held import HeldDeaths
-from feeds.registry.importers import RegistryFileError, parse_date
 from feeds.registry.models import AnyTarget, Prisoner
-from feeds.registry.search import SearchIndex
+from feeds.registry.reading import RegistryFileError, parse_date
+from feeds.registry.search.index import SearchIndex
 from feeds.registry.store import RegistryStore
 
 

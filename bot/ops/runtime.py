@@ -12,8 +12,8 @@ from contextlib import asynccontextmanager
 
 from bot.ops.logs import configure_logging_for
 from bot.ops.settings import Settings, settings_or_exit
-from feeds.registry.importers import RegistryFileError
 from feeds.registry.migrations import STEPS
+from feeds.registry.reading import RegistryFileError
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage, StorageError, open_storage
 from feeds.storage.migrations import migrate

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot.ops.settings import Settings
 from feeds.registry.models import AnyTarget, Facility, Prisoner
-from feeds.registry.search import SearchIndex
+from feeds.registry.search.index import SearchIndex
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage
 from feeds.watching.alerts import Alert

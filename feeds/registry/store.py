@@ -16,9 +16,10 @@ from datetime import date
 from pathlib import Path
 
 from feeds.registry.bundled import bundled_targets
-from feeds.registry.importers import ImportResult, RegistryFileError, load_registry_file
+from feeds.registry.importers import load_registry_file
 from feeds.registry.keys import RegistryKeys
 from feeds.registry.models import FACTS, AnyTarget, Prisoner, PrisonerStatus, target_from_json
+from feeds.registry.reading import ImportResult, RegistryFileError
 from feeds.storage.connection import Storage
 
 log = logging.getLogger(__name__)

@@ -23,8 +23,8 @@ from bot.telegram.render import name_of
 from bot.telegram.takedown import take_down
 from feeds.fetching.sources import FeedSource, FeedStore, feed_id_for, validate_feed_url
 from feeds.fetching.ssrf import URLRefused
+from feeds.registry.csv_rows import target_from_row
 from feeds.registry.held import HeldDeaths
-from feeds.registry.importers import target_from_row
 from feeds.registry.models import ID_RE
 from feeds.registry.store import merged
 from feeds.watching.reports import FalseMatches

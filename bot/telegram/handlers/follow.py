@@ -19,7 +19,7 @@ from telegram.ext import ContextTypes
 from bot.telegram.handlers.common import QUERY_MAX, Turn, changes_settings, query_of, turn
 from bot.telegram.render import button_label, card, name_of
 from feeds.registry.models import ID_RE, AnyTarget, Prisoner
-from feeds.registry.search import Hit
+from feeds.registry.search.index import Hit
 from subscriptions.store import Subscribed
 
 PICK_MAX = 8
