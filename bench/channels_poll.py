@@ -105,7 +105,8 @@ async def setup(storage, ports, sources: int, mixed: bool) -> None:
 
 async def bench(args: argparse.Namespace) -> None:
     from feeds.fetching import channels
-    from feeds.fetching.fetcher import Fetcher, FetchPolicy
+    from feeds.fetching.fetch_result import FetchPolicy
+    from feeds.fetching.fetcher import Fetcher
     from feeds.registry.bundled import bundled_targets
     from feeds.registry.store import RegistryStore
     from feeds.storage.connection import connect

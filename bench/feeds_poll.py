@@ -227,7 +227,8 @@ def pool_peaks_mb(watcher) -> list[float]:
 
 async def bench(args: argparse.Namespace) -> None:
     from bench.plain_peer import PeerProcess
-    from feeds.fetching.fetcher import Fetcher, FetchPolicy
+    from feeds.fetching.fetch_result import FetchPolicy
+    from feeds.fetching.fetcher import Fetcher
     from feeds.fetching.parsing import parse_feed
     from feeds.fetching.sources import FeedSource, FeedStore, feed_id_for
     from feeds.registry.store import RegistryStore

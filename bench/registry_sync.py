@@ -26,7 +26,8 @@ from pathlib import Path
 import feeds.registry.sync as sync_module
 from bot.ops.runtime import announce_changes
 from bot.ops.settings import Settings
-from feeds.fetching.fetcher import Fetcher, FetchPolicy
+from feeds.fetching.fetch_result import FetchPolicy
+from feeds.fetching.fetcher import Fetcher
 from feeds.registry.sync import RegistrySync
 from feeds.storage.connection import connect
 from testkit.feedserver import FeedServer

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from feeds.fetching.fetcher import Fetcher, FetchPolicy
+from feeds.fetching.fetch_result import FetchPolicy
+from feeds.fetching.fetcher import Fetcher
 from feeds.fetching.sources import FeedSource, FeedStore, feed_id_for
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.store import RegistryStore

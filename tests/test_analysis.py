@@ -3,7 +3,7 @@ registry change the host scans here until the pool holding the new build replace
 
 from __future__ import annotations
 
-from feeds.fetching.parsing import FeedItem
+from feeds.fetching.items import FeedItem
 from feeds.fetching.sources import FeedSource
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.models import Prisoner

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from feeds.fetching.fetcher import Fetcher, FetchPolicy
+from feeds.fetching.fetch_result import FetchPolicy
+from feeds.fetching.fetcher import Fetcher
 from feeds.fetching.parsing import parse_feed, parse_feed_async
 from testkit.feedserver import FeedServer
 from tests.shared_data import SHARED, shared_path

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from feeds.fetching.fetcher import Fetcher, FetchPolicy
+from feeds.fetching.fetch_result import FetchPolicy
+from feeds.fetching.fetcher import Fetcher
 from feeds.fetching.fulltext import fetch_full_text, needs_full_text
 from testkit.feedserver import FeedServer
 

@@ -14,7 +14,8 @@ from bot.ops.runtime import announce_changes
 from bot.ops.settings import Settings
 from bot.telegram.admin_notices import notify_admins
 from bot.telegram.held_deaths import confirm_death
-from feeds.fetching.fetcher import Fetcher, FetchPolicy
+from feeds.fetching.fetch_result import FetchPolicy
+from feeds.fetching.fetcher import Fetcher
 from feeds.registry.held import HeldDeaths
 from feeds.registry.models import PrisonerStatus
 from feeds.registry.store import RegistryStore

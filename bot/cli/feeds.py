@@ -16,7 +16,8 @@ from bot.ops.runtime import StartupError, fail, opened
 from bot.ops.settings import Settings, settings_or_exit
 from feeds.fetching.feedlist import LANG_RE, MAX_NAME, read_feed_list, to_opml, to_text
 from feeds.fetching.fetcher import Fetcher
-from feeds.fetching.parsing import MAX_ITEMS, parse_feed_async
+from feeds.fetching.items import MAX_ITEMS
+from feeds.fetching.parsing import parse_feed_async
 from feeds.fetching.sources import FeedSource, FeedState, FeedStore, feed_id_for, validate_feed_url
 from feeds.fetching.ssrf import URLRefused
 from feeds.registry.store import RegistryStore

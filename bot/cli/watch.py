@@ -17,7 +17,8 @@ from bot.ops.runtime import StartupError, announce_changes, run_role, started, s
 from bot.ops.settings import Settings
 from bot.telegram.admin_notices import notify_admins
 from feeds.fetching.feedlist import bundled_feeds, read_feed_list
-from feeds.fetching.fetcher import Fetcher, FetchPolicy
+from feeds.fetching.fetch_result import FetchPolicy
+from feeds.fetching.fetcher import Fetcher
 from feeds.fetching.sources import FeedStore
 from feeds.registry.sync import RegistrySync
 from feeds.storage.connection import Storage

@@ -17,8 +17,9 @@ import logging
 import re
 from typing import Literal, Protocol
 
-from feeds.fetching.fetcher import HTML_ACCEPT, Fetcher, MiB
-from feeds.fetching.parsing import defang
+from feeds.fetching.fetch_result import HTML_ACCEPT, MiB
+from feeds.fetching.fetcher import Fetcher
+from feeds.fetching.html_text import defang
 
 log = logging.getLogger(__name__)
 

@@ -58,7 +58,8 @@ class BlockedAddressError(OSError):
 
 
 class URLRefused(ValueError):
-    """A URL refused before any connection. ``kind`` is a :class:`feeds.fetching.fetcher.ErrorKind` value."""
+    """A URL refused before any connection. ``kind`` is an
+    :class:`~feeds.fetching.fetch_result.ErrorKind`."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)

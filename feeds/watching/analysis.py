@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from feeds.fetching.parsing import FeedItem
+from feeds.fetching.items import FeedItem
 from feeds.fetching.sources import FeedSource
 from feeds.mentions import Engine, ScanResult, compile_registry
 from feeds.registry.models import AnyTarget

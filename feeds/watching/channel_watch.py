@@ -33,8 +33,9 @@ from redis.asyncio.client import Pipeline
 
 from feeds.fetching import channels
 from feeds.fetching.fetcher import Fetcher
+from feeds.fetching.items import FeedItem
 from feeds.fetching.keys import FeedKeys
-from feeds.fetching.parsing import FeedItem, parse_feed_async
+from feeds.fetching.parsing import parse_feed_async
 from feeds.storage.keys import KeySpace
 
 PAGES_BACK = 5  # older pages read in one poll at most (~100 posts)

@@ -27,8 +27,8 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from feeds.fetching.identity import normalise_title
+from feeds.fetching.items import FeedItem
 from feeds.fetching.keys import FeedKeys
-from feeds.fetching.parsing import FeedItem
 from feeds.storage.keys import KeySpace
 
 TITLE_KEY_MIN_WORDS = 5

@@ -35,15 +35,11 @@ from urllib.parse import urlsplit
 from redis.asyncio.client import Pipeline
 
 from feeds.fetching import channels, schedule
-from feeds.fetching.fetcher import Fetcher, FetchResult
+from feeds.fetching.fetch_result import FetchResult
+from feeds.fetching.fetcher import Fetcher
 from feeds.fetching.fulltext import fetch_full_text, needs_full_text
-from feeds.fetching.parsing import (
-    THREAD_THRESHOLD,
-    FeedItem,
-    ParsedFeed,
-    parse_feed,
-    parse_feed_async,
-)
+from feeds.fetching.items import FeedItem, ParsedFeed
+from feeds.fetching.parsing import THREAD_THRESHOLD, parse_feed, parse_feed_async
 from feeds.fetching.sources import FeedSource, FeedState, FeedStore
 from feeds.registry.store import RegistryStore
 from feeds.registry.sync import RegistrySync
