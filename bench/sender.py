@@ -44,7 +44,8 @@ import aiohttp
 from feeds.storage.connection import EmbeddedValkey, Storage, connect
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
 from subscriptions.ratelimit import RateConfig
-from subscriptions.sender import Sender, SenderConfig
+from subscriptions.sender import Sender
+from subscriptions.sender_config import SenderConfig
 from testkit.botapi import FakeBotAPIProcess
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,8 @@ from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
 from subscriptions.keys import SubscriptionKeys
 from subscriptions.outcomes import COUNTERS
 from subscriptions.ratelimit import RateConfig
-from subscriptions.sender import Sender, SenderConfig
+from subscriptions.sender import Sender
+from subscriptions.sender_config import SenderConfig
 from testkit.botapi import FakeBotAPI
 
 # Fast limits for tests that are not about limits: many chats, short per-chat spacing.

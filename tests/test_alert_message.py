@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.telegram.alert_message import alert_text, render_alert, render_digest
+from bot.telegram.alert_message import alert_text, render_alert
+from bot.telegram.digest_message import render_digest
 from bot.telegram.i18n import t
 from feeds.registry.importers import load_registry_file
 from feeds.watching.alerts import Alert, AlertSource, RegistryChange

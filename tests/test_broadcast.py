@@ -13,18 +13,13 @@ import pytest
 from telegram import Bot
 
 import bot.telegram.handlers.broadcast as handlers
-import subscriptions.broadcast as broadcast_module
+import subscriptions.broadcast_store as broadcast_module
 from bot.telegram.broadcast_monitor import BroadcastMonitor, Rate, broadcast_monitor, clock_text
 from bot.telegram.i18n import t
 from bot.telegram.replies import SharedReplyLimiter
 from feeds.storage.connection import Storage
-from subscriptions.broadcast import (
-    ALL,
-    Broadcast,
-    BroadcastStore,
-    Draft,
-    State,
-)
+from subscriptions.broadcast import ALL, Broadcast, Draft, State
+from subscriptions.broadcast_store import BroadcastStore
 from subscriptions.chats import Chat, ChatKind
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
 from subscriptions.keys import SubscriptionKeys

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.telegram.alert_message import DigestRenderer, render_digest
+from bot.telegram.digest_message import DigestRenderer, render_digest
 from bot.telegram.i18n import t
 from bot.telegram.services import RegistryView
 from feeds.registry.importers import load_registry_file

@@ -124,7 +124,7 @@ def test_a_bad_as_of_is_refused_with_a_clear_message(tmp_path: Path) -> None:
 async def test_a_status_alert_says_as_of_when_and_who_says_so(
     storage: Storage, tmp_path: Path
 ) -> None:
-    from bot.telegram.alert_message import registry_line
+    from bot.telegram.alert_parts import registry_line
     from feeds.watching.timeline import record_registry_changes
 
     registry = RegistryStore(storage)

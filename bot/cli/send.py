@@ -18,14 +18,16 @@ from collections.abc import Awaitable, Callable
 
 from bot.ops.runtime import opened, run_role, stop_signal
 from bot.ops.settings import Settings
-from bot.telegram.alert_message import AlertRenderer, DigestRenderer
+from bot.telegram.alert_message import AlertRenderer
 from bot.telegram.broadcast_monitor import broadcast_monitor
+from bot.telegram.digest_message import DigestRenderer
 from bot.telegram.services import RegistryView, rate_config
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage
 from subscriptions.digest import DigestScheduler
 from subscriptions.fanout import Fanout
-from subscriptions.sender import Sender, SenderConfig
+from subscriptions.sender import Sender
+from subscriptions.sender_config import SenderConfig
 
 log = logging.getLogger("vestka")
 

@@ -29,7 +29,8 @@ from bot.telegram.i18n import t
 from bot.telegram.replies import SharedReplyLimiter
 from bot.telegram.services import rate_config
 from feeds.storage.connection import Storage
-from subscriptions.broadcast import Broadcast, BroadcastStore, State, shown_digest
+from subscriptions.broadcast import Broadcast, State, shown_digest
+from subscriptions.broadcast_store import BroadcastStore
 from subscriptions.ratelimit import RateLimiter
 
 log = logging.getLogger("vestka.broadcast")

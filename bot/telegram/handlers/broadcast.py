@@ -28,12 +28,8 @@ from bot.telegram.handlers.common import Turn, turn
 from bot.telegram.i18n import catalog, t
 from bot.telegram.render import name_of
 from feeds.registry.models import ID_RE
-from subscriptions.broadcast import (
-    ALL,
-    BroadcastStore,
-    Draft,
-    new_id,
-)
+from subscriptions.broadcast import ALL, Draft, new_id
+from subscriptions.broadcast_store import BroadcastStore
 
 log = logging.getLogger("vestka.bot")
 
