@@ -233,7 +233,8 @@ async def bench(args: argparse.Namespace) -> None:
     from feeds.fetching.sources import FeedSource, FeedStore, feed_id_for
     from feeds.registry.store import RegistryStore
     from feeds.storage.connection import connect
-    from feeds.watching.watcher import Watcher, WatcherConfig
+    from feeds.watching.watcher import Watcher
+    from feeds.watching.watcher_config import WatcherConfig
 
     parent, child = mp.Pipe()
     server = mp.get_context("spawn").Process(target=serve, args=(args.feeds, child), daemon=True)

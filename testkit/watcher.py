@@ -13,7 +13,8 @@ from feeds.registry.bundled import bundled_targets
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage
 from feeds.watching.alerts import Alert, AlertStream
-from feeds.watching.watcher import Watcher, WatcherConfig
+from feeds.watching.watcher import Watcher
+from feeds.watching.watcher_config import WatcherConfig
 
 
 async def add_feed(storage: Storage, url: str, name: str = "", **kw) -> FeedSource:

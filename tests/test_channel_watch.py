@@ -21,7 +21,7 @@ from feeds.fetching.sources import FeedStore
 from feeds.registry.store import RegistryStore
 from feeds.storage.connection import Storage
 from feeds.watching.channel_watch import HostPacer
-from feeds.watching.watcher import SEEN_REFRESH
+from feeds.watching.feed_poll import SEEN_REFRESH
 from testkit.channelpages import FakeChannel
 from testkit.feedserver import FeedServer
 from testkit.rss import Item, ago, rss

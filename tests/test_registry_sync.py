@@ -24,7 +24,8 @@ from feeds.storage.connection import Storage
 from feeds.watching.alerts import Alert
 from feeds.watching.keys import WatchKeys
 from feeds.watching.timeline import Timeline
-from feeds.watching.watcher import Watcher, WatcherConfig
+from feeds.watching.watcher import Watcher
+from feeds.watching.watcher_config import WatcherConfig
 from testkit.feedserver import FeedServer
 from testkit.harness import ADMIN, running_bot
 from testkit.sending import queued

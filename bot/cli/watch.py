@@ -22,7 +22,8 @@ from feeds.fetching.fetcher import Fetcher
 from feeds.fetching.sources import FeedStore
 from feeds.registry.sync import RegistrySync
 from feeds.storage.connection import Storage
-from feeds.watching.watcher import Watcher, WatcherConfig
+from feeds.watching.watcher import Watcher
+from feeds.watching.watcher_config import WatcherConfig
 
 log = logging.getLogger("vestka")
 

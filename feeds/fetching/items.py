@@ -130,3 +130,27 @@ def _items(
         over_cap=over_cap,
         notes=notes,
     )
+
+
+def keys_only(parsed: ParsedFeed) -> ParsedFeed:
+    """What a watcher needs of a parse to tell the same body again (``FeedPoller._same_body``): the hints and each item's seen keys
+    (titles kept for the title key; texts dropped, so the cache stays small)."""
+    items = [
+        FeedItem(
+            guid=None,
+            link=None,
+            title=i.title,
+            text="",
+            published=None,
+            fingerprint=i.fingerprint,
+            keys=i.keys,
+        )
+        for i in parsed.items
+    ]
+    return ParsedFeed(
+        title=parsed.title,
+        items=items,
+        bozo=None,
+        is_feed=True,
+        ttl_minutes=parsed.ttl_minutes,
+    )

@@ -21,15 +21,18 @@ two watchers never poll one feed at once.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from redis.asyncio.client import Pipeline
 
+from feeds.fetching.items import FeedItem
 from feeds.fetching.keys import FeedKeys
 from feeds.fetching.sources import FeedSource, FeedState, FeedStore
 from feeds.storage.connection import Storage
 from feeds.storage.leases import LeaseKeeper
+from feeds.watching.channel_watch import PostMemo
+from feeds.watching.seen import SeenStore
 
 BATCH = 200  # feeds per script call
 WINDOW = 0.01  # seconds a finished poll's writes wait for others to share their round trip
@@ -244,3 +247,55 @@ def _failed(batch: list, exc: BaseException) -> bool:
         if not future.done():
             future.set_exception(exc)
     return isinstance(exc, Exception)
+
+
+CLOCK = {"last_check", "last_success", "polls", "next_check"}  # what every successful poll moves
+
+
+@dataclass
+class Poll:
+    """One poll of one feed as read when its lease was taken, and the writes it queues for the
+    round trip that frees the lease."""
+
+    source: FeedSource | None
+    state: FeedState
+    due: float | None
+    seen: Sequence[FeedItem] | None = None  # items whose seen keys to (re)write
+    seen_at: float = 0.0
+    save: bool = False  # write ``state`` (the poll ran to its end)
+    seen_up_to: int | None = None  # a renamed channel: its posts up to this id were seen before
+    memo: tuple[PostMemo, dict] | None = None  # a channel's post memo to write, and its entries
+    read: dict | None = None  # the state as read, less its clock: to tell a quiet poll
+
+    def mark_seen(self, items: Sequence[FeedItem], now: float) -> None:
+        self.seen, self.seen_at = items, now
+
+    def finish(self, taken: Taken, seen: SeenStore) -> Finish:
+        """What the poll writes as it frees its lease: the items it saw, a channel's post memo,
+        and the whole state when anything but the clock changed, else (a quiet poll: a 304 that
+        changed nothing else) the clock alone."""
+        queue = None
+        if self.seen is not None or self.memo is not None:
+            items, at, memo = self.seen, self.seen_at, self.memo
+
+            def queue(pipe: Pipeline) -> None:
+                if items is not None:
+                    seen.mark_in(pipe, taken.feed_id, items, at)
+                if memo is not None:
+                    memo[0].write_in(pipe, memo[1])
+
+        if not self.save:
+            return Finish(taken, queue=queue)
+        if (
+            queue is None
+            and self.read is not None
+            and self.state.last_success == self.state.last_check
+            and unclocked(self.state) == self.read
+        ):
+            return Finish(taken, clock=self.state)
+        return Finish(taken, state=self.state, queue=queue)
+
+
+def unclocked(state: FeedState) -> dict:
+    """A state's fields but the clock: what a quiet poll leaves as it was."""
+    return {k: v for k, v in state.__dict__.items() if k not in CLOCK}
