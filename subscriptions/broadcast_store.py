@@ -2,7 +2,8 @@
 from a cursor in batches, per-chat counting, cancel, finish and the final report's claim.
 
 The life of a broadcast and what each state means is ``subscriptions/broadcast.py``; every change
-of state here is one script or one WATCHed transaction, so any process can carry on after a crash."""
+of state here is one script or one WATCHed transaction, so any process can carry on after a
+crash."""
 
 from __future__ import annotations
 

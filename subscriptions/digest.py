@@ -153,8 +153,8 @@ class DigestScheduler:
     """Sends due digests: ``await DigestScheduler(...).run(stop)``.
 
     ``storage``: the shared Redis; ``render``: ``(chat, items) -> [sendMessage params]`` (the real
-    one is ``bot.telegram.alert_message.DigestRenderer``); ``zone``: ``settings.zone``; ``clock``: "now" in
-    epoch seconds (tests pass their own); ``interval``: seconds between checks.
+    one is ``bot.telegram.digest_message.DigestRenderer``); ``zone``: ``settings.zone``; ``clock``:
+    "now" in epoch seconds (tests pass their own); ``interval``: seconds between checks.
     """
 
     def __init__(

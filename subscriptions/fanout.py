@@ -10,9 +10,9 @@ the alert. Chats in ``daily`` mode get the alert put in their digest buffer inst
 subscribers already had the story, and an edit per extra outlet would be noise. The digest copy of
 the alert, if a digest still waits for it, is refreshed so the digest lists every outlet.
 
-Reading: a consumer group (:data:`feeds.watching.keys.FANOUT_GROUP`) on ``WatchKeys.alerts``, so several ``send``
-processes share the work. An entry is acknowledged only after its deliveries are queued; entries a
-dead consumer left pending are claimed (``XAUTOCLAIM``) after ``claim_idle_ms``.
+Reading: a consumer group (:data:`feeds.watching.keys.FANOUT_GROUP`) on ``WatchKeys.alerts``, so
+several ``send`` processes share the work. An entry is acknowledged only after its deliveries are
+queued; entries a dead consumer left pending are claimed (``XAUTOCLAIM``) after ``claim_idle_ms``.
 
 Idempotence: a per-alert HASH ``fanout_done(alert)`` of chat ids is written **in the same Lua
 script** as the chat's delivery (``HSETNX`` then ``XADD``), so re-processing an alert after a crash

@@ -1,9 +1,9 @@
 """In a group, only the group's administrators change what it follows and how it gets alerts.
 
-The walk is built from the bot's own tables (``bot.telegram.app.USER_COMMANDS`` and ``BUTTONS``): every
-command and button wrapped in ``changes_settings`` is tried by a plain member, and each must answer
-"admins only" and leave the group's settings exactly as they were. A handler that changes settings
-without the wrapper fails ``test_every_settings_change_is_guarded``.
+The walk is built from the bot's own tables (``bot.telegram.app.USER_COMMANDS`` and ``BUTTONS``):
+every command and button wrapped in ``changes_settings`` is tried by a plain member, and each must
+answer "admins only" and leave the group's settings exactly as they were. A handler that changes
+settings without the wrapper fails ``test_every_settings_change_is_guarded``.
 """
 
 from __future__ import annotations

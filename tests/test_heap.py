@@ -1,5 +1,5 @@
-"""feeds/watching/heap.py: frozen objects are out of the collector's sight, and settle() still collects the
-cyclic garbage among them."""
+"""feeds/watching/heap.py: frozen objects are out of the collector's sight, and settle() still
+collects the cyclic garbage among them."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Polls share their Redis round trips (feeds/watching/poll_trips.py): leases and reads of the polls that
-start together in one script call, the writes of polls that end together in one pipeline, and a
+"""Polls share their Redis round trips (feeds/watching/poll_trips.py): leases and reads of the polls
+that start together in one script call, the writes of polls that end together in one pipeline, and a
 quiet 304 writes only its clock. Against the local feed server and real Redis."""
 
 from __future__ import annotations

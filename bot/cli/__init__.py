@@ -2,7 +2,8 @@
 
 Each command lives in a small module of this package (``feeds``, ``registry``, ``scan``, and the
 process roles ``run``, ``serve``, ``send``, ``watch``) that registers its parser and a handler; this
-module only assembles them. Exit codes: 0 ok, 1 done but some input rejected, 2 usage or configuration error.
+module only assembles them. Exit codes: 0 ok, 1 done but some input rejected, 2 usage or
+configuration error.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The numbers an operator watches, read from Redis so any process can serve them.
 
 ``snapshot(storage, zone)`` gathers everything in a few round trips: the watchers' counters and last
-poll cycle (``feeds/watching/watcher.py``), the sender's counters and heartbeats (``subscriptions/``), queue
-lengths and the sender lag (age of the oldest delivery still waiting in a lane). Three readers share
-it: ``/metrics`` (Prometheus text), ``/healthz`` (``health``) and the admin's ``/stats``.
+poll cycle (``feeds/watching/watcher.py``), the sender's counters and heartbeats
+(``subscriptions/``), queue lengths and the sender lag (age of the oldest delivery still waiting in
+a lane). Three readers share it: ``/metrics`` (Prometheus text), ``/healthz`` (``health``) and the
+admin's ``/stats``.
 
 What "recent" means for ``/healthz``:
 

@@ -27,8 +27,8 @@ class StartupError(Exception):
 
 @asynccontextmanager
 async def opened(settings: Settings) -> AsyncIterator[Storage]:
-    """Open storage, migrate data an older release wrote (``feeds/storage/migrations.py``), and seed the
-    registry if this storage has never been seeded.
+    """Open storage, migrate data an older release wrote (``feeds/storage/migrations.py``), and seed
+    the registry if this storage has never been seeded.
 
     Every command that touches storage goes through here, so the first one seeds, whichever it is.
     A ``REGISTRY_FILE`` that cannot be used is a ``StartupError`` (one line, exit 2).

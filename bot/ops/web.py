@@ -7,8 +7,8 @@
   stopping: 503, so Telegram delivers the update again later (to this process or another).
 - ``GET /healthz``: 200 when Redis answers and the last poll cycle and the sender heartbeat are
   recent, else 503; a short JSON body names the stale part (``bot.ops.metrics.health``).
-- ``GET /metrics``: Prometheus text, read from Redis (``bot.ops.metrics``), so every process shows the
-  numbers of the whole deployment.
+- ``GET /metrics``: Prometheus text, read from Redis (``bot.ops.metrics``), so every process shows
+  the numbers of the whole deployment.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@
   with ``WEBHOOK_SECRET`` as ``secret_token``, and ``bot.ops.web`` puts each update into PTB's
   ``update_queue``. Any number of processes may serve the webhook. On stop the webhook stays
   registered (Telegram keeps the updates for the next start or another replica).
-- Otherwise long polling, by one process at a time (``bot.telegram.poller_lock``): the others stand by and
-  take over when the holder stops or dies.
+- Otherwise long polling, by one process at a time (``bot.telegram.poller_lock``): the others stand
+  by and take over when the holder stops or dies.
 
 Stopping: no new updates are taken, updates already received are answered, sessions closed.
 """
@@ -37,8 +37,8 @@ async def serve_bot(
     status: dict[str, Any] | None = None,
 ) -> None:
     """Answer Telegram updates until ``stop`` is set, then shut down cleanly. ``web`` is the
-    ``bot.ops.web.WebServer`` that receives webhook updates; ``status["bot"]`` tells /healthz what the
-    bot is doing (starting, webhook, polling, standby, stopped)."""
+    ``bot.ops.web.WebServer`` that receives webhook updates; ``status["bot"]`` tells /healthz what
+    the bot is doing (starting, webhook, polling, standby, stopped)."""
     status = {} if status is None else status
     status["bot"] = "starting"
     settings = services.settings

@@ -13,7 +13,8 @@ from feeds.fetching.items import MAX_ITEMS, MAX_TITLE, ParsedFeed, _items, _Raw
 
 
 def _parse_channel(body: bytes, name: str, known: frozenset[str] | None) -> ParsedFeed:
-    """A channel's preview page as a feed: one item per post with text (``feeds.fetching.channels``)."""
+    """A channel's preview page as a feed: one item per post with text
+    (``feeds.fetching.channels``)."""
     page = channels.parse_page(body, name)
     if not page.is_preview:
         why = "no posts: the channel is private, renamed or does not exist, or this is no preview"

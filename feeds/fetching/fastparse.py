@@ -2,11 +2,11 @@
 
 feedparser costs ~20 ms for a 44 KB feed, mostly its SAX handlers and its sgmllib sanitiser run on
 every text field. Most real feeds are well-formed XML with a handful of ordinary elements, so
-:func:`extract` reads them with ``lxml.etree`` and gives :func:`feeds.fetching.parsing.parse_feed` the same
-values feedparser would (``entry.id``, ``link``, ``title``, ``summary``, ``content``, dates,
-``feed.title/link/language/ttl``, ``encoding``, ``bozo``). It is *conservative*: anything it does
-not model exactly -- a DOCTYPE or entity declaration, ``xml:base``, an element that feedparser maps
-to one of those fields but we do not (``dc:title``, ``atom:*`` inside RSS items, Atom ``xhtml``
+:func:`extract` reads them with ``lxml.etree`` and gives :func:`feeds.fetching.parsing.parse_feed`
+the same values feedparser would (``entry.id``, ``link``, ``title``, ``summary``, ``content``,
+dates, ``feed.title/link/language/ttl``, ``encoding``, ``bozo``). It is *conservative*: anything it
+does not model exactly -- a DOCTYPE or entity declaration, ``xml:base``, an element that feedparser
+maps to one of those fields but we do not (``dc:title``, ``atom:*`` inside RSS items, Atom ``xhtml``
 content, base64, a repeated field...), a parse error -- returns ``None`` and the caller uses
 feedparser. ``tests/test_fastparse.py`` checks that both paths give the same items.
 

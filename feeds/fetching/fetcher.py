@@ -25,8 +25,8 @@ Guarantees:
   applies to the **decoded** bytes and is checked while reading, so a 50 MB body or a gzip bomb is
   cut at the cap and reported as ``too_large`` (the partial body is dropped);
 * redirects are followed by hand (at most ``max_redirects``); every hop is re-checked by
-  :func:`feeds.fetching.ssrf.check_url` (http/https only, no credentials, no blocked IP literal) and the
-  connection itself goes through :class:`feeds.fetching.ssrf.GuardedResolver`;
+  :func:`feeds.fetching.ssrf.check_url` (http/https only, no credentials, no blocked IP literal) and
+  the connection itself goes through :class:`feeds.fetching.ssrf.GuardedResolver`;
 * ``total_timeout`` covers one whole fetch (all hops and the body) but not the wait for a
   concurrency slot; ``connect_timeout`` bounds each TCP/TLS connect;
 * at most ``max_connections`` requests in flight overall and ``max_per_host`` per host name;

@@ -3,8 +3,8 @@
     if needs_full_text(item, feed.full_text_mode):
         text = await fetch_full_text(fetcher, item.link) or item.text   # fall back, still alert
 
-The article page is fetched through the same :class:`~feeds.fetching.fetcher.Fetcher` (same SSRF guard,
-body cap, timeouts, concurrency limits) and its main text is extracted with trafilatura in a
+The article page is fetched through the same :class:`~feeds.fetching.fetcher.Fetcher` (same SSRF
+guard, body cap, timeouts, concurrency limits) and its main text is extracted with trafilatura in a
 worker thread. :func:`fetch_full_text` returns None on *any* failure (HTTP error, not HTML,
 extraction empty or crashing), so the caller simply falls back to the feed's own text.
 Fetch each article once: the watcher only calls this for items that are new.

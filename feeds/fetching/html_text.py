@@ -1,6 +1,7 @@
 """Feed HTML as plain text: tags gone, entities decoded, scripts and styles dropped, and anything
 still shaped like a tag or a ``javascript:`` URL defanged (:func:`defang`). Everything a feed says
-is hostile until proven otherwise: this is the last step before text reaches the engine or a chat."""
+is hostile until proven otherwise: this is the last step before text reaches the engine or a
+chat."""
 
 from __future__ import annotations
 

@@ -133,8 +133,9 @@ def _items(
 
 
 def keys_only(parsed: ParsedFeed) -> ParsedFeed:
-    """What a watcher needs of a parse to tell the same body again (``FeedPoller._same_body``): the hints and each item's seen keys
-    (titles kept for the title key; texts dropped, so the cache stays small)."""
+    """What a watcher needs of a parse to tell the same body again (``FeedPoller._same_body``):
+    the hints and each item's seen keys (titles kept for the title key; texts dropped, so the cache
+    stays small)."""
     items = [
         FeedItem(
             guid=None,

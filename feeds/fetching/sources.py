@@ -67,8 +67,8 @@ class FeedState(BaseModel):
     url: str | None = None  # where a permanent redirect moved the feed, if it did
     baseline: bool = False  # the next poll marks items seen without alerting (resume)
     seen_refreshed: float | None = None  # when this feed's items' seen keys were last rewritten
-    # public Telegram channels (feeds/watching/channel_watch.py): whose posts the page showed last, its
-    # newest post id, and what the last poll noticed (renamed, older pages skipped)
+    # public Telegram channels (feeds/watching/channel_watch.py): whose posts the page showed last,
+    # its newest post id, and what the last poll noticed (renamed, older pages skipped)
     channel: str = ""
     newest_post: int | None = None
     note: str = ""
@@ -220,7 +220,8 @@ class FeedStore:
 
     @staticmethod
     def parse_read(answers: list) -> tuple[FeedSource | None, FeedState, float | None]:
-        """A poll's reads (``feeds.watching.poll_trips``): source, state, checked clock, due time."""
+        """A poll's reads (``feeds.watching.poll_trips``): source, state, checked clock, due
+        time."""
         source, state, checked, due = answers
         return _source(source), _state(state, checked), _score(due)
 

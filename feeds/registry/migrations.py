@@ -1,4 +1,5 @@
-"""The migration steps of this release: data an older release wrote, brought up to ``SCHEMA_VERSION``.
+"""The migration steps of this release: data an older release wrote, brought up to
+``SCHEMA_VERSION``.
 
 The runner (a lock, the version moved after each step) is ``feeds/storage/migrations.py``; the steps
 live here because the only stored data they have had to change so far is the registry's. A step is

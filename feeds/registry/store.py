@@ -295,8 +295,9 @@ class RegistryStore:
         return int(version)
 
     async def take_down(self, target_id: str) -> bool:
-        """Remove a target and keep later imports from bringing it back (``bot/telegram/takedown.py`` removes
-        the rest of its traces). False when there was no such target."""
+        """Remove a target and keep later imports from bringing it back
+        (``bot/telegram/takedown.py`` removes the rest of its traces). False when there was no such
+        target."""
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hdel(self.keys.registry_targets, target_id)
             pipe.sadd(self.keys.registry_taken_down, takedown_mark(target_id))

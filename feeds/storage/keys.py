@@ -6,9 +6,9 @@ runs can share a server, and the schema version key says which layout the data i
 release can migrate instead of misreading. Each package declares its own keys next to the store that
 uses them, as a :class:`KeySpace` in its ``keys.py`` (``feeds/fetching/keys.py``,
 ``feeds/watching/keys.py``, ``feeds/registry/keys.py``, ``subscriptions/keys.py``,
-``bot/telegram/keys.py``); a store builds its package's space from the storage's with :meth:`KeySpace.of`.
-``tests/test_keys.py`` holds every key name as a deployment has it: a moved builder must spell its
-key the same way.
+``bot/telegram/keys.py``); a store builds its package's space from the storage's with
+:meth:`KeySpace.of`. ``tests/test_keys.py`` holds every key name as a deployment has it: a moved
+builder must spell its key the same way.
 """
 
 from __future__ import annotations

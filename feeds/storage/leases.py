@@ -1,10 +1,10 @@
 """Short Redis leases: one watcher fetches a feed at a time, whichever process it runs in.
 
-A lease is a key set ``NX PX ttl`` to a holder token (``feeds.watching.poll_trips`` takes many in one script
-call, with the reads of their polls). While held it is renewed, every third of its time to live,
-and freed only by its holder (compare-and-delete), so a watcher that dies frees its feeds within
-``ttl`` and a slow one never loses a lease it is still using. All the leases a watcher holds are
-renewed together, by one task in one script call: a thousand feeds waiting for a poll slot cost
+A lease is a key set ``NX PX ttl`` to a holder token (``feeds.watching.poll_trips`` takes many in
+one script call, with the reads of their polls). While held it is renewed, every third of its time
+to live, and freed only by its holder (compare-and-delete), so a watcher that dies frees its feeds
+within ``ttl`` and a slow one never loses a lease it is still using. All the leases a watcher holds
+are renewed together, by one task in one script call: a thousand feeds waiting for a poll slot cost
 one round trip every ten seconds, not a thousand.
 """
 

@@ -1,7 +1,7 @@
 """Bringing a deployment's data up to this release's schema, in place, nothing lost.
 
 ``SCHEMA_VERSION`` (``feeds/storage/keys.py``) says which layout the data is in. A store made by an
-older release is migrated at start-up (``bot/ops/runtime.opened``, with the steps of
+older release is migrated at start-up (``bot.ops.runtime.opened``, with the steps of
 ``feeds/registry/migrations.py``) by whichever process comes first: it takes a lock, the others
 wait until the version says the work is done. Steps run in order and each is idempotent, so a crash
 half-way runs the unfinished step again; the version moves after each step. A store newer than this

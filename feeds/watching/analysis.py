@@ -2,8 +2,8 @@
 background when the registry version changes and swapped in whole (a scan never sees half of it).
 
 Scans are CPU-bound, and a watcher process's one core also runs the event loop, the fetches and
-every Redis call. So when the watcher has worker processes (``feeds.watching.engine_pool``), new items are
-scanned there (the workers share one engine of the same build). Without workers, a feed's
+every Redis call. So when the watcher has worker processes (``feeds.watching.engine_pool``), new
+items are scanned there (the workers share one engine of the same build). Without workers, a feed's
 few new items are scanned on the event loop (a few milliseconds), and a large batch in one thread
 of this process (off the event loop; the engine's memo caches see one thread at a time).
 """
@@ -90,7 +90,8 @@ class EngineHost:
 
     @property
     def tag(self) -> str:
-        """The current build's tag: a worker pool serves one build (``feeds.watching.engine_pool``)."""
+        """The current build's tag: a worker pool serves one build
+        (``feeds.watching.engine_pool``)."""
         return self._build[0]
 
     def pool(self, size: int) -> EnginePool:

@@ -1,7 +1,7 @@
 """What watching a public Telegram channel adds to watching a feed.
 
-A channel's preview page is read like a feed (``feeds/fetching/channels.py``, ``feeds/fetching/parsing.py``); three
-things differ, and they live here:
+A channel's preview page is read like a feed (``feeds/fetching/channels.py``,
+``feeds/fetching/parsing.py``); three things differ, and they live here:
 
 - **More than one page of news.** The page shows the latest ~20 posts. When the oldest of them is
   still newer than the newest post seen before, the posts in between are on older pages

@@ -183,8 +183,8 @@ class FeedPoller:
     async def _channel_page(
         self, poll: Poll, parsed: ParsedFeed, look: PageLook, result: FetchResult
     ) -> ParsedFeed:
-        """A channel's page (``feeds/watching/channel_watch.py``): a renamed channel's posts up to the
-        newest seen before are taken stock of (ids go on through a rename; links and guids do
+        """A channel's page (``feeds/watching/channel_watch.py``): a renamed channel's posts up to
+        the newest seen before are taken stock of (ids go on through a rename; links and guids do
         not); when every post on the page is new, the older pages down to the last one seen are
         read."""
         state = poll.state

@@ -1,9 +1,9 @@
 """Which items of a feed were already handled: identity keys in Redis with a time to live.
 
-Per feed, one sorted set: member = identity key (``feeds.fetching.identity``: ``g:`` guid, ``u:`` canonical
-link, ``t:`` title + date, plus our ``n:`` title-only key below), score = when it was last seen in
-the feed. An item is **seen** when *any* of its keys is in the set; when a poll is handled *all* the
-keys of *every* item still in the feed are (re)written with the current time, so:
+Per feed, one sorted set: member = identity key (``feeds.fetching.identity``: ``g:`` guid, ``u:``
+canonical link, ``t:`` title + date, plus our ``n:`` title-only key below), score = when it was last
+seen in the feed. An item is **seen** when *any* of its keys is in the set; when a poll is handled
+*all* the keys of *every* item still in the feed are (re)written with the current time, so:
 
 * reordering changes nothing (membership, not position);
 * an edited item keeps its guid/link, so it is seen and never re-sent;

@@ -1,19 +1,21 @@
 """The watcher loop: due feeds -> fetch -> parse -> new items -> mention engine -> alerts.
 
 Any number of watchers (tasks or processes) share one Redis: the schedule is a sorted set of due
-times, and a short lease per feed (``feeds.storage.leases``) makes sure one watcher fetches a feed at a
-time. Each poll is its own task, bounded by ``max_polls``, so a feed that times out, answers 500
-or serves garbage only costs its own slot: it never delays or breaks the others. A poll's Redis work
-is shared with the polls around it (``feeds.watching.poll_trips``): the leases and reads of polls that start
-together go in one script call, the writes of polls that end together in one pipeline, and a 304
-that changes nothing writes only its clock; a changed feed adds its seen check and its alerts. With
-worker processes the parsing and the mention scans happen there, leaving this process's core to
-the event loop; the workers share one compiled engine (``feeds.watching.engine_pool``).
+times, and a short lease per feed (``feeds.storage.leases``) makes sure one watcher fetches a feed
+at a time. Each poll is its own task, bounded by ``max_polls``, so a feed that times out, answers
+500 or serves garbage only costs its own slot: it never delays or breaks the others. A poll's Redis
+work is shared with the polls around it (``feeds.watching.poll_trips``): the leases and reads of
+polls that start together go in one script call, the writes of polls that end together in one
+pipeline, and a 304 that changes nothing writes only its clock; a changed feed adds its seen check
+and its alerts. With worker processes the parsing and the mention scans happen there, leaving this
+process's core to the event loop; the workers share one compiled engine
+(``feeds.watching.engine_pool``).
 
 ``run(stop)`` loops until ``stop`` is set; ``once()`` polls every unpaused feed once, due or not.
 Every ``cycle_every`` seconds ``run`` closes a *poll cycle*: one log line (feeds polled, changed,
 failed, items, alerts, duration), the counts added to ``WatchKeys.watcher_counters`` and the time in
-``WatchKeys.watcher_cycle`` (health checks read it). Redis away: the loop waits with backoff and goes on.
+``WatchKeys.watcher_cycle`` (health checks read it). Redis away: the loop waits with backoff and
+goes on.
 """
 
 from __future__ import annotations

@@ -2,11 +2,11 @@
 (the parser, the mention engine and the registry models; no aiohttp, Redis client or pydantic
 alert models): parsing is :func:`feeds.fetching.parsing.parse_feed`; scanning is :func:`scan`.
 
-A worker holds one engine, tagged with the build (``feeds.watching.analysis.EngineHost``) it was compiled
-from; the process that forks the workers compiles it once for all of them
-(``feeds.watching.engine_pool``). A call names the build it wants; a worker holding another one answers
-``None`` (the registry changed and this pool is about to be replaced), and the watcher scans those
-items itself.
+A worker holds one engine, tagged with the build (``feeds.watching.analysis.EngineHost``) it was
+compiled from; the process that forks the workers compiles it once for all of them
+(``feeds.watching.engine_pool``). A call names the build it wants; a worker holding another one
+answers ``None`` (the registry changed and this pool is about to be replaced), and the watcher scans
+those items itself.
 """
 
 from __future__ import annotations

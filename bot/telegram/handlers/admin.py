@@ -158,7 +158,8 @@ async def untrack(now: Turn) -> None:
 @admin_only
 async def registry_apply(now: Turn) -> None:
     """``/registry_apply`` lists the deaths a registry source reported; ``/registry_apply ID``
-    confirms one (``bot/telegram/held_deaths.py``); ``/registry_apply ID drop`` forgets a wrong report."""
+    confirms one (``bot/telegram/held_deaths.py``); ``/registry_apply ID drop`` forgets a wrong
+    report."""
     args = query_of(now).split()
     storage = now.services.storage
     if not args:

@@ -43,8 +43,8 @@ Decisions
     - A later target with an id already seen replaces the earlier one.
 
 Modules
-    ``index`` (``SearchIndex``, ``Hit``: build and search), ``words`` (a name word's keys and stems, a
-    target's words and their roles), ``vocabulary`` (facility kind words, labels, first-name groups),
-    ``query`` (a typed query as tokens), ``scoring`` (what a match is worth, tiers, which words to
-    keep). Names with a leading underscore are shared between these modules only.
+    ``index`` (``SearchIndex``, ``Hit``: build and search), ``words`` (a name word's keys and stems,
+    a target's words and their roles), ``vocabulary`` (facility kind words, labels, first-name
+    groups), ``query`` (a typed query as tokens), ``scoring`` (what a match is worth, tiers, which
+    words to keep). Names with a leading underscore are shared between these modules only.
 """
