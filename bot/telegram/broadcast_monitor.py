@@ -4,8 +4,8 @@ forward and keeps the admin informed in Telegram.
 ``BroadcastMonitor`` (one per ``send``/``run`` process) finishes preparing and enqueuing what a
 crash left half-done, edits the admin's progress message every few seconds (sent, failed, blocked,
 remaining, ETA at the current rate) and posts the final report. The broadcast's state and counters
-are ``subscriptions/broadcast.py``'s (``BroadcastStore``); the texts and the Bot API calls are here,
-on the Telegram side. The client is anything with ``send_message`` and ``edit_message_text``
+are ``subscriptions/``'s (``broadcast.py``, and ``BroadcastStore`` in ``broadcast_store.py``); the
+texts and the Bot API calls are here, on the Telegram side. The client is anything with ``send_message`` and ``edit_message_text``
 (python-telegram-bot's ``telegram.Bot``, or a test's), and the texts are injected as
 ``t(lang, key, **params)``; :func:`broadcast_monitor` builds both for the roles.
 """
