@@ -89,8 +89,8 @@ def serve(sources: int, conn) -> None:
 
 async def setup(storage, ports, sources: int, mixed: bool) -> None:
     """The feed list of one set-up: ``sources`` feeds and as many channels, or twice the feeds."""
-    from feeds import channels
-    from feeds.sources import FeedSource, FeedStore, feed_id_for
+    from feeds.fetching import channels
+    from feeds.fetching.sources import FeedSource, FeedStore, feed_id_for
 
     store = FeedStore(storage)
     for feed in range(sources if mixed else 2 * sources):
@@ -104,12 +104,14 @@ async def setup(storage, ports, sources: int, mixed: bool) -> None:
 
 
 async def bench(args: argparse.Namespace) -> None:
-    from feeds import channels
-    from feeds.fetcher import Fetcher, FetchPolicy
+    from feeds.fetching import channels
+    from feeds.fetching.fetch_result import FetchPolicy
+    from feeds.fetching.fetcher import Fetcher
     from feeds.registry.bundled import bundled_targets
     from feeds.registry.store import RegistryStore
-    from feeds.storage import connect
-    from feeds.watcher import Watcher, WatcherConfig
+    from feeds.storage.connection import connect
+    from feeds.watching.watcher import Watcher
+    from feeds.watching.watcher_config import WatcherConfig
 
     parent, child = mp.Pipe()
     server = mp.get_context("spawn").Process(target=serve, args=(args.sources, child), daemon=True)

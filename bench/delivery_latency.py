@@ -63,13 +63,15 @@ from bench.soak import (
     inherited_env,
     queue_state,
 )
-from feeds.keys import FANOUT_GROUP
+from feeds.fetching.sources import FeedStore
+from feeds.registry.keys import RegistryKeys
 from feeds.registry.store import RegistryStore
-from feeds.sources import FeedStore
-from feeds.storage import Storage, connect
+from feeds.storage.connection import Storage, connect
+from feeds.watching.keys import FANOUT_GROUP, WatchKeys
 from subscriptions.chats import Chat, ChatKind
 from subscriptions.deliveries import GROUP as SENDERS_GROUP
 from subscriptions.deliveries import Lane
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.store import SubscriptionStore
 from testkit.botapi import FakeBotAPIProcess
 from testkit.feedserver import FeedServer
@@ -148,7 +150,7 @@ def pick_document(people: list[Person], seed: int):
 async def seed_redis(storage: Storage, people: list[Person], subscribers: int) -> set[int]:
     registry = RegistryStore(storage)
     await registry.merge([p.prisoner for p in people])
-    await storage.redis.set(storage.keys.registry_seeded, "bench.delivery_latency")
+    await storage.redis.set(RegistryKeys.of(storage.keys).registry_seeded, "bench.delivery_latency")
     store = SubscriptionStore(storage)
     target = people[0].id
     chats = [Chat(id=CHAT_BASE + k, kind=ChatKind.PRIVATE, lang="en") for k in range(subscribers)]
@@ -221,9 +223,13 @@ async def one_run(args, run_no: int, people: list[Person], doc) -> RunResult:
                     async def ready() -> bool:
                         check_alive()
                         states = await feeds.states()
-                        fanout, _, _ = await group_state(storage, storage.keys.alerts, FANOUT_GROUP)
+                        fanout, _, _ = await group_state(
+                            storage, WatchKeys.of(storage.keys).alerts, FANOUT_GROUP
+                        )
                         senders, _, _ = await group_state(
-                            storage, storage.keys.deliveries(Lane.ALERTS), SENDERS_GROUP
+                            storage,
+                            SubscriptionKeys.of(storage.keys).deliveries(Lane.ALERTS),
+                            SENDERS_GROUP,
                         )
                         return (
                             server.hits[FEED_PATH] >= 1
@@ -231,7 +237,10 @@ async def one_run(args, run_no: int, people: list[Person], doc) -> RunResult:
                             and all(s.polls >= 1 for s in states.values())
                             and fanout
                             and senders
-                            and await storage.redis.zcard(storage.keys.sender_beats) >= 1
+                            and await storage.redis.zcard(
+                                SubscriptionKeys.of(storage.keys).sender_beats
+                            )
+                            >= 1
                         )
 
                     await wait_for(ready, READY_TIMEOUT, 0.1, "the first poll, fan-out, a sender")

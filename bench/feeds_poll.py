@@ -227,12 +227,14 @@ def pool_peaks_mb(watcher) -> list[float]:
 
 async def bench(args: argparse.Namespace) -> None:
     from bench.plain_peer import PeerProcess
-    from feeds.fetcher import Fetcher, FetchPolicy
-    from feeds.parsing import parse_feed
+    from feeds.fetching.fetch_result import FetchPolicy
+    from feeds.fetching.fetcher import Fetcher
+    from feeds.fetching.parsing import parse_feed
+    from feeds.fetching.sources import FeedSource, FeedStore, feed_id_for
     from feeds.registry.store import RegistryStore
-    from feeds.sources import FeedSource, FeedStore, feed_id_for
-    from feeds.storage import connect
-    from feeds.watcher import Watcher, WatcherConfig
+    from feeds.storage.connection import connect
+    from feeds.watching.watcher import Watcher
+    from feeds.watching.watcher_config import WatcherConfig
 
     parent, child = mp.Pipe()
     server = mp.get_context("spawn").Process(target=serve, args=(args.feeds, child), daemon=True)

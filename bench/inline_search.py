@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from feeds.mentions.scripts import romanize_polish, romanize_press
 from feeds.registry.bundled import bundled_facilities
 from feeds.registry.models import Facility, Prisoner
-from feeds.registry.search import SearchIndex
+from feeds.registry.search.index import SearchIndex
 from testkit.namegen import Person, generate_people
 
 TARGET_P99_MS = 100.0

@@ -169,7 +169,7 @@ def _vestka_ids(item: dict) -> dict:
 @cache
 def export_ids() -> dict[int, str]:
     """Viasna record id -> Vestka's id for the record, over the export of the manifest."""
-    from feeds.registry.importers import prisoner_from_viasna
+    from feeds.registry.viasna import prisoner_from_viasna
 
     where = ROOT / manifest()["registries"]["viasna-2023"]
     out = {}

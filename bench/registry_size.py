@@ -36,7 +36,7 @@ def child(which: str) -> dict:
     from feeds.mentions import compile_registry
     from feeds.registry.bundled import bundled_facilities, bundled_targets
     from feeds.registry.importers import load_registry_file
-    from feeds.registry.search import SearchIndex
+    from feeds.registry.search.index import SearchIndex
 
     if which == "bundled":
         targets = bundled_targets()

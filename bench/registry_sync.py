@@ -24,11 +24,12 @@ import time
 from pathlib import Path
 
 import feeds.registry.sync as sync_module
-from bot.runtime import announce_changes
-from bot.settings import Settings
-from feeds.fetcher import Fetcher, FetchPolicy
+from bot.ops.runtime import announce_changes
+from bot.ops.settings import Settings
+from feeds.fetching.fetch_result import FetchPolicy
+from feeds.fetching.fetcher import Fetcher
 from feeds.registry.sync import RegistrySync
-from feeds.storage import connect
+from feeds.storage.connection import connect
 from testkit.feedserver import FeedServer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from feeds.registry.bundled import bundled_facilities
 from feeds.registry.importers import load_registry_file
-from feeds.registry.search import SearchIndex
+from feeds.registry.search.index import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORT = ROOT.parent / "shared" / "data" / "viasna-prisoners-en-2023.json"

@@ -41,10 +41,11 @@ from pathlib import Path
 
 import aiohttp
 
-from feeds.storage import EmbeddedValkey, Storage, connect
+from feeds.storage.connection import EmbeddedValkey, Storage, connect
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
 from subscriptions.ratelimit import RateConfig
-from subscriptions.sender import Sender, SenderConfig
+from subscriptions.sender import Sender
+from subscriptions.sender_config import SenderConfig
 from testkit.botapi import FakeBotAPIProcess
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -64,13 +64,15 @@ from pathlib import Path
 from aiohttp import web
 
 from bench.mention_speed import load_facilities, make_documents
-from feeds.alerts import Alert
-from feeds.keys import FANOUT_GROUP
+from feeds.registry.keys import RegistryKeys
 from feeds.registry.store import RegistryStore
-from feeds.storage import EmbeddedValkey, Storage, connect
+from feeds.storage.connection import EmbeddedValkey, Storage, connect
+from feeds.watching.alerts import Alert
+from feeds.watching.keys import FANOUT_GROUP, WatchKeys
 from subscriptions.chats import Chat, ChatKind
 from subscriptions.deliveries import GROUP as SENDERS_GROUP
 from subscriptions.deliveries import Lane
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.store import SubscriptionStore
 from testkit.botapi import FakeBotAPIProcess
 from testkit.feedserver import FeedServer
@@ -403,10 +405,10 @@ async def group_state(storage: Storage, stream: str, group: str) -> tuple[bool, 
 
 
 async def queue_state(storage: Storage) -> dict[str, int]:
-    keys = storage.keys
+    keys = SubscriptionKeys.of(storage.keys)
     out: dict[str, int] = {}
     _, out["fanout_pending"], out["fanout_lag"] = await group_state(
-        storage, keys.alerts, FANOUT_GROUP
+        storage, WatchKeys.of(storage.keys).alerts, FANOUT_GROUP
     )
     for lane in Lane:
         _, pending, lag = await group_state(storage, keys.deliveries(lane), SENDERS_GROUP)
@@ -420,7 +422,9 @@ async def read_alerts(storage: Storage) -> tuple[list[Alert], Counter]:
     alerts: list[Alert] = []
     start = "-"
     for _ in range(10_000):  # bounded: 1,000 entries a page
-        page = await storage.redis.xrange(storage.keys.alerts, min=start, max="+", count=1000)
+        page = await storage.redis.xrange(
+            WatchKeys.of(storage.keys).alerts, min=start, max="+", count=1000
+        )
         if not page:
             break
         for _sid, fields in page:
@@ -443,7 +447,7 @@ async def seed(storage: Storage, people, facilities, chats: int, seed_value: int
     Returns target id -> set of chat ids (our own record, to check the bot against)."""
     registry = RegistryStore(storage)
     await registry.merge([p.prisoner for p in people] + list(facilities))
-    await storage.redis.set(storage.keys.registry_seeded, "bench.soak")
+    await storage.redis.set(RegistryKeys.of(storage.keys).registry_seeded, "bench.soak")
     rng = random.Random(f"soak-chats:{seed_value}")
     store = SubscriptionStore(storage)
     followers: dict[str, set[int]] = defaultdict(set)
@@ -553,7 +557,9 @@ async def soak(args: argparse.Namespace) -> int:
 
                     async def ready() -> bool:
                         check_alive()
-                        exists, _, _ = await group_state(storage, storage.keys.alerts, FANOUT_GROUP)
+                        exists, _, _ = await group_state(
+                            storage, WatchKeys.of(storage.keys).alerts, FANOUT_GROUP
+                        )
                         return exists and farm.polled_once() == len(farm.feeds)
 
                     await wait_for(

@@ -21,7 +21,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from redis.exceptions import ResponseError
 
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from subscriptions.keys import SubscriptionKeys
 
 GROUP = "senders"
 STREAM_MAXLEN = 1_000_000  # approximate; trimming by length only bounds a runaway producer
@@ -72,7 +73,7 @@ class Delivery(BaseModel):
 class DeliveryQueue:
     def __init__(self, storage: Storage) -> None:
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = SubscriptionKeys.of(storage.keys)
         self._promote = self.redis.register_script(PROMOTE)
 
     async def ensure_groups(self) -> None:

@@ -1,7 +1,7 @@
 """Digest mode: a chat in ``daily`` mode gets one message a day, at its hour in ``TZ``, grouping the
 alerts fan-out put aside for it since its last digest.
 
-Storage (keys in ``feeds/keys.py``):
+Storage (keys in ``subscriptions/keys.py``):
 
 - ``digest_buffer(chat)``: HASH alert id -> ``{"t": [followed ids], "at": epoch}``, appended by the
   fan-out (in the same script that marks the alert fanned out for that chat, so a crash never
@@ -36,10 +36,11 @@ from datetime import time as dtime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feeds.alerts import Alert
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert
 from subscriptions.chats import Chat, DeliveryMode
 from subscriptions.deliveries import STREAM_MAXLEN, Delivery, Lane
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.store import SubscriptionStore
 
 log = logging.getLogger("vestka.digest")
@@ -107,7 +108,7 @@ class DigestStore:
 
     def __init__(self, storage: Storage) -> None:
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = SubscriptionKeys.of(storage.keys)
 
     async def pending(self, chat_id: int) -> int:
         """How many alerts wait for the chat's next digest."""
@@ -152,8 +153,8 @@ class DigestScheduler:
     """Sends due digests: ``await DigestScheduler(...).run(stop)``.
 
     ``storage``: the shared Redis; ``render``: ``(chat, items) -> [sendMessage params]`` (the real
-    one is ``bot.alert_message.DigestRenderer``); ``zone``: ``settings.zone``; ``clock``: "now" in
-    epoch seconds (tests pass their own); ``interval``: seconds between checks.
+    one is ``bot.telegram.digest_message.DigestRenderer``); ``zone``: ``settings.zone``; ``clock``:
+    "now" in epoch seconds (tests pass their own); ``interval``: seconds between checks.
     """
 
     def __init__(
@@ -165,7 +166,7 @@ class DigestScheduler:
         interval: float = CHECK_EVERY,
     ) -> None:
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = SubscriptionKeys.of(storage.keys)
         self.render = render
         self.zone = zone
         self.clock = clock

@@ -10,9 +10,9 @@ the alert. Chats in ``daily`` mode get the alert put in their digest buffer inst
 subscribers already had the story, and an edit per extra outlet would be noise. The digest copy of
 the alert, if a digest still waits for it, is refreshed so the digest lists every outlet.
 
-Reading: a consumer group (:data:`feeds.keys.FANOUT_GROUP`) on ``Keys.alerts``, so several ``send``
-processes share the work. An entry is acknowledged only after its deliveries are queued; entries a
-dead consumer left pending are claimed (``XAUTOCLAIM``) after ``claim_idle_ms``.
+Reading: a consumer group (:data:`feeds.watching.keys.FANOUT_GROUP`) on ``WatchKeys.alerts``, so
+several ``send`` processes share the work. An entry is acknowledged only after its deliveries are
+queued; entries a dead consumer left pending are claimed (``XAUTOCLAIM``) after ``claim_idle_ms``.
 
 Idempotence: a per-alert HASH ``fanout_done(alert)`` of chat ids is written **in the same Lua
 script** as the chat's delivery (``HSETNX`` then ``XADD``), so re-processing an alert after a crash
@@ -22,7 +22,7 @@ chat (even when the subscriber list changed in between). Delivery ids are determ
 
 Rendering needs texts and the registry, which live in ``bot/``: the constructor takes
 ``render(alert, chat, followed_ids) -> sendMessage params`` (sync or async); the real one is
-``bot.alert_message.AlertRenderer``.
+``bot.telegram.alert_message.AlertRenderer``.
 """
 
 from __future__ import annotations
@@ -41,12 +41,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from feeds.alerts import Alert, AlertStream
-from feeds.keys import FANOUT_GROUP
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert, AlertStream
+from feeds.watching.keys import FANOUT_GROUP, WatchKeys
 from subscriptions.chats import Chat, DeliveryMode
 from subscriptions.deliveries import STREAM_MAXLEN, Delivery, Lane
 from subscriptions.digest import BUFFER_TTL, item_json, next_due
+from subscriptions.keys import SubscriptionKeys
 
 log = logging.getLogger("vestka.fanout")
 
@@ -117,7 +118,7 @@ class Fanout:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = SubscriptionKeys.of(storage.keys)
         self.render = render
         self.zone = zone
         self.consumer = consumer or consumer_name()
@@ -125,7 +126,7 @@ class Fanout:
         self.block_ms = block_ms
         self.start_id = start_id
         self.clock = clock
-        self.stream = self.keys.alerts
+        self.stream = WatchKeys.of(storage.keys).alerts
         self._enqueue = self.redis.register_script(ENQUEUE)
         self._last_claim = 0.0
         self.processed = 0  # alerts handled by this consumer (tests, logs)

@@ -26,7 +26,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from subscriptions.keys import SubscriptionKeys
 
 BLOCK_AFTER = 5  # consecutive 403 / chat-not-found answers before a chat is marked inactive
 FAILS_TTL = 30 * 86400
@@ -146,7 +147,7 @@ def day_of(now: float, zone: ZoneInfo) -> str:
     return datetime.fromtimestamp(now, zone).strftime("%Y-%m-%d")
 
 
-def count(pipe: Any, keys: Any, day: str, name: str, n: int = 1) -> None:
+def count(pipe: Any, keys: SubscriptionKeys, day: str, name: str, n: int = 1) -> None:
     """Queue the increments of one counter (total and today's) on a pipeline."""
     pipe.hincrby(keys.delivery_counters, name, n)
     day_key = keys.delivery_day(day)
@@ -156,7 +157,7 @@ def count(pipe: Any, keys: Any, day: str, name: str, n: int = 1) -> None:
 
 async def delivery_stats(storage: Storage, zone: ZoneInfo, now: float) -> dict[str, int]:
     """For /stats and metrics: queued per lane, delayed, dead letters, totals and today's counts."""
-    redis, keys = storage.redis, storage.keys
+    redis, keys = storage.redis, SubscriptionKeys.of(storage.keys)
     async with redis.pipeline(transaction=False) as pipe:
         pipe.xlen(keys.deliveries("alerts"))
         pipe.xlen(keys.deliveries("broadcast"))

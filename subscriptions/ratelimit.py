@@ -32,7 +32,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from subscriptions.keys import SubscriptionKeys
 
 # KEYS: pause_all, global bucket 1..m, then (pause_chat, chat bucket) for each of n sends
 # ARGV: m, horizon ms, (interval ms, tolerance ms) per global bucket, then the chat interval per send
@@ -201,7 +202,7 @@ class RateLimiter:
         self, storage: Storage, config: RateConfig | None = None, pacing: Pacing | None = None
     ) -> None:
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = SubscriptionKeys.of(storage.keys)
         self.config = config or RateConfig()
         self.pacing = pacing or Pacing(fixed_ms=self.config.margin_ms)
         self._acquire = self.redis.register_script(ACQUIRE)

@@ -10,8 +10,9 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.chats import Chat
+from subscriptions.keys import SubscriptionKeys
 
 DEFAULT_CAP = 200
 
@@ -73,7 +74,7 @@ class Counts:
 class SubscriptionStore:
     def __init__(self, storage: Storage, cap: int = DEFAULT_CAP) -> None:
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = SubscriptionKeys.of(storage.keys)
         self.cap = cap
         self._subscribe = self.redis.register_script(SUBSCRIBE)
         self._migrate = self.redis.register_script(MIGRATE)

@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.polling import serve_bot
-from bot.services import Services
-from bot.settings import Settings
+from bot.ops.settings import Settings
+from bot.telegram.polling import serve_bot
+from bot.telegram.services import Services
 from feeds.registry.importers import load_registry_file
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from testkit.botapi import FakeBotAPI
 from testkit.waiting import wait_for
 

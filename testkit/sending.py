@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.outcomes import COUNTERS
 from subscriptions.ratelimit import RateConfig
-from subscriptions.sender import Sender, SenderConfig
+from subscriptions.sender import Sender
+from subscriptions.sender_config import SenderConfig
 from testkit.botapi import FakeBotAPI
 
 # Fast limits for tests that are not about limits: many chats, short per-chat spacing.
@@ -80,7 +82,7 @@ async def enqueue(storage: Storage, *deliveries: Delivery) -> DeliveryQueue:
 
 
 async def counters(storage: Storage) -> dict[str, int]:
-    raw = await storage.redis.hgetall(storage.keys.delivery_counters)
+    raw = await storage.redis.hgetall(SubscriptionKeys.of(storage.keys).delivery_counters)
     out = dict.fromkeys(COUNTERS, 0)
     out.update({k.decode(): int(v) for k, v in raw.items()})
     return out
@@ -89,7 +91,7 @@ async def counters(storage: Storage) -> dict[str, int]:
 async def queue_empty(storage: Storage) -> bool:
     """Nothing queued, pending or delayed (read in one transaction: a delivery moving between the
     delayed set and a lane is never missed)."""
-    keys = storage.keys
+    keys = SubscriptionKeys.of(storage.keys)
     async with storage.redis.pipeline(transaction=True) as pipe:
         pipe.xlen(keys.deliveries("alerts"))
         pipe.xlen(keys.deliveries("broadcast"))
@@ -99,5 +101,5 @@ async def queue_empty(storage: Storage) -> bool:
 
 async def queued(storage: Storage, lane: Lane = Lane.ALERTS) -> list[Delivery]:
     """What waits in a delivery lane, oldest first (as a sender would read it)."""
-    entries = await storage.redis.xrange(storage.keys.deliveries(lane))
+    entries = await storage.redis.xrange(SubscriptionKeys.of(storage.keys).deliveries(lane))
     return [Delivery.model_validate_json(fields[b"d"]) for _, fields in entries]

@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from feeds.alerts import Alert, AlertStream
-from feeds.fetcher import Fetcher, FetchPolicy
+from feeds.fetching.fetch_result import FetchPolicy
+from feeds.fetching.fetcher import Fetcher
+from feeds.fetching.sources import FeedSource, FeedStore, feed_id_for
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.store import RegistryStore
-from feeds.sources import FeedSource, FeedStore, feed_id_for
-from feeds.storage import Storage
-from feeds.watcher import Watcher, WatcherConfig
+from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert, AlertStream
+from feeds.watching.watcher import Watcher
+from feeds.watching.watcher_config import WatcherConfig
 
 
 async def add_feed(storage: Storage, url: str, name: str = "", **kw) -> FeedSource:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from feeds.storage import EmbeddedValkey, Storage, connect
+from feeds.storage.connection import EmbeddedValkey, Storage, connect
 from testkit.botapi import FakeBotAPI
 from testkit.feedserver import FeedServer
 
@@ -125,7 +125,7 @@ async def feed_server() -> AsyncIterator[FeedServer]:
 
 @pytest.fixture(autouse=True)
 def _heap_unfrozen() -> Iterator[None]:
-    """A watcher freezes its heap after a poll cycle (feeds/heap.py); in the one long test
+    """A watcher freezes its heap after a poll cycle (feeds/watching/heap.py); in the one long test
     process, let the next test's collector see everything again."""
     yield
     gc.unfreeze()

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.alert_message import alert_text, render_alert, render_digest
-from bot.i18n import t
-from feeds.alerts import Alert, AlertSource, RegistryChange
+from bot.telegram.alert_message import alert_text, render_alert
+from bot.telegram.digest_message import render_digest
+from bot.telegram.i18n import t
 from feeds.registry.importers import load_registry_file
+from feeds.watching.alerts import Alert, AlertSource, RegistryChange
 from subscriptions.digest import DigestItem
 from testkit.botapi import parse_html
 from testkit.harness import EVAL_REGISTRY

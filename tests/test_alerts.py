@@ -6,9 +6,10 @@ import io
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.console import ConsolePrinter, format_alert
-from feeds.alerts import Alert, AlertSource, AlertStream
-from feeds.storage import Storage
+from bot.ops.console import ConsolePrinter, format_alert
+from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert, AlertSource, AlertStream
+from feeds.watching.keys import WatchKeys
 
 SOURCE_A = AlertSource(feed_id="a", feed_name="Outlet A", link="https://a.example/1")
 SOURCE_B = AlertSource(feed_id="b", feed_name="Outlet B", link="https://b.example/2")
@@ -36,7 +37,7 @@ async def test_stream_round_trip_and_trim(storage: Storage) -> None:
         await stream.append(sample(id=f"{i:032x}"))
     entries = await stream.read(count=1000)
     assert len(entries) < 200 and entries[-1][1].id == f"{199:032x}"  # trimmed by length
-    raw = await storage.redis.xrange(storage.keys.alerts, count=1)
+    raw = await storage.redis.xrange(WatchKeys.of(storage.keys).alerts, count=1)
     assert set(raw[0][1]) == {b"id", b"kind", b"alert"}
     await stream.trim(retention_days=0)
     assert await stream.length() <= 100  # approximate trimming by age keeps at most a node

@@ -3,13 +3,13 @@ registry change the host scans here until the pool holding the new build replace
 
 from __future__ import annotations
 
-from feeds.analysis import EngineHost
-from feeds.parsing import FeedItem
+from feeds.fetching.items import FeedItem
+from feeds.fetching.sources import FeedSource
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.models import Prisoner
 from feeds.registry.store import RegistryStore
-from feeds.sources import FeedSource
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from feeds.watching.analysis import EngineHost
 from testkit.rss import BIALIATSKI, NOBODY
 
 NEW_PRISONER = "Суд у Гомелі асудзіў Зміцера Квяткоўскага-Пятроўскага на пяць гадоў калоніі."
@@ -113,7 +113,7 @@ async def test_a_large_batch_is_scanned_in_the_thread_with_the_same_alerts(
 ) -> None:
     """A feed's few new items are scanned on the event loop; a batch over INLINE_SCAN in the scan
     thread: the alerts are the same."""
-    from feeds.analysis import INLINE_SCAN
+    from feeds.watching.analysis import INLINE_SCAN
 
     await RegistryStore(storage).merge(bundled_targets())
     host = EngineHost(RegistryStore(storage))
@@ -164,12 +164,12 @@ def test_a_text_the_engine_fails_on_is_logged_and_names_nobody_the_rest_is_read(
     naming nobody, with an error log saying which item, and the batch's other texts are read."""
     import logging
 
-    from feeds import workers
     from feeds.mentions import compile_registry
+    from feeds.watching import workers
 
     engine = compile_registry(bundled_targets())
     docs = [(b"Ales Bialiatski", None), ("Ales Bialiatski was moved to another colony.", None)]
-    logger = logging.getLogger("feeds.workers")
+    logger = logging.getLogger("feeds.watching.workers")
     logger.addHandler(caplog.handler)  # the process's log set-up may not propagate to the root
     try:
         results = workers.scan_all(engine, docs, "en")  # type: ignore[arg-type]

@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.i18n import t
-from bot.updates import readable
-from feeds.storage import Storage
+from bot.telegram.i18n import t
+from bot.telegram.updates import readable
+from feeds.storage.connection import Storage
 from testkit.harness import Harness, running_bot
 from testkit.waiting import wait_for
 

@@ -10,11 +10,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.i18n import t
+from bot.telegram.i18n import t
 from feeds.registry.models import Prisoner
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
-from feeds.timeline import Timeline, TimelineEvent, TimelineSource
+from feeds.storage.connection import Storage
+from feeds.watching.timeline import Timeline, TimelineEvent, TimelineSource
 from subscriptions.chats import ChatKind
 from testkit.harness import ADMIN, Harness, running_bot
 
@@ -456,7 +456,7 @@ async def test_admin_track_edits_names_and_adds_aliases(bot: Harness) -> None:
 async def test_inline_empty_query_for_a_newcomer_shows_people_in_the_news(
     bot: Harness, storage: Storage
 ) -> None:
-    from feeds.alerts import Alert, AlertStream
+    from feeds.watching.alerts import Alert, AlertStream
 
     await AlertStream(storage.redis, storage.keys).append(
         Alert(id="x1", kind="news", prisoners=["marfa-rabkova"])

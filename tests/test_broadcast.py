@@ -12,24 +12,17 @@ from contextlib import asynccontextmanager
 import pytest
 from telegram import Bot
 
-import bot.handlers.broadcast as handlers
-import subscriptions.broadcast as broadcast_module
-from bot.handlers.broadcast import broadcast_monitor
-from bot.i18n import t
-from bot.replies import SharedReplyLimiter
-from feeds.storage import Storage
-from subscriptions.broadcast import (
-    ALL,
-    Broadcast,
-    BroadcastMonitor,
-    BroadcastStore,
-    Draft,
-    Rate,
-    State,
-    clock_text,
-)
+import bot.telegram.handlers.broadcast as handlers
+import subscriptions.broadcast_store as broadcast_module
+from bot.telegram.broadcast_monitor import BroadcastMonitor, Rate, broadcast_monitor, clock_text
+from bot.telegram.i18n import t
+from bot.telegram.replies import SharedReplyLimiter
+from feeds.storage.connection import Storage
+from subscriptions.broadcast import ALL, Broadcast, Draft, State
+from subscriptions.broadcast_store import BroadcastStore
 from subscriptions.chats import Chat, ChatKind
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.ratelimit import RateConfig
 from subscriptions.sender import Sender
 from testkit import sending as sendkit
@@ -122,7 +115,7 @@ def monitor(h: Harness, clock: Clock | None = None, **options: object) -> Broadc
 
 async def lane(h: Harness) -> list[Delivery]:
     entries = await h.services.storage.redis.xrange(
-        h.services.storage.keys.deliveries(Lane.BROADCAST)
+        SubscriptionKeys.of(h.services.storage.keys).deliveries(Lane.BROADCAST)
     )
     return [Delivery.model_validate_json(fields[b"d"]) for _, fields in entries]
 

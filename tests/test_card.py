@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.i18n import t
-from bot.render import prisoner_card
-from feeds.alerts import Alert, AlertSource
+from bot.telegram.i18n import t
+from bot.telegram.render import prisoner_card
 from feeds.registry.models import Prisoner
-from feeds.storage import Storage
-from feeds.timeline import Timeline, TimelineEvent, TimelineSource
+from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert, AlertSource
+from feeds.watching.timeline import Timeline, TimelineEvent, TimelineSource
 from testkit.harness import running_bot
 
 MINSK = ZoneInfo("Europe/Minsk")

@@ -13,14 +13,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.alert_message import render_alert
-from feeds import channels
-from feeds.channel_watch import HostPacer
-from feeds.parsing import parse_feed
+from bot.telegram.alert_message import render_alert
+from feeds.fetching import channels
+from feeds.fetching.keys import FeedKeys
+from feeds.fetching.parsing import parse_feed
+from feeds.fetching.sources import FeedStore
 from feeds.registry.store import RegistryStore
-from feeds.sources import FeedStore
-from feeds.storage import Storage
-from feeds.watcher import SEEN_REFRESH
+from feeds.storage.connection import Storage
+from feeds.watching.channel_watch import HostPacer
+from feeds.watching.feed_poll import SEEN_REFRESH
 from testkit.channelpages import FakeChannel
 from testkit.feedserver import FeedServer
 from testkit.rss import Item, ago, rss
@@ -124,7 +125,7 @@ async def test_a_deleted_post_is_simply_gone(storage: Storage) -> None:
         channel.delete(200)
         outcome = await w.poll(feed.id, force=True)
         assert outcome.status == "ok" and outcome.alerts == 0
-        memo = await storage.redis.hkeys(storage.keys.channel_posts(feed.id))
+        memo = await storage.redis.hkeys(FeedKeys.of(storage.keys).channel_posts(feed.id))
         assert b"tg:vestkatest/200" not in memo and len(memo) == 5
     assert len(await news(storage)) == 1
 
@@ -275,7 +276,7 @@ async def test_an_unchanged_page_refreshes_its_seen_keys_only_now_and_then(
     old_posts(channel)
     async with watched(storage, channel) as (_srv, feed, w):
         await w.poll(feed.id, force=True)
-        key = storage.keys.feed_seen(feed.id)
+        key = FeedKeys.of(storage.keys).feed_seen(feed.id)
         before = await storage.redis.zrange(key, 0, -1, withscores=True)
         assert (await w.poll(feed.id, force=True)).message == "same body"
         assert await storage.redis.zrange(key, 0, -1, withscores=True) == before

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from feeds.channels import channel_name, parse_page, preview_channel, preview_url
-from feeds.parsing import parse_feed
-from feeds.sources import URLRefused, feed_id_for, validate_feed_url
+from feeds.fetching.channels import channel_name, parse_page, preview_channel, preview_url
+from feeds.fetching.parsing import parse_feed
+from feeds.fetching.sources import URLRefused, feed_id_for, validate_feed_url
 
 DATA = Path(__file__).parent / "data" / "channels"
 PREVIEW = (DATA / "preview.html").read_bytes()
@@ -107,7 +107,7 @@ def _with_post(page: bytes, post_id: int, html: str) -> bytes:
 async def test_a_channel_is_watched_like_a_feed(storage) -> None:
     """First poll takes stock (no alerts for old posts); a new post naming a tracked person
     alerts once, with the post's t.me link; the same page again alerts nobody."""
-    from feeds import channels
+    from feeds.fetching import channels
     from testkit.feedserver import FeedServer
     from testkit.watcher import add_feed, news, watcher_on
 
@@ -134,7 +134,7 @@ async def test_a_channel_is_watched_like_a_feed(storage) -> None:
 
 
 def test_channels_travel_in_opml_and_the_bundled_list() -> None:
-    from feeds.feedlist import bundled_feeds, parse_feed_list, to_opml
+    from feeds.fetching.feedlist import bundled_feeds, parse_feed_list, to_opml
 
     opml = (
         b'<opml version="2.0"><body><outline type="rss" xmlUrl="https://t.me/vestkatest" '

@@ -3,7 +3,7 @@ dead letters, and /forget's removal of a chat's queued messages."""
 
 from __future__ import annotations
 
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.deliveries import DeliveryQueue, Lane
 from testkit.sending import delivery
 

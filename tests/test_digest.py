@@ -9,17 +9,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.alert_message import DigestRenderer, render_digest
-from bot.i18n import t
-from bot.services import RegistryView
-from feeds.alerts import Alert
+from bot.telegram.digest_message import DigestRenderer, render_digest
+from bot.telegram.i18n import t
+from bot.telegram.services import RegistryView
 from feeds.registry.importers import load_registry_file
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert
 from subscriptions.chats import Chat, DeliveryMode
 from subscriptions.deliveries import Lane
 from subscriptions.digest import DigestItem, DigestScheduler, DigestStore, next_due
 from subscriptions.fanout import Fanout
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.store import SubscriptionStore
 from testkit.harness import EVAL_REGISTRY, running_bot
 from testkit.sending import queued
@@ -74,8 +75,8 @@ async def test_grouped_at_the_chats_hour(storage: Storage, store: SubscriptionSt
     assert text.count("\n\n• ") == 3
     assert "• <b>Алесь Бяляцкі</b>, <b>Марыя Калеснікава</b>" in text
     assert await scheduler.tick(at(MINSK, 12, 20, 1)) == 0  # sent once
-    assert not await storage.redis.exists(storage.keys.digest_buffer(1))
-    assert await storage.redis.zscore(storage.keys.digest_due, 1) is None
+    assert not await storage.redis.exists(SubscriptionKeys.of(storage.keys).digest_buffer(1))
+    assert await storage.redis.zscore(SubscriptionKeys.of(storage.keys).digest_due, 1) is None
     # The next alert starts the next day's digest.
     await fan(storage, at(MINSK, 12, 21), alert(4, (A,)))
     assert await DigestStore(storage).due_at(1) == at(MINSK, 13, 20)
@@ -120,7 +121,9 @@ async def test_later_mutes_and_unsubscribes_are_left_out(
     assert only.chat_id == 1
     assert only.params["text"].count("\n\n• ") == 1 and "Maria" not in only.params["text"]
     for chat_id in (1, 2, 3):  # consumed either way
-        assert not await storage.redis.exists(storage.keys.digest_buffer(chat_id))
+        assert not await storage.redis.exists(
+            SubscriptionKeys.of(storage.keys).digest_buffer(chat_id)
+        )
 
 
 async def test_migrated_group_keeps_its_digest(storage: Storage, store: SubscriptionStore) -> None:

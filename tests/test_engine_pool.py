@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from feeds import workers
-from feeds.engine_pool import EnginePool
 from feeds.registry.bundled import bundled_targets
+from feeds.watching import workers
+from feeds.watching.engine_pool import EnginePool
 from testkit.rss import BIALIATSKI
 
 

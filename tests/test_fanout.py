@@ -11,17 +11,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.alert_message import AlertRenderer
-from bot.i18n import t
-from bot.services import RegistryView
-from feeds.alerts import Alert, AlertSource, AlertStream
-from feeds.keys import FANOUT_GROUP
+from bot.telegram.alert_message import AlertRenderer
+from bot.telegram.i18n import t
+from bot.telegram.services import RegistryView
 from feeds.registry.importers import load_registry_file
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert, AlertSource, AlertStream
+from feeds.watching.keys import FANOUT_GROUP, WatchKeys
 from subscriptions.chats import Chat, ChatKind, DeliveryMode
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
 from subscriptions.fanout import Fanout
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.store import SubscriptionStore
 from testkit.harness import EVAL_REGISTRY, running_bot
 from testkit.sending import queued
@@ -156,7 +157,7 @@ async def test_daily_chats_get_a_digest_entry_instead(
     fan = fanout(storage, clock=lambda: clock)
     assert await fan.handle(alert()) == (1, 1)
     assert [d.chat_id for d in await queued(storage)] == [2]
-    keys = storage.keys
+    keys = SubscriptionKeys.of(storage.keys)
     item = json.loads(await storage.redis.hget(keys.digest_buffer(1), f"{1:032x}"))
     assert item["t"] == [A, B]
     due = await storage.redis.zscore(keys.digest_due, 1)
@@ -217,7 +218,7 @@ async def test_crash_between_enqueue_and_ack_enqueues_nothing_twice(
     with pytest.raises(Crash):
         await first.step()
     assert len(await queued(storage)) == 5
-    pending = await storage.redis.xpending(storage.keys.alerts, FANOUT_GROUP)
+    pending = await storage.redis.xpending(WatchKeys.of(storage.keys).alerts, FANOUT_GROUP)
     assert pending["pending"] == 1
     # A chat subscribes meanwhile: the retry reaches it, and nobody else twice.
     await chat(store, 6, A)
@@ -225,8 +226,8 @@ async def test_crash_between_enqueue_and_ack_enqueues_nothing_twice(
     assert await heir.step(block_ms=None) == 1
     got = await queued(storage)
     assert sorted(d.chat_id for d in got) == [1, 2, 3, 4, 5, 6]
-    assert await storage.redis.hlen(storage.keys.digest_buffer(9)) == 1
-    pending = await storage.redis.xpending(storage.keys.alerts, FANOUT_GROUP)
+    assert await storage.redis.hlen(SubscriptionKeys.of(storage.keys).digest_buffer(9)) == 1
+    pending = await storage.redis.xpending(WatchKeys.of(storage.keys).alerts, FANOUT_GROUP)
     assert pending["pending"] == 0
 
 
@@ -246,12 +247,15 @@ async def test_two_consumers_share_the_stream_without_duplicates(
             await stream.append(alert(n, (A,) if n % 3 == 0 else (A, B)))
         expected = sum(10 if n % 3 == 0 else 20 for n in range(60))
         await wait_for(
-            lambda: storage.redis.xlen(storage.keys.deliveries(Lane.ALERTS)),
+            lambda: storage.redis.xlen(SubscriptionKeys.of(storage.keys).deliveries(Lane.ALERTS)),
             message="deliveries",
         )
 
         async def all_in() -> bool:
-            return await storage.redis.xlen(storage.keys.deliveries(Lane.ALERTS)) >= expected
+            return (
+                await storage.redis.xlen(SubscriptionKeys.of(storage.keys).deliveries(Lane.ALERTS))
+                >= expected
+            )
 
         await wait_for(all_in, timeout=20, message="every delivery")
         # Both race on the same entries too (as after a claim): still once each.
@@ -283,11 +287,15 @@ async def test_unreadable_entries_are_skipped_and_acked(
     await chat(store, 1, A)
     fan = fanout(storage)
     await fan.ensure_group()
-    await storage.redis.xadd(storage.keys.alerts, {"id": "x", "kind": "news", "alert": "{bad"})
+    await storage.redis.xadd(
+        WatchKeys.of(storage.keys).alerts, {"id": "x", "kind": "news", "alert": "{bad"}
+    )
     await AlertStream(storage.redis, storage.keys).append(alert())
     assert await fan.step(block_ms=None) == 2
     assert len(await queued(storage)) == 1
-    assert (await storage.redis.xpending(storage.keys.alerts, FANOUT_GROUP))["pending"] == 0
+    assert (await storage.redis.xpending(WatchKeys.of(storage.keys).alerts, FANOUT_GROUP))[
+        "pending"
+    ] == 0
 
 
 async def test_forget_drops_queued_deliveries_and_digest(
@@ -301,8 +309,8 @@ async def test_forget_drops_queued_deliveries_and_digest(
         await bot.services.forget(1)
         await bot.services.forget(2)
     assert [d.chat_id for d in await queued(storage)] == [3]
-    assert not await storage.redis.exists(storage.keys.digest_buffer(2))
-    assert await storage.redis.zscore(storage.keys.digest_due, 2) is None
+    assert not await storage.redis.exists(SubscriptionKeys.of(storage.keys).digest_buffer(2))
+    assert await storage.redis.zscore(SubscriptionKeys.of(storage.keys).digest_due, 2) is None
     assert await DeliveryQueue(storage).lengths() == {"alerts": 1, "broadcast": 0, "dead": 0}
 
 

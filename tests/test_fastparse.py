@@ -1,4 +1,4 @@
-"""The lxml fast path (feeds.fastparse) gives exactly the items feedparser gives.
+"""The lxml fast path (feeds.fetching.fastparse) gives exactly the items feedparser gives.
 
 Every document is parsed twice, with ``parsing.FAST_PATH`` off and on; where the fast path takes
 the document, the ParsedFeed must be equal field for field (apart from the note saying which path
@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from bench.feeds_poll import make_feed
-from feeds import parsing
+from feeds.fetching import parsing
 from tests.test_feedparser_corpus import corpus_files, header_of
 
 FAST = "parser: fast path"

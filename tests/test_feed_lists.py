@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from feeds.feedlist import bundled_feeds, parse_feed_list, to_opml, to_text
+from feeds.fetching.feedlist import bundled_feeds, parse_feed_list, to_opml, to_text
 
 TEXT = b"""# comment line
 https://nashaniva.com/rss be Nasha Niva   # trailing comment

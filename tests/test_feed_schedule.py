@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from feeds import schedule
-from feeds.schedule import Hints
+from feeds.fetching import schedule
+from feeds.fetching.schedule import Hints
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.alert_message import alert_buttons
-from bot.i18n import t
-from feeds.alerts import Alert
-from feeds.reports import FalseMatches
-from feeds.storage import Storage
+from bot.telegram.alert_message import alert_buttons
+from bot.telegram.i18n import t
+from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert
+from feeds.watching.reports import FalseMatches
 from testkit.harness import ADMIN, running_bot
 
 A = "ales-bialiacki"

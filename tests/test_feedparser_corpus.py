@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from feeds.fetcher import Fetcher, FetchPolicy
-from feeds.parsing import parse_feed, parse_feed_async
+from feeds.fetching.fetch_result import FetchPolicy
+from feeds.fetching.fetcher import Fetcher
+from feeds.fetching.parsing import parse_feed, parse_feed_async
 from testkit.feedserver import FeedServer
 from tests.shared_data import SHARED, shared_path
 

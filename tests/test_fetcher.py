@@ -16,7 +16,8 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import TraceConfig, web
 
-from feeds.fetcher import ErrorKind, Fetcher, FetchPolicy, parse_max_age, parse_retry_after
+from feeds.fetching.fetch_result import ErrorKind, FetchPolicy, parse_max_age, parse_retry_after
+from feeds.fetching.fetcher import Fetcher
 from testkit.feedserver import FeedServer
 from testkit.waiting import wait_for
 

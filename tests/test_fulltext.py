@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from feeds.fetcher import Fetcher, FetchPolicy
-from feeds.fulltext import fetch_full_text, needs_full_text
+from feeds.fetching.fetch_result import FetchPolicy
+from feeds.fetching.fetcher import Fetcher
+from feeds.fetching.fulltext import fetch_full_text, needs_full_text
 from testkit.feedserver import FeedServer
 
 PARAGRAPH = (

@@ -1,9 +1,9 @@
 """In a group, only the group's administrators change what it follows and how it gets alerts.
 
-The walk is built from the bot's own tables (``bot.app.USER_COMMANDS`` and ``BUTTONS``): every
-command and button wrapped in ``changes_settings`` is tried by a plain member, and each must answer
-"admins only" and leave the group's settings exactly as they were. A handler that changes settings
-without the wrapper fails ``test_every_settings_change_is_guarded``.
+The walk is built from the bot's own tables (``bot.telegram.app.USER_COMMANDS`` and ``BUTTONS``):
+every command and button wrapped in ``changes_settings`` is tried by a plain member, and each must
+answer "admins only" and leave the group's settings exactly as they were. A handler that changes
+settings without the wrapper fails ``test_every_settings_change_is_guarded``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import BUTTONS, USER_COMMANDS
-from bot.i18n import t
-from feeds.storage import Storage
+from bot.telegram.app import BUTTONS, USER_COMMANDS
+from bot.telegram.i18n import t
+from feeds.storage.connection import Storage
 from testkit.harness import Harness, running_bot
 
 GROUP = -4001

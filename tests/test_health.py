@@ -13,11 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.metrics import SENDER_STALE, snapshot, stats_fields, watcher_stale_after
-from bot.settings import load_settings
-from bot.web import WebServer
-from feeds.storage import Storage
+from bot.ops.metrics import SENDER_STALE, snapshot, stats_fields, watcher_stale_after
+from bot.ops.settings import load_settings
+from bot.ops.web import WebServer
+from feeds.registry.keys import RegistryKeys
+from feeds.storage.connection import Storage
+from feeds.watching.keys import WatchKeys
 from subscriptions.deliveries import Delivery, DeliveryQueue, Lane
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.outcomes import count
 from testkit.roles import Role, get, roles
 from testkit.waiting import wait_for
@@ -37,13 +40,13 @@ def settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 
 
 async def _beat_watcher(storage: Storage, at: float, **counts: int) -> None:
-    await storage.redis.hset(storage.keys.watcher_cycle, mapping={"at": at, **counts})
+    await storage.redis.hset(WatchKeys.of(storage.keys).watcher_cycle, mapping={"at": at, **counts})
     if counts:
-        await storage.redis.hset(storage.keys.watcher_counters, mapping=counts)
+        await storage.redis.hset(WatchKeys.of(storage.keys).watcher_counters, mapping=counts)
 
 
 async def _beat_sender(storage: Storage, at: float, consumer: str = "s1") -> None:
-    await storage.redis.zadd(storage.keys.sender_beats, {consumer: at})
+    await storage.redis.zadd(SubscriptionKeys.of(storage.keys).sender_beats, {consumer: at})
 
 
 async def test_healthz_names_the_stale_parts(storage: Storage, settings) -> None:
@@ -99,9 +102,9 @@ async def test_metrics_read_the_counters_of_every_process(storage: Storage, sett
     )
     await _beat_sender(storage, now)
     async with storage.redis.pipeline(transaction=False) as pipe:
-        count(pipe, storage.keys, "2030-01-01", "sent", 40)
-        count(pipe, storage.keys, "2030-01-01", "rate_limited", 3)
-        count(pipe, storage.keys, "2030-01-01", "blocked", 2)
+        count(pipe, SubscriptionKeys.of(storage.keys), "2030-01-01", "sent", 40)
+        count(pipe, SubscriptionKeys.of(storage.keys), "2030-01-01", "rate_limited", 3)
+        count(pipe, SubscriptionKeys.of(storage.keys), "2030-01-01", "blocked", 2)
         await pipe.execute()
     queue = DeliveryQueue(storage)
     await queue.ensure_groups()
@@ -176,7 +179,9 @@ async def test_healthz_names_a_registry_sync_that_applied_nothing(
 
     state = SourceState(last_error="it shrank from 3000 to 12 records")
     url = "https://registry.example/export.json?key=s3cret"
-    await storage.redis.hset(storage.keys.registry_sync, url, state.model_dump_json())
+    await storage.redis.hset(
+        RegistryKeys.of(storage.keys).registry_sync, url, state.model_dump_json()
+    )
     now = time.time()
     await _beat_watcher(storage, now - 1)
     await _beat_sender(storage, now - 1)

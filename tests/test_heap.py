@@ -1,12 +1,12 @@
-"""feeds/heap.py: frozen objects are out of the collector's sight, and settle() still collects the
-cyclic garbage among them."""
+"""feeds/watching/heap.py: frozen objects are out of the collector's sight, and settle() still
+collects the cyclic garbage among them."""
 
 from __future__ import annotations
 
 import gc
 import weakref
 
-from feeds import heap
+from feeds.watching import heap
 
 
 class _Node:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import time
 
-from bot.i18n import t
+from bot.telegram.i18n import t
 from feeds.registry.held import HeldDeaths
 from feeds.registry.models import Prisoner, PrisonerStatus
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.store import SubscriptionStore
 from testkit.harness import ADMIN, running_bot
 from testkit.sending import queued

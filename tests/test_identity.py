@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from feeds.identity import any_seen, canonical_url, content_hash, dedupe, identity_keys
+from feeds.fetching.identity import any_seen, canonical_url, content_hash, dedupe, identity_keys
 
 
 @pytest.mark.parametrize(

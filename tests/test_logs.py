@@ -10,8 +10,15 @@ import logging
 
 import pytest
 
-from bot.logs import JsonFormatter, KeyValueFormatter, RedactTokens, configure_logging, hide_secret
-from feeds.storage import Storage
+from bot.ops.logs import (
+    JsonFormatter,
+    KeyValueFormatter,
+    RedactTokens,
+    configure_logging,
+    hide_secret,
+)
+from feeds.storage.connection import Storage
+from feeds.watching.keys import WatchKeys
 from testkit.feedserver import FeedServer
 from testkit.rss import numbered, rss
 from testkit.waiting import wait_for
@@ -76,7 +83,7 @@ def test_every_handler_keeps_the_token_filter(monkeypatch: pytest.MonkeyPatch) -
 
 
 async def test_one_line_per_poll_cycle(storage: Storage, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="feeds.watcher")
+    caplog.set_level(logging.DEBUG, logger="feeds.watching.watcher")
     async with FeedServer() as server:
         server.add("/a", rss(numbered(3)))
         server.add("/b", "<html>not a feed</html>")
@@ -105,9 +112,11 @@ async def test_one_line_per_poll_cycle(storage: Storage, caplog: pytest.LogCaptu
     assert totals["polled"] == 2 and totals["failed"] == 1 and totals["changed"] == 1
     assert totals["items"] == 3 and totals["alerts"] == 0
     assert lines[0].levelno == logging.INFO and lines[0].duration >= 0
-    counters = await storage.redis.hgetall(storage.keys.watcher_counters)
+    counters = await storage.redis.hgetall(WatchKeys.of(storage.keys).watcher_counters)
     assert int(counters[b"polled"]) == 2 and int(counters[b"failed"]) == 1
-    assert float((await storage.redis.hget(storage.keys.watcher_cycle, "at")) or 0) > 0
+    assert (
+        float((await storage.redis.hget(WatchKeys.of(storage.keys).watcher_cycle, "at")) or 0) > 0
+    )
 
 
 @pytest.mark.parametrize(
@@ -121,8 +130,8 @@ def test_the_configured_token_is_hidden_by_value_at_every_level(
     its arguments, extra fields and tracebacks, at every level."""
     from urllib.parse import quote
 
-    from bot.logs import configure_logging_for
-    from bot.settings import Settings
+    from bot.ops.logs import configure_logging_for
+    from bot.ops.settings import Settings
 
     stream = io.StringIO()
     monkeypatch.setattr("sys.stderr", stream)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cmd_scan
+from bot.cli import scan as cmd_scan
 from feeds.mentions import (
     EventType,
     compile_registry,

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.render import card
+from bot.telegram.render import card
 from feeds.mentions import compile_registry
 from feeds.mentions.lexicon.common_words import is_common
 from feeds.mentions.namesakes import birth_years, term_years
-from feeds.registry.importers import birth_year, prisoner_from_viasna
 from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner
+from feeds.registry.reading import birth_year
+from feeds.registry.viasna import prisoner_from_viasna
 
 SHKLOU = Facility(
     id="ik-17", kind=FacilityKind.COLONY, number=17, town_en="Shklou", town_ru="Шклов"

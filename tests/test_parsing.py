@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from feeds import parsing
-from feeds.fetcher import Fetcher, FetchPolicy
-from feeds.parsing import MAX_ITEMS, html_to_text, parse_feed, parse_feed_async
+from feeds.fetching import parsing
+from feeds.fetching.fetch_result import FetchPolicy
+from feeds.fetching.fetcher import Fetcher
+from feeds.fetching.html_text import html_to_text
+from feeds.fetching.items import MAX_ITEMS
+from feeds.fetching.parsing import parse_feed, parse_feed_async
 from testkit.feedserver import FeedServer
 
 BASE = "https://news.example.by/rss/"

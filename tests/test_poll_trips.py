@@ -1,5 +1,5 @@
-"""Polls share their Redis round trips (feeds/poll_trips.py): leases and reads of the polls that
-start together in one script call, the writes of polls that end together in one pipeline, and a
+"""Polls share their Redis round trips (feeds/watching/poll_trips.py): leases and reads of the polls
+that start together in one script call, the writes of polls that end together in one pipeline, and a
 quiet 304 writes only its clock. Against the local feed server and real Redis."""
 
 from __future__ import annotations
@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 import math
 
-from feeds.leases import LeaseKeeper
-from feeds.poll_trips import BATCH
-from feeds.sources import FeedStore
-from feeds.storage import Storage
+from feeds.fetching.keys import FeedKeys
+from feeds.fetching.sources import FeedStore
+from feeds.storage.connection import Storage
+from feeds.storage.leases import LeaseKeeper
+from feeds.watching.poll_trips import BATCH
 from testkit.feedserver import FeedServer
 from testkit.rss import numbered, rss
 from testkit.watcher import add_feed, watcher_on
@@ -32,7 +33,9 @@ async def test_polls_started_together_share_their_round_trips(storage: Storage) 
     takes = math.ceil(feeds / BATCH)  # one script call per BATCH leases and reads
     # before: two round trips per feed (500); now the takes and the shared write pipelines
     assert takes + 1 <= trips < feeds // 2, trips
-    leases = [k async for k in storage.redis.scan_iter(match=storage.keys.feed_lease("*"))]
+    leases = [
+        k async for k in storage.redis.scan_iter(match=FeedKeys.of(storage.keys).feed_lease("*"))
+    ]
     assert leases == []  # every lease freed
 
 
@@ -43,12 +46,12 @@ async def test_a_quiet_304_writes_its_clock_not_the_state(storage: Storage) -> N
         store = FeedStore(storage)
         async with watcher_on(storage) as w:
             await w.poll(feed.id, force=True)
-            stored = await storage.redis.hget(storage.keys.feed_state, feed.id)
+            stored = await storage.redis.hget(FeedKeys.of(storage.keys).feed_state, feed.id)
             first = await store.state(feed.id)
             await w.poll(feed.id, force=True)  # 304: nothing but the clock changed
             after = await store.state(feed.id)
-            assert await storage.redis.hget(storage.keys.feed_state, feed.id) == stored
-            assert await storage.redis.hexists(storage.keys.feed_checked, feed.id)
+            assert await storage.redis.hget(FeedKeys.of(storage.keys).feed_state, feed.id) == stored
+            assert await storage.redis.hexists(FeedKeys.of(storage.keys).feed_checked, feed.id)
             assert after.polls == first.polls + 1 == 2
             assert after.last_check > first.last_check and after.last_success == after.last_check
             assert await store.due_score(feed.id) == after.next_check > after.last_check
@@ -67,12 +70,12 @@ async def test_a_quiet_304_writes_its_clock_not_the_state(storage: Storage) -> N
             assert (healed.errors, healed.polls) == (0, 3)
             assert healed.last_success == healed.last_check > failed.last_check
         assert await store.remove(feed.id)
-        assert not await storage.redis.hexists(storage.keys.feed_checked, feed.id)
+        assert not await storage.redis.hexists(FeedKeys.of(storage.keys).feed_checked, feed.id)
 
 
 async def test_held_leases_are_renewed_together_and_a_lost_one_is_told(storage: Storage) -> None:
     keeper = LeaseKeeper(storage.redis, ttl=1.0)
-    keys = [storage.keys.feed_lease(f"k{n}") for n in range(3)]
+    keys = [FeedKeys.of(storage.keys).feed_lease(f"k{n}") for n in range(3)]
     token = keeper.token()
     for key in keys:
         await storage.redis.set(key, token, px=1000)
@@ -93,7 +96,7 @@ async def test_a_feed_leased_elsewhere_is_skipped_inside_a_batch(storage: Storag
         for n in range(5):
             srv.add(f"/f{n}", rss(numbered(1)))
             feeds.append(await add_feed(storage, srv.url(f"/f{n}")))
-        busy = storage.keys.feed_lease(feeds[2].id)
+        busy = FeedKeys.of(storage.keys).feed_lease(feeds[2].id)
         await storage.redis.set(busy, "another-watcher", px=5000)
         async with watcher_on(storage) as w:
             outcomes = await asyncio.gather(*(w.poll(f.id) for f in feeds))

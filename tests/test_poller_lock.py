@@ -8,8 +8,9 @@ import json
 import signal
 from pathlib import Path
 
-from bot.poller_lock import PollerLock
-from feeds.storage import Storage
+from bot.telegram.keys import BotKeys
+from bot.telegram.poller_lock import PollerLock
+from feeds.storage.connection import Storage
 from testkit.botapi import FakeBotAPI
 from testkit.roles import Role, free_port, get, roles
 from testkit.waiting import wait_for
@@ -24,11 +25,11 @@ async def test_one_holder_renewal_release_and_expiry(storage: Storage) -> None:
     await first.release()
     assert await second.try_acquire()
     assert not await first.renew()  # not ours any more: renewing must not steal it back
-    assert await storage.redis.get(storage.keys.poller_lock) == b"second"
+    assert await storage.redis.get(BotKeys.of(storage.keys).poller_lock) == b"second"
     # the holder dies (no renewals): the lock expires and the other takes it
     assert await wait_for(first.try_acquire, timeout=5, message="lock expiry")
     await first.release()
-    assert await storage.redis.get(storage.keys.poller_lock) is None
+    assert await storage.redis.get(BotKeys.of(storage.keys).poller_lock) is None
 
 
 def count_calls(lock: PollerLock, name: str) -> list[bool]:
@@ -54,7 +55,7 @@ async def test_keep_returns_when_the_lock_is_taken_over(storage: Storage) -> Non
     # Three renewals happen, all succeed, and keep() goes on after each: it returns only on a loss.
     await wait_for(lambda: len(renewals) >= 3 or keeper.done(), timeout=10, message="renewals")
     assert all(renewals) and not keeper.done()
-    await storage.redis.set(storage.keys.poller_lock, "intruder")
+    await storage.redis.set(BotKeys.of(storage.keys).poller_lock, "intruder")
     await asyncio.wait_for(keeper, 5)  # ...and the theft is noticed
     assert not lock.held and renewals[-1] is False
 

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
-from feeds.keys import FANOUT_GROUP, Keys
+from feeds.watching.keys import FANOUT_GROUP, WatchKeys
 from subscriptions.deliveries import GROUP as SENDERS_GROUP
 from subscriptions.deliveries import Lane
+from subscriptions.keys import SubscriptionKeys
 from testkit.botapi import FakeBotAPI
 from testkit.feedserver import FeedServer
 from testkit.roles import live_env
@@ -130,7 +131,8 @@ async def has_group(client: aioredis.Redis, stream: str, group: str) -> bool:
 async def test_serve_two_watchers_two_senders_deliver_each_alert_once(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    keys = Keys(cli_env["REDIS_PREFIX"])
+    keys = SubscriptionKeys(cli_env["REDIS_PREFIX"])
+    alerts_key = WatchKeys(cli_env["REDIS_PREFIX"]).alerts
     client = aioredis.Redis.from_url(cli_env["REDIS_URL"])
     async with FeedServer() as feeds, FakeBotAPI() as api:
         paths = ["/one", "/two", "/three"]
@@ -160,7 +162,7 @@ async def test_serve_two_watchers_two_senders_deliver_each_alert_once(
                 roles.alive()
                 return (
                     all(feeds.hits[p] >= 1 for p in paths)  # the first poll only takes stock
-                    and await has_group(client, keys.alerts, FANOUT_GROUP)
+                    and await has_group(client, alerts_key, FANOUT_GROUP)
                     and await has_group(client, keys.deliveries(Lane.ALERTS), SENDERS_GROUP)
                     # Redis 7.0 adds a consumer only once it reads something: count heartbeats
                     and await client.zcard(keys.sender_beats) == 2
@@ -205,7 +207,7 @@ async def test_serve_two_watchers_two_senders_deliver_each_alert_once(
 
             async def drained() -> bool:  # nothing left anywhere that could still be sent
                 return (
-                    await group_quiet(client, keys.alerts, FANOUT_GROUP)
+                    await group_quiet(client, alerts_key, FANOUT_GROUP)
                     and await group_quiet(client, keys.deliveries(Lane.ALERTS), SENDERS_GROUP)
                     and await client.zcard(keys.deliveries_delayed) == 0
                 )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.storage import Storage, connect
+from feeds.storage.connection import Storage, connect
 from subscriptions.ratelimit import Pacing, RateConfig, RateLimiter
 
 EXACT = RateConfig(margin_ms=0)  # Telegram's bare limits: the arithmetic without a jitter margin

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.settings import Settings
+from bot.ops.settings import Settings
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text()

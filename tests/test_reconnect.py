@@ -15,9 +15,9 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
-from feeds.keys import Keys
-from feeds.sources import FeedStore
-from feeds.storage import Storage
+from feeds.fetching.sources import FeedStore
+from feeds.storage.connection import Storage
+from feeds.storage.keys import StorageKeys
 from testkit.botapi import FakeBotAPI
 from testkit.feedserver import FeedServer
 from testkit.roles import RedisServer, Role, free_port, get, live_env, roles
@@ -119,7 +119,7 @@ async def test_run_survives_a_redis_restart(cli_env: dict[str, str], tmp_path: P
 async def _first_poll_recorded(url: str, prefix: str) -> bool:
     client = aioredis.from_url(url)
     try:
-        store = FeedStore(Storage(client, Keys(prefix)))
+        store = FeedStore(Storage(client, StorageKeys(prefix)))
         return any(state.polls >= 1 for state in (await store.states()).values())
     finally:
         await client.aclose()

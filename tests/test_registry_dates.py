@@ -9,12 +9,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.render import card
+from bot.telegram.render import card
 from feeds.registry.bundled import BUNDLED_SOURCE, bundled_prisoners
-from feeds.registry.importers import load_registry_file, newest_date
+from feeds.registry.importers import load_registry_file
 from feeds.registry.models import PrisonerStatus
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
+from feeds.registry.viasna import newest_date
+from feeds.storage.connection import Storage
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "tests" / "data" / "viasna-sample-en.json"
@@ -123,8 +124,8 @@ def test_a_bad_as_of_is_refused_with_a_clear_message(tmp_path: Path) -> None:
 async def test_a_status_alert_says_as_of_when_and_who_says_so(
     storage: Storage, tmp_path: Path
 ) -> None:
-    from bot.alert_message import registry_line
-    from feeds.timeline import record_registry_changes
+    from bot.telegram.alert_parts import registry_line
+    from feeds.watching.timeline import record_registry_changes
 
     registry = RegistryStore(storage)
     await registry.import_file(

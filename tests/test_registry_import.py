@@ -8,12 +8,9 @@ from pathlib import Path
 import pytest
 
 from feeds.registry.bundled import bundled_facilities, bundled_targets
-from feeds.registry.importers import (
-    load_registry_file,
-    resolve_facility_title,
-    slugify,
-)
+from feeds.registry.importers import load_registry_file
 from feeds.registry.models import Facility, FacilityKind, Gender, Prisoner, PrisonerStatus
+from feeds.registry.viasna import resolve_facility_title, slugify
 from tests.conftest import ROOT
 from tests.shared_data import shared_path
 

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.registry_merge import MergeRefused, likely_duplicates, merge_people
+from bot.cli.registry_merge import MergeRefused, likely_duplicates, merge_people
 from feeds.registry.models import Prisoner, PrisonerStatus
 from feeds.registry.store import RegistryStore
-from feeds.reports import FalseMatches
-from feeds.storage import Storage
-from feeds.timeline import Timeline
+from feeds.storage.connection import Storage
+from feeds.watching.keys import WatchKeys
+from feeds.watching.reports import FalseMatches
+from feeds.watching.timeline import Timeline
 from subscriptions.store import SubscriptionStore
 from testkit.harness import running_bot
 
@@ -38,7 +39,7 @@ async def test_a_merge_carries_followers_mutes_timeline_and_reports(storage: Sto
         timeline = Timeline(storage.redis, storage.keys)
         before = len(await timeline.get(KEEP))
         await storage.redis.lpush(
-            storage.keys.timeline(DUP),
+            WatchKeys.of(storage.keys).timeline(DUP),
             json.dumps({"kind": "news", "alert_id": "n1", "at": "2025-01-02T00:00:00Z"}),
         )
         await FalseMatches(storage).report(DUP, "0123abcd", USER)
@@ -49,7 +50,7 @@ async def test_a_merge_carries_followers_mutes_timeline_and_reports(storage: Sto
         assert USER in await store.subscribers_of(KEEP)
         assert set(await store.muted_targets(USER)) == {KEEP}
         assert len(await timeline.get(KEEP)) == before + 1
-        assert not await storage.redis.exists(storage.keys.timeline(DUP))
+        assert not await storage.redis.exists(WatchKeys.of(storage.keys).timeline(DUP))
         assert await FalseMatches(storage).top() == [(KEEP, 1)]
         kept = await registry.get(KEEP)
         assert kept is not None and "Aleś Bialacki" in kept.aliases

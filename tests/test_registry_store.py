@@ -10,7 +10,7 @@ import pytest
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.models import Prisoner, PrisonerStatus
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "tests" / "data" / "viasna-sample-en.json"
@@ -81,7 +81,7 @@ async def test_unchanged_merge_does_not_bump_version(storage: Storage) -> None:
 async def test_every_process_sees_the_same_registry(
     redis_url: str, prefix: str, tmp_path: Path
 ) -> None:
-    from feeds.storage import connect
+    from feeds.storage.connection import connect
 
     a, b = await connect(redis_url, tmp_path, prefix), await connect(redis_url, tmp_path, prefix)
     try:

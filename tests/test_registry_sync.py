@@ -10,19 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from bot.admin_notices import notify_admins
-from bot.held_deaths import confirm_death
-from bot.runtime import announce_changes
-from bot.settings import Settings
-from feeds.alerts import Alert
-from feeds.fetcher import Fetcher, FetchPolicy
+from bot.ops.runtime import announce_changes
+from bot.ops.settings import Settings
+from bot.telegram.admin_notices import notify_admins
+from bot.telegram.held_deaths import confirm_death
+from feeds.fetching.fetch_result import FetchPolicy
+from feeds.fetching.fetcher import Fetcher
 from feeds.registry.held import HeldDeaths
 from feeds.registry.models import PrisonerStatus
 from feeds.registry.store import RegistryStore
 from feeds.registry.sync import RegistrySync
-from feeds.storage import Storage
-from feeds.timeline import Timeline
-from feeds.watcher import Watcher, WatcherConfig
+from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert
+from feeds.watching.keys import WatchKeys
+from feeds.watching.timeline import Timeline
+from feeds.watching.watcher import Watcher
+from feeds.watching.watcher_config import WatcherConfig
 from testkit.feedserver import FeedServer
 from testkit.harness import ADMIN, running_bot
 from testkit.sending import queued
@@ -67,7 +70,7 @@ class Harness:
         return target.status  # type: ignore[union-attr]
 
     async def registry_alerts(self) -> list[str]:
-        entries = await self.storage.redis.xrange(self.storage.keys.alerts)
+        entries = await self.storage.redis.xrange(WatchKeys.of(self.storage.keys).alerts)
         return [f[b"kind"].decode() for _, f in entries if f.get(b"kind") == b"registry"]
 
 
@@ -123,7 +126,7 @@ async def test_a_death_waits_for_an_admin(source) -> None:
     # an admin confirms it: applied once, one alert naming the source
     assert await confirm_death(h.storage, Settings(_env_file=None), "ihar-losik") == 1
     assert await h.status("ihar-losik") == PrisonerStatus.DIED
-    entries = await h.storage.redis.xrange(h.storage.keys.alerts)
+    entries = await h.storage.redis.xrange(WatchKeys.of(h.storage.keys).alerts)
     alert = Alert.model_validate_json(entries[-1][1][b"alert"])
     assert alert.change.new_status == "died" and alert.change.source.endswith("registry.csv")
     assert "confirmed by an admin" in alert.origin
@@ -325,7 +328,7 @@ async def test_a_change_the_news_already_told_is_not_told_twice(source) -> None:
     server.add("/registry.csv", csv(released), etag='"v2"')
     outcome = await h.sync.sync(url, force=True)
     assert (outcome.status, outcome.alerts) == ("applied", 1)  # Ihar Losik's only
-    entries = await h.storage.redis.xrange(h.storage.keys.alerts)
+    entries = await h.storage.redis.xrange(WatchKeys.of(h.storage.keys).alerts)
     told = [Alert.model_validate_json(f[b"alert"]).prisoners for _, f in entries]
     assert told == [["ihar-losik"]]
     # the change is on her timeline all the same

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.i18n import t
-from bot.services import rate_config
-from feeds.storage import Storage
+from bot.telegram.i18n import t
+from bot.telegram.services import rate_config
+from feeds.storage.connection import Storage
 from subscriptions.ratelimit import RateLimiter
 from testkit.harness import Harness, running_bot
 from testkit.waiting import wait_for

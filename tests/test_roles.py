@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import t
+from bot.telegram.i18n import t
 from testkit.botapi import FakeBotAPI
 
 

@@ -10,7 +10,7 @@ import pytest
 from feeds.registry.bundled import bundled_facilities
 from feeds.registry.importers import load_registry_file
 from feeds.registry.models import Facility, Prisoner, PrisonerStatus
-from feeds.registry.search import MAX_LIMIT, Hit, SearchIndex
+from feeds.registry.search.index import MAX_LIMIT, Hit, SearchIndex
 
 REGISTRY = Path(__file__).parent / "data" / "mentions" / "registry.csv"
 

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.chats import Chat, ChatKind
 from subscriptions.deliveries import GROUP, DeliveryQueue, Lane
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.outcomes import delivery_stats
 from subscriptions.ratelimit import RateConfig
 from subscriptions.store import SubscriptionStore
@@ -34,8 +35,13 @@ async def test_sends_acks_and_marks_sent(storage: Storage, api: FakeBotAPI) -> N
     assert api.sent_texts(7) == ["<b>News</b> for 7 about a1"]
     assert api.stats()["duplicate_total"] == 0
     assert (await counters(storage))["sent"] == 20
-    assert await storage.redis.get(storage.keys.delivery_guard("a:a1:7")) == b"sent"
-    pending = await storage.redis.xpending(storage.keys.deliveries("alerts"), GROUP)
+    assert (
+        await storage.redis.get(SubscriptionKeys.of(storage.keys).delivery_guard("a:a1:7"))
+        == b"sent"
+    )
+    pending = await storage.redis.xpending(
+        SubscriptionKeys.of(storage.keys).deliveries("alerts"), GROUP
+    )
     assert pending["pending"] == 0
 
 
@@ -195,7 +201,7 @@ async def test_floods_from_several_chats_pause_everyone(storage: Storage, api: F
         await wait_for(lambda: api.errors[429] == 3, message="three 429s")
 
         async def everyone_paused() -> bool:
-            return await storage.redis.pttl(storage.keys.rate_pause_all) > 1000
+            return await storage.redis.pttl(SubscriptionKeys.of(storage.keys).rate_pause_all) > 1000
 
         await wait_for(everyone_paused, timeout=1, message="a global pause")
         await wait_for(lambda: queue_empty(storage), timeout=15, message="the queue to empty")
@@ -227,7 +233,7 @@ async def test_keeps_failing_goes_to_the_dead_letters(storage: Storage, api: Fak
     minsk = ZoneInfo("Europe/Minsk")  # the sender counts days where /stats reads them
     async with running(sender(storage, api, max_attempts=4, zone=minsk)):
         await wait_for(lambda: queue_empty(storage), timeout=15, message="the queue to empty")
-    dead = await storage.redis.xrange(storage.keys.dead_letters)
+    dead = await storage.redis.xrange(SubscriptionKeys.of(storage.keys).dead_letters)
     assert len(dead) == 1 and dead[0][1][b"error"] == b"500: Internal Server Error"
     assert api.method_counts["sendMessage"] == 4 + 1
     found = await counters(storage)
@@ -243,7 +249,7 @@ async def test_permanent_bad_request_is_dead_at_once(storage: Storage, api: Fake
     async with running(sender(storage, api)):
         await wait_for(lambda: queue_empty(storage), message="the queue to empty")
     assert api.method_counts["sendMessage"] == 1
-    [(_, fields)] = await storage.redis.xrange(storage.keys.dead_letters)
+    [(_, fields)] = await storage.redis.xrange(SubscriptionKeys.of(storage.keys).dead_letters)
     assert b"BUTTON_DATA_INVALID" in fields[b"error"]
 
 
@@ -267,7 +273,7 @@ async def test_claimer_skips_sent_and_resends_a_dead_owners_sending(
     queue = await enqueue(storage, delivery(1), delivery(2), delivery(3), delivery(4))
     taken = await queue.read("dead-sender", count=10)  # a sender that then died
     assert len(taken) == 4
-    redis, keys = storage.redis, storage.keys
+    redis, keys = storage.redis, SubscriptionKeys.of(storage.keys)
     await redis.set(keys.delivery_guard("a:a1:1"), "sent")  # accepted before it died
     await redis.set(keys.delivery_guard("a:a1:2"), "sending:dead-sender")  # in flight when killed
     await redis.set(keys.delivery_guard("a:a1:3"), "sending:live-sender")
@@ -329,11 +335,13 @@ async def test_forget_removes_the_chats_delivery_state(storage: Storage, api: Fa
     async with running(sender(storage, api)):
         await wait_for(lambda: api.sent_texts(42), message="one message")
     queue = await enqueue(storage, delivery(42, ref="x2"), delivery(43, ref="x2"))
-    await storage.redis.set(storage.keys.chat_failures(42), 3)
+    await storage.redis.set(SubscriptionKeys.of(storage.keys).chat_failures(42), 3)
     assert await queue.forget_chat(42) == 1
-    assert await storage.redis.exists(storage.keys.delivery_guard("a:x1:42")) == 0
-    assert await storage.redis.exists(storage.keys.chat_failures(42)) == 0
-    assert await storage.redis.exists(storage.keys.rate_chat(42)) == 0
+    assert (
+        await storage.redis.exists(SubscriptionKeys.of(storage.keys).delivery_guard("a:x1:42")) == 0
+    )
+    assert await storage.redis.exists(SubscriptionKeys.of(storage.keys).chat_failures(42)) == 0
+    assert await storage.redis.exists(SubscriptionKeys.of(storage.keys).rate_chat(42)) == 0
     assert [d.chat_id for _, _, d in await queue.read("s")] == [43]
 
 
@@ -343,13 +351,17 @@ async def test_dead_consumers_are_forgotten(storage: Storage) -> None:
     await queue.ack(lane, entry_id)
     await queue.enqueue([delivery(2)])
     await queue.read("busy-1")  # owns a pending entry: kept
-    await storage.redis.set(storage.keys.sender_alive("idle-alive"), "1", px=10_000)
+    await storage.redis.set(
+        SubscriptionKeys.of(storage.keys).sender_alive("idle-alive"), "1", px=10_000
+    )
     await queue.enqueue([delivery(3)])
     [(lane, entry_id, _)] = await queue.read("idle-alive")
     await queue.ack(lane, entry_id)  # owns nothing, but alive: kept
     assert await queue.forget_consumers(idle_ms=0) >= 1
     names = {
         c["name"].decode()
-        for c in await storage.redis.xinfo_consumers(storage.keys.deliveries("alerts"), GROUP)
+        for c in await storage.redis.xinfo_consumers(
+            SubscriptionKeys.of(storage.keys).deliveries("alerts"), GROUP
+        )
     }
     assert "gone-1" not in names and {"busy-1", "idle-alive"} <= names

@@ -12,8 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from feeds.storage import connect
+from feeds.storage.connection import connect
 from subscriptions.deliveries import GROUP, Delivery, DeliveryQueue, Lane
+from subscriptions.keys import SubscriptionKeys
 from testkit.botapi import FakeBotAPIProcess
 from testkit.waiting import wait_for_sync
 
@@ -48,7 +49,7 @@ async def _in_flight_guards(redis_url: str, prefix: str, tmp: Path) -> set[int]:
     storage = await connect(redis_url, tmp, prefix)
     try:
         out = set()
-        pattern = storage.keys.delivery_guard("b:fault:*")
+        pattern = SubscriptionKeys.of(storage.keys).delivery_guard("b:fault:*")
         async for key in storage.redis.scan_iter(match=pattern, count=1000):
             if (await storage.redis.get(key) or b"").startswith(b"sending:"):
                 out.add(int(key.decode().rsplit(":", 1)[1]))
@@ -60,7 +61,7 @@ async def _in_flight_guards(redis_url: str, prefix: str, tmp: Path) -> set[int]:
 async def _leftovers(redis_url: str, prefix: str, tmp: Path) -> tuple[int, int, int]:
     storage = await connect(redis_url, tmp, prefix)
     try:
-        key = storage.keys.deliveries("broadcast")
+        key = SubscriptionKeys.of(storage.keys).deliveries("broadcast")
         pending = (await storage.redis.xpending(key, GROUP))["pending"]
         return await storage.redis.xlen(key), pending, await DeliveryQueue(storage).delayed_count()
     finally:

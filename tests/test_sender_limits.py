@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.storage import Storage, connect
+from feeds.storage.connection import Storage, connect
 from subscriptions.ratelimit import RateConfig
 from testkit.botapi import FakeBotAPI
 from testkit.sending import delivery, enqueue, running, sender

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.logs import RedactTokens
-from bot.settings import SettingsError, load_settings
+from bot.ops.logs import RedactTokens
+from bot.ops.settings import SettingsError, load_settings
 
 TOKEN = "123456789:AAExampleExampleExampleExampleExample12"
 

@@ -7,7 +7,7 @@ import socket
 import pytest
 from aiohttp.abc import AbstractResolver
 
-from feeds.ssrf import (
+from feeds.fetching.ssrf import (
     AddressPolicy,
     BlockedAddressError,
     GuardedResolver,

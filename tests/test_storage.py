@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from feeds.keys import SCHEMA_VERSION, Keys
-from feeds.storage import EmbeddedValkey, Storage, StorageError, connect
+from feeds.registry.keys import RegistryKeys
+from feeds.storage.connection import EmbeddedValkey, Storage, StorageError, connect
+from feeds.storage.keys import SCHEMA_VERSION, StorageKeys
 from testkit.waiting import wait_for_sync
 
 
@@ -33,12 +34,12 @@ async def test_unreachable_redis_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_keys_live_under_the_prefix() -> None:
-    keys = Keys("x:")
+    keys, registry = StorageKeys("x:"), RegistryKeys("x:")
     names = [
         keys.schema_version,
-        keys.registry_targets,
-        keys.registry_version,
-        keys.registry_seeded,
+        registry.registry_targets,
+        registry.registry_version,
+        registry.registry_seeded,
     ]
     assert all(name.startswith("x:") for name in names)
     assert len(set(names)) == len(names)
@@ -102,7 +103,7 @@ def _alive(pid: int) -> bool:
 async def test_many_concurrent_users_wait_for_a_connection(storage: Storage) -> None:
     import asyncio
 
-    from feeds.storage import MAX_CONNECTIONS
+    from feeds.storage.connection import MAX_CONNECTIONS
 
     async def slow_call(i: int) -> None:
         await storage.redis.blpop(

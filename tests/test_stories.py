@@ -3,9 +3,10 @@ title, or by a near-identical title among recent alerts naming the same target."
 
 from __future__ import annotations
 
-from feeds.alerts import Alert, AlertSource
-from feeds.storage import Storage
-from feeds.stories import Stories
+from feeds.storage.connection import Storage
+from feeds.watching.alerts import Alert, AlertSource
+from feeds.watching.keys import WatchKeys
+from feeds.watching.stories import Stories
 
 TITLE = "Алеся Бяляцкага перавялі ў калонію ў Горках"
 
@@ -88,7 +89,9 @@ async def test_a_story_whose_record_expired_is_taken_over(storage: Storage) -> N
     third = alert("c", "https://a.example/1#later", title="Трэці загаловак")
     stories = Stories(storage.redis, storage.keys)
     assert await stories.claim(first) is None
-    await storage.redis.delete(storage.keys.alert_record(first.id))  # expired before its keys
+    await storage.redis.delete(
+        WatchKeys.of(storage.keys).alert_record(first.id)
+    )  # expired before its keys
     assert await stories.claim(second) is None  # nothing to merge into: a story of its own
     merged = await stories.claim(third)
     assert merged is not None and merged.id == second.id

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 from subscriptions.chats import Chat, ChatKind, DeliveryMode, language_of
+from subscriptions.keys import SubscriptionKeys
 from subscriptions.store import Subscribed, SubscriptionStore
 
 
@@ -44,7 +45,7 @@ async def test_chat_settings_roundtrip(storage: Storage) -> None:
     await store.save_chat(chat)
     assert await store.chat(-100123) == chat
     assert await store.chat(5) is None
-    stored = await storage.redis.hgetall(storage.keys.chat(-100123))
+    stored = await storage.redis.hgetall(SubscriptionKeys.of(storage.keys).chat(-100123))
     assert set(stored) == {k.encode() for k in chat.to_hash()}  # settings only, no names
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.i18n import t
+from bot.telegram.i18n import t
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.store import RegistryStore
-from feeds.reports import FalseMatches
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
+from feeds.watching.keys import WatchKeys
+from feeds.watching.reports import FalseMatches
 from subscriptions.chats import Chat
 from subscriptions.store import SubscriptionStore
 from testkit.harness import ADMIN, running_bot
@@ -27,8 +28,8 @@ async def test_untrack_removes_every_trace_and_tells_followers(storage: Storage)
         await store.save_chat(Chat(id=GROUP, lang="ru", thread_id=7))
         await store.subscribe(GROUP, A)
         await store.mute_target(GROUP, A, 2e9)
-        await storage.redis.lpush(storage.keys.timeline(A), '{"what": "transfer"}')
-        await storage.redis.zadd(storage.keys.story_by_target(A), {"x words": 1})
+        await storage.redis.lpush(WatchKeys.of(storage.keys).timeline(A), '{"what": "transfer"}')
+        await storage.redis.zadd(WatchKeys.of(storage.keys).story_by_target(A), {"x words": 1})
         await FalseMatches(storage).report(A, "0123abcd", USER)
 
         reply = await bot.say(ADMIN, f"/untrack {A}")
@@ -37,7 +38,10 @@ async def test_untrack_removes_every_trace_and_tells_followers(storage: Storage)
         assert await store.subscribers_of(A) == set()
         assert await store.targets_of(USER) == [B]  # the rest of the chat's list stays
         assert await store.muted_targets(GROUP) == {}
-        for key in (storage.keys.timeline(A), storage.keys.story_by_target(A)):
+        for key in (
+            WatchKeys.of(storage.keys).timeline(A),
+            WatchKeys.of(storage.keys).story_by_target(A),
+        ):
             assert not await storage.redis.exists(key)
         assert await FalseMatches(storage).top() == []
         assert await bot.services.registry_store.get(A) is None

@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from bot.i18n import LANGS, Html, catalog, t
+from bot.telegram.i18n import LANGS, Html, catalog, t
 from testkit.botapi import parse_html
 
 

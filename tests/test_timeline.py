@@ -8,8 +8,9 @@ from pathlib import Path
 from feeds.registry.bundled import bundled_targets
 from feeds.registry.models import Prisoner, PrisonerStatus
 from feeds.registry.store import RegistryStore
-from feeds.storage import Storage
-from feeds.timeline import Timeline, record_registry_changes
+from feeds.storage.connection import Storage
+from feeds.watching.keys import WatchKeys
+from feeds.watching.timeline import Timeline, record_registry_changes
 from testkit.watcher import alerts
 
 
@@ -28,7 +29,9 @@ async def test_status_change_records_timeline_event_and_alert(storage: Storage) 
     assert alert.change.new_facility_id == "ik-9-horki" and alert.change.old_facility_id is None
     assert "the registry now lists" in alert.summary and "Горк" in alert.summary
     assert [a.id for a in await alerts(storage)] == [alert.id]
-    [group] = await storage.redis.xinfo_groups(storage.keys.alerts)  # made before the alert:
+    [group] = await storage.redis.xinfo_groups(
+        WatchKeys.of(storage.keys).alerts
+    )  # made before the alert:
     assert group["lag"] == 1  # the first sender to start will deliver it
     [event] = await Timeline(storage.redis, storage.keys).get("valjancin-stefanovicz")
     assert (
@@ -40,7 +43,7 @@ async def test_status_change_records_timeline_event_and_alert(storage: Storage) 
 
 
 async def test_timeline_is_capped_newest_first(storage: Storage) -> None:
-    from feeds.timeline import TimelineEvent
+    from feeds.watching.timeline import TimelineEvent
 
     timeline = Timeline(storage.redis, storage.keys, cap=5)
     for i in range(8):

@@ -7,9 +7,11 @@ import time
 
 from aiohttp import web
 
-from feeds.parsing import THREAD_THRESHOLD
-from feeds.sources import FeedStore
-from feeds.storage import Storage
+from feeds.fetching.keys import FeedKeys
+from feeds.fetching.parsing import THREAD_THRESHOLD
+from feeds.fetching.sources import FeedStore
+from feeds.storage.connection import Storage
+from feeds.watching.keys import WatchKeys
 from testkit.feedserver import FeedServer
 from testkit.rss import BIALIATSKI, Item, ago, numbered, rss
 from testkit.waiting import wait_for
@@ -141,7 +143,9 @@ async def test_one_bad_feed_never_delays_or_breaks_the_others(storage: Storage) 
             srv.add("/good", rss([mention("fresh")]))
             store = FeedStore(storage)
             for feed in [*bad, good]:  # everything due now
-                await storage.redis.zadd(storage.keys.feeds_due, {feed.id: time.time()})
+                await storage.redis.zadd(
+                    FeedKeys.of(storage.keys).feeds_due, {feed.id: time.time()}
+                )
             stop = asyncio.Event()
             loop = asyncio.create_task(w.run(stop))
             started = time.monotonic()
@@ -239,7 +243,7 @@ async def test_a_poll_frees_its_lease_and_a_busy_feed_is_skipped(storage: Storag
     async with FeedServer() as srv:
         srv.add("/f", rss(numbered(2)))
         feed = await add_feed(storage, srv.url("/f"))
-        lease = storage.keys.feed_lease(feed.id)
+        lease = FeedKeys.of(storage.keys).feed_lease(feed.id)
         async with watcher_on(storage) as w:
             assert (await w.poll(feed.id, force=True)).status == "ok"
             assert not await storage.redis.exists(lease)  # freed with the poll's writes
@@ -253,7 +257,7 @@ async def test_a_poll_frees_its_lease_and_a_busy_feed_is_skipped(storage: Storag
 async def test_two_watchers_never_fetch_the_same_feed_at_once(
     storage: Storage, redis_url: str, prefix: str, tmp_path
 ) -> None:
-    from feeds.storage import connect
+    from feeds.storage.connection import connect
 
     current: dict[str, int] = {}
     worst: dict[str, int] = {}
@@ -426,10 +430,10 @@ async def test_a_dead_worker_loses_nothing_and_the_pool_is_replaced(storage: Sto
 
 async def test_a_starting_watcher_opens_the_fanout_group(storage: Storage) -> None:
     """So alerts it makes before the first sender starts are delivered, not skipped."""
-    from feeds.keys import FANOUT_GROUP
+    from feeds.watching.keys import FANOUT_GROUP
 
     async with watcher_on(storage):
-        groups = await storage.redis.xinfo_groups(storage.keys.alerts)
+        groups = await storage.redis.xinfo_groups(WatchKeys.of(storage.keys).alerts)
     assert [g["name"] for g in groups] == [FANOUT_GROUP.encode()]
 
 
@@ -438,7 +442,7 @@ async def test_automatic_workers_start_only_when_a_cycle_kept_the_watcher_busy(
 ) -> None:
     """Workers cost memory: in automatic mode none start until the watcher spent at least
     WORKERS_AT of a cycle's wall time on the CPU."""
-    from feeds.watcher import WORKERS_AT
+    from feeds.watching.watcher import WORKERS_AT
 
     async with watcher_on(storage) as w:
         if w._pool_size == 0:
@@ -458,7 +462,7 @@ def test_automatic_workers_leave_the_watcher_its_core(monkeypatch) -> None:
     there would only take turns with the event loop, and cost an interpreter's memory)."""
     import os
 
-    from feeds import watcher
+    from feeds.watching import watcher
 
     sizes = {}
     for cores in (1, 2, 3, 8):

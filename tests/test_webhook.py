@@ -9,7 +9,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.i18n import t
+from bot.telegram.i18n import t
 from testkit.botapi import FakeBotAPI
 from testkit.roles import Role, free_port, get, roles
 from testkit.waiting import wait_for

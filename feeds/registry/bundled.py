@@ -12,7 +12,9 @@ import re
 from functools import cache
 from importlib import resources
 
+from feeds.registry.csv_rows import load_csv_text
 from feeds.registry.models import FACILITY_TYPE_TO_KIND, Facility, Prisoner
+from feeds.registry.reading import date_facts
 
 DATA = resources.files("feeds.registry") / "data"
 
@@ -27,8 +29,6 @@ BUNDLED_SOURCE = "Vestka's bundled registry (PRISONERS.md)"
 
 
 def bundled_prisoners() -> tuple[Prisoner, ...]:
-    from feeds.registry.importers import date_facts, load_csv_text  # the CSV reader's home
-
     path = DATA / "prisoners.csv"
     if not path.is_file():
         return ()

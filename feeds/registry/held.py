@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
+from feeds.registry.keys import RegistryKeys
 from feeds.registry.models import Prisoner, PrisonerStatus
 from feeds.registry.store import MergeReport, RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 
 
 class HeldDeath(BaseModel):
@@ -38,7 +39,7 @@ class HeldDeath(BaseModel):
 class HeldDeaths:
     def __init__(self, storage: Storage) -> None:
         self.redis = storage.redis
-        self.key = storage.keys.registry_held_deaths
+        self.key = RegistryKeys.of(storage.keys).registry_held_deaths
         self.registry = RegistryStore(storage)
 
     async def hold(self, record: Prisoner, source: str) -> bool:

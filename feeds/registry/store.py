@@ -16,9 +16,11 @@ from datetime import date
 from pathlib import Path
 
 from feeds.registry.bundled import bundled_targets
-from feeds.registry.importers import ImportResult, RegistryFileError, load_registry_file
+from feeds.registry.importers import load_registry_file
+from feeds.registry.keys import RegistryKeys
 from feeds.registry.models import FACTS, AnyTarget, Prisoner, PrisonerStatus, target_from_json
-from feeds.storage import Storage
+from feeds.registry.reading import ImportResult, RegistryFileError
+from feeds.storage.connection import Storage
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +167,7 @@ def merged(old: AnyTarget | None, new: AnyTarget, checked: bool = False) -> AnyT
 class RegistryStore:
     def __init__(self, storage: Storage) -> None:
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = RegistryKeys.of(storage.keys)
 
     async def version(self) -> int:
         return int(await self.redis.get(self.keys.registry_version) or 0)
@@ -293,8 +295,9 @@ class RegistryStore:
         return int(version)
 
     async def take_down(self, target_id: str) -> bool:
-        """Remove a target and keep later imports from bringing it back (``bot/takedown.py`` removes
-        the rest of its traces). False when there was no such target."""
+        """Remove a target and keep later imports from bringing it back
+        (``bot/telegram/takedown.py`` removes the rest of its traces). False when there was no such
+        target."""
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hdel(self.keys.registry_targets, target_id)
             pipe.sadd(self.keys.registry_taken_down, takedown_mark(target_id))

@@ -35,12 +35,13 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from feeds.fetcher import Fetcher
+from feeds.fetching.fetcher import Fetcher
 from feeds.registry.held import HeldDeaths
 from feeds.registry.importers import load_registry_bytes, source_name
+from feeds.registry.keys import RegistryKeys
 from feeds.registry.models import AnyTarget, Prisoner, PrisonerStatus
 from feeds.registry.store import MergeReport, RegistryStore
-from feeds.storage import Storage
+from feeds.storage.connection import Storage
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ class RegistrySync:
     ) -> None:
         self.storage = storage
         self.redis = storage.redis
-        self.keys = storage.keys
+        self.keys = RegistryKeys.of(storage.keys)
         self.fetcher = fetcher
         self.urls = list(urls)
         self.poll = poll
@@ -210,7 +211,7 @@ class RegistrySync:
         text = f"registry sync {shown_url(url)}: applied nothing: {why}. The registry is as it was."
         log.warning("%s", text)
         await self.redis.xadd(
-            self.keys.admin_notices,
+            self.storage.keys.admin_notices,
             {"kind": "registry_sync", "text": text},
             maxlen=1000,
             approximate=True,
