@@ -219,8 +219,10 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
             if info.fuzzy and (
                 (i and self._remember(toks[i - 1]).first)
                 or (i + 1 < n and self._remember(toks[i + 1]).first)
-                or (i + 1 < n and _initial_like(toks[i + 1]))
-                or (i and _initial_like(toks[i - 1]))
+                # two initials beside it, court style ("Захаренко С. Н."); one capital alone is
+                # too often a sentence's first word ("В", "W", "A", "I")
+                or (i + 2 < n and _initial_like(toks[i + 1]) and _initial_like(toks[i + 2]))
+                or (i >= 2 and _initial_like(toks[i - 1]) and _initial_like(toks[i - 2]))
             ):
                 return True
             if not info.phrases or i + 1 == n or not self._remember(toks[i + 1]).continues:
