@@ -129,7 +129,9 @@ _LAW_BEFORE = re.compile(r"(?<!\w)(?:" + any_of(W["law_words"]) + r")\s+(?:[\w'-
 
 # "вызваленне калег", "the release of her colleagues": someone else's (one or two words after)
 _OTHERS_AFTER = re.compile(
-    r"\w*\s+(?:(?:of|der|des|seiner|ihrer|his|her|their|jej|jego|ich|яе|яго|её|его|її|його|іх|их)\s+)?(?:"
+    r"\w*\s+(?:(?:"
+    + any_of(W["whose_between"])
+    + r")\s+)?(?:"
     + any_of(W["others_after"] + W["relatives"])
     + ")"
 )

@@ -95,12 +95,18 @@ def _search(
     text: str,
     *bounds: int,
     unless_negated: bool = False,
+    besides: tuple[int, int] | None = None,
 ) -> re.Match[str] | None:
+    """The first trigger of ``patterns`` in ``text[bounds]``: not a negated one when
+    ``unless_negated``, not one inside the span ``besides`` (the cue itself: the denial in "was
+    denied a cardiologist" is the event, denied care, not a denial of it)."""
     for script in scripts:
         pattern = patterns.get(script)
         if pattern is None:
             continue
         for found in pattern.finditer(text, *bounds):
+            if besides is not None and besides[0] <= found.start() and found.end() <= besides[1]:
+                continue
             if unless_negated and (
                 _NEGATED_BEFORE.search(text, max(0, found.start() - 12), found.start())
                 or _NEGATED_AFTER.match(text, found.end())
@@ -108,27 +114,6 @@ def _search(
                 continue
             return found
     return None
-
-
-def _outside(
-    patterns: dict[str, re.Pattern[str]],
-    scripts: tuple[str, ...],
-    text: str,
-    lo: int,
-    hi: int,
-    start: int,
-    end: int,
-) -> bool:
-    """A trigger in ``text[lo:hi]`` that is not part of the cue at ``text[start:end]``: the
-    denial in "was denied a cardiologist" is the event itself (denied care), not a denial of it."""
-    for script in scripts:
-        pattern = patterns.get(script)
-        if pattern is None:
-            continue
-        for found in pattern.finditer(text, lo, hi):
-            if not (start <= found.start() and found.end() <= end):
-                return True
-    return False
 
 
 _CONTRARY = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["contrary"]) + r")(?!\w)")
@@ -183,7 +168,7 @@ def unreal(
     told = _outside_relatives(folded, start)
     own = _OWN_WORDS.get(event, ())
     for name in SENTENCE_CLASSES:
-        if name not in own and _outside(TRIGGERS[name], scripts, told, lo, hi, start, end):
+        if name not in own and _search(TRIGGERS[name], scripts, told, lo, hi, besides=(start, end)):
             return name
     breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(folded, 0, start))]
     clause_start = breaks[-1]
