@@ -16,7 +16,7 @@ reports where the passage only demands, hopes, plans, denies or dates it ahead (
 
 ``--export`` scores the batches written about people of Viasna's English export (``x1`` ...
 ``x4``, which the name matching is tuned on) with the whole export (and Vestka's facilities) as
-the registry, as an operator runs it; with ``--heldout`` also ``export-heldout`` (``x5``), looked at
+the registry, as an operator runs it; with ``--heldout`` also ``export-heldout`` (``x8``; ``x5`` until session 9), looked at
 only when a change is finished. A label of someone the import leaves out (a record marked ``np``)
 is not scored: no alert can be about a person who is not on the list; the count is printed.
 
