@@ -1190,7 +1190,7 @@ def test_an_emoji_before_a_capital_ends_a_channel_posts_sentence(engine):
 
 
 def test_a_relative_word_before_a_name_is_the_person_told_by_a_relatives_name(engine):
-    text = "Ihar Losik spoke to reporters in Vilnius. Husband of Darya, he was freed on Friday."
+    text = "Ihar Losik spoke to reporters in Minsk. Husband of Darya, he was freed on Friday."
     assert E.RELEASED in events_of(engine, text, "losik")
 
 
@@ -2356,3 +2356,36 @@ def test_a_round_ups_next_town_and_the_counted_freed_are_someone_elses(engine):
     assert not events_of(engine, text, "losik") & GRAVE
     own = "Ігара Лосіка зноў змясцілі ў ШІЗА. Праз тыдзень яго вызвалілі."
     assert E.RELEASED in events_of(engine, own, "losik")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the arrival abroad in the release's own sentence, or in one after it about the person
+        "Uwolniony w piątek Ihar Łosik wieczorem dotarł autobusem do Wilna.",
+        "Ihar Losik wurde am Donnerstag freigelassen. Der Blogger ist inzwischen in Litauen.",
+        "Ігара Лосіка вызвалілі ў пятніцу. Зараз ён у Вільні з жонкай.",
+    ],
+)
+def test_a_release_that_ends_abroad_is_an_expulsion(engine, text):
+    events = events_of(engine, text, "losik")
+    assert E.RELEASED_EXPELLED in events and E.RELEASED not in events
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # freed and staying home; a trip abroad only hoped for; another person's arrival
+        "Ihar Losik was released on Monday and is back home in Baranavichy.",
+        "Ihar Losik was released on Monday. He hopes to visit Vilnius one day.",
+        "Ihar Losik was released on Monday.\n\nIn other news, a delegation arrived in Warsaw.",
+    ],
+)
+def test_a_release_without_an_arrival_abroad_stays_a_release(engine, text):
+    events = events_of(engine, text, "losik")
+    assert E.RELEASED in events and E.RELEASED_EXPELLED not in events
+
+
+def test_let_out_for_a_walk_is_no_release(engine):
+    text = "Ihar Losik is let out only for a short walk once a day."
+    assert E.RELEASED not in events_of(engine, text, "losik")

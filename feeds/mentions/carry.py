@@ -15,9 +15,9 @@ import re
 
 from feeds.mentions import lexicon, modality, namesakes
 from feeds.mentions.cues import contrast_part
-from feeds.mentions.events import dated_events, sentence_events, timed_events
+from feeds.mentions.events import QUESTION, dated_events, sentence_events, timed_events
 from feeds.mentions.models import FREEING, GRAVE, EventType
-from feeds.mentions.scripts import alternatives, fold
+from feeds.mentions.scripts import alternatives, fold, scripts_of
 from feeds.mentions.text import Sentences
 from feeds.mentions.timing import NOW
 from feeds.registry.models import Gender
@@ -248,3 +248,47 @@ def someone_else(sentence: str, gender: Gender | None) -> bool:
     if tokens & set(mine) or ONE_OF.search(folded):
         return False  # "Его и ещё 13 заключённых вывезли", "one of the 14 freed": among them
     return bool(OWN_SUBJECT.search(folded)) or bool(tokens & set(other))
+
+
+EXPELLED_TO = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["expelled_to"]) + ")")
+
+
+def expelled(
+    raw: list,
+    sentences: Sentences,
+    person_sents: dict[int, list[int]],
+    mention_events: list[set[EventType]],
+) -> None:
+    """A person freed in this story whose release sentence, or one of the one or two after it
+    that name nobody else (in its paragraph), has them abroad, was freed and expelled: the press
+    tells an expulsion by where the freed arrive as often as by the word ("Uwolniony opozycjonista
+    przyjechał w sobotę do Wilna", "ist nun in Litauen"). A place said as a plan, hope or
+    question is no arrival (``modality.unreal``)."""
+    for k, evs in enumerate(mention_events):
+        if EventType.RELEASED not in evs or EventType.RELEASED_EXPELLED in evs or not raw[k][4]:
+            continue
+        index = sentences.index(raw[k][0])
+        window = [index]
+        for after in (index + 1, index + 2):
+            if (
+                after >= len(sentences)
+                or after in person_sents
+                or not same_paragraph(sentences, index, after)
+            ):
+                break
+            window.append(after)
+        if any(_abroad(sentences.get(i)) for i in window):
+            evs.discard(EventType.RELEASED)
+            evs.add(EventType.RELEASED_EXPELLED)
+
+
+def _abroad(sentence: str) -> bool:
+    folded = fold(sentence)
+    scripts = scripts_of(folded)
+    asked = QUESTION.search(sentence) is not None
+    return any(
+        not modality.unreal(
+            folded, m.start(), m.end(), EventType.RELEASED_EXPELLED.value, asked, scripts
+        )
+        for m in EXPELLED_TO.finditer(folded)
+    )

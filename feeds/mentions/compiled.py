@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from feeds.mentions import lexicon
 from feeds.mentions.forms import matches, splits
@@ -67,10 +68,13 @@ class Place:
     town_consonants: frozenset[str]  # vowel-less town stems: Глыбокае ~ Głębokiem
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
+    """A pattern found at tokens ``first``..``last`` (inclusive). A tuple, not a frozen dataclass:
+    a long story makes a hundred of these, and a frozen dataclass's ``__init__`` costs several
+    times a tuple's."""
+
     pattern: Pattern
-    first: int  # token indices, inclusive
+    first: int
     last: int
 
 

@@ -8,27 +8,19 @@ import re
 from collections.abc import Sequence
 
 from feeds.mentions import lexicon
-from feeds.mentions.scripts import alternatives, fold
+from feeds.mentions.scripts import fold, word_start_alternatives
 from feeds.mentions.text import Sentences
 
-PRISON_CONTEXT = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.PRISON_CONTEXT) + ")")
-AMONG = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["among_them"]) + r")\b")
-AMONG_ANY = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["among"]) + r")(?!\w)")
-NOT_AMONG = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["not_among"]) + r")(?!\w)")
+PRISON_CONTEXT = re.compile(word_start_alternatives(lexicon.PRISON_CONTEXT))
+AMONG = re.compile(word_start_alternatives(lexicon.RULE_WORDS["among_them"]) + r"\b")
+AMONG_ANY = re.compile(word_start_alternatives(lexicon.RULE_WORDS["among"]) + r"(?!\w)")
+NOT_AMONG = re.compile(word_start_alternatives(lexicon.RULE_WORDS["not_among"]) + r"(?!\w)")
 TITLE = re.compile(r"(?:" + "|".join(lexicon.TITLES) + r")\s*$")
-RUSSIA_PLACES = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RUSSIA_PLACES) + ")")
-RUSSIA = re.compile(r"(?<!\w)(?:" + alternatives((*lexicon.RUSSIA, *lexicon.RUSSIA_PLACES)) + ")")
-BELARUS = re.compile(
-    r"(?<!\w)(?:" + alternatives((*lexicon.BELARUS_PLACES, *lexicon.BELARUS_COUNTRY)) + ")"
-)
-BELARUS_TOWNS = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.BELARUS_PLACES) + ")")
-ABROAD = re.compile(
-    r"(?<!\w)(?:"
-    + alternatives(lexicon.ABROAD_PLACES)
-    + "|"
-    + "|".join(lexicon.FOREIGN_COURTS)
-    + ")"
-)
+RUSSIA_PLACES = re.compile(word_start_alternatives(lexicon.RUSSIA_PLACES))
+RUSSIA = re.compile(word_start_alternatives((*lexicon.RUSSIA, *lexicon.RUSSIA_PLACES)))
+BELARUS = re.compile(word_start_alternatives((*lexicon.BELARUS_PLACES, *lexicon.BELARUS_COUNTRY)))
+BELARUS_TOWNS = re.compile(word_start_alternatives(lexicon.BELARUS_PLACES))
+ABROAD = re.compile(word_start_alternatives(lexicon.ABROAD_PLACES, lexicon.FOREIGN_COURTS))
 
 
 def says(sentences: Sentences, pattern: re.Pattern[str], index: int) -> bool:

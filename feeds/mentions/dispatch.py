@@ -9,6 +9,10 @@ look-ahead before each group: at a word start the engine tests a few dozen lette
 of one of them. A cue whose first letter cannot be told (one starting with ``\\w`` or a class it
 cannot list) stays in a group tried everywhere, after the others. The matches are the same; where
 two cues match at one position the one listed first in its group wins, as before.
+
+``at_word_start`` goes one step further for cue lists searched at word starts (places, "among
+them"): each group begins with its letter itself, so the regex engine skips a group after one
+character comparison and can jump straight to the letters that start a cue.
 """
 
 from __future__ import annotations
@@ -103,3 +107,53 @@ def dispatched(cues: list[str]) -> str:
         f"(?={re.escape(letter)})(?:{'|'.join(group)})" for letter, group in sorted(groups.items())
     ]
     return "|".join(branches + anywhere)
+
+
+def at_word_start(cues: list[str]) -> str:
+    """A regex equal to ``(?<!\\w)(?:cue1|cue2|...)`` as far as *whether* and *where* it matches
+    (which cue wins at one position may differ), about twice to four times as fast to search.
+
+    After "no word character before", each letter's group is ``л(?:...)``: the letter, then the
+    cues without their first letter. A branch that starts with a literal is skipped by ``re``
+    after one comparison; a look-ahead (``dispatched``'s form) costs a sub-match. A cue that
+    starts with a choice of letters ("(?:i|j)rkutsk", Łacinka's и) is spelt out per letter; one
+    whose first letter cannot be split off keeps the look-ahead form."""
+    groups: dict[str, list[str]] = {}
+    kept: list[str] = []
+    for cue in (spelt for given in cues for spelt in _spell_out_first(given)):
+        rest = _after_first_letter(cue)
+        if rest is None:
+            kept.append(cue)
+        else:
+            groups.setdefault(cue[0], []).append(rest)
+    branches = [
+        f"{re.escape(letter)}(?:{'|'.join(rests)})" for letter, rests in sorted(groups.items())
+    ]
+    if kept:
+        branches.append(dispatched(kept))
+    return "(?<!\\w)(?:" + "|".join(branches) + ")"
+
+
+_LEADING_CHOICE = re.compile(r"\(\?:((?:\w\|)+\w)\)")  # "(?:i|j)" opening a cue
+
+
+def _spell_out_first(cue: str) -> list[str]:
+    """``(?:i|j)rkutsk`` -> ``irkutsk``, ``jrkutsk``; any other cue as it is."""
+    choice = _LEADING_CHOICE.match(cue)
+    if choice is None or cue[choice.end() : choice.end() + 1] in ("?", "*", "+", "{"):
+        return [cue]
+    return [letter + cue[choice.end() :] for letter in choice.group(1).split("|")]
+
+
+def _after_first_letter(cue: str) -> str | None:
+    """The cue without its first character, when that is a letter matched literally and alone
+    (not "a?b", "a|b", "ab|cd"); else None."""
+    if len(cue) < 2 or not cue[0].isalpha() or cue[1] in "?*+{":
+        return None
+    try:
+        parsed = _parser.parse(cue)
+    except (re.error, TypeError, ValueError):
+        return None
+    if not parsed.data or parsed.data[0] != (c.LITERAL, ord(cue[0])):
+        return None
+    return cue[1:]

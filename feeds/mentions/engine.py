@@ -250,7 +250,7 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
     def _hits(self, doc, toks, keys, spans, infos) -> list[Hit]:
         patterns = self.patterns
         hits: list[Hit] = []
-        towns: list[tuple[int, int]] = []  # (token, pattern id): read only near a kind word
+        towns: list[tuple[int, Pattern]] = []  # (token, pattern): read only near a kind word
         kind_starts: list[int] = []
         n = len(toks)
         for i in compress(range(n), map(_ABBREVIATIONS, infos)):
@@ -259,19 +259,28 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
         for i in compress(range(n), map(_PIDS, infos)):
             for pid in infos[i].pids:
                 pattern = patterns[pid]
-                if pattern.kind == TOWN:
-                    towns.append((i, pid))
+                kind = pattern.kind
+                if kind == TOWN:
+                    towns.append((i, pattern))
                     continue
-                if pattern.kind == KIND:
+                if kind == KIND:
                     kind_starts.append(i)
+                if not pattern.rest:  # one word (most surnames): nothing to follow
+                    hits.append(Hit(pattern, i, i))
+                    continue
                 hit = self._whole(doc, keys, spans, pattern, i, n)
                 if hit is not None:
                     hits.append(hit)
         if kind_starts:  # a town is only read next to a kind word (places.py): elsewhere, no hit
             kind_starts.sort()
-            for i, pid in towns:
-                if within_reach(kind_starts, i, i + len(patterns[pid].rest)):
-                    hit = self._whole(doc, keys, spans, patterns[pid], i, n)
+            reach: dict[tuple[int, int], bool] = {}  # a town token starts many places' patterns
+            for i, pattern in towns:
+                span = (i, i + len(pattern.rest))
+                near = reach.get(span)
+                if near is None:
+                    near = reach[span] = within_reach(kind_starts, *span)
+                if near:
+                    hit = self._whole(doc, keys, spans, pattern, i, n)
                     if hit is not None:
                         hits.append(hit)
         for i in compress(range(n), map(_FUZZY_FLAG, infos)):

@@ -145,7 +145,7 @@ _CASE_OR_GRAVE = GRAVE | {E.ARREST, E.CHARGED, E.NEW_CASE, E.TRIAL, E.SENTENCED,
 _AFTER_CLAUSE_PAST = _CASE_OR_GRAVE | {E.TRANSFER, E.PUNISHMENT_CELL}
 
 # a question: "?" ending the sentence (before closing quotes or brackets)
-_QUESTION = re.compile(r"\?[\s\"»”)\]]*$")
+QUESTION = re.compile(r"\?[\s\"»”)\]]*$")
 
 
 def _negated(text: str, start: int, end: int) -> bool:
@@ -196,7 +196,7 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
     dated: set[E] = set()  # grave events this sentence dates months or years back
     marks: set[E] = set()  # events it names as a time ("four years after his death")
     recalled = False  # the sentencing is a participle or a noun: an attribute, not a verb
-    asked = _QUESTION.search(sentence) is not None
+    asked = QUESTION.search(sentence) is not None
     scripts = scripts_of(text)
     for event, patterns in COMPILED:
         matches = (m for s in scripts if s in patterns for m in patterns[s].finditer(text))

@@ -16,6 +16,7 @@ from feeds.mentions import namesakes
 from feeds.mentions.carry import (
     FREED_NOW,
     drop_recalled,
+    expelled,
     grave_not_carried,
     headline,
     one_freeing,
@@ -164,6 +165,7 @@ def build_result(
     drop_recalled(raw, origins)
     mention_events = [set(o) for o in origins]
     one_freeing(raw, sentences, mention_events)
+    expelled(raw, sentences, person_sents, mention_events)
     if not person_sents:
         # no prisoner named: what happens at a facility ("students detained at Akrestsina")
         # happened to nobody the item is about

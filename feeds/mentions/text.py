@@ -67,6 +67,7 @@ _ABBREVIATIONS = frozenset(
         "о",
     ]
 )
+_LONGEST_SHORT = max(map(len, _ABBREVIATIONS))
 _LAST_WORD = re.compile(r"([^\W\d_]+)\.[\"'»”)\]]*\s*$")
 
 
@@ -122,9 +123,12 @@ def _ends(text: str) -> Iterator[re.Match[str]]:
 def _after_initial(text: str, start: int, match: re.Match[str]) -> bool:
     """Whether the boundary ``match`` follows an initial or an abbreviation, so is none. Cheap
     tests first: only a full stop without a line break can be one."""
-    if "\n" in match.group() or text[match.start() - 1] != ".":
+    at = match.start()
+    if "\n" in match.group() or text[at - 1] != ".":
         return False
-    word = _LAST_WORD.search(text[max(start, match.start() - 12) : match.start()])
+    if at - _LONGEST_SHORT - 2 >= start and text[at - _LONGEST_SHORT - 2 : at - 1].isalpha():
+        return False  # a word longer than any abbreviation (most sentences end so)
+    word = _LAST_WORD.search(text[max(start, at - 12) : at])
     return bool(word) and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATIONS)
 
 
@@ -143,10 +147,11 @@ def _chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _add(text: str, start: int, end: int, bounds: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    if text[start : start + 1].isspace() or text[end - 1 : end].isspace():
+        piece = text[start:end]
+        stripped = piece.lstrip()
+        start += len(piece) - len(stripped)
+        end -= len(stripped) - len(stripped.rstrip())
     if end > start:
         bounds.append((start, end))
 

@@ -11,6 +11,7 @@ from feeds.mentions.scripts.folding import (
     mark_runs,
     script_alternations,
     scripts_of,
+    word_start_alternatives,
 )
 from feeds.mentions.scripts.romanize import romanize_national, romanize_polish, romanize_press
 from feeds.mentions.scripts.skeleton import (
@@ -43,4 +44,5 @@ __all__ = [
     "scripts_of",
     "skeleton",
     "vowel_fold",
+    "word_start_alternatives",
 ]
