@@ -460,3 +460,26 @@ def test_no_town_abroad_begins_a_surname_of_viasnas_export():
     surnames = {fold(r["name"].split()[-1]) for r in export if r.get("name")}
     caught = sorted(s for s in surnames if re.match(r"[\w-]+$", s) and ABROAD.match(s))
     assert caught == []
+
+
+def test_a_short_equivalent_of_a_given_name_is_not_inflected_into_another_name():
+    # Ivan's equivalents include "Ян" ("an"); inflected, that would be "Анну", "Анны"
+    engine = compile_registry([Prisoner(id="i-m", name_en="Ivan Marozau", gender=Gender.MALE)])
+    text = "Суд в колонии приговорил Мороз Анну Викторовну к четырём годам."
+    assert "i-m" not in engine.scan(text).prisoners
+    assert "i-m" in engine.scan("Суд в колонии приговорил Ивана Мороза к четырём годам.").prisoners
+
+
+def test_a_given_name_that_is_also_someone_s_surname_still_names_another_person():
+    # "Глеб" is Artsiom Hleb's surname; before "Тарасенков" it is a given name, not Maryia's
+    engine = compile_registry(
+        [
+            Prisoner(id="m-t", name_en="Maryia Tarasenka", gender=Gender.FEMALE),
+            Prisoner(id="a-h", name_en="Artsiom Hleb", gender=Gender.MALE),
+        ]
+    )
+    text = (
+        "В исправительной колонии осуждённый Глеб Тарасенков объявил голодовку. "
+        "Тарасенков отбывает шесть лет за мошенничество."
+    )
+    assert "m-t" not in engine.scan(text).prisoners

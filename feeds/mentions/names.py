@@ -104,8 +104,15 @@ def first_name_spec(word: str) -> tuple[dict[str, frozenset[str]], frozenset[str
     for form in set(groups.get(skeleton(word), frozenset())) | {word}:
         for key in cyrillic_variants(form):
             keys.add(key)
-            add_forms(spec, first_name_forms(key))
+            if len(key) <= SHORT_EQUIVALENT and skeleton(form) != skeleton(word):
+                # "Ян" ("an") for an Ivan: inflected, it is every "Анну", "Анны" of the text
+                add_forms(spec, [(key, frozenset({""}))])
+            else:
+                add_forms(spec, first_name_forms(key))
     return freeze(spec), frozenset(keys)
+
+
+SHORT_EQUIVALENT = 2  # an equivalent given name this short is matched as written, not inflected
 
 
 @lru_cache(maxsize=1 << 16)

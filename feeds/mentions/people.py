@@ -68,8 +68,13 @@ class PeopleResolver:
                 if not hit.pattern.risky:
                     safe_spans.add((hit.first, hit.last))
         fuzzy_spans = {(h.first, h.last) for h in hits if h.pattern.kind == FUZZY}
+        # tokens a listed surname takes; not a risky one ("Глеб" is Artsiom Hleb's surname, and
+        # before "Тарасенков" it is a given name that is not Maryia Tarasenka's)
         surname_tokens = {
-            i for h in hits if h.pattern.kind == SURNAME for i in range(h.first, h.last + 1)
+            i
+            for h in hits
+            if h.pattern.kind == SURNAME and not h.pattern.risky
+            for i in range(h.first, h.last + 1)
         }
         # (first tok, last tok, people, risky)
         confirmed: list[tuple[int, int, tuple[int, ...], bool]] = []
@@ -140,6 +145,15 @@ class PeopleResolver:
                 chosen = {c for c in cands if matches(keys[q], self.people[c].first)}
                 if chosen:
                     end_tok = q
+                elif (
+                    q + 1 < n
+                    and PATRONYMIC.search(keys[q + 1])
+                    and self._adjacent(doc, spans, q, q + 1)
+                    and matches(keys[q], self._first_lexicon)
+                ):
+                    # court style with another given name and a patronymic: "Мороз Анну
+                    # Викторовну" is nobody called Ivan Marozau
+                    rejected = True
             # court style: "Колесниковой М. А.", "Знака М. В."
             if not chosen and not rejected and q < n:
                 initial = self._initial(doc, toks, spans, q)
