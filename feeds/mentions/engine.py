@@ -45,13 +45,14 @@ class _TokenInfo(NamedTuple):
     """What one raw token can start, memoised per distinct token (``Engine._token_info``)."""
 
     key: str  # skeleton ("" for an over-long token)
-    pids: tuple[int, ...]  # patterns whose first word takes the key (and the token's case)
+    pids: tuple[int, ...]  # patterns whose first word takes the key (and the token's case)...
     strong: bool  # one of them names a person, a kind or a nickname (towns alone name nothing)
     phrases: tuple  # the rest of such patterns that go on with more words ("detention" + "centre")
     fuzzy: bool  # capitalised, a vowel-less surname stem: "Aleksandrau", "Недбайло" (_fuzzy)
     first: bool  # capitalised first name of the lexicon (what _fuzzy wants before a surname)
     continues: bool  # may be the second word of a phrase (a stem of some phrase's second word)
     abbreviations: tuple[Pattern, ...]  # ИК, СИЗО, КГБ... (looked up verbatim)
+    towns: tuple[Pattern, ...]  # ... except town patterns: only read next to a kind word
 
 
 # A token's interest for the first look at a document (``Engine._worth_resolving``): the max over
@@ -67,6 +68,7 @@ def _interest(info: _TokenInfo) -> int:
 
 _PIDS = itemgetter(1)
 _FUZZY_FLAG = itemgetter(4)
+_TOWNS = itemgetter(8)
 
 
 def _initial_like(tok: str) -> bool:
@@ -196,7 +198,10 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
         )
         first = cap and matches(key, self._first_lexicon)
         continues = any(stem in self._phrase_heads for stem, _e in splits(key))
-        return _TokenInfo(key, pids, strong, phrases, fuzzy, first, continues, abbreviations)
+        towns = tuple(patterns[p] for p in pids if patterns[p].kind == TOWN)
+        if towns:
+            pids = tuple(p for p in pids if patterns[p].kind != TOWN)
+        return _TokenInfo(key, pids, strong, phrases, fuzzy, first, continues, abbreviations, towns)
 
     def _worth_resolving(self, toks: list[str]) -> bool:
         """Whether the tokens can make any mention: a person, kind or nickname pattern (a phrase
@@ -250,7 +255,6 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
     def _hits(self, doc, toks, keys, spans, infos) -> list[Hit]:
         patterns = self.patterns
         hits: list[Hit] = []
-        towns: list[tuple[int, Pattern]] = []  # (token, pattern): read only near a kind word
         kind_starts: list[int] = []
         n = len(toks)
         for i in compress(range(n), map(_ABBREVIATIONS, infos)):
@@ -259,11 +263,7 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
         for i in compress(range(n), map(_PIDS, infos)):
             for pid in infos[i].pids:
                 pattern = patterns[pid]
-                kind = pattern.kind
-                if kind == TOWN:
-                    towns.append((i, pattern))
-                    continue
-                if kind == KIND:
+                if pattern.kind == KIND:
                     kind_starts.append(i)
                 if not pattern.rest:  # one word (most surnames): nothing to follow
                     hits.append(Hit(pattern, i, i))
@@ -274,6 +274,9 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
         if kind_starts:  # a town is only read next to a kind word (places.py): elsewhere, no hit
             kind_starts.sort()
             reach: dict[tuple[int, int], bool] = {}  # a town token starts many places' patterns
+            towns = [
+                (i, town) for i in compress(range(n), map(_TOWNS, infos)) for town in infos[i].towns
+            ]
             for i, pattern in towns:
                 span = (i, i + len(pattern.rest))
                 near = reach.get(span)
@@ -284,16 +287,18 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
                     if hit is not None:
                         hits.append(hit)
         for i in compress(range(n), map(_FUZZY_FLAG, infos)):
-            exact = [patterns[pid] for pid in infos[i].pids if patterns[pid].kind == SURNAME]
             if i and infos[i - 1].first:  # "Andrej Aleksandrau"
-                hits.extend(self._fuzzy(doc, toks, keys, spans, i, i - 1, exact))
+                fuzzy, given = self._fuzzy, i - 1
             elif i + 1 < n and infos[i + 1].first:  # court style: "Недбайло Павел Иванович"
-                hits.extend(self._fuzzy(doc, toks, keys, spans, i, i + 1, exact))
+                fuzzy, given = self._fuzzy, i + 1
             elif i + 2 < n and _initial_like(toks[i + 1]) and _initial_like(toks[i + 2]):
-                # court style with initials: "Захаренко С. Н."
-                hits.extend(self._fuzzy_initials(doc, toks, keys, spans, i, i + 1, exact))
+                fuzzy, given = self._fuzzy_initials, i + 1  # court style: "Захаренко С. Н."
             elif i >= 2 and _initial_like(toks[i - 2]) and _initial_like(toks[i - 1]):
-                hits.extend(self._fuzzy_initials(doc, toks, keys, spans, i, i - 2, exact))
+                fuzzy, given = self._fuzzy_initials, i - 2
+            else:
+                continue
+            exact = [patterns[pid] for pid in infos[i].pids if patterns[pid].kind == SURNAME]
+            hits.extend(fuzzy(doc, toks, keys, spans, i, given, exact))
         return hits
 
     def _whole(self, doc, keys, spans, pattern: Pattern, i: int, n: int) -> Hit | None:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 MAX_MENTIONS_PER_TARGET = 50
 _EVENT_ORDER = tuple(EventType)  # iterating the enum itself builds its member list every time
+_EVENT_RANK = {event: rank for rank, event in enumerate(_EVENT_ORDER)}
 
 
 def build_result(
@@ -199,8 +200,8 @@ def build_result(
     all_events: set[EventType] = set()
     scores: dict[int, float] = {}
     for k, (start, end, target, others, is_person) in enumerate(raw):
-        evs = tuple(e for e in _EVENT_ORDER if e in mention_events[k])
-        carried = tuple(e for e in evs if e not in own_events[k])
+        evs = tuple(sorted(mention_events[k], key=_EVENT_RANK.__getitem__))
+        carried = tuple(e for e in evs if e not in own_events[k]) if evs else ()
         all_events.update(evs)
         index = sentences.index(start)
         mentions.append(
