@@ -2389,3 +2389,48 @@ def test_a_release_without_an_arrival_abroad_stays_a_release(engine, text):
 def test_let_out_for_a_walk_is_no_release(engine):
     text = "Ihar Losik is let out only for a short walk once a day."
     assert E.RELEASED not in events_of(engine, text, "losik")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a refusal and a word of leaving within three words, either order, every language
+        "Яго давезлі да мяжы з Літвой, але ён адмовіўся з'язджаць з краіны.",
+        "Его привезли на границу с Литвой, но выходить из автобуса он отказался.",
+        "He was driven to the Lithuanian border but declined to get off the bus.",
+        "Dowieziono go do granicy z Litwą, ale odmówił wyjścia z autobusu.",
+        "Er wurde an die litauische Grenze gebracht, weigerte sich aber, auszusteigen.",
+    ],
+)
+def test_refusing_to_leave_is_no_expulsion_in_any_word_order(sentence):
+    events = sentence_events(sentence)
+    assert E.RELEASED_EXPELLED not in events and E.RELEASED not in events, sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Вольга ўспамінае дзень, калі яе вывезлі ў Літву.",
+        "Ольга вспоминает утро, когда её освободили.",
+        "She still remembers the day she was freed and driven to the border.",
+        "Wspomina dzień, w którym wyszła na wolność.",
+    ],
+)
+def test_remembering_the_day_of_a_release_is_no_release_now(sentence):
+    assert not {E.RELEASED, E.RELEASED_EXPELLED} & set(sentence_events(sentence)), sentence
+
+
+def test_a_denial_that_calls_a_report_a_fabrication_is_no_death():
+    sentence = "The prison service called 'a fabrication' reports that the prisoner has died."
+    assert E.DIED not in sentence_events(sentence)
+
+
+def test_what_the_person_remembers_is_not_carried_to_them(engine):
+    text = (
+        "Ihar Losik still remembers the moment the bus stopped at the border. "
+        "'A guard said: out, you are free,' he says."
+    )
+    events = events_of(engine, text, "losik")
+    assert not {E.RELEASED, E.RELEASED_EXPELLED} & events
+    fresh = "Ihar Losik stepped off the bus at the border. 'A guard said: out, you are free.'"
+    assert {E.RELEASED, E.RELEASED_EXPELLED} & events_of(engine, fresh, "losik")

@@ -19,7 +19,7 @@ from feeds.mentions.events import QUESTION, dated_events, sentence_events, timed
 from feeds.mentions.models import FREEING, GRAVE, EventType
 from feeds.mentions.scripts import alternatives, fold, scripts_of
 from feeds.mentions.text import Sentences
-from feeds.mentions.timing import NOW
+from feeds.mentions.timing import NOW, REMEMBERING
 from feeds.registry.models import Gender
 
 FREED_NOW = frozenset({EventType.RELEASED, EventType.RELEASED_EXPELLED})
@@ -115,7 +115,9 @@ def grave_not_carried(
     theirs: someone else's ("X stays in the colony. On Friday 16 people were pardoned"; but a
     group's pardon after the person's own release is theirs too: "to efekt ułaskawienia 123
     skazanych"), or the same past event the own sentence dates back, gone on about ("Five
-    years ago X died in the colony. ... the truth about his death")."""
+    years ago X died in the colony. ... the truth about his death"), or what the person's own
+    sentence remembers ("X still remembers the moment the bus stopped at the border. 'A guard
+    said: out, you are free'")."""
     grave = GRAVE.intersection(evs)
     if not grave:
         return False
@@ -124,6 +126,7 @@ def grave_not_carried(
         (someone_else(sentence, gender) and not their_pardon)
         or bool(grave & dated_events(own))
         or bool(grave & family(timed_events(own)))
+        or REMEMBERING.search(fold(own)) is not None
     )
 
 

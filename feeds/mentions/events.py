@@ -123,7 +123,13 @@ _INDEFINITE = rule_pattern("indefinite", r"\s+$")
 _DOCUMENT = rule_pattern("documents")
 
 # "refused to leave Belarus": no expulsion
-_REFUSED_TO_LEAVE = re.compile(any_of(W["refused_to_leave"]))
+_REFUSING = r"(?<!\w)(?:" + any_of(W["refusal"]) + r")[\w']*"
+_LEAVING = r"(?<!\w)(?:" + any_of(W["leaving"]) + r")[\w']*"
+_WITHIN_THREE = r"[\s,]+(?:[\w'-]+,?\s+){0,3}?"  # up to three words (German sets a comma)
+_REFUSED_TO_LEAVE = re.compile(
+    any_of(W["refused_to_leave"])
+    + f"|{_REFUSING}{_WITHIN_THREE}{_LEAVING}|{_LEAVING}{_WITHIN_THREE}{_REFUSING}"
+)
 _LAW_BEFORE = re.compile(r"(?<!\w)(?:" + any_of(W["law_words"]) + r")\s+(?:[\w'-]+\s+){0,3}$")
 
 
