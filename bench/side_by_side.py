@@ -10,6 +10,11 @@ compile time, memory and per-document median and p99, and the ratio new/old (a c
 when the ratios stay within 1.10). Memory is the peak RSS growth of ``mention_speed``'s memory child
 started directly by this process (``memory``), the same measurement for both commits. Each side uses its own generated registry and documents from
 the same seed, and its own bundled facilities: the engine as each commit ships it.
+
+Because each side generates its documents from its own bundled facilities, a change to those data
+changes the documents too (how many name someone, which facility phrases they use). A second table
+therefore times both engines on **the same documents**, the ones this commit generates, saved to a
+file and scanned by each side's engine in a fresh process (``_DRIVER``), interleaved the same way.
 """
 
 from __future__ import annotations
@@ -62,6 +67,63 @@ def _bench(tree: Path, args: list[str]) -> str:
     ).stdout
 
 
+# Run in each tree (its engine, its generated registry): time scanning the saved documents as
+# mention_speed does (a warm-up pass over a few, then each document's median of ``runs`` passes)
+# and print the median and p99 in milliseconds as JSON.
+_DRIVER = """
+import json, statistics, sys, time
+from bench.mention_speed import build_registry, load_engine_factory
+path, n_prisoners, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+people, facilities = build_registry(n_prisoners, 0)
+engine = load_engine_factory("feeds.mentions:compile_registry")(
+    [p.prisoner for p in people] + facilities
+)
+docs = json.load(open(path, encoding="utf-8"))
+for text, title, lang in docs[:20]:
+    engine.scan(text, title=title, lang=lang)
+per_doc = [[] for _ in docs]
+for _ in range(runs):
+    for i, (text, title, lang) in enumerate(docs):
+        t0 = time.perf_counter()
+        engine.scan(text, title=title, lang=lang)
+        per_doc[i].append(time.perf_counter() - t0)
+times = sorted(statistics.median(ts) for ts in per_doc)
+k = (len(times) - 1) * 0.99
+lo, hi = int(k), min(int(k) + 1, len(times) - 1)
+p99 = times[lo] + (times[hi] - times[lo]) * (k - lo)
+print(json.dumps({"median": statistics.median(times) * 1e3, "p99": p99 * 1e3}))
+"""
+
+
+def same_documents(old_tree: Path, tmp: Path, runs: int, quick: bool) -> dict[str, list[dict]]:
+    """Median and p99 of both engines on this commit's documents (see the module docstring)."""
+    from bench.mention_speed import build_registry, make_documents
+
+    n_prisoners, n_docs = (500, 100) if quick else (5000, 1000)
+    people, facilities = build_registry(n_prisoners, 0)
+    docs = make_documents(people, facilities, n_docs, seed=0)
+    path = tmp / "documents.json"
+    path.write_text(
+        json.dumps([[d.text, d.title, d.lang] for d in docs], ensure_ascii=False), encoding="utf-8"
+    )
+    driver = tmp / "driver.py"
+    driver.write_text(_DRIVER, encoding="utf-8")
+    sides: dict[str, list[dict]] = {"old": [], "new": []}
+    for k in range(runs):
+        for side, tree in (("old", old_tree), ("new", ROOT)):
+            print(f"same documents, run {k + 1}/{runs}: {side}", file=sys.stderr, flush=True)
+            out = subprocess.run(
+                [sys.executable, str(driver), str(path), str(n_prisoners), "3"],
+                cwd=tree,
+                env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"},
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            sides[side].append(json.loads(out.strip().splitlines()[-1]))
+    return sides
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.side_by_side", description=__doc__)
     parser.add_argument("rev", help="the earlier commit to compare with")
@@ -82,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                 for side, tree in (("old", old_tree), ("new", ROOT)):
                     print(f"run {k + 1}/{args.runs}: {side}", file=sys.stderr, flush=True)
                     sides[side].append(run(tree, speed_args))
+            same = same_documents(old_tree, Path(tmp), args.runs, args.quick)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=ROOT)
     print(f"mention_speed{' --quick' if args.quick else ''}, medians of {args.runs} runs each:")
@@ -96,6 +159,16 @@ def main(argv: list[str] | None = None) -> int:
         n / o if o else float("nan") for n, o in zip(medians["new"], medians["old"], strict=True)
     ]
     print(f"{'now / then':12}" + "".join(f"{v:12.2f}" for v in ratios) + "   (target <= 1.10)")
+    print(f"\nthe same documents (this commit's) scanned by both engines, medians of {args.runs}:")
+    print(f"{'':12}{'median ms':>12}{'p99 ms':>12}")
+    same_medians = {
+        side: [statistics.median(r[f] for r in runs) for f in ("median", "p99")]
+        for side, runs in same.items()
+    }
+    print(f"{args.rev[:10]:12}" + "".join(f"{v:12.3f}" for v in same_medians["old"]))
+    print(f"{'now':12}" + "".join(f"{v:12.3f}" for v in same_medians["new"]))
+    same_ratios = [n / o for n, o in zip(same_medians["new"], same_medians["old"], strict=True)]
+    print(f"{'now / then':12}" + "".join(f"{v:12.2f}" for v in same_ratios) + "   (target <= 1.10)")
     return 0
 
 

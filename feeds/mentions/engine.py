@@ -130,6 +130,9 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
         self._fit_memo: dict[tuple[str, int], bool] = {}  # see _fits
         self._fuzzy_memo: dict[str, frozenset[int]] = {}  # see PeopleResolver._fuzzy
         self._fuzzy_first_memo: dict[tuple[str, str], frozenset[int]] = {}  # see _fuzzy_named
+        # words after the first of the longest town name: a token no kind word is near for that
+        # many words is near none for any of its towns
+        self._longest_town = max((len(p.rest) for p in self.patterns if p.kind == TOWN), default=0)
 
     def scan(self, text: str, title: str | None = None, lang: str | None = None) -> ScanResult:
         """Find the registry's targets in one document. Offsets index ``document_text(text, title)``."""
@@ -273,19 +276,15 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
                     hits.append(hit)
         if kind_starts:  # a town is only read next to a kind word (places.py): elsewhere, no hit
             kind_starts.sort()
-            reach: dict[tuple[int, int], bool] = {}  # a town token starts many places' patterns
-            towns = [
-                (i, town) for i in compress(range(n), map(_TOWNS, infos)) for town in infos[i].towns
-            ]
-            for i, pattern in towns:
-                span = (i, i + len(pattern.rest))
-                near = reach.get(span)
-                if near is None:
-                    near = reach[span] = within_reach(kind_starts, *span)
-                if near:
-                    hit = self._whole(doc, keys, spans, pattern, i, n)
-                    if hit is not None:
-                        hits.append(hit)
+            for i in compress(range(n), map(_TOWNS, infos)):
+                towns = infos[i].towns  # a town token starts many places' patterns
+                if not within_reach(kind_starts, i, i + self._longest_town):
+                    continue  # no kind word near enough for even the longest town name
+                for pattern in towns:
+                    if within_reach(kind_starts, i, i + len(pattern.rest)):
+                        hit = self._whole(doc, keys, spans, pattern, i, n)
+                        if hit is not None:
+                            hits.append(hit)
         for i in compress(range(n), map(_FUZZY_FLAG, infos)):
             if i and infos[i - 1].first:  # "Andrej Aleksandrau"
                 fuzzy, given = self._fuzzy, i - 1

@@ -139,10 +139,13 @@ def too_old_or_young(person: Prisoner, text: str, start: int, end: int) -> bool:
     if person.born is None:
         return False
     near = fold(text[max(0, start - _AGE_REACH) : end + _AGE_REACH])
-    if not any(c.isdigit() for c in near):
+    if not _DIGIT.search(near):
         return False
     said = _birth_years(near) | _age_births(near)
     return bool(said) and person.born not in said
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def tell_apart(
@@ -159,7 +162,7 @@ def tell_apart(
     fits none or all of them says nothing and is passed over. Each clue is read from the sentence
     only when the ones before it left more than one candidate."""
     folded = fold(sentence)
-    digits = any(c.isdigit() for c in folded)  # a birth year or an age is written in digits
+    digits = _DIGIT.search(folded) is not None  # a birth year or an age is written in digits
     here, story = set(places_here), set(places_in_story)
     # (what a record must hold for the clue to tell it apart, the clue read from the sentence)
     clues: tuple[tuple[str, Callable[[], Callable[[Prisoner], bool]]], ...] = (

@@ -233,10 +233,9 @@ class PeopleResolver:
     def _fuzzy(self, doc, toks, keys, spans, i: int, given: int, exact_patterns=()) -> list[Hit]:
         """A surname spelt with the other language's vowels beside the person's own given name
         ("Andrej Aleksandrau", "Maryja Kalesnikova", court style "Недбайло Павел"): the
-        consonants of the surname must agree, the given name exactly."""
-        if not self._adjacent(doc, spans, min(i, given), max(i, given)) or not matches(
-            keys[given], self._first_lexicon
-        ):
+        consonants of the surname must agree, the given name exactly. ``given`` is a first name
+        of the lexicon (the caller read it so from the token's memoised info)."""
+        if not self._adjacent(doc, spans, min(i, given), max(i, given)):
             return []
         people = self._fuzzy_people(keys[i])
         if not people:
