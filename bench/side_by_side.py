@@ -57,8 +57,13 @@ def memory(tree: Path, quick: bool) -> float:
 
 
 def _bench(tree: Path, args: list[str]) -> str:
+    return _in_tree(tree, ["-m", "bench.mention_speed", *args])
+
+
+def _in_tree(tree: Path, args: list[str]) -> str:
+    """The output of ``python <args>`` run in ``tree``, importing only that tree's code."""
     return subprocess.run(
-        [sys.executable, "-m", "bench.mention_speed", *args],
+        [sys.executable, *args],
         cwd=tree,
         env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"},
         capture_output=True,
@@ -112,14 +117,7 @@ def same_documents(old_tree: Path, tmp: Path, runs: int, quick: bool) -> dict[st
     for k in range(runs):
         for side, tree in (("old", old_tree), ("new", ROOT)):
             print(f"same documents, run {k + 1}/{runs}: {side}", file=sys.stderr, flush=True)
-            out = subprocess.run(
-                [sys.executable, str(driver), str(path), str(n_prisoners), "3"],
-                cwd=tree,
-                env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"},
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
+            out = _in_tree(tree, [str(driver), str(path), str(n_prisoners), "3"])
             sides[side].append(json.loads(out.strip().splitlines()[-1]))
     return sides
 
