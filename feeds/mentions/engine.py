@@ -281,10 +281,15 @@ class Engine(PeopleResolver, PlacesResolver, CompiledRegistry):
                 if not within_reach(kind_starts, i, i + self._longest_town):
                     continue  # no kind word near enough for even the longest town name
                 for pattern in towns:
-                    if within_reach(kind_starts, i, i + len(pattern.rest)):
-                        hit = self._whole(doc, keys, spans, pattern, i, n)
-                        if hit is not None:
-                            hits.append(hit)
+                    words = len(pattern.rest)
+                    if words < self._longest_town and not within_reach(kind_starts, i, i + words):
+                        continue
+                    if not words:  # a one-word town (most): nothing to follow
+                        hits.append(Hit(pattern, i, i))
+                        continue
+                    hit = self._whole(doc, keys, spans, pattern, i, n)
+                    if hit is not None:
+                        hits.append(hit)
         for i in compress(range(n), map(_FUZZY_FLAG, infos)):
             if i and infos[i - 1].first:  # "Andrej Aleksandrau"
                 fuzzy, given = self._fuzzy, i - 1

@@ -11,6 +11,8 @@ mention. A surname with the other language's vowels counts only after the person
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from feeds.mentions import lexicon
 from feeds.mentions.compiled import FUZZY, MEMO_LIMIT, SURNAME, Hit, Person
 from feeds.mentions.cues import (
@@ -47,6 +49,7 @@ class PeopleResolver:
     _fuzzy_patterns: list
     _fuzzy_memo: dict[str, frozenset[int]]  # key -> people with its consonants (engine-owned)
     _fuzzy_first_memo: dict[tuple[str, str], frozenset[int]]  # (key, given name) -> people
+    _fits: Callable[[str, dict[str, frozenset[str]]], bool]  # matches(), memoised (engine-owned)
 
     def _adjacent(self, doc, spans, i: int, j: int) -> bool:
         """Tokens i < j touch: only spaces (no punctuation, no line break) between."""
@@ -113,7 +116,7 @@ class PeopleResolver:
                     if chosen:
                         start_tok = p
                 elif self._adjacent(doc, spans, p, first) and toks[p][:1].isupper():
-                    chosen = {c for c in cands if matches(keys[p], self.people[c].first)}
+                    chosen = {c for c in cands if self._fits(keys[p], self.people[c].first)}
                     if chosen:
                         start_tok = p
                         # "Денис и Иван Воробей", "Andrei and Maryia Zhuk": the surname is the
@@ -128,7 +131,7 @@ class PeopleResolver:
                         and toks[p - 1][:1].isupper()
                     ):
                         # "Алесь Віктаравіч Бяляцкі": the given name before the patronymic
-                        chosen = {c for c in cands if matches(keys[p - 1], self.people[c].first)}
+                        chosen = {c for c in cands if self._fits(keys[p - 1], self.people[c].first)}
                         if chosen:
                             start_tok = p - 1
                     elif matches(keys[p], self._first_lexicon) and p not in surname_tokens:
@@ -142,7 +145,7 @@ class PeopleResolver:
                 and self._adjacent(doc, spans, last, q)
                 and toks[q][:1].isupper()
             ):
-                chosen = {c for c in cands if matches(keys[q], self.people[c].first)}
+                chosen = {c for c in cands if self._fits(keys[q], self.people[c].first)}
                 if chosen:
                     end_tok = q
                 elif (
@@ -228,7 +231,7 @@ class PeopleResolver:
             self._adjacent(doc, spans, before, conj) and self._adjacent(doc, spans, conj, given)
         ):
             return set()
-        return {c for c in cands if matches(keys[before], self.people[c].first)}
+        return {c for c in cands if self._fits(keys[before], self.people[c].first)}
 
     def _fuzzy(self, doc, toks, keys, spans, i: int, given: int, exact_patterns=()) -> list[Hit]:
         """A surname spelt with the other language's vowels beside the person's own given name
