@@ -483,3 +483,18 @@ def test_a_given_name_that_is_also_someone_s_surname_still_names_another_person(
         "Тарасенков отбывает шесть лет за мошенничество."
     )
     assert "m-t" not in engine.scan(text).prisoners
+
+
+@pytest.mark.parametrize(
+    ("name_en", "text"),
+    [
+        # German spellings of English-only records: з "s", ж "sch", ц "z", х "ch"
+        ("Mikalai Kazlou", "Mikalaj Kaslou wurde in das Gefängnis Nr. 4 in Mogiljow verlegt."),
+        ("Feliks Zhylinski", "Feliks Schylinski ist nach vier Jahren in der Strafkolonie frei."),
+        ("Liudmila Kuznyatsova", "Ljudmila Kusnjazowa, zu einem Jahr Haft verurteilt, kam frei."),
+    ],
+)
+def test_an_english_only_name_is_found_as_the_german_press_spells_it(name_en, text):
+    gender = Gender.FEMALE if name_en.endswith("a") else Gender.MALE
+    engine = compile_registry([Prisoner(id="p", name_en=name_en, gender=gender)])
+    assert "p" in engine.scan(text).prisoners
