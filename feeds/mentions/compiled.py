@@ -101,6 +101,11 @@ def first_names_spec(
     return freeze(merged), frozenset(keys)
 
 
+# A Latin-only name's skeleton as the German press spells the same Cyrillic: з "s", ж "sch", ц "z"
+# (in skeleton letters: z -> s, Z -> S, c -> z)
+_GERMAN = str.maketrans({"z": "s", "Z": "S", "c": "z"})
+
+
 class CompiledRegistry:
     """The registry as patterns and look-ups (see the module docstring)."""
 
@@ -244,6 +249,11 @@ class CompiledRegistry:
                     for form in russian_forms(stem) if latin_only else ():
                         if len(form) >= 4:
                             self.devowel_index.setdefault(fuzzy_key(form), set()).add(index)
+                    # ... and as the German press spells it (Kazlou -> Kaslou, Zhylinski ->
+                    # Schylinski, Kuznyatsova -> Kusnjazowa): the same guard
+                    german = stem.translate(_GERMAN) if latin_only else stem
+                    if german != stem and len(german) >= 4:
+                        self.devowel_index.setdefault(fuzzy_key(german), set()).add(index)
         self.people.append(Person(target, first, first_keys))
 
     def _compile_place(self, target: Facility, add) -> None:

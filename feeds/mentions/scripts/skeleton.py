@@ -207,17 +207,8 @@ def cyrillic_variants(word: str) -> frozenset[str]:
             out.add(skeleton(low.replace("ch", "kh")))
         if "ts" in low:
             out.add(skeleton(low.replace("ts", "z")))
-        if "z" in low or "kh" in low:
-            out.add(skeleton(german_spelling(low)))
     out.discard("")
     return frozenset(out)
-
-
-def german_spelling(latin: str) -> str:
-    """An English-style transliteration (Viasna's) as the German press spells the same name: з is
-    "s", ж "sch", ц "z", х "ch" (Kazlou -> Kaslou, Zhylinski -> Schylinski, Dzmitry -> Dsmitry,
-    Kuznyatsova -> Kusnyazova). Lower case in, lower case out."""
-    return latin.replace("kh", "ch").replace("zh", "sch").replace("z", "s").replace("ts", "z")
 
 
 # A patronymic's ending, in skeleton space: Віктаравіч, Викторович, Александровна, Wiktarauna.
