@@ -72,31 +72,20 @@ def _in_tree(tree: Path, args: list[str]) -> str:
     ).stdout
 
 
-# Run in each tree (its engine, its generated registry): time scanning the saved documents as
-# mention_speed does (a warm-up pass over a few, then each document's median of ``runs`` passes)
-# and print the median and p99 in milliseconds as JSON.
+# Run in each tree (its engine, its generated registry, its own mention_speed timing functions, which
+# both commits have): time scanning the saved documents and print the median and p99 in
+# milliseconds as JSON.
 _DRIVER = """
-import json, statistics, sys, time
-from bench.mention_speed import build_registry, load_engine_factory
+import json, statistics, sys
+from bench.mention_speed import build_registry, load_engine_factory, percentile, time_scans
 path, n_prisoners, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 people, facilities = build_registry(n_prisoners, 0)
 engine = load_engine_factory("feeds.mentions:compile_registry")(
     [p.prisoner for p in people] + facilities
 )
 docs = json.load(open(path, encoding="utf-8"))
-for text, title, lang in docs[:20]:
-    engine.scan(text, title=title, lang=lang)
-per_doc = [[] for _ in docs]
-for _ in range(runs):
-    for i, (text, title, lang) in enumerate(docs):
-        t0 = time.perf_counter()
-        engine.scan(text, title=title, lang=lang)
-        per_doc[i].append(time.perf_counter() - t0)
-times = sorted(statistics.median(ts) for ts in per_doc)
-k = (len(times) - 1) * 0.99
-lo, hi = int(k), min(int(k) + 1, len(times) - 1)
-p99 = times[lo] + (times[hi] - times[lo]) * (k - lo)
-print(json.dumps({"median": statistics.median(times) * 1e3, "p99": p99 * 1e3}))
+times = time_scans(lambda d: engine.scan(d[0], title=d[1], lang=d[2]), docs, runs)
+print(json.dumps({"median": statistics.median(times) * 1e3, "p99": percentile(times, 0.99) * 1e3}))
 """
 
 

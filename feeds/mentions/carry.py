@@ -15,6 +15,7 @@ import re
 
 from feeds.mentions import lexicon, modality, namesakes
 from feeds.mentions.cues import contrast_part
+from feeds.mentions.event_words import rule_pattern
 from feeds.mentions.events import QUESTION, dated_events, sentence_events, timed_events
 from feeds.mentions.models import FREEING, GRAVE, EventType
 from feeds.mentions.scripts import alternatives, fold, scripts_of
@@ -253,7 +254,7 @@ def someone_else(sentence: str, gender: Gender | None) -> bool:
     return bool(OWN_SUBJECT.search(folded)) or bool(tokens & set(other))
 
 
-EXPELLED_TO = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["expelled_to"]) + ")")
+EXPELLED_TO = rule_pattern("expelled_to")
 
 
 def expelled(
