@@ -104,6 +104,7 @@ def first_names_spec(
 # A Latin-only name's skeleton as the German press spells the same Cyrillic: з "s", ж "sch", ц "z"
 # (in skeleton letters: z -> s, Z -> S, c -> z)
 _GERMAN = str.maketrans({"z": "s", "Z": "S", "c": "z"})
+_GERMAN_CH = str.maketrans({"z": "s", "Z": "S", "c": "z", "h": "C"})  # х as German "ch"
 
 
 class CompiledRegistry:
@@ -249,11 +250,13 @@ class CompiledRegistry:
                     for form in russian_forms(stem) if latin_only else ():
                         if len(form) >= 4:
                             self.devowel_index.setdefault(fuzzy_key(form), set()).add(index)
-                    # ... and as the German press spells it (Kazlou -> Kaslou, Zhylinski ->
-                    # Schylinski, Kuznyatsova -> Kusnjazowa): the same guard
-                    german = stem.translate(_GERMAN) if latin_only else stem
-                    if german != stem and len(german) >= 4:
-                        self.devowel_index.setdefault(fuzzy_key(german), set()).add(index)
+                    # ... and as the German press spells it, from the English or the Russian
+                    # form (Kazlou -> Kaslou, Zhylinski -> Schylinski, Kuznyatsova ->
+                    # Kusnjazowa, Tsikhanouski -> Tichanowski: х is "ch"): the same guard
+                    for form in (stem, *russian_forms(stem)) if latin_only else ():
+                        for german in {form.translate(_GERMAN), form.translate(_GERMAN_CH)}:
+                            if german != stem and len(german) >= 4:
+                                self.devowel_index.setdefault(fuzzy_key(german), set()).add(index)
         self.people.append(Person(target, first, first_keys))
 
     def _compile_place(self, target: Facility, add) -> None:

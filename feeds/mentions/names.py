@@ -21,8 +21,10 @@ _DOUBLE_LETTER = re.compile(r"(.)\1+")
 
 def fuzzy_key(stem: str) -> str:
     """A surname stem's key for the fuzzy path: its consonants, and whether it opens with a vowel
-    ("Isaenka" and "Сянько" share s-n-k, but one starts with a vowel: not one name)."""
-    return ("_" if _VOWELS.match(stem) else "") + devowel(stem)
+    ("Isaenka" and "Сянько" share s-n-k, but one starts with a vowel: not one name). ч reads as
+    ц: Polish "cz" and Łacinka "č" typed without its mark meet (Poczobut ~ Pacobut); the path
+    only ever matches beside the person's own given name."""
+    return ("_" if _VOWELS.match(stem) else "") + devowel(stem).replace("C", "c")
 
 
 def devowel(stem: str) -> str:

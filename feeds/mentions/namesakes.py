@@ -18,8 +18,9 @@ from datetime import date
 from functools import lru_cache
 
 from feeds.mentions import lexicon
+from feeds.mentions.models import EventType
 from feeds.mentions.scripts import alternatives, fold
-from feeds.registry.models import Prisoner
+from feeds.registry.models import Prisoner, PrisonerStatus
 
 _W = lexicon.RULE_WORDS
 _YEAR = r"((?:19|20)\d\d)"
@@ -146,6 +147,38 @@ def too_old_or_young(person: Prisoner, text: str, start: int, end: int) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+# events that only happen to someone held now: a namesake who is free is not the one they tell of
+HELD_EVENTS = frozenset(
+    {
+        EventType.TRANSFER,
+        EventType.PUNISHMENT_CELL,
+        EventType.INCOMMUNICADO,
+        EventType.HUNGER_STRIKE,
+        EventType.NEW_CASE,
+    }
+)
+
+
+def _held_clue(candidates: Sequence[Prisoner]) -> Callable[[Prisoner], bool]:
+    """For a sentence telling what happens to someone held now: a candidate fits unless they are
+    free and their own case is older than every held candidate's arrest (Ihar Alinevich freed from
+    his 2010 case, not the Ihar Alinevich held since 2020). Two people held in one case and one
+    of them since freed (the Babarykas, arrested on one day) stay a question for other clues: a
+    story may be older than the registry's news of the release."""
+    held = [_arrested(p) for p in candidates if p.status == PrisonerStatus.IN_CUSTODY]
+
+    def fits(person: Prisoner) -> bool:
+        if person.status == PrisonerStatus.IN_CUSTODY or not held or None in held:
+            return True
+        arrested = _arrested(person)
+        return arrested is None or any(arrested >= h for h in held)
+
+    return fits
+
+
+def _arrested(person: Prisoner) -> str | None:
+    """The record's arrest date (ISO, so it compares as text), if the registry gives one."""
+    return person.extra.get("arrested") or None
 
 
 def tell_apart(
@@ -154,11 +187,14 @@ def tell_apart(
     sentence: str,
     places_here: Iterable[str],
     places_in_story: Iterable[str],
+    held_now: bool = False,
 ) -> tuple[int, ...]:
     """The candidates of ``group`` (indices into ``people``) that the story's clues leave: birth
-    year, then age, then a prison named in the sentence, then the term, then the criminal code's
-    article ("статьи 339"), then what they do (the record's
-    description: "anarchist", "programmer"), then a prison named anywhere in the story. A clue that
+    year, then age, then a prison named in the sentence, then whether the sentence tells of
+    someone held now (``held_now``: its events are ``HELD_EVENTS``, moved between colonies, in a
+    punishment cell, on hunger strike: not a namesake released years ago), then the term, then the criminal code's article ("статьи
+    339"), then what they do (the record's description: "anarchist", "programmer"), then a prison
+    named anywhere in the story. A clue that
     fits none or all of them says nothing and is passed over. Each clue is read from the sentence
     only when the ones before it left more than one candidate."""
     folded = fold(sentence)
@@ -169,6 +205,10 @@ def tell_apart(
         ("born", lambda: lambda p, years=_birth_years(folded) if digits else (): p.born in years),
         ("born", lambda: lambda p, years=_age_births(folded) if digits else (): p.born in years),
         ("facility_id", lambda: lambda p: p.facility_id in here),
+        (
+            "status",
+            lambda: _held_clue([people[i] for i in group]) if held_now else lambda p: True,
+        ),
         ("extra", lambda: lambda p, terms=_term_years(folded): registry_term(p) in terms),
         ("extra", lambda: lambda p, said=articles(folded): bool(said & registry_articles(p))),
         (

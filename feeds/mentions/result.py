@@ -28,7 +28,7 @@ from feeds.mentions.carry import (
 from feeds.mentions.cues import AMONG, NOT_AMONG, says
 from feeds.mentions.events import dated_events, sentence_events
 from feeds.mentions.models import GRAVE, EventType, Mention, ScanResult
-from feeds.mentions.namesakes import tell_apart
+from feeds.mentions.namesakes import HELD_EVENTS, tell_apart
 from feeds.mentions.text import summarize
 
 if TYPE_CHECKING:
@@ -276,7 +276,10 @@ def _told_apart(engine: Engine, sentences, sent_of, people, ambiguous, places):
     for first, last, group in ambiguous:
         index = sent_of[first]
         said.setdefault(frozenset(group), set()).add(index)
-        left = tell_apart(group, targets, sentences.get(index), by_sentence.get(index, ()), story)
+        sentence = sentences.get(index)
+        left = tell_apart(
+            group, targets, sentence, by_sentence.get(index, ()), story, _held_now(sentence)
+        )
         (told if len(left) == 1 else still).append((first, last, group, left))
     known = {left[0] for _f, _l, _g, left in told}
     named_in = {sent_of[first] for first, _l, _g in (*people, *ambiguous)}
@@ -288,9 +291,15 @@ def _told_apart(engine: Engine, sentences, sent_of, people, ambiguous, places):
             where = sorted(_and_after(said[frozenset(group)], named_in, len(sentences)))
             text = " ".join(sentences.get(i) for i in where)
             here = {p for i in where for p in by_sentence.get(i, ())}
-            named = tell_apart(left, targets, text, here, story)
+            held = any(_held_now(sentences.get(i)) for i in where)
+            named = tell_apart(left, targets, text, here, story, held)
         (people if len(named) == 1 else unresolved).append((first, last, named))
     return people, unresolved
+
+
+def _held_now(sentence: str) -> bool:
+    """The sentence tells what happens to someone held now (``namesakes.HELD_EVENTS``)."""
+    return not HELD_EVENTS.isdisjoint(sentence_events(sentence))
 
 
 def _and_after(where: set[int], named_in: set[int], count: int) -> set[int]:

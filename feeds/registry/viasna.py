@@ -105,9 +105,11 @@ def prisoner_from_viasna(
         raise ValueError(f"anonymised placeholder name {name[:40]!r}; skipped")
     title = _text("prison/title")
     viasna_id = record.get("id")
+    name, aliases = name_and_aliases(name)
     return Prisoner(
         id=slug,
         name_en=name,
+        aliases=aliases,
         gender=_enum(Gender, _text("gender"), Gender.UNKNOWN),
         status=VIASNA_STATUS.get(_text("status"), PrisonerStatus.UNKNOWN),
         facility_id=resolve_facility_title(title),
@@ -120,6 +122,37 @@ def prisoner_from_viasna(
         }
         | _articles_of(record),
     )
+
+
+_PARENTHESIS = re.compile(r"\s*\(([^()]+)\)")
+
+
+def name_and_aliases(name: str) -> tuple[str, list[str]]:
+    """A record's name and the other names it holds, as the press may use any of them.
+
+    Viasna writes a second surname or given name in parentheses ("Katsiaryna Andreyeva
+    (Bakhvalava)": the pen name and the name in her passport; "Viachaslau (Vatslau) Areshka") and
+    a double surname with a hyphen ("Akikhiro Hayeuski-Hanada", known as Akihiro Hanada). Each
+    other name becomes an alias with the rest of the record's name, so either surname finds the
+    person under the same rules as any surname."""
+    words = _PARENTHESIS.sub("", name).split()
+    if not words:
+        return name, []
+    aliases: list[str] = []
+    for match in _PARENTHESIS.finditer(name):
+        other = match.group(1).split()
+        before = _PARENTHESIS.sub("", name[: match.start()]).split()
+        if len(other) != 1 or not before:
+            continue
+        if len(before) == 1:  # "Viachaslau (Vatslau) Areshka": another given name
+            aliases.append(" ".join([*other, *words[1:]]))
+        else:  # "Katsiaryna Andreyeva (Bakhvalava)": another surname
+            aliases.append(" ".join([*before[:-1], *other]))
+    if len(words) >= 2 and "-" in words[-1].strip("-"):
+        parts = [p for p in words[-1].split("-") if len(p) >= 4]
+        if len(parts) == 2:
+            aliases.extend(" ".join([*words[:-1], part]) for part in parts)
+    return " ".join(words), [a for a in dict.fromkeys(aliases) if a != " ".join(words)]
 
 
 _ARTICLE_NUMBER = re.compile(r"\bArt\.\s*(\d{3})")

@@ -207,8 +207,37 @@ def cyrillic_variants(word: str) -> frozenset[str]:
             out.add(skeleton(low.replace("ch", "kh")))
         if "ts" in low:
             out.add(skeleton(low.replace("ts", "z")))
+        # ... and a Belarusian name as Łacinka typed without diacritics writes it: х is "ch"
+        # (Cichanouski, Autuchovic), ч, ш, ж lose their marks (Statkievic, Puskin, Mazejka)
+        if any(d in low for d in _ENGLISH_DIGRAPHS):
+            out.add(skeleton(_plain_lacinka(low)))
+        # an export name that is itself Łacinka without diacritics: "Stefanovic" is Stefanovič
+        if low.endswith("ic") and not ascii_lacinka_c(low):
+            out.add(skeleton(low + "h"))
     out.discard("")
     return frozenset(out)
+
+
+_ENGLISH_DIGRAPHS = ("kh", "ch", "sh", "zh")
+
+
+def _plain_lacinka(word: str) -> str:
+    """An English transliteration as Łacinka without its diacritics: kh -> ch, ch -> c, sh -> s,
+    zh -> z (Tsikhanouski -> Tsichanouski, whose key meets Cichanouski)."""
+    return (
+        word.replace("kh", "\0")
+        .replace("shch", "sc")
+        .replace("ch", "c")
+        .replace("sh", "s")
+        .replace("zh", "z")
+        .replace("\0", "ch")
+    )
+
+
+def ascii_lacinka_c(word: str) -> bool:
+    """A final "-ic" that is a real ц: "-ic" after t or s is English "tsic"/"sic" (none in
+    Belarusian surnames), so only a bare "-vic/-ic" reads as -ič."""
+    return word.endswith(("tic", "sic", "zic"))
 
 
 # A patronymic's ending, in skeleton space: Віктаравіч, Викторович, Александровна, Wiktarauna.
