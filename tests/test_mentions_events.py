@@ -2434,3 +2434,74 @@ def test_what_the_person_remembers_is_not_carried_to_them(engine):
     assert not {E.RELEASED, E.RELEASED_EXPELLED} & events
     fresh = "Ihar Losik stepped off the bus at the border. 'A guard said: out, you are free.'"
     assert {E.RELEASED, E.RELEASED_EXPELLED} & events_of(engine, fresh, "losik")
+
+
+# Forms a release or a death is spoken of without happening, each in more than one language.
+NOT_HAPPENED_FORMS: list[tuple[str, E]] = [
+    # a verb-final German clause: the participle at the end governs the noun before it
+    ("Die Bundesregierung hat die Freilassung des Bloggers Ihar Losik gefordert.", E.RELEASED),
+    (
+        "Amnesty hat die Freilassung von Maria Kolesnikowa (Kalesnikava) erneut verlangt.",
+        E.RELEASED,
+    ),
+    # a parenthesis inside the clause does not end it
+    ("Rights groups demand the release of Ihar Losik (a Radio Liberty blogger).", E.RELEASED),
+    # fear, with a comma before its clause
+    ("Wir haben Sorge, dass er im Lager stirbt.", E.DIED),
+    ("Родные боятся, что он умрёт в колонии.", E.DIED),
+    # a release that fell through
+    ("Die Freilassung des Journalisten ist geplatzt.", E.RELEASED),
+    ("The release of the two men fell through at the last minute.", E.RELEASED),
+    ("Освобождение журналиста сорвалось в последний момент.", E.RELEASED),
+    ("Uwolnienie dziennikarza nie doszło do skutku.", E.RELEASED),
+    # a denial in the Belarusian masculine past
+    ("Міністэрства абверг паведамленні пра смерць палітвязня.", E.DIED),
+    # what the clause says of a release named by its noun, however long the phrase
+    (
+        "Eine Freilassung des kranken Journalisten vor dem Winter gilt als unwahrscheinlich.",
+        E.RELEASED,
+    ),
+    ("Освобождение кого-либо из осуждённых по этому делу до выборов маловероятно.", E.RELEASED),
+]
+
+
+@pytest.mark.parametrize(("sentence", "event"), NOT_HAPPENED_FORMS)
+def test_forms_of_what_did_not_happen(sentence, event):
+    assert event not in sentence_events(sentence), (sentence, sentence_events(sentence))
+
+
+HAPPENED_BESIDE_THOSE_FORMS: list[tuple[str, E]] = [
+    ("Die Behörden haben den Blogger nach drei Jahren freigelassen.", E.RELEASED),
+    ("Die Regierung hat die Freilassung von Ihar Losik erreicht.", E.RELEASED),
+    ("Ihar Losik (the Radio Liberty blogger) was released on Monday.", E.RELEASED),
+    ("Освобождение журналиста состоялось в понедельник.", E.RELEASED),
+]
+
+
+@pytest.mark.parametrize(("sentence", "event"), HAPPENED_BESIDE_THOSE_FORMS)
+def test_what_happened_beside_those_forms_still_counts(sentence, event):
+    assert event in sentence_events(sentence), (sentence, sentence_events(sentence))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ігара Лосіка зноў кінулі ў ШІЗА. Пра гэта расказалі людзі, якія нядаўна вызваліліся.",
+        "Ihar Losik is in a punishment cell again. Those who were freed last week told us so.",
+        "Игоря Лосика снова отправили в ШИЗО. Об этом рассказали люди, которые недавно вышли на свободу.",
+    ],
+)
+def test_a_release_of_a_group_a_relative_clause_describes_is_not_carried(engine, text):
+    events = events_of(engine, text, "losik")
+    assert E.PUNISHMENT_CELL in events
+    assert E.RELEASED not in events
+
+
+def test_a_story_events_are_its_peoples_when_it_names_people(engine):
+    text = (
+        "A pensioner walked free from Akrestsina on Monday after serving his term. "
+        "Ihar Losik, he said, is still held there."
+    )
+    result = engine.scan(text)
+    assert E.RELEASED in {e for m in result.mentions if m.target == "akrestsina" for e in m.events}
+    assert E.RELEASED not in result.events  # nobody listed was freed

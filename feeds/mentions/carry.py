@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from feeds.mentions import lexicon, modality, namesakes
-from feeds.mentions.cues import contrast_part
+from feeds.mentions.cues import RELATIVE_WORDS, contrast_part
 from feeds.mentions.event_words import rule_pattern
 from feeds.mentions.events import QUESTION, dated_events, sentence_events, timed_events
 from feeds.mentions.models import FREEING, GRAVE, EventType
@@ -212,6 +212,12 @@ OWN_SUBJECT = re.compile(
 RELATIVE_OF = frozenset(lexicon.RULE_WORDS["relative_of"])
 
 
+GROUP_DESCRIBED = re.compile(
+    rf"(?<!\w)(?:{alternatives(lexicon.RULE_WORDS['group_nouns'])}),?\s+"
+    rf"(?:{RELATIVE_WORDS}|{alternatives(lexicon.RULE_WORDS['group_relatives'])})(?!\w)"
+)
+
+
 ONE_OF = re.compile(r"(?<!\w)(?:" + alternatives(lexicon.RULE_WORDS["one_of"]) + r")(?!\w)")
 
 
@@ -235,7 +241,8 @@ ELSEWHERE = re.compile(
 
 def someone_else(sentence: str, gender: Gender | None) -> bool:
     """Whether a sentence after a person's own speaks of someone else: a count of people ("16
-    people were pardoned"), "another" prisoner, a relative or cellmate ("her husband was freed
+    people were pardoned"), "another" prisoner, a group a relative clause describes ("людзі, якія
+    нядаўна вызваліліся"), a relative or cellmate ("her husband was freed
     in the summer"), or, for a person whose gender the registry gives,
     pronouns of the other gender only ("She was released" after "Ihar Losik's wife ..."); never
     when a pronoun of theirs is there ("Его и ещё 13 заключённых вывезли")."""
@@ -251,7 +258,11 @@ def someone_else(sentence: str, gender: Gender | None) -> bool:
         return True
     if tokens & set(mine) or ONE_OF.search(folded):
         return False  # "Его и ещё 13 заключённых вывезли", "one of the 14 freed": among them
-    return bool(OWN_SUBJECT.search(folded)) or bool(tokens & set(other))
+    return (
+        bool(OWN_SUBJECT.search(folded))
+        or GROUP_DESCRIBED.search(folded) is not None
+        or bool(tokens & set(other))
+    )
 
 
 EXPELLED_TO = rule_pattern("expelled_to")

@@ -49,6 +49,12 @@ _COMPLEMENTIZER = re.compile(r"\s*(?:" + "|".join(lexicon.RULE_WORDS["complement
 # "через три дня суд назначил"): a time word before it tells when it happened, not a plan.
 PAST_VERB = re.compile(r"\w*(?:" + "|".join(lexicon.RULE_WORDS["past_endings"]) + r")\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
+# a short aside in parentheses ("Katerina Andrejewa (Bachwalowa)") does not end its clause
+_PARENTHETICAL = re.compile(r"\([^()]{1,80}\)")
+_AUXILIARY = re.compile(
+    r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["verb_final_auxiliaries"]) + r")(?!\w)"
+)
+_LAST_WORD = re.compile(r"\w+\W*$")
 _AFTER = re.compile(rf"\W+(?:\w+\W+){{0,{AFTER_WORDS - 1}}}")
 # A release named by its noun takes the person's name after it ("освобождение Николая
 # Автуховича обсуждается", "Freilassung von Mikola Statkewitsch werde verhandelt"): two words more.
@@ -170,7 +176,8 @@ def unreal(
     for name in SENTENCE_CLASSES:
         if name not in own and _search(TRIGGERS[name], scripts, told, lo, hi, besides=(start, end)):
             return name
-    breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(folded, 0, start))]
+    plain = _PARENTHETICAL.sub(lambda m: " " * len(m.group()), folded)  # same offsets
+    breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(plain, 0, start))]
     clause_start = breaks[-1]
     if len(breaks) > 1 and _COMPLEMENTIZER.match(folded, clause_start):
         clause_start = breaks[-2]  # "hopes, that he will be freed": one clause
@@ -187,20 +194,32 @@ def unreal(
     joined = _AND.search(folded, end, stop)
     if joined is not None:
         stop = joined.start()  # "признало политзаключённой и требует освобождения": a new verb
-    clause_end = _CLAUSE_BREAK.search(folded, end)
+    clause_end = _CLAUSE_BREAK.search(plain, end)
     if clause_end is not None:
         stop = min(stop, clause_end.start())
         if _in_relative(folded, start):
             # "X, dessen Freilassung die Sozialdemokraten gefordert hatten, ...": a relative
             # clause puts its verb last; the whole clause governs the cue
             stop = clause_end.start()
+    noun = _NOUN_CUE.search(folded, start, end) is not None
+    closes = clause_end.start() if clause_end is not None else len(plain)
     for name in AFTER_CLASSES:
         if name in own:
             continue
         negatable = name == "possibility"
-        found = _search(TRIGGERS[name], scripts, folded, end, stop + 12, unless_negated=negatable)
-        if found is not None and found.start() <= stop:
+        # a release named by its noun is the subject of what the clause says of it, however
+        # long its noun phrase: "eine vorzeitige Freilassung eines der beiden gilt als
+        # unwahrscheinlich", "освобождение кого-либо из них до выборов маловероятно"
+        last = closes if negatable and noun else stop
+        found = _search(TRIGGERS[name], scripts, folded, end, last + 12, unless_negated=negatable)
+        if found is not None and found.start() <= last:
             return name
+    if _AUXILIARY.search(plain, clause_start, start):
+        # German verb-final: "hat die sofortige Freilassung von X gefordert"
+        last = _LAST_WORD.search(plain, end, closes)
+        for name in ("demand", "hope"):
+            if last and _search(TRIGGERS[name], scripts, plain, last.start(), closes):
+                return name
     future = FUTURES.get(event, {})
     for script in scripts:
         if script in future:

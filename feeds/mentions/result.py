@@ -76,7 +76,7 @@ def build_result(
         if index not in sent_cache:
             evs = sentence_events(sentences.get(index))
             if GRAVE.intersection(evs) and taken_back(sentences, index, person_sents):
-                evs = tuple(e for e in evs if e not in GRAVE)
+                evs = _not_grave(evs)
             sent_cache[index] = evs
         return sent_cache[index]
 
@@ -155,7 +155,7 @@ def build_result(
             for k in person_sents[last_person]:
                 gender = engine.genders.get(raw[k][2])
                 if grave_not_carried(evs, sentence, own, gender, origins[k]):
-                    credit(k, tuple(e for e in evs if e not in GRAVE), index)
+                    credit(k, _not_grave(evs), index)
                 else:
                     credit(k, evs, index)
         for k in person_sents[last_person]:
@@ -197,12 +197,16 @@ def build_result(
         for evs in mention_events:
             evs.discard(EventType.RELEASED)
     mentions: list[Mention] = []
+    # a release or a death told of a place is of someone the story does not name (a pensioner
+    # who left the colony): the colony's news for its followers, not the story's, when it names
+    # people; what else is told of the place (a transfer, a punishment cell) is theirs too
     all_events: set[EventType] = set()
+    any_person = any(is_person for *_rest, is_person in raw)
     scores: dict[int, float] = {}
     for k, (start, end, target, others, is_person) in enumerate(raw):
         evs = tuple(sorted(mention_events[k], key=_EVENT_RANK.__getitem__))
         carried = tuple(e for e in evs if e not in own_events[k]) if evs else ()
-        all_events.update(evs)
+        all_events.update(evs if is_person or not any_person else _not_grave(evs))
         index = sentences.index(start)
         mentions.append(
             Mention(
@@ -295,6 +299,11 @@ def _told_apart(engine: Engine, sentences, sent_of, people, ambiguous, places):
             named = tell_apart(left, targets, text, here, story, held)
         (people if len(named) == 1 else unresolved).append((first, last, named))
     return people, unresolved
+
+
+def _not_grave(evs: tuple[EventType, ...]) -> tuple[EventType, ...]:
+    """The events but a release, a pardon or a death."""
+    return tuple(e for e in evs if e not in GRAVE)
 
 
 def _held_now(sentence: str) -> bool:
