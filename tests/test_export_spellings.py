@@ -112,3 +112,14 @@ def test_namesakes_of_one_case_stay_a_question_though_one_is_free(engine) -> Non
     # arrested on one day, one since freed: the story may be older than the news of the release
     result = engine.scan("Babaryka was moved to another colony.")
     assert {frozenset(g) for g in result.ambiguous} == {frozenset({"viktar", "eduard"})}
+
+
+def test_a_surname_in_shka_declines_as_a_noun_not_an_adjective() -> None:
+    engine = compile_registry(
+        [prisoner_from_viasna(_record(7, "viktar-baruszka", "Viktar Barushka"))]
+    )
+    for text in (
+        "Sąd dołożył rok więzienia Wiktarowi Baruszce z kolonii karnej nr 9.",  # dative, ш+к -> ш+ц
+        "Віктару Барушку дадалі год.",
+    ):
+        assert engine.scan(text).prisoners == ("viktar-baruszka",), text

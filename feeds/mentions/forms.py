@@ -57,7 +57,8 @@ ALL_ENDINGS: frozenset[str] = (
 MAX_ENDING = max(len(e) for e in ALL_ENDINGS)
 
 _ADJ_M_RE = re.compile(r"(?:sk|ck|zk|Sk|Ck|ck)i$")
-_ADJ_F_RE = re.compile(r"(?:sk|ck|zk|Sk|Ck)a$")
+# -ская, -цкая, -зкая; not the nouns in -шка, -чка (Barushka: Барушцы, Baruszce)
+_ADJ_F_RE = re.compile(r"(?:sk|ck|zk)a$")
 _POSS_M_RE = re.compile(r"[aeo]u$")
 _FEM_POSS_RE = re.compile(r"(?:[aeo]v|in|in)a$")
 _FLEETING_RE = re.compile(r"(?<=[^aeiou])[aeo]([kcl])$")
