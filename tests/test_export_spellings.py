@@ -123,3 +123,11 @@ def test_a_surname_in_shka_declines_as_a_noun_not_an_adjective() -> None:
         "Віктару Барушку дадалі год.",
     ):
         assert engine.scan(text).prisoners == ("viktar-baruszka",), text
+
+
+def test_ukrainian_given_names_and_surnames_in_enko_find_a_belarusian_record() -> None:
+    engine = compile_registry([prisoner_from_viasna(_record(8, "vera-m", "Vera Musienka"))])
+    # Віра is the Ukrainian Вера; -енко the Ukrainian -енка (on the path beside the given name)
+    assert engine.scan("Суд засудив Віру Мусієнко до року позбавлення волі.").prisoners == (
+        "vera-m",
+    )
