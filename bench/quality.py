@@ -383,23 +383,20 @@ def crossed(split: str) -> Crossed:
 
 
 def _curated_to_export(export_engine: Engine) -> dict[str, str]:
-    """Curated person id -> the export's id of the same record, by profile URL."""
+    """Curated person id -> the export's id of the same record, by profile URL (compared as the
+    registry's import compares them: ``store.profile_key``)."""
     from feeds.registry.bundled import bundled_targets
-
-    def key(url: str | None) -> str:
-        return (
-            (url or "").split("://")[-1].rstrip("/").replace("/ru/", "/en/").replace("/be/", "/en/")
-        )
+    from feeds.registry.store import profile_key
 
     by_url = {
-        key(t.profile_url): t.id
+        profile_key(t.profile_url): t.id
         for t in export_engine.person_targets
         if getattr(t, "profile_url", None)
     }
     return {
-        t.id: by_url[key(t.profile_url)]
+        t.id: by_url[profile_key(t.profile_url)]
         for t in bundled_targets()
-        if getattr(t, "profile_url", None) and key(t.profile_url) in by_url
+        if getattr(t, "profile_url", None) and profile_key(t.profile_url) in by_url
     }
 
 

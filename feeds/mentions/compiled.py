@@ -247,13 +247,14 @@ class CompiledRegistry:
                     # a name the registry has only in Latin letters, as the Russian press writes
                     # it (Dziadok -> Дедок, Tsikhanouski -> Тихановский); generated forms only
                     # ever match after the person's own first name (the fuzzy path)
-                    for form in russian_forms(stem) if latin_only else ():
+                    russian = russian_forms(stem) if latin_only else []
+                    for form in russian:
                         if len(form) >= 4:
                             self.devowel_index.setdefault(fuzzy_key(form), set()).add(index)
                     # ... and as the German press spells it, from the English or the Russian
                     # form (Kazlou -> Kaslou, Zhylinski -> Schylinski, Kuznyatsova ->
                     # Kusnjazowa, Tsikhanouski -> Tichanowski: х is "ch"): the same guard
-                    for form in (stem, *russian_forms(stem)) if latin_only else ():
+                    for form in (stem, *russian) if latin_only else ():
                         for german in {form.translate(_GERMAN), form.translate(_GERMAN_CH)}:
                             if german != stem and len(german) >= 4:
                                 self.devowel_index.setdefault(fuzzy_key(german), set()).add(index)

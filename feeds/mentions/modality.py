@@ -189,7 +189,8 @@ def unreal(
         if _search(TRIGGERS[name], scripts, folded, clause_start, start, unless_negated=negatable):
             return name
     end = _WORD_REST.match(folded, end).end()  # a stem cue ("освобожд") ends with its word
-    after = (_AFTER_NOUN if _NOUN_CUE.search(folded, start, end) else _AFTER).match(folded, end)
+    noun = _NOUN_CUE.search(folded, start, end) is not None
+    after = (_AFTER_NOUN if noun else _AFTER).match(folded, end)
     stop = after.end() if after else end
     joined = _AND.search(folded, end, stop)
     if joined is not None:
@@ -201,7 +202,6 @@ def unreal(
             # "X, dessen Freilassung die Sozialdemokraten gefordert hatten, ...": a relative
             # clause puts its verb last; the whole clause governs the cue
             stop = clause_end.start()
-    noun = _NOUN_CUE.search(folded, start, end) is not None
     closes = clause_end.start() if clause_end is not None else len(plain)
     for name in AFTER_CLASSES:
         if name in own:

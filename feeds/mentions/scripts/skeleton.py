@@ -212,7 +212,7 @@ def cyrillic_variants(word: str) -> frozenset[str]:
         if any(d in low for d in _ENGLISH_DIGRAPHS):
             out.add(skeleton(_plain_lacinka(low)))
         # an export name that is itself Łacinka without diacritics: "Stefanovic" is Stefanovič
-        if low.endswith("ic") and not ascii_lacinka_c(low):
+        if low.endswith("ic") and not _real_final_c(low):
             out.add(skeleton(low + "h"))
     out.discard("")
     return frozenset(out)
@@ -234,7 +234,7 @@ def _plain_lacinka(word: str) -> str:
     )
 
 
-def ascii_lacinka_c(word: str) -> bool:
+def _real_final_c(word: str) -> bool:
     """A final "-ic" that is a real ц: "-ic" after t or s is English "tsic"/"sic" (none in
     Belarusian surnames), so only a bare "-vic/-ic" reads as -ič."""
     return word.endswith(("tic", "sic", "zic"))
