@@ -2505,3 +2505,68 @@ def test_a_story_events_are_its_peoples_when_it_names_people(engine):
     result = engine.scan(text)
     assert E.RELEASED in {e for m in result.mentions if m.target == "akrestsina" for e in m.events}
     assert E.RELEASED not in result.events  # nobody listed was freed
+
+
+SPEAKER_RECALLS_HIS_FREEING = [
+    # a relative clause or a participle phrase between the speaker's name and a present-tense
+    # verb of telling: who speaks, not what happened now
+    (
+        "Ivan Petrenka, who was freed in the spring and now lives in Warsaw, says the cells are cold.",
+        E.RELEASED,
+    ),
+    ("Іван Пятрэнка, якога вызвалілі разам з іншымі, расказвае пра голад у калоніі.", E.RELEASED),
+    (
+        "Иван Петренко, которого освободили вместе с журналистами, вспоминает допросы в СИЗО.",
+        E.RELEASED,
+    ),
+    (
+        "Jan Kowal, zwolniony i wywieziony na Litwę, opowiada o ostatnich dniach w kolonii.",
+        E.RELEASED_EXPELLED,
+    ),
+    ("Іван Петренко, якого звільнили разом із блогерами, каже, що думає про інших.", E.RELEASED),
+    ("Jan Piatrenka, jakoha vyzvalili razam z inšymi, kaža, što nie chvareje.", E.RELEASED),
+    ("Hans Weber, der im Herbst freigelassen wurde, erzählt von den Verhören.", E.RELEASED),
+]
+
+
+@pytest.mark.parametrize(("sentence", "event"), SPEAKER_RECALLS_HIS_FREEING)
+def test_a_freeing_that_says_who_speaks_is_not_news(sentence, event):
+    assert event not in sentence_events(sentence), sentence_events(sentence)
+
+
+SPEAKER_FREED_JUST_NOW = [
+    # the same shape, but the freeing is days old or today's: the story's news
+    ("Ivan Petrenka, who was freed on Thursday, says the cells are cold.", E.RELEASED),
+    ("Іван Петренко, якого минулого тижня звільнили, каже, що ще не звик до волі.", E.RELEASED),
+    (
+        "Jan Piatrenka, jakoha niadaŭna vyvieźli ŭ Litvu, kaža, što nie pisaŭ prašeńnia.",
+        E.RELEASED_EXPELLED,
+    ),
+    ("Jan Kowal, którego niedawno zwolniono, opowiada o kolonii.", E.RELEASED),
+    # a quote ending in the cue, then the verb of telling: what was said is the news
+    (
+        "„Man hat uns aus den Zellen geholt, ohne etwas zu sagen, und an die Grenze gefahren“, erzählt der Blogger.",
+        E.RELEASED_EXPELLED,
+    ),
+    # no verb of telling after the commas: the release is told
+    ("Ivan Petrenka, who was freed together with five others, went home to Homel.", E.RELEASED),
+]
+
+
+@pytest.mark.parametrize(("sentence", "event"), SPEAKER_FREED_JUST_NOW)
+def test_a_speakers_freeing_of_these_days_is_news(sentence, event):
+    assert event in sentence_events(sentence), sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Darja, herself jailed over an interview, had been freed the year before.",
+        "Дар'ю вызвалілі годам раней.",
+        "Darja wurde ein Jahr zuvor freigelassen.",
+        "Darię zwolniono rok wcześniej.",
+    ],
+)
+def test_a_release_the_year_before_is_the_past(sentence):
+    # "been freed the year" would read as a time elapsed over the cue; the time after it counts
+    assert E.RELEASED not in sentence_events(sentence), sentence_events(sentence)

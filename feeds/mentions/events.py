@@ -23,7 +23,6 @@ from functools import lru_cache
 from feeds.mentions import modality
 from feeds.mentions.cues import AMONG_ANY, NOT_AMONG, RELATIVE_WORDS
 from feeds.mentions.event_words import (
-    CLAUSE_END,
     COMPILED,
     HEALTH,
     NOUN_CUE,
@@ -50,11 +49,11 @@ from feeds.mentions.moves import (
 from feeds.mentions.said_together import ailing, cut_off, in_touch
 from feeds.mentions.scripts import fold, scripts_of
 from feeds.mentions.sentencing import describes, non_finite
+from feeds.mentions.speakers import introduces_speaker, recalled_by_the_freed
 from feeds.mentions.timing import (
     AMNESTY,
     ARREST_BACKSTORY,
     EARLIER,
-    NOW,
     REMEMBERING,
     SINCE,
     SPAN_THEN,
@@ -101,7 +100,6 @@ _FORMER_WHO = re.compile(
     + any_of(W["relative_pronouns"])
     + r")\s+(?:[\w'-]+\s+){0,3}$"
 )
-_FIRST_PERSON = rule_pattern("first_person", r"\s+(?:[\w'-]+\s+){0,2}$")
 _SOURCE_BEFORE = rule_pattern("source_before", r"\s+$")
 
 # "по словам освобождённых, которых вывезли в Литву, ...": the source's own release, in a
@@ -318,13 +316,7 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 or _SOURCE_WHO.search(text, max(0, start - 120), start)
             ):
                 continue  # "according to freed prisoners": a source, not the news
-            if (
-                event in FREEING
-                and _FIRST_PERSON.search(text, max(0, start - 40), start)
-                and not NOW.search(
-                    text, clause_start(text, start), CLAUSE_END.search(text, end).start()
-                )
-            ):
+            if event in FREEING and recalled_by_the_freed(text, start, end):
                 continue  # "«Мяне выпусцілі», — кажа ён": the speaker recalls it ("on Thursday": news)
             if (
                 event in GRAVE
@@ -332,6 +324,8 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 and _NOBODY.search(text, *clause_around(text, start, end, 80))
             ):
                 continue  # "об освобождении никто не хотел и слышать": nobody's release
+            if event in GRAVE and introduces_speaker(text, start, end):
+                continue  # "X, who was freed with Y, says ...": who is speaking, not news
             if event in GRAVE and _CONCESSIVE.search(text, clause_start(text, start), start):
                 continue  # "хотя она уже отбыла свой срок": granted, not told
             if (event in GRAVE or event in _DATED_BACK) and long_ago(text, start, end):

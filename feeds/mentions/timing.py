@@ -10,6 +10,7 @@ these are the rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from feeds.mentions import modality
 from feeds.mentions.cues import OPEN_RELATIVE, RELATIVE_WORDS, contrast_part
@@ -169,7 +170,7 @@ def long_ago(text: str, start: int, end: int) -> bool:
     year = YEAR_BEFORE.search(text, max(0, start - 30), start)
     if year is not None and not (year.group(1) and MONTH_OR_IN.fullmatch(year.group(1))):
         return True
-    for found in AGO.finditer(text):
+    for found in _times(text, start):
         if start <= found.start() and found.end() <= end:
             return True  # inside the cue: "kam vor drei Wochen frei"
         if found.end() <= start and dated_main_clause(text, found, start):
@@ -189,6 +190,18 @@ def long_ago(text: str, start: int, end: int) -> bool:
                 text, past_now(text, found.end()), CLAUSE_END.search(text, end).start()
             )
     return False
+
+
+def _times(text: str, start: int) -> Iterator[re.Match[str]]:
+    """The times in a sentence, read on past one that runs over the cue's first word ("had been
+    freed the year before": "been freed the year" is no time elapsed, "the year before" is)."""
+    at = 0
+    while (found := AGO.search(text, at)) is not None:
+        if found.start() < start < found.end():
+            at = found.start() + 1
+            continue
+        yield found
+        at = max(found.end(), found.start() + 1)
 
 
 def long_after(text: str, start: int) -> bool:
