@@ -2570,3 +2570,49 @@ def test_a_speakers_freeing_of_these_days_is_news(sentence, event):
 def test_a_release_the_year_before_is_the_past(sentence):
     # "been freed the year" would read as a time elapsed over the cue; the time after it counts
     assert E.RELEASED not in sentence_events(sentence), sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        # nobody has word of it: the release is not told
+        ("Міністэрства заявіла, што не мае звестак пра яго вызваленне.", E.RELEASED),
+        ("В МИД заявили, что не имеют сведений о его освобождении.", E.RELEASED),
+        ("Rodzina nie ma żadnych informacji o jego uwolnieniu.", E.RELEASED),
+        ("The ministry said it had no information about his release.", E.RELEASED),
+        ("Das Ministerium hat keine Informationen über seine Freilassung.", E.RELEASED),
+        ("Родина каже, що немає жодних відомостей про його звільнення.", E.RELEASED),
+        # got as far as the border and would not cross: no expulsion
+        (
+            "Był w grupie, którą przewieziono do granicy, ale wysiadł z autobusu i nie chciał przekroczyć granicy.",
+            E.RELEASED_EXPELLED,
+        ),
+    ],
+)
+def test_no_word_of_a_release_or_a_refused_crossing_is_no_release(sentence, event):
+    assert event not in sentence_events(sentence), sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # "earlier" before a participle says who the person is; the release is today's
+        "По амнистии из колонии освобождён Иван Петров, ранее осуждённый за протесты.",
+        "Jan Kowal, wcześniej skazany za udział w protestach, wyszedł z kolonii.",
+        "Из колонии освобождён ранее судимый за протесты Иван Петров.",
+    ],
+)
+def test_a_release_beside_previously_convicted_is_news(sentence):
+    assert E.RELEASED in sentence_events(sentence), sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "freed"),
+    [
+        ("Z kolonii karnej w Szkłowie wyszedł w piątek Jan Kowal.", True),
+        ("Na wolność wyszła w poniedziałek Anna Nowak.", True),
+        ("Z kolonii nie wyszedł nikt.", False),
+    ],
+)
+def test_a_polish_release_told_place_first(sentence, freed):
+    assert (E.RELEASED in sentence_events(sentence)) is freed, sentence_events(sentence)

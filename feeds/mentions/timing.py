@@ -35,8 +35,13 @@ TIME_MARKS = frozenset({E.ARREST, E.RELEASED})  # and pardons, expulsions, death
 DEATH_NOUNS = tuple(W["death_nouns"])
 
 # "Ранее его осудили на 5 лет": the sentence looks back, its events are the person's past (dated)
+# (not "ранее осуждённый X": a participle there says who X is)
 EARLIER = re.compile(
-    r"(?:" + any_of(W["earlier"]) + r")(?!\s+(?:" + any_of(W["earlier_today"]) + "))"
+    r"(?:"
+    + any_of(W["earlier"])
+    + r")(?!\s+(?:"
+    + any_of(W["earlier_today"] + W["sentenced_participles"] + W["previously_convicted"])
+    + "))"
 )
 REMEMBERING = rule_pattern("remembering")
 AMNESTY = rule_pattern("amnesty")
