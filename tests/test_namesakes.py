@@ -498,3 +498,22 @@ def test_an_english_only_name_is_found_as_the_german_press_spells_it(name_en, te
     gender = Gender.FEMALE if name_en.endswith("a") else Gender.MALE
     engine = compile_registry([Prisoner(id="p", name_en=name_en, gender=gender)])
     assert "p" in engine.scan(text).prisoners
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the judge or the prosecutor named right before: the official, not the prisoner
+        ("Дело рассматривал судья Павел Недбайло, приговор — пять лет колонии.", ()),
+        ("Sędzia Paweł Niedbajło skazał opozycjonistę na pięć lat kolonii.", ()),
+        ("Prosecutor Pavel Niadbaila asked for six years in a penal colony.", ()),
+        (
+            "Справу разглядала суддзя; Паўла Нядбайлу асудзілі на пяць гадоў калоніі.",
+            ("niadbaila",),
+        ),
+        # the defendant the prosecutor asked a term for is the prisoner
+        ("Прокурор запросил для Павла Недбайло шесть лет колонии.", ("niadbaila",)),
+    ],
+)
+def test_a_judge_or_prosecutor_who_shares_a_listed_name_is_not_the_prisoner(engine, text, expected):
+    assert engine.scan(text).prisoners == expected

@@ -16,6 +16,7 @@ AMONG = re.compile(word_start_alternatives(lexicon.RULE_WORDS["among_them"]) + r
 AMONG_ANY = re.compile(word_start_alternatives(lexicon.RULE_WORDS["among"]) + r"(?!\w)")
 NOT_AMONG = re.compile(word_start_alternatives(lexicon.RULE_WORDS["not_among"]) + r"(?!\w)")
 TITLE = re.compile(r"(?:" + "|".join(lexicon.TITLES) + r")\s*$")
+OFFICIAL = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.OFFICIALS) + r")\s*$")
 RUSSIA_PLACES = re.compile(word_start_alternatives(lexicon.RUSSIA_PLACES))
 RUSSIA = re.compile(word_start_alternatives((*lexicon.RUSSIA, *lexicon.RUSSIA_PLACES)))
 BELARUS = re.compile(word_start_alternatives((*lexicon.BELARUS_PLACES, *lexicon.BELARUS_COUNTRY)))

@@ -19,6 +19,7 @@ from feeds.mentions.cues import (
     ABROAD,
     BELARUS,
     BELARUS_TOWNS,
+    OFFICIAL,
     PRISON_CONTEXT,
     RUSSIA,
     RUSSIA_PLACES,
@@ -171,6 +172,9 @@ class PeopleResolver:
                 confirmed.append((start_tok, end_tok, tuple(sorted(chosen)), risky))
             elif (first, last) not in fuzzy_spans:
                 pending.append((first, last, frozenset(cands), risky))
+        # the judge, the prosecutor: "судья Ольга Дубовик" is the official, never the prisoner
+        confirmed = [c for c in confirmed if not self._official(doc, spans, c[0])]
+        pending = [c for c in pending if not self._official(doc, spans, c[0])]
         # a common-word or common surname needs prisoner context somewhere in the document, even
         # with the right first name (Grandmaster Andrei Aleksandrov, singer Katerina Andreyeva)
         # ... and a full name in a story that never speaks of prison and sets the person in Russia
@@ -311,6 +315,12 @@ class PeopleResolver:
         """ "political prisoner Znak", "палітвязень Знак": a title right before the surname."""
         start = spans[max(0, first - 3)][0]
         return bool(TITLE.search(fold(doc[start : spans[first][0]])))
+
+    def _official(self, doc, spans, first: int) -> bool:
+        """ "судья Ольга Дубовик", "prosecutor Ivanou": a court or prosecution role right before
+        the name."""
+        start = spans[max(0, first - 3)][0]
+        return bool(OFFICIAL.search(fold(doc[start : spans[first][0]])))
 
     def _initial_fits(self, person: int, initial: str) -> bool:
         return any(k.startswith(initial) for k in self.people[person].first_keys)

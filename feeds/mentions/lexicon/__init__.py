@@ -70,6 +70,7 @@ def is_town_filler(token: str) -> bool:
 
 PRISON_CONTEXT: tuple[str, ...] = tuple(_CONTEXT["prison_context"])
 TITLES: tuple[str, ...] = tuple(_CONTEXT["titles"])
+OFFICIALS: tuple[str, ...] = tuple(_CONTEXT["officials"])
 RUSSIA: tuple[str, ...] = tuple(_CONTEXT["russia"])
 RUSSIA_PLACES: tuple[str, ...] = tuple(_CONTEXT["russia_places"])
 BELARUS_PLACES: tuple[str, ...] = tuple(_CONTEXT["belarus_places"])
