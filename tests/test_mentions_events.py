@@ -2616,3 +2616,42 @@ def test_a_release_beside_previously_convicted_is_news(sentence):
 )
 def test_a_polish_release_told_place_first(sentence, freed):
     assert (E.RELEASED in sentence_events(sentence)) is freed, sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        (
+            "Сёння група палітвязняў была вызвалена і вывезена на тэрыторыю Украіны.",
+            E.RELEASED_EXPELLED,
+        ),
+        ("Их вывезли на территорию Литвы.", E.RELEASED_EXPELLED),
+        ("Więźniowie zostali wywiezieni na terytorium Litwy.", E.RELEASED_EXPELLED),
+        ("They were driven onto the territory of Lithuania.", E.RELEASED_EXPELLED),
+        # the place first, then the verb
+        ("На волю выйшла брэсцкая актывістка.", E.RELEASED),
+        ("На свободу вышла активистка из Бреста.", E.RELEASED),
+        ("На волю вийшла активістка з Бреста.", E.RELEASED),
+    ],
+)
+def test_a_release_by_territory_or_told_place_first(sentence, event):
+    assert event in sentence_events(sentence), sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "На волю не вийшла жодна з них.",
+        "Анжаліка Борыс, якую арыштавалі разам з ім, ужо даўно на волі.",
+        "Borys jest już dawno na wolności.",
+    ],
+)
+def test_no_release_or_one_long_since(sentence):
+    assert E.RELEASED not in sentence_events(sentence), sentence_events(sentence)
+
+
+def test_a_parents_release_is_not_carried_to_the_child(engine):
+    text = "Ігара Лосіка зноў перавялі ў ПКТ. Тата цяпер вызвалены і за мяжой, піша ён у лісце."
+    events = events_of(engine, text, "losik")
+    assert E.PUNISHMENT_CELL in events
+    assert not events & {E.RELEASED, E.RELEASED_EXPELLED}

@@ -190,8 +190,15 @@ def own_part(
     return tuple(e for e in events if e not in GRAVE or e in here)
 
 
-# a relative, a cellmate: someone else (the list events.py reads before a release cue too)
-OTHERS = re.compile(r"(?<!\w)(?:" + "|".join(lexicon.RULE_WORDS["relatives"]) + ")")
+# a relative, a cellmate: someone else (the list events.py reads before a release cue too), or a
+# parent as a whole word
+OTHERS = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(lexicon.RULE_WORDS["relatives"])
+    + r"|(?:"
+    + "|".join(lexicon.RULE_WORDS["parents"])
+    + r")(?!\w))"
+)
 
 
 HE = frozenset(lexicon.RULE_WORDS["pronouns_he"])
