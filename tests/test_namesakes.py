@@ -517,3 +517,38 @@ def test_an_english_only_name_is_found_as_the_german_press_spells_it(name_en, te
 )
 def test_a_judge_or_prosecutor_who_shares_a_listed_name_is_not_the_prisoner(engine, text, expected):
     assert engine.scan(text).prisoners == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a town abroad in the name's sentence, and Belarus nowhere in the story: a namesake there
+        ("Gelsenkirchen councillor Pavel Niadbaila wants more money for language courses.", ()),
+        ("В Караганде задержали заместителя акима Павла Недбайло.", ()),
+        # no town: the listed man
+        ("Councillor Pavel Niadbaila wants more money for language courses.", ("niadbaila",)),
+        # the story speaks of Belarus too: the town abroad may be where his family lives
+        (
+            "Pavel Niadbaila, whose daughter lives in Gelsenkirchen, was moved to the Shklou colony.",
+            ("niadbaila",),
+        ),
+        ("Pavel Niadbaila was born in Karaganda and grew up in Orsha.", ("niadbaila",)),
+    ],
+)
+def test_a_name_set_in_a_town_abroad_by_a_story_without_belarus_is_a_namesake(
+    engine, text, expected
+):
+    assert engine.scan(text).prisoners == expected
+
+
+def test_the_gazetteer_reads_capitalised_towns_not_words_or_the_names_found():
+    from feeds.mentions.lexicon.foreign_towns import home_in, towns_in
+
+    assert towns_in("Der Gelsenkirchener Ratsherr will mehr Geld.") == ["gelsenkirchener"]
+    assert towns_in("Его задержали в Караганде.") == ["караганде"]
+    assert towns_in("Его задержали в караганде.") == []  # not capitalised: not read as a town
+    assert towns_in("Ales Pushkin painted it.", besides={"pushkin"}) == []  # the name found
+    assert towns_in("Ales Pushkin painted it.") == ["pushkin"]
+    assert towns_in("He was freed and lives in Vilnius now.") == []  # an exile's town
+    assert home_in("He is held in the colony in Orsha.")
+    assert not home_in("Aliaksei Ivanou is held.", besides={"ivanou"})

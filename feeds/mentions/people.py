@@ -11,6 +11,7 @@ mention. A surname with the other language's vowels counts only after the person
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from feeds.mentions import lexicon
@@ -28,11 +29,13 @@ from feeds.mentions.cues import (
     says,
 )
 from feeds.mentions.forms import matches, splits
+from feeds.mentions.lexicon.foreign_towns import home_in, towns_in
 from feeds.mentions.names import fuzzy_key
 from feeds.mentions.scripts import PATRONYMIC, fold, skeleton
 from feeds.mentions.text import Sentences
 
 _AND = frozenset(lexicon.RULE_WORDS["and"])
+_WORD = re.compile(r"[^\W\d_]+")
 
 # A surname alone that fits more people than this is not told to anyone (two namesakes are told,
 # each family marked "possibly about your person"; "Караткевіча" fits four records and, most
@@ -193,6 +196,9 @@ class PeopleResolver:
         abroad = [c for c in confirmed if says(sentences, ABROAD, sent_of[c[0]])]
         if abroad and not any(says(sentences, BELARUS_TOWNS, i) for i in range(len(sentences))):
             confirmed = [c for c in confirmed if c not in abroad]
+        # ... and one set in a town abroad that the gazetteer knows (Karaganda, Gelsenkirchen)
+        # by a story that never speaks of Belarus at all
+        confirmed = self._not_far_abroad(doc, spans, sentences, sent_of, confirmed)
         full: dict[int, list[int]] = {}
         for first, _last, people, _r in confirmed:
             if len(people) == 1:
@@ -315,6 +321,24 @@ class PeopleResolver:
         """ "political prisoner Znak", "палітвязень Знак": a title right before the surname."""
         start = spans[max(0, first - 3)][0]
         return bool(TITLE.search(fold(doc[start : spans[first][0]])))
+
+    def _not_far_abroad(self, doc, spans, sentences: Sentences, sent_of, confirmed: list) -> list:
+        """The confirmed names less those whose sentence names a town abroad (``foreign_towns``),
+        when the story names neither Belarus nor a place in it (``context.toml``'s
+        ``belarus_places``, the gazetteer's towns of Belarus). The names' own words are no
+        towns ("Ales Pushkin" is not the town of Pushkin; "Иванова" is not Ivanava)."""
+        if not confirmed:
+            return confirmed
+        names = {
+            w for c in confirmed for w in _WORD.findall(fold(doc[spans[c[0]][0] : spans[c[1]][1]]))
+        }
+        far = {i for i in {sent_of[c[0]] for c in confirmed} if towns_in(sentences.get(i), names)}
+        if not far or any(
+            says(sentences, BELARUS, i) or home_in(sentences.get(i), names)
+            for i in range(len(sentences))
+        ):
+            return confirmed
+        return [c for c in confirmed if sent_of[c[0]] not in far]
 
     def _official(self, doc, spans, first: int) -> bool:
         """ "судья Ольга Дубовик", "prosecutor Ivanou": a court or prosecution role right before

