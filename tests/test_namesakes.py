@@ -552,3 +552,14 @@ def test_the_gazetteer_reads_capitalised_towns_not_words_or_the_names_found():
     assert towns_in("He was freed and lives in Vilnius now.") == []  # an exile's town
     assert home_in("He is held in the colony in Orsha.")
     assert not home_in("Aliaksei Ivanou is held.", besides={"ivanou"})
+    # a German noun that some town abroad is also called is the noun ("Türen": Turin)
+    assert towns_in("Der Prozess hat hinter verschlossenen Türen begonnen.") == []
+    # a short name kept whole, and the Polish press's w for v
+    assert towns_in("В Орске Оренбургской области") == ["орске"]
+    assert towns_in("Sąd w Pskowie skazał blogera.") == ["pskowie"]
+
+
+def test_polands_local_government_sets_a_name_abroad(engine):
+    text = "Войт гміны Нараў на Падляшшы Павел Недбайла абвясціў рамонт дарогі."
+    assert engine.scan(text).prisoners == ()
+    assert engine.scan("Павел Недбайла абвясціў рамонт дарогі.").prisoners == ("niadbaila",)

