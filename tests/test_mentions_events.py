@@ -2655,3 +2655,39 @@ def test_a_parents_release_is_not_carried_to_the_child(engine):
     events = events_of(engine, text, "losik")
     assert E.PUNISHMENT_CELL in events
     assert not events & {E.RELEASED, E.RELEASED_EXPELLED}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        ("У калоніі памёр 61-гадовы палітвязень з Пінска.", E.DIED, True),
+        ("Штраф у памер 5 базавых велічынь.", E.DIED, False),  # a size, not a death
+        ("Berichte über seinen Tod sind nach Angaben von Menschenrechtlern falsch.", E.DIED, False),
+        ("Сьогодні п'ять років від смерті активіста.", E.DIED, False),
+        (
+            "Jaho daviaźli da miažy, ale vyjści z aŭtobusa jon nie zachacieŭ.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        ("Освобождённый на днях сокамерник рассказал о нём.", E.RELEASED, False),
+        # by a decree, not according to a source
+        ("Паводле ўказа аб памілаванні яго вызвалілі.", E.PARDONED, True),
+        # a cue with \W in it keeps it upper case when folded
+        (
+            "Fifty-two prisoners were freed on Thursday and driven by bus to Lithuania.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+    ],
+)
+def test_more_shapes_of_what_happened_and_what_did_not(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found, sentence_events(sentence)
+
+
+def test_what_the_teller_went_through_is_not_carried(engine):
+    text = (
+        "Сокамерник рассказал об Игоре Лосике: блогер сильно похудел. "
+        "Сам рассказчик вышел на свободу, полностью отбыв срок."
+    )
+    events = events_of(engine, text, "losik")
+    assert E.HEALTH in events and E.RELEASED not in events

@@ -191,12 +191,12 @@ def own_part(
 
 
 # a relative, a cellmate: someone else (the list events.py reads before a release cue too), or a
-# parent as a whole word
+# parent or the teller of the story as a whole word
 OTHERS = re.compile(
     r"(?<!\w)(?:"
     + "|".join(lexicon.RULE_WORDS["relatives"])
     + r"|(?:"
-    + "|".join(lexicon.RULE_WORDS["parents"])
+    + "|".join(lexicon.RULE_WORDS["parents"] + lexicon.RULE_WORDS["tellers"])
     + r")(?!\w))"
 )
 

@@ -107,7 +107,10 @@ _SOURCE_BEFORE = rule_pattern("source_before", r"\s+$")
 _SOURCE_WHO = rule_pattern(
     "source_before", r"\s+[\w'-]+,?\s+(?:" + RELATIVE_WORDS + r")\s+(?:[\w'-]+\s+){0,6}$"
 )
-_NOT_NOW_AFTER = re.compile(r"\w*\s+(?:" + any_of(W["not_now_after"]) + ")")
+# (a time of days back between: "освобождённый на днях сокамерник")
+_NOT_NOW_AFTER = re.compile(
+    r"\w*\s+(?:(?:" + any_of(W["lately"]) + r")\s+)?(?:" + any_of(W["not_now_after"]) + ")"
+)
 
 # "хотя она уже отбыла срок", "although he was freed": what a concessive clause grants is known
 _CONCESSIVE = rule_pattern("concessive", r"(?!\w)")
@@ -129,6 +132,8 @@ _REFUSED_TO_LEAVE = re.compile(
     + f"|{_REFUSING}{_WITHIN_THREE}{_LEAVING}|{_LEAVING}{_WITHIN_THREE}{_REFUSING}"
 )
 _LAW_BEFORE = re.compile(r"(?<!\w)(?:" + any_of(W["law_words"]) + r")\s+(?:[\w'-]+\s+){0,3}$")
+# "паводле ўказа аб памілаванні": by a decree, not according to a source
+_LAW_START = re.compile(r"(?:" + any_of(W["law_words"]) + r")\s")
 
 
 # "вызваленне калег", "the release of her colleagues": someone else's (one or two words after)
@@ -311,9 +316,13 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 text, max(0, start - 90), start
             ):
                 continue
-            if event in GRAVE and (
-                _SOURCE_BEFORE.search(text, max(0, start - 50), start)
-                or _SOURCE_WHO.search(text, max(0, start - 120), start)
+            if (
+                event in GRAVE
+                and not _LAW_START.match(match.group())
+                and (
+                    _SOURCE_BEFORE.search(text, max(0, start - 50), start)
+                    or _SOURCE_WHO.search(text, max(0, start - 120), start)
+                )
             ):
                 continue  # "according to freed prisoners": a source, not the news
             if event in FREEING and recalled_by_the_freed(text, start, end):

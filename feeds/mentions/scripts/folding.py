@@ -201,7 +201,8 @@ def script_alternations(
     lat: dict[str, None] = {}
     for lang, words in by_lang.items():
         for word in words:
-            (cyr if lang in cyrillic else lat)[fold(word)] = None
+            # folded as a pattern: its escapes keep their case ("\\W" is not "\\w")
+            (cyr if lang in cyrillic else lat)[fold_pattern(word)] = None
             if lang == lacinka_from:
                 lat[lacinka(word)] = None
     return {"cyr": dispatched(list(cyr)), "lat": dispatched(list(lat))}
