@@ -2607,18 +2607,6 @@ def test_a_release_beside_previously_convicted_is_news(sentence):
 
 
 @pytest.mark.parametrize(
-    ("sentence", "freed"),
-    [
-        ("Z kolonii karnej w Szkłowie wyszedł w piątek Jan Kowal.", True),
-        ("Na wolność wyszła w poniedziałek Anna Nowak.", True),
-        ("Z kolonii nie wyszedł nikt.", False),
-    ],
-)
-def test_a_polish_release_told_place_first(sentence, freed):
-    assert (E.RELEASED in sentence_events(sentence)) is freed, sentence_events(sentence)
-
-
-@pytest.mark.parametrize(
     ("sentence", "event"),
     [
         (
@@ -2628,13 +2616,9 @@ def test_a_polish_release_told_place_first(sentence, freed):
         ("Их вывезли на территорию Литвы.", E.RELEASED_EXPELLED),
         ("Więźniowie zostali wywiezieni na terytorium Litwy.", E.RELEASED_EXPELLED),
         ("They were driven onto the territory of Lithuania.", E.RELEASED_EXPELLED),
-        # the place first, then the verb
-        ("На волю выйшла брэсцкая актывістка.", E.RELEASED),
-        ("На свободу вышла активистка из Бреста.", E.RELEASED),
-        ("На волю вийшла активістка з Бреста.", E.RELEASED),
     ],
 )
-def test_a_release_by_territory_or_told_place_first(sentence, event):
+def test_an_expulsion_onto_a_neighbours_territory(sentence, event):
     assert event in sentence_events(sentence), sentence_events(sentence)
 
 
