@@ -2675,3 +2675,27 @@ def test_what_the_teller_went_through_is_not_carried(engine):
     )
     events = events_of(engine, text, "losik")
     assert E.HEALTH in events and E.RELEASED not in events
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # a before-clause tells the time of what the sentence says
+        ("She used to answer me from the colony, before she was pardoned.", E.PARDONED, False),
+        ("Он писал нам письма до того, как его освободили.", E.RELEASED, False),
+        ("Jan pisał listy, zanim wyszedł na wolność.", E.RELEASED, False),
+        # ... unless the sentence tells a freeing first: the road goes on
+        (
+            "Lukashenka pardoned them before they were driven to the Lithuanian border.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        (
+            "Lukashenka pardoned them before they were driven to the Lithuanian border.",
+            E.PARDONED,
+            True,
+        ),
+    ],
+)
+def test_a_freeing_in_a_before_clause(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found, sentence_events(sentence)

@@ -58,6 +58,7 @@ from feeds.mentions.timing import (
     SINCE,
     SPAN_THEN,
     a_time,
+    before_what_is_told,
     long_after,
     long_ago,
     summed_up,
@@ -333,6 +334,8 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 and _NOBODY.search(text, *clause_around(text, start, end, 80))
             ):
                 continue  # "об освобождении никто не хотел и слышать": nobody's release
+            if event in GRAVE and before_what_is_told(text, start, scripts):
+                continue  # "she answered from the colony, before she was pardoned": a time
             if event in GRAVE and introduces_speaker(text, start, end):
                 continue  # "X, who was freed with Y, says ...": who is speaking, not news
             if event in GRAVE and _CONCESSIVE.search(text, clause_start(text, start), start):

@@ -17,6 +17,7 @@ from feeds.mentions.cues import OPEN_RELATIVE, RELATIVE_WORDS, contrast_part
 from feeds.mentions.event_words import (
     CLAUSE_BREAK,
     CLAUSE_END,
+    COMPILED,
     NOUN_CUE,
     W,
     any_of,
@@ -24,6 +25,7 @@ from feeds.mentions.event_words import (
     clause_start,
     rule_pattern,
 )
+from feeds.mentions.models import GRAVE
 from feeds.mentions.models import EventType as E
 from feeds.mentions.namesakes import NUMBER_WORDS
 
@@ -240,3 +242,19 @@ def dated_main_clause(text: str, time: re.Match[str], start: int) -> bool:
         and not CLAUSE_BREAK.search(text, time.end(), relative.start())
         and not NOW.search(text, relative.start(), CLAUSE_END.search(text, start).start())
     )  # "..., who was freed on Saturday": a time of its own
+
+
+_BEFORE_CLAUSE = rule_pattern("before_clause", r"\s+(?:[\w'-]+\s+){0,6}$")
+
+
+def before_what_is_told(text: str, start: int, scripts: tuple[str, ...]) -> bool:
+    """The cue lies in a before-clause and no freeing is told before it in the sentence (that
+    one's road goes on: "pardoned them before they were driven to the border")."""
+    before = _BEFORE_CLAUSE.search(text, max(0, start - 70), start)
+    return before is not None and not any(
+        patterns[script].search(text, 0, before.start())
+        for event, patterns in COMPILED
+        if event in GRAVE
+        for script in scripts
+        if script in patterns
+    )
