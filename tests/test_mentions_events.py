@@ -2699,3 +2699,20 @@ def test_what_the_teller_went_through_is_not_carried(engine):
 )
 def test_a_freeing_in_a_before_clause(sentence, event, found):
     assert (event in sentence_events(sentence)) is found, sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # a prisoner nobody names died: the writer of the letter did not
+        (
+            "Он пишет, что в колонии умер пожилой осужденный, с которым он жил в одном бараке.",
+            False,
+        ),
+        ("Эдуард піша, што ў іх атрадзе памёр пажылы зняволены: яму стала блага ўначы.", False),
+        # the noun before a name is who died
+        ("В колонии умер политзаключенный Николай Климович.", True),
+    ],
+)
+def test_a_death_of_a_prisoner_nobody_names(sentence, found):
+    assert (E.DIED in sentence_events(sentence)) is found, sentence_events(sentence)

@@ -69,20 +69,10 @@ _LIST_WORDS = re.compile(r"\b(?:" + any_of(W["list_words"]) + ")", re.I)
 _NEGATION = re.compile(r"(?:" + any_of(W["negation_before"]) + r")\s+(?:[\w'-]+\s+){0,2}$")
 _REFUSAL = re.compile(r"(?:" + any_of(W["refusal_before"]) + r")\s+(?:[\w'-]+\s+){0,5}$")
 _NEGATION_AFTER = re.compile(r"[\w-]*\s+(?:\w+\s+)?(?:" + any_of(W["negation_after"]) + r")\b")
-_NEGATABLE = frozenset(
-    {
-        E.ARREST,
-        E.SENTENCED,
-        E.RELEASED,
-        E.RELEASED_EXPELLED,
-        E.PARDONED,
-        E.DIED,
-        E.TRANSFER,
-        E.APPEAL,
-        E.CHARGED,
-        E.TRIAL,
-    }
-)
+_NEGATABLE = frozenset({
+    E.ARREST, E.SENTENCED, E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED, E.DIED, E.TRANSFER,
+    E.APPEAL, E.CHARGED, E.TRIAL,
+})  # fmt: skip
 
 
 # "a released prisoner", "due to be released", "freed earlier this year": not a release now;
@@ -108,9 +98,13 @@ _SOURCE_BEFORE = rule_pattern("source_before", r"\s+$")
 _SOURCE_WHO = rule_pattern(
     "source_before", r"\s+[\w'-]+,?\s+(?:" + RELATIVE_WORDS + r")\s+(?:[\w'-]+\s+){0,6}$"
 )
-# (a time of days back between: "освобождённый на днях сокамерник")
+# (a time of days back between: "освобождённый на днях сокамерник"); a death whose subject is
+# a prisoner nobody names, the noun ending its clause ("умер пожилой осужденный, с которым ...")
 _NOT_NOW_AFTER = re.compile(
     r"\w*\s+(?:(?:" + any_of(W["lately"]) + r")\s+)?(?:" + any_of(W["not_now_after"]) + ")"
+)
+_NOBODY_NAMED_DIED = re.compile(
+    r"\w*\s+(?:[\w'-]+\s+)?(?:" + any_of(W["people_nouns"]) + r")\s*(?:[,.;:!?)]|$)"
 )
 
 # "хотя она уже отбыла срок", "although he was freed": what a concessive clause grants is known
@@ -301,6 +295,8 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 continue
             if event in (E.RELEASED, E.RELEASED_EXPELLED) and _NOT_NOW_AFTER.match(text, end):
                 continue  # "freed prisoners", "вывезенные в Литву политзаключённые"
+            if event is E.DIED and _NOBODY_NAMED_DIED.match(text, end):
+                continue
             if (
                 event in GRAVE
                 and any(map(NOUN_CUE.search, match.group().split()))
