@@ -2716,3 +2716,14 @@ def test_a_freeing_in_a_before_clause(sentence, event, found):
 )
 def test_a_death_of_a_prisoner_nobody_names(sentence, found):
     assert (E.DIED in sentence_events(sentence)) is found, sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ale palityk admoviŭsia ad vysyłki, i jaho viarnuli ŭ hłybockuju kaloniju.",
+        "He refused deportation and was returned to the colony.",
+    ],
+)
+def test_a_refused_expulsion_is_none(sentence):
+    assert E.RELEASED_EXPELLED not in sentence_events(sentence), sentence_events(sentence)
