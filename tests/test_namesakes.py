@@ -563,3 +563,20 @@ def test_polands_local_government_sets_a_name_abroad(engine):
     text = "Войт гміны Нараў на Падляшшы Павел Недбайла абвясціў рамонт дарогі."
     assert engine.scan(text).prisoners == ()
     assert engine.scan("Павел Недбайла абвясціў рамонт дарогі.").prisoners == ("niadbaila",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # moved abroad and lives an ordinary life there, in a story that never speaks of prison
+        ("Павел Недбайло переехал в Варшаву в 2020 году и открыл там кофейню.", ()),
+        ("Pavel Niadbaila moved to Tbilisi and runs a hostel in the old town.", ()),
+        # the same move in a story about prison: the listed man, freed and expelled
+        (
+            "Pavel Niadbaila, freed from the Shklou colony, moved to Warsaw last month.",
+            ("niadbaila",),
+        ),
+    ],
+)
+def test_an_emigre_in_a_story_without_prison_is_a_namesake(engine, text, expected):
+    assert engine.scan(text).prisoners == expected

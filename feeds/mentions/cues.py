@@ -22,6 +22,8 @@ RUSSIA = re.compile(word_start_alternatives((*lexicon.RUSSIA, *lexicon.RUSSIA_PL
 BELARUS = re.compile(word_start_alternatives((*lexicon.BELARUS_PLACES, *lexicon.BELARUS_COUNTRY)))
 BELARUS_TOWNS = re.compile(word_start_alternatives(lexicon.BELARUS_PLACES))
 ABROAD = re.compile(word_start_alternatives(lexicon.ABROAD_PLACES, lexicon.FOREIGN_COURTS))
+EMIGRATED = re.compile(word_start_alternatives(lexicon.EMIGRATED))
+EMIGRE_PLACES = re.compile(word_start_alternatives(lexicon.EMIGRE_PLACES))
 
 
 def says(sentences: Sentences, pattern: re.Pattern[str], index: int) -> bool:

@@ -20,6 +20,8 @@ from feeds.mentions.cues import (
     ABROAD,
     BELARUS,
     BELARUS_TOWNS,
+    EMIGRATED,
+    EMIGRE_PLACES,
     OFFICIAL,
     PRISON_CONTEXT,
     RUSSIA,
@@ -183,7 +185,13 @@ class PeopleResolver:
         # ... and a full name in a story that never speaks of prison and sets the person in Russia
         # is a namesake there (the biologist Maria Kolesnikova of Novosibirsk)
         in_russia = [c for c in confirmed if says(sentences, RUSSIA, sent_of[c[0]])]
-        doubtful = [c for c in confirmed if c[3] or c in in_russia]
+        # ... and so is one who moved abroad and lives there ("Ганна Кавалёва пераехала ў Вільню
+        # ... і выкладае"): an émigré namesake of the listed woman who is held
+        doubtful = [
+            c
+            for c in confirmed
+            if c[3] or c in in_russia or self._emigrated(doc, spans, sentences, sent_of[c[0]], c)
+        ]
         if doubtful and not any(says(sentences, PRISON_CONTEXT, i) for i in range(len(sentences))):
             confirmed = [c for c in confirmed if c not in doubtful]
         # ... and one set in a Russian city or region by a story that names no place in Belarus
@@ -339,6 +347,18 @@ class PeopleResolver:
         ):
             return confirmed
         return [c for c in confirmed if sent_of[c[0]] not in far]
+
+    def _emigrated(self, doc, spans, sentences: Sentences, index: int, found) -> bool:
+        """The name's sentence says someone moved or lives abroad: a verb of settling there and
+        a place abroad (an émigrés' capital or country, ``abroad_places``, the gazetteer)."""
+        if not says(sentences, EMIGRATED, index):
+            return False
+        name = _WORD.findall(fold(doc[spans[found[0]][0] : spans[found[1]][1]]))
+        return (
+            says(sentences, EMIGRE_PLACES, index)
+            or says(sentences, ABROAD, index)
+            or bool(towns_in(sentences.get(index), name))
+        )
 
     def _official(self, doc, spans, first: int) -> bool:
         """ "судья Ольга Дубовик", "prosecutor Ivanou": a court or prosecution role right before

@@ -77,6 +77,8 @@ BELARUS_PLACES: tuple[str, ...] = tuple(_CONTEXT["belarus_places"])
 BELARUS_COUNTRY: tuple[str, ...] = tuple(_CONTEXT["belarus_country"])
 ABROAD_PLACES: tuple[str, ...] = tuple(_CONTEXT["abroad_places"])
 FOREIGN_COURTS: tuple[str, ...] = tuple(_CONTEXT["foreign_courts"])
+EMIGRATED: tuple[str, ...] = tuple(_CONTEXT["emigrated"])
+EMIGRE_PLACES: tuple[str, ...] = tuple(_CONTEXT["emigre_places"])
 # Words that open a sentence referring back to the person just named: pronouns and nouns ("The
 # journalist ...", "his wife says ...").
 REFERRING_NOUNS = frozenset(_CONTEXT["referring_nouns"])
