@@ -335,12 +335,13 @@ class PeopleResolver:
         when the story names neither Belarus nor a place in it (``context.toml``'s
         ``belarus_places``, the gazetteer's towns of Belarus). The names' own words are no
         towns ("Ales Pushkin" is not the town of Pushkin; "Иванова" is not Ivanava)."""
-        if not confirmed:
-            return confirmed
+        seen = {sent_of[c[0]]: towns_in(sentences.get(sent_of[c[0]])) for c in confirmed}
+        if not any(seen.values()):
+            return confirmed  # most stories: no town abroad where the names are
         names = {
             w for c in confirmed for w in _WORD.findall(fold(doc[spans[c[0]][0] : spans[c[1]][1]]))
         }
-        far = {i for i in {sent_of[c[0]] for c in confirmed} if towns_in(sentences.get(i), names)}
+        far = {i for i, towns in seen.items() if set(towns) - names}
         if not far or any(
             says(sentences, BELARUS, i) or home_in(sentences.get(i), names)
             for i in range(len(sentences))
@@ -364,7 +365,7 @@ class PeopleResolver:
         """ "судья Ольга Дубовик", "prosecutor Ivanou": a court or prosecution role right before
         the name."""
         start = spans[max(0, first - 3)][0]
-        return bool(OFFICIAL.search(fold(doc[start : spans[first][0]])))
+        return bool(OFFICIAL.search(doc[start : spans[first][0]].lower()))
 
     def _initial_fits(self, person: int, initial: str) -> bool:
         return any(k.startswith(initial) for k in self.people[person].first_keys)

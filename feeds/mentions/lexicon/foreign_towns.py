@@ -154,9 +154,13 @@ def _stems() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
-def _heads() -> frozenset[str]:
-    """The first letters (``SHORT`` of them) of every stem."""
-    return frozenset(stem[:SHORT] for stem in _stems())
+def _heads() -> dict[str, tuple[int, ...]]:
+    """The first letters (``SHORT`` of them) of the stems, and the lengths of the stems that
+    start so: a word is cut only where a stem may end."""
+    lengths: dict[str, set[int]] = {}
+    for stem in _stems():
+        lengths.setdefault(stem[:SHORT], set()).add(len(stem))
+    return {head: tuple(sorted(found)) for head, found in lengths.items()}
 
 
 def towns_in(sentence: str, besides: Iterable[str] = ()) -> list[str]:
@@ -183,10 +187,14 @@ def _found(sentence: str, besides: set[str], kinds: int, first_too: bool = False
         word = capital.group()
         if not first_too and capital.start() == first.start() and len(word) < LONG:  # type: ignore[union-attr]
             continue  # "Svoboda ...", "Granice ..." opening a sentence: maybe a word
+        head = word[:SHORT].lower()
+        if head.isascii() and head not in heads:
+            continue  # most words: no fold needed to see that no stem starts so
         folded = fold(word)
-        if folded[:SHORT] not in heads or folded in besides:
+        lengths = heads.get(folded[:SHORT], ())
+        if not lengths or folded in besides:
             continue  # no stem starts so: one lookup for most words
-        if any(stems.get(folded[:k], 0) & kinds for k in range(SHORT, len(folded) + 1)):
+        if any(stems.get(folded[:k], 0) & kinds for k in lengths if k <= len(folded)):
             found.append(folded)
     return found
 
