@@ -2727,3 +2727,18 @@ def test_a_death_of_a_prisoner_nobody_names(sentence, found):
 )
 def test_a_refused_expulsion_is_none(sentence):
     assert E.RELEASED_EXPELLED not in sentence_events(sentence), sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Родственники уговаривают его переехать в Польшу.",
+        "Rodzina namawia go do wyjazdu na Litwę.",
+        "His family urged him to leave for Lithuania.",
+    ],
+)
+def test_persuading_someone_to_leave_is_no_expulsion(sentence):
+    from feeds.mentions.carry import _abroad
+
+    assert not _abroad(sentence)  # no arrival abroad for a freed person's alert
+    assert E.RELEASED_EXPELLED not in sentence_events(sentence)
