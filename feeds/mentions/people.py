@@ -327,8 +327,7 @@ class PeopleResolver:
 
     def _titled(self, doc, toks, spans, first: int) -> bool:
         """ "political prisoner Znak", "палітвязень Знак": a title right before the surname."""
-        start = spans[max(0, first - 3)][0]
-        return bool(TITLE.search(fold(doc[start : spans[first][0]])))
+        return bool(TITLE.search(fold(_before(doc, spans, first))))
 
     def _not_far_abroad(self, doc, spans, sentences: Sentences, sent_of, confirmed: list) -> list:
         """The confirmed names less those whose sentence names a town abroad (``foreign_towns``),
@@ -338,9 +337,7 @@ class PeopleResolver:
         seen = {sent_of[c[0]]: towns_in(sentences.get(sent_of[c[0]])) for c in confirmed}
         if not any(seen.values()):
             return confirmed  # most stories: no town abroad where the names are
-        names = {
-            w for c in confirmed for w in _WORD.findall(fold(doc[spans[c[0]][0] : spans[c[1]][1]]))
-        }
+        names = {word for c in confirmed for word in _name_words(doc, spans, c)}
         far = {i for i, towns in seen.items() if set(towns) - names}
         if not far or any(
             says(sentences, BELARUS, i) or home_in(sentences.get(i), names)
@@ -354,7 +351,7 @@ class PeopleResolver:
         a place abroad (an émigrés' capital or country, ``abroad_places``, the gazetteer)."""
         if not says(sentences, EMIGRATED, index):
             return False
-        name = _WORD.findall(fold(doc[spans[found[0]][0] : spans[found[1]][1]]))
+        name = _name_words(doc, spans, found)
         return (
             says(sentences, EMIGRE_PLACES, index)
             or says(sentences, ABROAD, index)
@@ -364,11 +361,20 @@ class PeopleResolver:
     def _official(self, doc, spans, first: int) -> bool:
         """ "судья Ольга Дубовик", "prosecutor Ivanou": a court or prosecution role right before
         the name."""
-        start = spans[max(0, first - 3)][0]
-        return bool(OFFICIAL.search(doc[start : spans[first][0]].lower()))
+        return bool(OFFICIAL.search(_before(doc, spans, first).lower()))
 
     def _initial_fits(self, person: int, initial: str) -> bool:
         return any(k.startswith(initial) for k in self.people[person].first_keys)
 
     def _context(self, sentences: Sentences, index: int, reach: int = 1) -> bool:
         return in_prison_context(sentences, index, reach)
+
+
+def _before(doc: str, spans, first: int) -> str:
+    """The three tokens' text before a name, where a title or a role stands."""
+    return doc[spans[max(0, first - 3)][0] : spans[first][0]]
+
+
+def _name_words(doc: str, spans, found) -> list[str]:
+    """The folded words of a name found (its first to its last token): never read as a town."""
+    return _WORD.findall(fold(doc[spans[found[0]][0] : spans[found[1]][1]]))
