@@ -2742,3 +2742,47 @@ def test_persuading_someone_to_leave_is_no_expulsion(sentence):
 
     assert not _abroad(sentence)  # no arrival abroad for a freed person's alert
     assert E.RELEASED_EXPELLED not in sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # the one who tells, in a relative clause opening the sentence: their release
+        ("Жанчына, якая ўчора вызвалілася з калоніі, расказала нам пра Марыю.", E.RELEASED, False),
+        ("The man, who was freed in May, told us about Ihar.", E.RELEASED, False),
+        ("Игорь Лосик, которого вчера освободили, уже дома.", E.RELEASED, True),
+        # a freeing taken back in the next clause
+        ("Opuściła areszt, ale nie odzyskała wolności.", E.RELEASED, False),
+        ("Его выпустили из СИЗО, но не на свободу, а под домашний арест.", E.RELEASED, False),
+        ("Sie wurde freigelassen, aber nicht in die Freiheit entlassen.", E.RELEASED, False),
+        ("Его выпустили из СИЗО, и он уже дома.", E.RELEASED, True),
+        # a relative after the verb, by a possessive: the relative was freed
+        ("Na voli apynuŭsia i jaho baćka.", E.RELEASED, False),
+        ("На волю вышел также её муж.", E.RELEASED, False),
+        ("Вызвалілі яе разам з мужам.", E.RELEASED, True),
+        # a German separable verb with a long subject between its parts
+        (
+            "Am Freitag kam der Blogger und frühere Wjasna-Mitarbeiter Ihar Losik frei.",
+            E.RELEASED,
+            True,
+        ),
+    ],
+)
+def test_whose_freeing_it_is(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found, sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the rest of a group, opening the next sentence
+        "Ігар Лосік адмовіўся ехаць за мяжу, і яго вярнулі ў калонію. Астатніх перадалі літоўскаму боку.",
+        "Ihar Losik refused to cross the border and was taken back. The others were driven to Vilnius.",
+        # prisoners described by a relative clause, words between
+        "Ігара Лосіка зноў змясцілі ў ШІЗА. Пра гэта расказалі былыя вязні калоніі № 2, якія "
+        "нядаўна выйшлі на волю.",
+    ],
+)
+def test_a_group_freed_beside_a_person_is_not_carried(engine, text):
+    events = events_of(engine, text, "losik")
+    assert not events & {E.RELEASED, E.RELEASED_EXPELLED}, events

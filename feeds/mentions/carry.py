@@ -196,7 +196,11 @@ OTHERS = re.compile(
     r"(?<!\w)(?:"
     + "|".join(lexicon.RULE_WORDS["relatives"])
     + r"|(?:"
-    + "|".join(lexicon.RULE_WORDS["parents"] + lexicon.RULE_WORDS["tellers"])
+    + "|".join(
+        lexicon.RULE_WORDS["parents"]
+        + lexicon.RULE_WORDS["tellers"]
+        + lexicon.RULE_WORDS["the_rest"]
+    )
     + r")(?!\w))"
 )
 
@@ -219,8 +223,10 @@ OWN_SUBJECT = re.compile(
 RELATIVE_OF = frozenset(lexicon.RULE_WORDS["relative_of"])
 
 
+# "людзі, якія ...", "byłyja viaźni Babrujskaj kałonii № 2, jakija niadaŭna vyjšli na volu"
 GROUP_DESCRIBED = re.compile(
-    rf"(?<!\w)(?:{alternatives(lexicon.RULE_WORDS['group_nouns'])}),?\s+"
+    rf"(?<!\w)(?:{alternatives(lexicon.RULE_WORDS['group_nouns'] + lexicon.RULE_WORDS['people_nouns'])})"
+    r"(?:,?\s+|(?:\s+[^\s,;:.!?]+){1,4},\s+)"
     rf"(?:{RELATIVE_WORDS}|{alternatives(lexicon.RULE_WORDS['group_relatives'])})(?!\w)"
 )
 

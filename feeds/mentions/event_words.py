@@ -15,11 +15,16 @@ from feeds.mentions import lexicon
 from feeds.mentions.models import EventType as E
 from feeds.mentions.scripts import fold_pattern, script_alternations
 
+# the words a cue lets stand between its parts ("kamen ... frei") may be hyphenated: "der
+# Wjasna-Jurist", "экс-кандидат", "Dar'ja"
+GAP, HYPHENATED_GAP = r"(?:\w+ )", r"(?:[\w'-]+ )"
+
 
 def by_script(words_by_lang: dict[str, tuple[str, ...]]) -> dict[str, re.Pattern[str]]:
     """One pattern per script (``cyr``, ``lat``) over every language's words; Belarusian ones are
     also read as Łacinka."""
     bodies = script_alternations(words_by_lang, lexicon.CYRILLIC_LANGS, lexicon.LACINKA_FROM)
+    bodies = {script: body.replace(GAP, HYPHENATED_GAP) for script, body in bodies.items()}
     return {
         script: re.compile(r"(?<![\w])(?:" + body + ")") for script, body in bodies.items() if body
     }

@@ -49,7 +49,7 @@ from feeds.mentions.moves import (
 from feeds.mentions.said_together import ailing, cut_off, in_touch
 from feeds.mentions.scripts import fold, scripts_of
 from feeds.mentions.sentencing import describes, non_finite
-from feeds.mentions.speakers import introduces_speaker, recalled_by_the_freed
+from feeds.mentions.speakers import introduces_speaker, recalled_by_the_freed, told_of_the_teller
 from feeds.mentions.timing import (
     AMNESTY,
     ARREST_BACKSTORY,
@@ -63,6 +63,7 @@ from feeds.mentions.timing import (
     long_ago,
     summed_up,
 )
+from feeds.mentions.whose import someone_elses
 
 # The list events need the list word too: "extremist" alone is not being listed.
 _LIST_WORDS = re.compile(r"\b(?:" + any_of(W["list_words"]) + ")", re.I)
@@ -75,15 +76,6 @@ _NEGATABLE = frozenset({
 })  # fmt: skip
 
 
-# "a released prisoner", "due to be released", "freed earlier this year": not a release now;
-# "many of his cellmates were freed": somebody else's release
-_NOT_NOW_BEFORE = re.compile(
-    r"(?:"
-    + any_of(W["not_now_before"])
-    + "|(?:"
-    + any_of(W["others"] + W["relatives"])
-    + r")\w*(?:\s+[\w'-]+){0,5})\s+$"
-)
 _FORMER_WHO = re.compile(
     r"(?:"
     + any_of(W["former"])
@@ -97,14 +89,6 @@ _SOURCE_BEFORE = rule_pattern("source_before", r"\s+$")
 # relative clause on the people the news comes from
 _SOURCE_WHO = rule_pattern(
     "source_before", r"\s+[\w'-]+,?\s+(?:" + RELATIVE_WORDS + r")\s+(?:[\w'-]+\s+){0,6}$"
-)
-# (a time of days back between: "освобождённый на днях сокамерник"); a death whose subject is
-# a prisoner nobody names, the noun ending its clause ("умер пожилой осужденный, с которым ...")
-_NOT_NOW_AFTER = re.compile(
-    r"\w*\s+(?:(?:" + any_of(W["lately"]) + r")\s+)?(?:" + any_of(W["not_now_after"]) + ")"
-)
-_NOBODY_NAMED_DIED = re.compile(
-    r"\w*\s+(?:[\w'-]+\s+)?(?:" + any_of(W["people_nouns"]) + r")\s*(?:[,.;:!?)]|$)"
 )
 
 # "хотя она уже отбыла срок", "although he was freed": what a concessive clause grants is known
@@ -131,14 +115,6 @@ _LAW_BEFORE = re.compile(r"(?<!\w)(?:" + any_of(W["law_words"]) + r")\s+(?:[\w'-
 _LAW_START = re.compile(r"(?:" + any_of(W["law_words"]) + r")\s")
 
 
-# "вызваленне калег", "the release of her colleagues": someone else's (one or two words after)
-_OTHERS_AFTER = re.compile(
-    r"\w*\s+(?:(?:"
-    + any_of(W["whose_between"])
-    + r")\s+)?(?:"
-    + any_of(W["others_after"] + W["relatives"])
-    + ")"
-)
 _NOBODY = rule_pattern("nobody", r"(?!\w)")
 
 # what a story sums up by counting ("трижды добавляли срок", "was detained twice before")
@@ -291,18 +267,8 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 # "переведён в ШИЗО", "przeniesiony do karceru": a punishment, not a transfer
                 if any(start <= c <= end + 30 for c in cells):
                     continue
-            if event is E.RELEASED and _NOT_NOW_BEFORE.search(text, max(0, start - 60), start):
-                continue
-            if event in (E.RELEASED, E.RELEASED_EXPELLED) and _NOT_NOW_AFTER.match(text, end):
-                continue  # "freed prisoners", "вывезенные в Литву политзаключённые"
-            if event is E.DIED and _NOBODY_NAMED_DIED.match(text, end):
-                continue
-            if (
-                event in GRAVE
-                and any(map(NOUN_CUE.search, match.group().split()))
-                and _OTHERS_AFTER.match(text, end)
-            ):
-                continue  # "пра вызваленне калег даведалася з газет": the colleagues' release
+            if someone_elses(event, text, start, end, match.group()):
+                continue  # "a released prisoner", "пра вызваленне калег", "i jaho baćka"
             if event is E.RELEASED:
                 if cells is None:
                     cells = cell_starts(text, scripts, sentence)
@@ -332,7 +298,9 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 continue  # "об освобождении никто не хотел и слышать": nobody's release
             if event in GRAVE and before_what_is_told(text, start, scripts):
                 continue  # "she answered from the colony, before she was pardoned": a time
-            if event in GRAVE and introduces_speaker(text, start, end):
+            if event in GRAVE and (
+                introduces_speaker(text, start, end) or told_of_the_teller(text, start)
+            ):
                 continue  # "X, who was freed with Y, says ...": who is speaking, not news
             if event in GRAVE and _CONCESSIVE.search(text, clause_start(text, start), start):
                 continue  # "хотя она уже отбыла свой срок": granted, not told

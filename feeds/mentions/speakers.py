@@ -22,6 +22,11 @@ _FIRST_PERSON = rule_pattern("first_person", r"\s+(?:[\w'-]+\s+){0,2}$")
 _APPOSITION_OPEN = re.compile(r"[\w'-],\s+(?:(?:" + RELATIVE_WORDS + r")\s+[^,;:.!?()]{0,90})?$")
 _SPEAKER_AFTER = re.compile(r"[^,;:.!?()]{0,100},\s+(?:" + any_of(W["speaks_now"]) + r")(?!\w)")
 _LATELY = rule_pattern("lately", r"(?!\w)")
+# a sentence opened by one who tells ("Мужчына, які ў мінулым месяцы вызваліўся, ...", "The
+# man, who was freed in May, ...") and a relative clause about them, up to the cue
+_TELLER_OPEN = re.compile(
+    r"\W*(?:" + any_of(W["tellers"]) + r")\s*,\s+(?:" + RELATIVE_WORDS + r")\s+[^,;:.!?()]{0,90}$"
+)
 
 
 def recalled_by_the_freed(text: str, start: int, end: int) -> bool:
@@ -31,6 +36,13 @@ def recalled_by_the_freed(text: str, start: int, end: int) -> bool:
     return _FIRST_PERSON.search(text, max(0, start - 40), start) is not None and not NOW.search(
         text, clause_start(text, start), CLAUSE_END.search(text, end).start()
     )
+
+
+def told_of_the_teller(text: str, start: int) -> bool:
+    """The cue is in a relative clause about the unnamed one who tells, opening the sentence
+    ("Мужчына, які ў мінулым месяцы вызваліўся з калоніі, распавёў нам пра Эдуарда Бабарыку"):
+    the teller's release, whatever its time; the person named is who the story is about."""
+    return _TELLER_OPEN.match(text[:start]) is not None
 
 
 def introduces_speaker(text: str, start: int, end: int) -> bool:

@@ -1,0 +1,63 @@
+"""Whose freeing or death a cue tells: a cue in a sentence about a listed person may tell of
+somebody else ("a released prisoner", "the release of her colleagues", "na voli apynuŭsia i jaho
+baćka") or of no freeing at all ("opuściła areszt, ale nie odzyskała wolności"). Such a cue is
+not the person's news; the words are ``lexicon/rules.toml``'s, these are the rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from feeds.mentions.event_words import NOUN_CUE, W, any_of
+from feeds.mentions.models import GRAVE
+from feeds.mentions.models import EventType as E
+
+# "a released prisoner", "due to be released", "freed earlier this year": not a release now;
+# "many of his cellmates were freed": somebody else's release
+_NOT_NOW_BEFORE = re.compile(
+    r"(?:"
+    + any_of(W["not_now_before"])
+    + "|(?:"
+    + any_of(W["others"] + W["relatives"])
+    + r")\w*(?:\s+[\w'-]+){0,5})\s+$"
+)
+# (a time of days back between: "освобождённый на днях сокамерник"); a death whose subject is
+# a prisoner nobody names, the noun ending its clause ("умер пожилой осужденный, с которым ...")
+_NOT_NOW_AFTER = re.compile(
+    r"\w*\s+(?:(?:" + any_of(W["lately"]) + r")\s+)?(?:" + any_of(W["not_now_after"]) + ")"
+)
+_NOT_FREED_AFTER = re.compile(r"[^.;!?,]{0,60},\s+(?:" + any_of(W["not_freed_after"]) + ")")
+_NOBODY_NAMED_DIED = re.compile(
+    r"\w*\s+(?:[\w'-]+\s+)?(?:" + any_of(W["people_nouns"]) + r")\s*(?:[,.;:!?)]|$)"
+)
+
+# "вызваленне калег", "the release of her colleagues": someone else's (one or two words after)
+_OTHERS_AFTER = re.compile(
+    r"\w*\s+(?:(?:"
+    + any_of(W["whose_between"])
+    + r")\s+)?(?:"
+    + any_of(W["others_after"] + W["relatives"])
+    + ")"
+)
+# a verb's subject or object after it, a relative by a possessive: "apynuŭsia i jaho baćka"
+_RELATIVE_AFTER = re.compile(
+    rf"\w*\s+(?:(?:{any_of(W['also'])})\s+)?(?:{any_of(W['whose_between'])})\s+"
+    rf"(?:{any_of(W['relatives'] + W['parents'])})(?!\w)"
+)
+
+
+def someone_elses(event: E, text: str, start: int, end: int, cue: str) -> bool:
+    """Whether the cue ``text[start:end]`` (of ``event``) tells somebody else's freeing or death,
+    or a freeing taken back."""
+    if event is E.RELEASED and _NOT_NOW_BEFORE.search(text, max(0, start - 60), start):
+        return True
+    if event in (E.RELEASED, E.RELEASED_EXPELLED) and (
+        _NOT_NOW_AFTER.match(text, end) or _NOT_FREED_AFTER.match(text, end)
+    ):
+        return True  # "freed prisoners"; "opuściła areszt, ale nie odzyskała wolności"
+    if event is E.DIED and _NOBODY_NAMED_DIED.match(text, end):
+        return True
+    return event in GRAVE and bool(
+        (any(map(NOUN_CUE.search, cue.split())) and _OTHERS_AFTER.match(text, end))
+        or _RELATIVE_AFTER.match(text, end)
+    )  # "пра вызваленне калег даведалася з газет": the colleagues' release
