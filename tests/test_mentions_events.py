@@ -2786,3 +2786,22 @@ def test_whose_freeing_it_is(sentence, event, found):
 def test_a_group_freed_beside_a_person_is_not_carried(engine, text):
     events = events_of(engine, text, "losik")
     assert not events & {E.RELEASED, E.RELEASED_EXPELLED}, events
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # the freed one who speaks, a few words before the verb of telling
+        (
+            "Марыя Калеснікава, якую ў снежні вызвалілі і вывезлі ва Украіну, у размове з "
+            "нашым радыё ўспамінае калонію.",
+            False,
+        ),
+        # ... or where they live now: "now" is the living, not the freeing
+        ("Палітык, якога ў снежні вызвалілі і вывезлі з краіны, цяпер жыве ў Вільні.", False),
+        # a freeing of today in the commas is news
+        ("Палітык, якога сёння вызвалілі і вывезлі з краіны, цяпер жыве ў Вільні.", True),
+    ],
+)
+def test_a_freed_speaker_and_where_they_live(sentence, found):
+    assert bool(set(sentence_events(sentence)) & {E.RELEASED, E.RELEASED_EXPELLED}) is found

@@ -20,7 +20,10 @@ _FIRST_PERSON = rule_pattern("first_person", r"\s+(?:[\w'-]+\s+){0,2}$")
 
 # a relative clause, or the cue opening a participle phrase ("X, zwolniony w grudniu, ...")
 _APPOSITION_OPEN = re.compile(r"[\w'-],\s+(?:(?:" + RELATIVE_WORDS + r")\s+[^,;:.!?()]{0,90})?$")
-_SPEAKER_AFTER = re.compile(r"[^,;:.!?()]{0,100},\s+(?:" + any_of(W["speaks_now"]) + r")(?!\w)")
+# the verb may follow a few words after the apposition ("..., у размове з нашым радыё ўспамінае")
+_SPEAKER_AFTER = re.compile(
+    r"[^,;:.!?()]{0,100}(,)\s+(?:[\w'-]+\s+){0,5}?(?:" + any_of(W["speaks_now"]) + r")(?!\w)"
+)
 _LATELY = rule_pattern("lately", r"(?!\w)")
 # a sentence opened by one who tells ("Мужчына, які ў мінулым месяцы вызваліўся, ...", "The
 # man, who was freed in May, ...") and a relative clause about them, up to the cue
@@ -55,6 +58,6 @@ def introduces_speaker(text: str, start: int, end: int) -> bool:
     return (
         speaker is not None
         and opened is not None
-        and not NOW.search(text, opened.start(), speaker.end())
-        and not _LATELY.search(text, opened.start(), speaker.end())
+        and not NOW.search(text, opened.start(), speaker.start(1))  # the apposition's time
+        and not _LATELY.search(text, opened.start(), speaker.start(1))
     )
