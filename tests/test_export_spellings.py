@@ -103,7 +103,7 @@ def test_english_only_records_are_found_as_the_press_writes_them(engine, text, e
 
 
 def test_a_sentence_that_says_nothing_of_custody_leaves_namesakes_a_question(engine) -> None:
-    result = engine.scan("Ihar Alinevich gave an interview.")
+    result = engine.scan("Ihar Alinevich gave an interview about the colony.")
     assert result.prisoners == ()
     assert {frozenset(g) for g in result.ambiguous} == {frozenset({"ihar-old", "ihar-new"})}
 

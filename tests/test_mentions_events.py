@@ -2805,3 +2805,17 @@ def test_a_group_freed_beside_a_person_is_not_carried(engine, text):
 )
 def test_a_freed_speaker_and_where_they_live(sentence, found):
     assert bool(set(sentence_events(sentence)) & {E.RELEASED, E.RELEASED_EXPELLED}) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # who works in a hospital: a workplace, not an illness
+        ("Ён дваццаць гадоў кіраваў раённай бальніцай у Лідзе.", False),
+        ("She works as a nurse at the regional hospital.", False),
+        # who is taken there
+        ("Его доставили в больницу из колонии.", True),
+    ],
+)
+def test_a_hospital_as_a_workplace_is_no_illness(sentence, found):
+    assert (E.HEALTH in sentence_events(sentence)) is found, sentence_events(sentence)

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from feeds.mentions import lexicon
 from feeds.mentions.forms import matches, splits
 from feeds.mentions.lexicon.common_words import is_common
+from feeds.mentions.lexicon.foreign_towns import names_a_town_at_home
 from feeds.mentions.names import (
     add_forms,
     devowel,
@@ -230,7 +231,11 @@ class CompiledRegistry:
             # alone, a surname that is a common word, two letters ("Us") or a first name ("Juryi
             # Sjarhei": every "Сяргей" would be him) needs more than a sentence about prison
             key = skeleton(last[0]) if len(last) == 1 else ""
-            if len(last) == 1 and (len(key) <= 2 or matches(key, self._first_lexicon)):
+            if len(last) == 1 and (
+                len(key) <= 2
+                or matches(key, self._first_lexicon)
+                or names_a_town_at_home(last[0])  # "Baranovich": Baranavichy
+            ):
                 self.needs_given.add(len(self.people))  # alone it is never this person
             # a frequent word or name of the language (Знак, Жук, Иванов): needs prison context
             is_risky = len(last) == 1 and is_common(last[0])

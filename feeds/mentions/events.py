@@ -194,8 +194,11 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 continue  # "the amnesty law came into force": a law, not a verdict
             if event in (E.LISTED_EXTREMIST, E.LISTED_TERRORIST) and not _LIST_WORDS.search(text):
                 continue
-            if event is E.HEALTH and _COPING_AFTER.match(text, end):
-                continue  # "похудел, но держится бодро": how they look, and that they cope
+            if event is E.HEALTH and (
+                _COPING_AFTER.match(text, end)
+                or _STAFF_BEFORE.search(text, max(0, start - 60), start)
+            ):
+                continue  # "похудел, но держится бодро"; "главный врач ... больницы": a workplace
             if event is E.INCOMMUNICADO and _SUCH_IN.search(match.group()):
                 continue  # "nie mamy takich informacji": about a report, not the prisoner
             if event is E.SENTENCED and describes(text, match.group(), start, end):
@@ -343,6 +346,7 @@ _ORDER = {e: i for i, e in enumerate(E)}
 # "na listę „ekstremistów”" (an apostrophe inside a word stays: "в'язнів", "n't")
 _QUOTES = re.compile(r"[\"«»„“”‘]|(?<!\w)['’]|['’](?!\w)")
 _BUT = W["contrast"][0].replace(",\\s*", ",?\\s*", 1)  # the comma optional: "lost weight but ..."
+_STAFF_BEFORE = rule_pattern("hospital_staff", r"\w*\s+(?:[\w'-]+\s+){0,4}$")
 _COPING_AFTER = re.compile(
     r"\w*(?:\s+[\w'-]+){0,3}?(?:"
     + _BUT

@@ -18,6 +18,7 @@ from datetime import date
 from functools import lru_cache
 
 from feeds.mentions import lexicon
+from feeds.mentions.cues import ORDINARY_CRIME
 from feeds.mentions.models import EventType
 from feeds.mentions.scripts import alternatives, fold
 from feeds.registry.models import Prisoner, PrisonerStatus
@@ -45,6 +46,10 @@ _AGE = re.compile(
     + r")\s+(\d{1,2})\s+(?:"
     + alternatives(_W["year_words"])
     + r")\b"
+    # "Сергею Батуре, 49 лет, осуждённому ...": an age in commas after the name
+    + r"|,\s+(\d{1,2})\s+(?:"
+    + alternatives(_W["year_words"])
+    + r")\s*[,)]"
 )
 # the years a story may be from: an age fits a birth year that many years (or one more) before
 # any of them (a story's date is not known here; the registry's people were held from 2020 on)
@@ -78,7 +83,7 @@ def age_births(sentence: str) -> set[int]:
 
 
 def _age_births(folded: str) -> set[int]:
-    ages = {int(a or b or c) for a, b, c in _AGE.findall(folded)}
+    ages = {int(next(filter(None, found))) for found in _AGE.findall(folded)}
     return {y - age - d for age in ages if age >= 14 for y in _STORY_YEARS for d in (0, 1)}
 
 
@@ -157,6 +162,25 @@ HELD_EVENTS = frozenset(
         EventType.NEW_CASE,
     }
 )
+
+
+def named_in_latin_only(person) -> bool:
+    """The registry gives the person's name in Latin letters only (Viasna's export): other
+    scripts find them by forms the engine made, which a namesake's name fits as well."""
+    return not (getattr(person, "name_be", None) or getattr(person, "name_ru", None))
+
+
+def held_now(person) -> bool:
+    return getattr(person, "status", None) == PrisonerStatus.IN_CUSTODY
+
+
+def charged_so(person) -> bool:
+    """The record itself speaks of an ordinary crime (Viktar Babaryka's "corruption charges",
+    an article of fraud or of drugs): a story of such a crime may be about them."""
+    articles = set(getattr(person, "extra", {}).get("articles", "").split())
+    return bool(articles & lexicon.ORDINARY_ARTICLES) or bool(
+        ORDINARY_CRIME.search(fold(getattr(person, "description", "") or ""))
+    )
 
 
 def _held_clue(candidates: Sequence[Prisoner]) -> Callable[[Prisoner], bool]:

@@ -22,17 +22,21 @@ from feeds.mentions.cues import (
     BELARUS_TOWNS,
     EMIGRATED,
     EMIGRE_PLACES,
+    FINED,
     OFFICIAL,
-    PRISON_CONTEXT,
     RUSSIA,
     RUSSIA_PLACES,
     TITLE,
     in_prison_context,
+    ordinary_crime_only,
     says,
+    speaks_of_freeing,
+    speaks_of_prison,
 )
 from feeds.mentions.forms import matches, splits
 from feeds.mentions.lexicon.foreign_towns import home_in, towns_in
 from feeds.mentions.names import fuzzy_key
+from feeds.mentions.namesakes import charged_so, held_now, named_in_latin_only
 from feeds.mentions.scripts import PATRONYMIC, fold, skeleton
 from feeds.mentions.text import Sentences
 
@@ -180,20 +184,43 @@ class PeopleResolver:
         # the judge, the prosecutor: "судья Ольга Дубовик" is the official, never the prisoner
         confirmed = [c for c in confirmed if not self._official(doc, spans, c[0])]
         pending = [c for c in pending if not self._official(doc, spans, c[0])]
-        # a common-word or common surname needs prisoner context somewhere in the document, even
-        # with the right first name (Grandmaster Andrei Aleksandrov, singer Katerina Andreyeva)
-        # ... and a full name in a story that never speaks of prison and sets the person in Russia
-        # is a namesake there (the biologist Maria Kolesnikova of Novosibirsk)
+        # a name that needs the story to speak of prison (its words, or a cue of any event, told
+        # or only asked for): a surname that is a frequent word (Grandmaster Andrei Aleksandrov,
+        # singer Katerina Andreyeva), a name set in Russia (the biologist Maria Kolesnikova of
+        # Novosibirsk), and any name of a record the registry gives in Latin letters only (an
+        # import of thousands, found in other scripts by forms the engine made): a teacher of the
+        # year, a collective farm's chairman, a chief doctor who share it are namesakes
         in_russia = [c for c in confirmed if says(sentences, RUSSIA, sent_of[c[0]])]
-        # ... and so is one who moved abroad and lives there ("Ганна Кавалёва пераехала ў Вільню
-        # ... і выкладае"): an émigré namesake of the listed woman who is held
         doubtful = [
             c
             for c in confirmed
-            if c[3] or c in in_russia or self._emigrated(doc, spans, sentences, sent_of[c[0]], c)
+            if c[3]
+            or c in in_russia
+            or all(named_in_latin_only(self.people[p].target) for p in c[2])
         ]
-        if doubtful and not any(says(sentences, PRISON_CONTEXT, i) for i in range(len(sentences))):
+        if doubtful and not speaks_of_prison(sentences):
             confirmed = [c for c in confirmed if c not in doubtful]
+        # ... and so is one whom the record holds in custody and the story sets abroad, moved
+        # and living there, or fined as the penalty, freed by nobody ("Ганна Кавалёва пераехала
+        # ў Вільню ... і выкладае", "суд оштрафовал Ольгу Ковалёву на 3200 рублей")
+        confirmed = [
+            c
+            for c in confirmed
+            if not (
+                self._emigrated(doc, spans, sentences, sent_of[c[0]], c)
+                or says(sentences, FINED, sent_of[c[0]])
+            )
+            or not all(held_now(self.people[p].target) for p in c[2])
+            or speaks_of_freeing(sentences)
+        ]
+        in_russia = [c for c in in_russia if c in confirmed]
+        # ... and one charged with an ordinary crime in a story that never speaks of politics
+        confirmed = [
+            c
+            for c in confirmed
+            if not ordinary_crime_only(sentences, sent_of[c[0]])
+            or any(charged_so(self.people[p].target) for p in c[2])
+        ]
         # ... and one set in a Russian city or region by a story that names no place in Belarus
         # at all is a namesake there, prison or not (a man of Voronezh sentenced to a colony there)
         placed = [c for c in in_russia if says(sentences, RUSSIA_PLACES, sent_of[c[0]])]

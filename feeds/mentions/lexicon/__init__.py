@@ -69,8 +69,12 @@ def is_town_filler(token: str) -> bool:
 
 
 PRISON_CONTEXT: tuple[str, ...] = tuple(_CONTEXT["prison_context"])
+ORDINARY_CRIMES: tuple[str, ...] = tuple(_CONTEXT["ordinary_crimes"])
+POLITICS: tuple[str, ...] = tuple(_CONTEXT["politics"])
+ORDINARY_ARTICLES: frozenset[str] = frozenset(_CONTEXT["ordinary_articles"])
 TITLES: tuple[str, ...] = tuple(_CONTEXT["titles"])
 OFFICIALS: tuple[str, ...] = tuple(_CONTEXT["officials"])
+OFFICIAL_OF: tuple[str, ...] = tuple(_CONTEXT["official_of"])
 RUSSIA: tuple[str, ...] = tuple(_CONTEXT["russia"])
 RUSSIA_PLACES: tuple[str, ...] = tuple(_CONTEXT["russia_places"])
 BELARUS_PLACES: tuple[str, ...] = tuple(_CONTEXT["belarus_places"])
@@ -78,6 +82,7 @@ BELARUS_COUNTRY: tuple[str, ...] = tuple(_CONTEXT["belarus_country"])
 ABROAD_PLACES: tuple[str, ...] = tuple(_CONTEXT["abroad_places"])
 FOREIGN_COURTS: tuple[str, ...] = tuple(_CONTEXT["foreign_courts"])
 EMIGRATED: tuple[str, ...] = tuple(_CONTEXT["emigrated"])
+FINED: tuple[str, ...] = tuple(_CONTEXT["fined"])
 EMIGRE_PLACES: tuple[str, ...] = tuple(_CONTEXT["emigre_places"])
 # Words that open a sentence referring back to the person just named: pronouns and nouns ("The
 # journalist ...", "his wife says ...").

@@ -180,6 +180,14 @@ def home_in(sentence: str, besides: Iterable[str] = ()) -> bool:
     return any(town not in skip for town in _found(sentence, HOME, first_too=True))
 
 
+def names_a_town_at_home(word: str) -> bool:
+    """Whether a word, as it stands or without its final vowel, is the name of a town of
+    Belarus ("Baranovich", a surname, is Baranavichy as the Russian press spells it): alone
+    in a story it is the town before it is anybody."""
+    stems = _stems()
+    return any(stems.get(key, 0) & HOME for key in (fold(word), stem(word)))
+
+
 @lru_cache(maxsize=4096)
 def _found(sentence: str, kinds: int, first_too: bool = False) -> tuple[str, ...]:
     """The capitalised words of ``sentence`` that a stem of ``kinds`` starts; memoised, as
