@@ -2819,3 +2819,20 @@ def test_a_freed_speaker_and_where_they_live(sentence, found):
 )
 def test_a_hospital_as_a_workplace_is_no_illness(sentence, found):
     assert (E.HEALTH in sentence_events(sentence)) is found, sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        # the first weeks in freedom: time the freed have lived since
+        ("Sie spricht über ihre ersten Wochen in Freiheit.", False),
+        ("Пра першыя месяцы на волі ён расказаў нам.", False),
+        ("Er ist seit zwei Wochen in Freiheit.", True),
+        # a release that is "no gift": a statement, not news
+        ("Freilassung sei kein Geschenk, sondern ein Recht, betont er.", False),
+        # a parent after the verb, by a Łacinka possessive
+        ("Na voli apynuŭsia i jaho baćka.", False),
+    ],
+)
+def test_freedom_as_a_state_and_a_statement(sentence, found):
+    assert (E.RELEASED in sentence_events(sentence)) is found, sentence_events(sentence)

@@ -699,3 +699,33 @@ def test_an_age_in_commas_after_the_name_tells_namesakes_apart():
     )
     text = "Сергею Батуре, 49 лет, осуждённому на два года, разрешили свидание с женой в колонии."
     assert engine.scan(text).prisoners == ("b1974",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("осуждён за «оскорбление президента»", {"368"}),
+        ("za abrazu prezidenta i raspalvannie varožasci", {"368", "130"}),
+        ("for insulting a government official", {"369"}),
+        ("wegen Beleidigung des Präsidenten", {"368"}),
+        ("по части 2 статьи 339", {"339"}),
+        ("за надпіс на сцяне пад'езда", set()),
+    ],
+)
+def test_an_article_is_read_by_its_number_or_the_crimes_name(text, expected):
+    from feeds.mentions.namesakes import articles
+
+    assert articles(text) == expected
+
+
+def test_the_crime_named_tells_namesakes_apart():
+    engine = compile_registry(
+        [
+            Prisoner(id="a368", name_en="Siarhei Batura", gender=Gender.MALE,
+                     extra={"articles": "368"}),
+            Prisoner(id="a342", name_en="Siarhei Batura", gender=Gender.MALE,
+                     extra={"articles": "342"}),
+        ]
+    )  # fmt: skip
+    text = "Сергея Батуру, осуждённого за «оскорбление президента», перевели в другую колонию."
+    assert engine.scan(text).prisoners == ("a368",)

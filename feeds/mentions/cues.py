@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from feeds.mentions import lexicon
 from feeds.mentions.scripts import fold, scripts_of, word_start_alternatives
@@ -30,6 +31,11 @@ BELARUS_TOWNS = re.compile(word_start_alternatives(lexicon.BELARUS_PLACES))
 ABROAD = re.compile(word_start_alternatives(lexicon.ABROAD_PLACES, lexicon.FOREIGN_COURTS))
 EMIGRATED = re.compile(word_start_alternatives(lexicon.EMIGRATED))
 FINED = re.compile(word_start_alternatives(lexicon.FINED))
+# any of the three above and the ordinary crimes below: one search of a name's sentence says
+# whether any of their rules need asking (most sentences: none)
+NAMESAKE_HINTS = re.compile(
+    word_start_alternatives((*lexicon.EMIGRATED, *lexicon.FINED, *lexicon.ORDINARY_CRIMES))
+)
 
 EMIGRE_PLACES = re.compile(word_start_alternatives(lexicon.EMIGRE_PLACES))
 
@@ -41,8 +47,19 @@ def says(sentences: Sentences, pattern: re.Pattern[str], index: int) -> bool:
     key = (id(pattern), index)  # hashing a Pattern hashes its compiled code, microseconds each
     found = sentences.memo.get(key)
     if found is None:
-        found = sentences.memo[key] = bool(pattern.search(fold(sentences.get(index))))
+        _PATTERNS.setdefault(key[0], pattern)
+        found = sentences.memo[key] = _said(key[0], sentences.get(index))
     return found
+
+
+# ... and by the sentence itself across documents: a story is read again when another feed
+# carries it, and its sentences ask the same questions (as ``fold`` and the event reading are)
+_PATTERNS: dict[int, re.Pattern[str]] = {}
+
+
+@lru_cache(maxsize=1 << 15)
+def _said(pattern_id: int, sentence: str) -> bool:
+    return _PATTERNS[pattern_id].search(fold(sentence)) is not None
 
 
 def in_prison_context(sentences: Sentences, index: int, reach: int = 1) -> bool:
@@ -60,16 +77,28 @@ def ordinary_crime_only(sentences: Sentences, index: int) -> bool:
     bribe, murder) and the story never speaks of politics: a namesake's criminal case."""
     return any(
         says(sentences, ORDINARY_CRIME, i) for i in range(index, min(len(sentences), index + 2))
-    ) and not any(says(sentences, POLITICS, i) for i in range(len(sentences)))
+    ) and not in_story(sentences, POLITICS)
+
+
+def in_story(sentences: Sentences, pattern: re.Pattern[str]) -> bool:
+    """``pattern`` found in some sentence of the story; memoised per document (most stories
+    are asked this for every name they hold, and most say no)."""
+    key = (id(pattern), -1)
+    found = sentences.memo.get(key)
+    if found is None:
+        found = sentences.memo[key] = any(
+            says(sentences, pattern, i) for i in range(len(sentences))
+        )
+    return found
 
 
 def speaks_of_prison(sentences: Sentences) -> bool:
     """Some sentence of the story speaks of prison: its words, or a cue of any event, told or
     only asked for ("призвал освободить", "freizulassen", "może wyjść na wolność"): a story
     that never does is not about a prisoner, whoever shares the name."""
-    return any(
-        says(sentences, PRISON_CONTEXT, i) or _cue_of(sentences, i, _OF_PRISON)
-        for i in range(len(sentences))
+    every = range(len(sentences))  # the words first: most stories have them, and they are cheap
+    return any(says(sentences, PRISON_CONTEXT, i) for i in every) or any(
+        _cue_of(sentences, i, _OF_PRISON) for i in every
     )
 
 
@@ -96,16 +125,27 @@ def _cue_of(sentences: Sentences, index: int, kind: str) -> bool:
     found = sentences.memo.get(key)
     if found is None:
         folded = fold(sentences.get(index))
-        scripts = scripts_of(folded)
-        wanted = _KINDS[kind]
+        patterns = _joined(kind, COMPILED)
         found = sentences.memo[key] = any(
-            by_script[s].search(folded)
-            for event, by_script in COMPILED
-            if wanted(event.value)
-            for s in scripts
-            if s in by_script
+            patterns[s].search(folded) for s in scripts_of(folded) if s in patterns
         )
     return found
+
+
+_JOINED: dict[str, dict[str, re.Pattern[str]]] = {}
+
+
+def _joined(kind: str, compiled) -> dict[str, re.Pattern[str]]:
+    """The cues of every event of ``kind`` as one pattern per script: one search a sentence."""
+    if kind not in _JOINED:
+        wanted = _KINDS[kind]
+        bodies: dict[str, list[str]] = {}
+        for event, by_script in compiled:
+            if wanted(event.value):
+                for script, pattern in by_script.items():
+                    bodies.setdefault(script, []).append(pattern.pattern)
+        _JOINED[kind] = {s: re.compile("|".join(b)) for s, b in bodies.items()}
+    return _JOINED[kind]
 
 
 CONTRAST = re.compile("|".join(f"(?:{w})" for w in lexicon.RULE_WORDS["contrast"]))

@@ -123,9 +123,24 @@ def registry_term(prisoner: Prisoner) -> int | None:
     return None
 
 
+# article number -> the crime's names as the press writes them ("оскорбление президента": 368)
+_CRIMES: dict[str, re.Pattern[str]] = {
+    number: re.compile(r"(?<!\w)(?:" + alternatives(names) + ")")
+    for number, names in _W["crimes"].items()
+}
+
+
+_ANY_CRIME = re.compile("|".join(p.pattern for p in _CRIMES.values()))
+
+
 def articles(text: str) -> set[str]:
-    """The criminal code articles a text names ("по части 2 статьи 339": 339)."""
-    return set(_ARTICLE.findall(fold(text)))
+    """The criminal code articles a text names, by number ("по части 2 статьи 339": 339) or by
+    the crime's name ("за «оскорбление президента»": 368)."""
+    folded = fold(text)
+    numbers = set(_ARTICLE.findall(folded))
+    if _ANY_CRIME.search(folded):  # most sentences name no crime: one search says so
+        numbers |= {number for number, named in _CRIMES.items() if named.search(folded)}
+    return numbers
 
 
 def registry_articles(prisoner: Prisoner) -> set[str]:

@@ -23,6 +23,7 @@ from feeds.mentions.cues import (
     EMIGRATED,
     EMIGRE_PLACES,
     FINED,
+    NAMESAKE_HINTS,
     OFFICIAL,
     RUSSIA,
     RUSSIA_PLACES,
@@ -203,10 +204,17 @@ class PeopleResolver:
         # ... and so is one whom the record holds in custody and the story sets abroad, moved
         # and living there, or fined as the penalty, freed by nobody ("Ганна Кавалёва пераехала
         # ў Вільню ... і выкладае", "суд оштрафовал Ольгу Ковалёву на 3200 рублей")
+        hinted = {
+            i
+            for c in confirmed
+            for i in (sent_of[c[0]], sent_of[c[0]] + 1)
+            if i < len(sentences) and says(sentences, NAMESAKE_HINTS, i)
+        }
         confirmed = [
             c
             for c in confirmed
-            if not (
+            if sent_of[c[0]] not in hinted
+            or not (
                 self._emigrated(doc, spans, sentences, sent_of[c[0]], c)
                 or says(sentences, FINED, sent_of[c[0]])
             )
@@ -218,7 +226,8 @@ class PeopleResolver:
         confirmed = [
             c
             for c in confirmed
-            if not ordinary_crime_only(sentences, sent_of[c[0]])
+            if not hinted & {sent_of[c[0]], sent_of[c[0]] + 1}
+            or not ordinary_crime_only(sentences, sent_of[c[0]])
             or any(charged_so(self.people[p].target) for p in c[2])
         ]
         # ... and one set in a Russian city or region by a story that names no place in Belarus

@@ -46,6 +46,18 @@ _RELATIVE_AFTER = re.compile(
 )
 
 
+# "ihre ersten Wochen in Freiheit": the first weeks, months, days, then freedom as a state ("seit
+# zwei Wochen in Freiheit" is news)
+_TIME_FREE = re.compile(
+    r"(?:"
+    + any_of(W["first"])
+    + r")\s+(?:"
+    + any_of(W["time_free_before"])
+    + r")\s+(?:[\w'-]+\s+)?$"
+)
+_FREEDOM_STATE = re.compile(r"freiheit|freedom|liberty|свобод|свабод|вол[іиеу]|wolnos|vol[iu]\b")
+
+
 def someone_elses(event: E, text: str, start: int, end: int, cue: str) -> bool:
     """Whether the cue ``text[start:end]`` (of ``event``) tells somebody else's freeing or death,
     or a freeing taken back."""
@@ -57,6 +69,12 @@ def someone_elses(event: E, text: str, start: int, end: int, cue: str) -> bool:
         return True  # "freed prisoners"; "opuściła areszt, ale nie odzyskała wolności"
     if event is E.DIED and _NOBODY_NAMED_DIED.match(text, end):
         return True
+    if (
+        event is E.RELEASED
+        and _FREEDOM_STATE.search(cue)
+        and _TIME_FREE.search(text, max(0, start - 40), start)
+    ):
+        return True  # "ihre ersten Wochen in Freiheit": the weeks the freed have had since
     return event in GRAVE and bool(
         (any(map(NOUN_CUE.search, cue.split())) and _OTHERS_AFTER.match(text, end))
         or _RELATIVE_AFTER.match(text, end)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
@@ -163,21 +163,20 @@ def _heads() -> dict[str, tuple[int, ...]]:
     return {head: tuple(sorted(found)) for head, found in lengths.items()}
 
 
-def towns_in(sentence: str, besides: Iterable[str] = ()) -> list[str]:
+def towns_in(sentence: str, besides: Collection[str] = ()) -> list[str]:
     """The words of a sentence that name a town abroad: a stem at a word's start, the word
     capitalised ("в Караганде", "Gelsenkirchener"; not "свободы", nor a Łacinka word that
     happens to spell some town's other name), and if it opens the sentence a long one
     ("Gelsenkirchen councillor ..."; "Granice ..." may be the word), and not among ``besides``
     (the folded words of the names found in the story: "Pushkin" is a town too)."""
-    skip = set(besides)
-    return [town for town in _found(sentence, ABROAD) if town not in skip]
+    found = _abroad(sentence)  # mostly empty: nothing made then
+    return [town for town in found if town not in besides] if found else []
 
 
-def home_in(sentence: str, besides: Iterable[str] = ()) -> bool:
+def home_in(sentence: str, besides: Collection[str] = ()) -> bool:
     """Whether a sentence names a town of Belarus (capitalised, anywhere: "in Orsha"), not
     counting the words in ``besides`` ("Иванова" is a name before it is Ivanava)."""
-    skip = set(besides)
-    return any(town not in skip for town in _found(sentence, HOME, first_too=True))
+    return any(town not in besides for town in _home(sentence))
 
 
 def names_a_town_at_home(word: str) -> bool:
@@ -188,17 +187,31 @@ def names_a_town_at_home(word: str) -> bool:
     return any(stems.get(key, 0) & HOME for key in (fold(word), stem(word)))
 
 
+# one argument each, memoised by the sentence itself (no key tuple a call): asked of every
+# sentence that names someone, in every story
 @lru_cache(maxsize=4096)
-def _found(sentence: str, kinds: int, first_too: bool = False) -> tuple[str, ...]:
-    """The capitalised words of ``sentence`` that a stem of ``kinds`` starts; memoised, as
-    ``fold`` is: a story is read again when another feed carries it."""
+def _abroad(sentence: str) -> tuple[str, ...]:
+    return _found(sentence, ABROAD, first_too=False)
+
+
+@lru_cache(maxsize=4096)
+def _home(sentence: str) -> tuple[str, ...]:
+    return _found(sentence, HOME, first_too=True)
+
+
+def _found(sentence: str, kinds: int, first_too: bool) -> tuple[str, ...]:
+    """The capitalised words of ``sentence`` that a stem of ``kinds`` starts. The words are
+    read as strings (``findall``), not as match objects: a story's sentences hold hundreds of
+    them, and every object the collector tracks brings its next pass nearer."""
     stems, heads = _stems(), _heads()
     found: list[str] = []
+    words = _CAPITALISED.findall(sentence)
+    if not words:
+        return ()
     first = _WORD.search(sentence)
-    for capital in _CAPITALISED.finditer(sentence):
-        word = capital.group()
-        if not first_too and capital.start() == first.start() and len(word) < LONG:  # type: ignore[union-attr]
-            continue  # "Svoboda ...", "Granice ..." opening a sentence: maybe a word
+    if not first_too and first is not None and words[0] == first.group() and len(words[0]) < LONG:
+        words = words[1:]  # "Svoboda ...", "Granice ..." opening a sentence: maybe a word
+    for word in words:
         head = word[:SHORT].lower()
         if head.isascii() and head not in heads:
             continue  # most words: no fold needed to see that no stem starts so
