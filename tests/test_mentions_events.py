@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from feeds.mentions.events import sentence_events
@@ -1085,7 +1087,8 @@ def test_dated_arrests_and_sentences_are_backstory(sentence, event):
     ("sentence", "event"),
     [
         ("Dziennikarza zatrzymano we wtorek w Grodnie.", E.ARREST),
-        ("He was sentenced to eight years on 8 February 2023.", E.SENTENCED),
+        # a day of this year (a day of a year well back is the past: see below)
+        (f"He was sentenced to eight years on 8 February {date.today().year}.", E.SENTENCED),
     ],
 )
 def test_arrests_and_sentences_of_the_day_are_news(sentence, event):
@@ -2836,3 +2839,31 @@ def test_a_hospital_as_a_workplace_is_no_illness(sentence, found):
 )
 def test_freedom_as_a_state_and_a_statement(sentence, found):
     assert (E.RELEASED in sentence_events(sentence)) is found, sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # a day's date of a year well back: the past, in every language
+        ("Ён загінуў у калоніі 21 траўня 2021 года.", E.DIED, False),
+        ("Jon zahinuŭ u kałonii 21 traŭnia 2021 hoda.", E.DIED, False),
+        ("He died in the colony on May 21, 2021.", E.DIED, False),
+        ("Er starb am 21. Mai 2021 in der Kolonie.", E.DIED, False),
+        ("Его освободили 21.05.2021.", E.RELEASED, False),
+        # a day's date of this year is today's news
+        ("Яго вызвалілі 3 снежня 2026 года.", E.RELEASED, True),
+        # a pardon as the time of something else is no pardon now ...
+        ("Пасля памілавання Ласіца засталася ў Беларусі.", E.PARDONED, False),
+        ("After her pardon she stayed in Belarus.", E.PARDONED, False),
+        # ... unless the release it timed is told now
+        ("После помилования её освободили.", E.PARDONED, True),
+        # a thing that is free
+        ("Entry is free.", E.RELEASED, False),
+        ("Der Eintritt ist frei.", E.RELEASED, False),
+        ("Ihar Losik is free.", E.RELEASED, True),
+        # a dated freeing, and "now" after a dash is the next clause's
+        ("Рік тому його звільнили — тепер він вимагає свободи для інших.", E.RELEASED, False),
+    ],
+)
+def test_dates_times_and_things_that_are_free(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found, sentence_events(sentence)

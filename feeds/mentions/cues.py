@@ -103,17 +103,31 @@ def speaks_of_prison(sentences: Sentences) -> bool:
 
 
 def speaks_of_freeing(sentences: Sentences) -> bool:
-    """Some sentence of the story has a cue of a release, an expulsion or a pardon."""
-    return any(_cue_of(sentences, i, _FREEING) for i in range(len(sentences)))
+    """Some sentence of the story has a cue of a release, an expulsion or a pardon, now or long
+    ago ("freed from the colony and expelled, now lives in Prague"), not a thing that "is free"
+    ("Entry is free")."""
+    from feeds.mentions.event_words import COMPILED
+    from feeds.mentions.whose import free_thing
+
+    for i in range(len(sentences)):
+        folded = fold(sentences.get(i))
+        for event, by_script in COMPILED:
+            if event.value in _FREEING_EVENTS:
+                for script in scripts_of(folded):
+                    for match in by_script[script].finditer(folded) if script in by_script else ():
+                        if not free_thing(folded, match.start()):
+                            return True
+    return False
+
+
+_FREEING_EVENTS = frozenset({"released", "released_expelled", "pardoned"})
 
 
 # every event but those that happen to anyone ("памёр заслужаны настаўнік", "трапіў у бальніцу",
 # "awarded"): a prisoner's hospital stay is told with the colony it came from
 _OF_PRISON = "of prison"
-_FREEING = "freeing"
 _KINDS = {
     _OF_PRISON: lambda event: event not in {"died", "health", "other"},
-    _FREEING: lambda event: event in {"released", "released_expelled", "pardoned"},
 }
 
 

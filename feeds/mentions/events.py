@@ -315,6 +315,13 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 recalled = non_finite(text, match.group(), start)
             break
     found = [e for e in found if e not in dated]
+    if (
+        E.PARDONED in found
+        and not {E.RELEASED, E.RELEASED_EXPELLED} & {*found}
+        and all(_AFTER_START.match(m.group()) for m in _cues_of(E.PARDONED, text, scripts))
+    ):
+        found.remove(E.PARDONED)  # "Пасля памілавання засталася ў Беларусі": a time, no news
+        marks.add(E.PARDONED)
     if E.HEALTH in found and E.DIED in {*found, *dated} and not _illness_named(text, scripts):
         found.remove(E.HEALTH)  # "died in the prison hospital": where, not what ailed him
     if recalled and GRAVE.intersection(found) and E.SENTENCED in found:
@@ -341,6 +348,13 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
 
 
 _ORDER = {e: i for i, e in enumerate(E)}
+_AFTER_START = rule_pattern("backstory_before", r"\s")
+
+
+def _cues_of(event: E, text: str, scripts: tuple[str, ...]) -> list[re.Match[str]]:
+    patterns = dict(COMPILED)[event]
+    return [m for s in scripts if s in patterns for m in patterns[s].finditer(text)]
+
 
 # Quotation marks around a word do not part it from its phrase: "on the list of “extremists”",
 # "na listę „ekstremistów”" (an apostrophe inside a word stays: "в'язнів", "n't")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 from feeds.mentions import modality
 from feeds.mentions.cues import OPEN_RELATIVE, RELATIVE_WORDS, contrast_part
@@ -59,6 +60,8 @@ LONG_SPAN = r"(?<!\w)(?:(?:\d+|[\w-]+)\s+)?(?:" + any_of(W["ago_units"]) + r")\w
 COUNT = r"(?:\d+|" + any_of([*W["few"], *sorted(NUMBER_WORDS, key=len, reverse=True)]) + ")"
 WEEKS = r"(?:" + any_of(W["week_units"]) + r")\w*"
 SPAN = LONG_SPAN + r"|(?<!\w)" + COUNT + r"\s+" + WEEKS + r"|(?<=[\w,]\s)" + WEEKS
+# the years before last: a story of today dated so tells of the past, whatever its day
+YEARS_BACK = r"(?:" + "|".join(str(y) for y in range(1990, date.today().year - 1)) + r")(?!\d)"
 AGO = re.compile(
     "(?:"
     + SPAN
@@ -90,6 +93,17 @@ AGO = re.compile(
     + r"|(?<!\d)(?<!\d\s)(?<!\d\.\s)(?<!\w)(?:"
     + any_of(W["month_only"])
     + r")(?!\w)(?!\s*\d)"
+    # a day's date of a year well before this one: "21 траўня 2021 года", "on May 21, 2021"
+    + r"|(?<!\d)\d{1,2}(?:\.|-?\w{1,2})?\s+(?:"
+    + any_of(W["months"])
+    + r")\s+"
+    + YEARS_BACK
+    + r"|(?<!\w)(?:"
+    + any_of(W["months"])
+    + r")\s+\d{1,2},?\s+"
+    + YEARS_BACK
+    + r"|(?<!\d)\d{1,2}\.\d{1,2}\.\s?"
+    + YEARS_BACK
 )
 
 # "vier Jahre nach dem Tod", "two years after his release": the span, then "after" and the cue
@@ -164,6 +178,11 @@ MONTH_OR_IN = re.compile(r"(?:" + any_of(W["month_or_year_before"]) + r")\.?\s+$
 AUXILIARY_YEAR = rule_pattern("auxiliaries", r"\s+(?:19|20)\d\d(?!\d)")
 
 
+# where the cue's clause ends for a "now" that would make a dated freeing news: a dash too ("Рік
+# тому його звільнили — тепер він вимагає ...": the now is the next clause's)
+_CLAUSE_OR_DASH_END = re.compile(CLAUSE_END.pattern + r"|\s[\u2014\u2013]\s")
+
+
 def long_ago(text: str, start: int, end: int) -> bool:
     """A time years or months back ("four years ago") in the cue's own clause, or a year as
     the cue's attribute ("the blogger whose 2020 arrest ...")."""
@@ -187,14 +206,14 @@ def long_ago(text: str, start: int, end: int) -> bool:
             # unless the cue's own time follows ("who tore up her passport in 2020 was among
             # the prisoners handed over today"; "two years ago today" is an anniversary)
             return found.end() > start or not NOW.search(
-                text, past_now(text, found.end()), CLAUSE_END.search(text, end).start()
+                text, past_now(text, found.end()), _CLAUSE_OR_DASH_END.search(text, end).start()
             )
         if LEADING.fullmatch(text, 0, found.start()) and found.end() <= start:
             # "Two years ago X, an IT specialist, died": a time that opens the sentence dates
             # all of it, commas and all, up to a contrast ("..., but now ..."); "two years ago
             # today" is an anniversary, its "today" no time of the news
             return contrast_part(text, start)[0] <= found.start() and not NOW.search(
-                text, past_now(text, found.end()), CLAUSE_END.search(text, end).start()
+                text, past_now(text, found.end()), _CLAUSE_OR_DASH_END.search(text, end).start()
             )
     return False
 

@@ -58,6 +58,14 @@ _TIME_FREE = re.compile(
 _FREEDOM_STATE = re.compile(r"freiheit|freedom|liberty|свобод|свабод|вол[іиеу]|wolnos|vol[iu]\b")
 
 
+_THING_BEFORE = re.compile(r"(?:" + any_of(W["free_things"]) + r")\s+(?:[\w'-]+\s+)?$")
+
+
+def free_thing(text: str, start: int) -> bool:
+    """A thing, not a person, "is free" right before the cue ("Entry is free")."""
+    return _THING_BEFORE.search(text, max(0, start - 30), start) is not None
+
+
 def someone_elses(event: E, text: str, start: int, end: int, cue: str) -> bool:
     """Whether the cue ``text[start:end]`` (of ``event``) tells somebody else's freeing or death,
     or a freeing taken back."""
@@ -69,6 +77,8 @@ def someone_elses(event: E, text: str, start: int, end: int, cue: str) -> bool:
         return True  # "freed prisoners"; "opuściła areszt, ale nie odzyskała wolności"
     if event is E.DIED and _NOBODY_NAMED_DIED.match(text, end):
         return True
+    if event is E.RELEASED and free_thing(text, start):
+        return True  # "Entry is free", "Der Eintritt ist frei": a thing, free of charge
     if (
         event is E.RELEASED
         and _FREEDOM_STATE.search(cue)
