@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from feeds.mentions import lexicon
+from feeds.mentions.models import FREEING, EventType
 from feeds.mentions.scripts import fold, scripts_of, word_start_alternatives
 from feeds.mentions.text import Sentences
 
@@ -98,7 +99,7 @@ def speaks_of_prison(sentences: Sentences) -> bool:
     that never does is not about a prisoner, whoever shares the name."""
     every = range(len(sentences))  # the words first: most stories have them, and they are cheap
     return any(says(sentences, PRISON_CONTEXT, i) for i in every) or any(
-        _cue_of(sentences, i, _OF_PRISON) for i in every
+        _cue_of(sentences, i) for i in every
     )
 
 
@@ -106,60 +107,48 @@ def speaks_of_freeing(sentences: Sentences) -> bool:
     """Some sentence of the story has a cue of a release, an expulsion or a pardon, now or long
     ago ("freed from the colony and expelled, now lives in Prague"), not a thing that "is free"
     ("Entry is free")."""
-    from feeds.mentions.event_words import COMPILED
-    from feeds.mentions.whose import free_thing
+    from feeds.mentions.whose import free_thing  # the rules read with these cues
 
+    patterns = _joined(FREEING)
     for i in range(len(sentences)):
         folded = fold(sentences.get(i))
-        for event, by_script in COMPILED:
-            if event.value in _FREEING_EVENTS:
-                for script in scripts_of(folded):
-                    for match in by_script[script].finditer(folded) if script in by_script else ():
-                        if not free_thing(folded, match.start()):
-                            return True
+        for script in scripts_of(folded):
+            if script in patterns:
+                for match in patterns[script].finditer(folded):
+                    if not free_thing(folded, match.start()):
+                        return True
     return False
-
-
-_FREEING_EVENTS = frozenset({"released", "released_expelled", "pardoned"})
 
 
 # every event but those that happen to anyone ("памёр заслужаны настаўнік", "трапіў у бальніцу",
 # "awarded"): a prisoner's hospital stay is told with the colony it came from
-_OF_PRISON = "of prison"
-_KINDS = {
-    _OF_PRISON: lambda event: event not in {"died", "health", "other"},
-}
+_OF_PRISON = frozenset(EventType) - {EventType.DIED, EventType.HEALTH, EventType.OTHER}
 
 
-def _cue_of(sentences: Sentences, index: int, kind: str) -> bool:
-    """Whether sentence ``index`` has a cue of an event of ``kind`` (memoised per document)."""
-    from feeds.mentions.event_words import COMPILED  # the cues compile after this module
-
-    key = (kind, index)
+def _cue_of(sentences: Sentences, index: int) -> bool:
+    """Whether sentence ``index`` has a cue of an event of prison (memoised per document)."""
+    key = (_OF_PRISON, index)
     found = sentences.memo.get(key)
     if found is None:
         folded = fold(sentences.get(index))
-        patterns = _joined(kind, COMPILED)
+        patterns = _joined(_OF_PRISON)
         found = sentences.memo[key] = any(
             patterns[s].search(folded) for s in scripts_of(folded) if s in patterns
         )
     return found
 
 
-_JOINED: dict[str, dict[str, re.Pattern[str]]] = {}
+@cache
+def _joined(events: frozenset[EventType]) -> dict[str, re.Pattern[str]]:
+    """The cues of ``events`` as one pattern per script: one search a sentence."""
+    from feeds.mentions.event_words import COMPILED  # the cues compile after this module
 
-
-def _joined(kind: str, compiled) -> dict[str, re.Pattern[str]]:
-    """The cues of every event of ``kind`` as one pattern per script: one search a sentence."""
-    if kind not in _JOINED:
-        wanted = _KINDS[kind]
-        bodies: dict[str, list[str]] = {}
-        for event, by_script in compiled:
-            if wanted(event.value):
-                for script, pattern in by_script.items():
-                    bodies.setdefault(script, []).append(pattern.pattern)
-        _JOINED[kind] = {s: re.compile("|".join(b)) for s, b in bodies.items()}
-    return _JOINED[kind]
+    bodies: dict[str, list[str]] = {}
+    for event, by_script in COMPILED:
+        if event in events:
+            for script, pattern in by_script.items():
+                bodies.setdefault(script, []).append(pattern.pattern)
+    return {script: re.compile("|".join(b)) for script, b in bodies.items()}
 
 
 CONTRAST = re.compile("|".join(f"(?:{w})" for w in lexicon.RULE_WORDS["contrast"]))

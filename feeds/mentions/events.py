@@ -318,7 +318,12 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
     if (
         E.PARDONED in found
         and not {E.RELEASED, E.RELEASED_EXPELLED} & {*found}
-        and all(_AFTER_START.match(m.group()) for m in _cues_of(E.PARDONED, text, scripts))
+        and all(
+            _AFTER_START.match(m.group())
+            for script in scripts
+            if script in _PARDON_CUES
+            for m in _PARDON_CUES[script].finditer(text)
+        )
     ):
         found.remove(E.PARDONED)  # "Пасля памілавання засталася ў Беларусі": a time, no news
         marks.add(E.PARDONED)
@@ -348,12 +353,10 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
 
 
 _ORDER = {e: i for i, e in enumerate(E)}
+# "Пасля памілавання ...": a pardon cue that opens with "after" tells a time unless a release is
+# told beside it
 _AFTER_START = rule_pattern("backstory_before", r"\s")
-
-
-def _cues_of(event: E, text: str, scripts: tuple[str, ...]) -> list[re.Match[str]]:
-    patterns = dict(COMPILED)[event]
-    return [m for s in scripts if s in patterns for m in patterns[s].finditer(text)]
+_PARDON_CUES = dict(COMPILED)[E.PARDONED]
 
 
 # Quotation marks around a word do not part it from its phrase: "on the list of “extremists”",

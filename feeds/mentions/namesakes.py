@@ -179,22 +179,22 @@ HELD_EVENTS = frozenset(
 )
 
 
-def named_in_latin_only(person) -> bool:
+def named_in_latin_only(person: Prisoner) -> bool:
     """The registry gives the person's name in Latin letters only (Viasna's export): other
     scripts find them by forms the engine made, which a namesake's name fits as well."""
-    return not (getattr(person, "name_be", None) or getattr(person, "name_ru", None))
+    return not (person.name_be or person.name_ru)
 
 
-def held_now(person) -> bool:
-    return getattr(person, "status", None) == PrisonerStatus.IN_CUSTODY
+def held_now(person: Prisoner) -> bool:
+    """The record holds the person in custody."""
+    return person.status == PrisonerStatus.IN_CUSTODY
 
 
-def charged_so(person) -> bool:
+def charged_so(person: Prisoner) -> bool:
     """The record itself speaks of an ordinary crime (Viktar Babaryka's "corruption charges",
     an article of fraud or of drugs): a story of such a crime may be about them."""
-    articles = set(getattr(person, "extra", {}).get("articles", "").split())
-    return bool(articles & lexicon.ORDINARY_ARTICLES) or bool(
-        ORDINARY_CRIME.search(fold(getattr(person, "description", "") or ""))
+    return bool(registry_articles(person) & lexicon.ORDINARY_ARTICLES) or bool(
+        ORDINARY_CRIME.search(fold(person.description))
     )
 
 
