@@ -2867,3 +2867,45 @@ def test_freedom_as_a_state_and_a_statement(sentence, found):
 )
 def test_dates_times_and_things_that_are_free(sentence, event, found):
     assert (event in sentence_events(sentence)) is found, sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # a release noun, then a dash standing for "is", then a demand: said of the release
+        (
+            "Праваабаронцы нагадваюць, што вызваленне Стэфановіча — адно з галоўных патрабаванняў.",
+            E.RELEASED,
+            False,
+        ),
+        (
+            "Pravaabaroncy nahadvajuć, što vyzvaleńnie Stefanoviča — adno z hałoŭnych patrabavańniaŭ.",
+            E.RELEASED,
+            False,
+        ),
+        ("Освобождение Бабарико — главное требование оппозиции.", E.RELEASED, False),
+        (
+            "Освобождение Бабарико — главная новость недели, его вывезли в Литву.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        # Belarusian "last year" in the instrumental, and a Łacinka after-clause
+        ("— кажа Дар'я Лосік, якую саму вызвалілі мінулым годам.", E.RELEASED, False),
+        ("— kaža Darja Losik, jakuju samu vyzvalili minułym hodam.", E.RELEASED, False),
+        (
+            "Bialacki vystupiŭ u Oślie praz hod paślia taho, jak jaho vyzvalili i vyvieźli ŭ Litvu.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        # Łacinka "maja" is "my", no month of May: the dated relative clause stays the past
+        (
+            "«Maja vajna ciapier — za toje», — kaža Larysa Ščyrakova, jakuju vyzvalili ŭ vieraśni 2025-ha i vyvieźli ŭ Litvu.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        # the Polish genitive after a preposition is still May
+        ("Od maja nie ma od niego listów.", E.INCOMMUNICADO, True),
+    ],
+)
+def test_a_demand_after_a_dash_and_belarusian_times(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found, sentence_events(sentence)

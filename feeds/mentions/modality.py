@@ -62,6 +62,8 @@ _AFTER_NOUN = re.compile(rf"\W+(?:\w+\W+){{0,{AFTER_WORDS + 1}}}")
 _WORD_REST = re.compile(r"\w*")
 _AND = re.compile(r"\s(?:" + "|".join(lexicon.RULE_WORDS["and"]) + r")\s")
 _NOUN_CUE = re.compile(r"(?:ни[еяюи]|нн[яеюі]|ung|ease|eni[ea]|nni[ea])$")
+# a dash between a subject and what is said of it, as Slavic copy writes "is"
+_COPULA_DASH = re.compile(r"\s?[\u2014\u2013-]\s")
 
 
 # The classes whose words tell an event rather than doubt it: an appeal's outcome is a rejection
@@ -203,6 +205,13 @@ def unreal(
             # clause puts its verb last; the whole clause governs the cue
             stop = clause_end.start()
     closes = clause_end.start() if clause_end is not None else len(plain)
+    if noun and clause_end is not None and clause_end.start() <= stop + 2:
+        dash = _COPULA_DASH.match(plain, clause_end.start())
+        if dash is not None:
+            # "вызваленне Стэфановіча — адно з галоўных патрабаванняў": the noun is the subject,
+            # what follows the dash is said of it (the dash stands for "is")
+            following = _CLAUSE_BREAK.search(plain, dash.end())
+            stop = closes = following.start() if following is not None else len(plain)
     for name in AFTER_CLASSES:
         if name in own:
             continue
