@@ -2905,6 +2905,14 @@ def test_dates_times_and_things_that_are_free(sentence, event, found):
         ),
         # the Polish genitive after a preposition is still May
         ("Od maja nie ma od niego listów.", E.INCOMMUNICADO, True),
+        # a freeing noun in the plural is a wave of releases, nobody's own
+        ("Пра гэта пытаюць пасля гучных вызваленняў апошняга года.", E.RELEASED, False),
+        ("Po fali uwolnień w Mińsku zapanowała cisza.", E.RELEASED, False),
+        (
+            "Zwei Freilassungen in einer Woche: Ryhor Kastussjou kam im Rahmen einer Amnestie frei.",
+            E.RELEASED,
+            True,
+        ),
     ],
 )
 def test_a_demand_after_a_dash_and_belarusian_times(sentence, event, found):

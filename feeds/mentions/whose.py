@@ -12,6 +12,8 @@ from feeds.mentions.event_words import NOUN_CUE, W, any_of
 from feeds.mentions.models import GRAVE
 from feeds.mentions.models import EventType as E
 
+FREEING_NOUNS = (E.RELEASED, E.RELEASED_EXPELLED, E.PARDONED)
+
 # "a released prisoner", "due to be released", "freed earlier this year": not a release now;
 # "many of his cellmates were freed": somebody else's release
 _NOT_NOW_BEFORE = re.compile(
@@ -58,6 +60,7 @@ _TIME_FREE = re.compile(
 _FREEDOM_STATE = re.compile(r"freiheit|freedom|liberty|свобод|свабод|вол[іиеу]|wolnos|vol[iu]\b")
 
 
+_PLURAL_NOUN = re.compile(r"(?:" + any_of(W["plural_noun_endings"]) + r")$")
 _THING_BEFORE = re.compile(r"(?:" + any_of(W["free_things"]) + r")\s+(?:[\w'-]+\s+)?$")
 
 
@@ -75,6 +78,8 @@ def someone_elses(event: E, text: str, start: int, end: int, cue: str) -> bool:
         _NOT_NOW_AFTER.match(text, end) or _NOT_FREED_AFTER.match(text, end)
     ):
         return True  # "freed prisoners"; "opuściła areszt, ale nie odzyskała wolności"
+    if event in FREEING_NOUNS and _PLURAL_NOUN.search(cue.split()[0]):
+        return True  # "after the loud releases of the year": a wave, nobody's own
     if event is E.DIED and _NOBODY_NAMED_DIED.match(text, end):
         return True
     if event is E.RELEASED and free_thing(text, start):
