@@ -2917,3 +2917,62 @@ def test_dates_times_and_things_that_are_free(sentence, event, found):
 )
 def test_a_demand_after_a_dash_and_belarusian_times(sentence, event, found):
     assert (event in sentence_events(sentence)) is found, sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # a headline's order: "На свободу вышла ..."; its negation is none
+        ("На свободу вышла Мария Колесникова.", E.RELEASED, True),
+        ("На волю выйшла Марыя Калеснікава.", E.RELEASED, True),
+        ("На волю вийшов Ігор Лосік.", E.RELEASED, True),
+        ("Na wolność wyszła Maria Kalesnikawa.", E.RELEASED, True),
+        ("На свободу так и не вышла Мария Колесникова.", E.RELEASED, False),
+        # an adjective or a joined noun between "after" and the freeing: a time
+        (
+            "Пасля снежаньскага вызвалення Алеся Бяляцкага за кратамі застаецца Стэфановіч.",
+            E.RELEASED,
+            False,
+        ),
+        (
+            "Er sagt das drei Wochen nach seiner Freilassung und Abschiebung in die Ukraine.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        # a year well back after the cue, with its word or ending; not a year that is an attribute
+        ("Вітольд Ашурак помер у Шкловській колонії 2021 року.", E.DIED, False),
+        ("Мікола Клімовіч памёр у калоніі «Віцьба» 2023-га.", E.DIED, False),
+        ("На свободу вийшла лідерка протестів 2020 року Марія Колеснікова.", E.RELEASED, True),
+        # an adverb between a German auxiliary and the year
+        ("Darja Losik war bereits 2024 nach zwei Jahren Haft freigekommen.", E.RELEASED, False),
+    ],
+)
+def test_a_headlines_order_and_years_after_the_verb(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found, sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "found"),
+    [
+        # the verb's gender says whose freeing or death it is
+        ("На волю выйшла Ірына Злобіна — нявеста Ігара Лосіка.", "losik", False),
+        ("Ірына Злобіна выйшла на волю разам з Ігарам Лосікам.", "losik", False),
+        ("Маці Ігара Лосіка памерла ў Баранавічах.", "losik", False),
+        ("Ігар Лосік выйшаў на волю.", "losik", True),
+        # an active verb agrees with who frees, not who is freed
+        ("Лукашэнка памілаваў Ігара Лосіка.", "losik", True),
+    ],
+)
+def test_the_verbs_gender_says_whose_freeing_it_is(engine, text, who, found):
+    events = events_of(engine, text, who)
+    assert bool(events & {E.RELEASED, E.PARDONED, E.DIED}) is found, events
+
+
+def test_who_takes_the_masculine_of_anyone():
+    from feeds.mentions.agreement import of_the_other_gender
+    from feeds.registry.models import Gender
+
+    asked = "Кто вышел на этой неделе: Полина Шаренда-Панасюк отбыла срок."
+    told = "Вышел на свободу её муж, а Полина Шаренда-Панасюк остаётся в колонии."
+    assert not of_the_other_gender(asked, E.RELEASED, Gender.FEMALE)
+    assert of_the_other_gender(told, E.RELEASED, Gender.FEMALE)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from feeds.mentions import namesakes
+from feeds.mentions.agreement import of_the_other_gender
 from feeds.mentions.carry import (
     FREED_NOW,
     drop_recalled,
@@ -95,7 +96,11 @@ def build_result(
     for k, (start, _e, target, _o, _p) in enumerate(raw):
         index = sentences.index(start)
         others = [raw[j][0] for j in person_sents.get(index, ()) if raw[j][2] != target]
-        credit(k, own_part(sentences, index, start, events_of(index), others), index)
+        evs = own_part(sentences, index, start, events_of(index), others)
+        gender = engine.genders.get(target)
+        sentence = sentences.get(index)
+        # "На волю выйшла Ірына Злобіна — нявеста Андрэя Аляксандрава": hers, not his
+        credit(k, tuple(e for e in evs if not of_the_other_gender(sentence, e, gender)), index)
         look_back(k, index)
     # "Łukašenka pamiłavaŭ 123 palitviaźniaŭ. Aleś Bialacki ŭžo ŭ Vilni, a ...": a pardon the
     # sentence before tells of nobody named is the pardon of the people freed in this one

@@ -31,8 +31,18 @@ from feeds.mentions.models import EventType as E
 from feeds.mentions.namesakes import NUMBER_WORDS
 
 # "since his arrest", "после ареста": the arrest is backstory
+# (an adjective between: "пасля снежаньскага вызвалення", "po grudniowym uwolnieniu"; or a
+# freeing noun joined before the cue: "nach seiner Freilassung und Abschiebung")
 ARREST_BACKSTORY = re.compile(
-    r"(?:" + any_of(W["backstory_before"]) + r")\s+(?:(?:" + any_of(W["possessives"]) + r")\s+)?$"
+    r"(?:"
+    + any_of(W["backstory_before"])
+    + r")\s+(?:(?:"
+    + any_of(W["possessives"])
+    + r")\s+)?(?:\w+(?:"
+    + any_of(W["adjective_endings"])
+    + r")\s+)?(?:\w+\s+(?:"
+    + any_of(W["and"])
+    + r")\s+)?$"
 )
 TIME_MARKS = frozenset({E.ARREST, E.RELEASED})  # and pardons, expulsions, deaths as nouns
 DEATH_NOUNS = tuple(W["death_nouns"])
@@ -106,6 +116,20 @@ AGO = re.compile(
     + YEARS_BACK
 )
 
+# after the cue in its clause, a year well back with its word or ending and no preposition:
+# "помер у Шкловській колонії 2021 року", "у колонії «Вітьба» 2023-го"; not a year that says
+# what happened then ("лідерка протестів 2020 року", "z 2020 roku")
+BARE_YEAR_AFTER = re.compile(
+    r"(?<![\w.])"
+    + "".join(rf"(?<!\b{word}\s)" for word in W["year_of"])
+    + YEARS_BACK
+    + r"(?:-?(?:"
+    + any_of(W["year_suffixes"])
+    + r")(?!\w)|\s+(?:"
+    + any_of(W["the_year_words"])
+    + r")(?!\w))"
+)
+
 # "vier Jahre nach dem Tod", "two years after his release": the span, then "after" and the cue
 SPAN_THEN = re.compile(
     "(?:" + SPAN + r")\s+(?:" + any_of(W["backstory_before"]) + r")\s+(?:[\w'-]+\s+)?$"
@@ -174,8 +198,9 @@ MONTH_OR_IN = re.compile(r"(?:" + any_of(W["month_or_year_before"]) + r")\.?\s+$
 
 
 # an auxiliary, then a year, the participle further on ("war 2023 ... gestorben", "wurde 2021
-# ... verhaftet"): the year dates the verb, however many words lie between
-AUXILIARY_YEAR = rule_pattern("auxiliaries", r"\s+(?:19|20)\d\d(?!\d)")
+# ... verhaftet", "war bereits 2024 ... freigekommen"): the year dates the verb, however many
+# words lie between
+AUXILIARY_YEAR = rule_pattern("auxiliaries", r"\s+(?:\w+\s+)?(?:19|20)\d\d(?!\d)")
 
 
 # where the cue's clause ends for a "now" that would make a dated freeing news: a dash too ("Рік
@@ -195,6 +220,8 @@ def long_ago(text: str, start: int, end: int) -> bool:
         return True  # "Puschkin war 2023 nach Haft in Grodno gestorben": German, verb last
     year = YEAR_BEFORE.search(text, max(0, start - 30), start)
     if year is not None and not (year.group(1) and MONTH_OR_IN.fullmatch(year.group(1))):
+        return True
+    if BARE_YEAR_AFTER.search(text, end, CLAUSE_END.search(text, end).start()):
         return True
     for found in _times(text, start):
         if start <= found.start() and found.end() <= end:
