@@ -2976,3 +2976,45 @@ def test_who_takes_the_masculine_of_anyone():
     told = "Вышел на свободу её муж, а Полина Шаренда-Панасюк остаётся в колонии."
     assert not of_the_other_gender(asked, E.RELEASED, Gender.FEMALE)
     assert of_the_other_gender(told, E.RELEASED, Gender.FEMALE)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # an after-clause holds every freeing in it, however far, and its other cues
+        (
+            "Менш чым праз два гады пасля таго, як яна выйшла з калоніі, адбыўшы ўвесь тэрмін, сілавікі прыйшлі да яе дадому.",
+            E.RELEASED,
+            False,
+        ),
+        (
+            "Praz hod paślia taho, jak jaho vyzvalili z kalonii i razam z inšymi palitviaźniami pieradali Ukrainie, Znaku inkryminujuć novuju spravu.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        # a time read from a word inside the cue on, and a count with an apostrophe
+        (
+            "Його батько, звільнений і вивезений до України рік тому, з Києва назвав це рішення передбачуваним.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        (
+            "П'ять років тому, 21 травня 2021 року, у Шкловській колонії загинув Вітольд Ашурок.",
+            E.DIED,
+            False,
+        ),
+        # the infinitive of demanding, in a clause of its own
+        (
+            "Флейтыстка заклікала не забываць пра тых, што застаюцца ў калоніі, і патрабаваць іх вызвалення.",
+            E.RELEASED,
+            False,
+        ),
+        (
+            "Она призвала не забывать о тех, кто остаётся в колонии, и требовать их освобождения.",
+            E.RELEASED,
+            False,
+        ),
+    ],
+)
+def test_after_clauses_times_and_demands_to_be_made(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found, sentence_events(sentence)

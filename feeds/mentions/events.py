@@ -245,6 +245,8 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
             if event in _SUMMED and summed_up(text, start, end):
                 continue  # "dvojčy trapiała ŭ ŠIZA", "months in punishment cells": her past
             if event in _AFTER_CLAUSE_PAST and long_after(text, start):
+                if event in GRAVE:  # and its other cues here ("як яна выйшла, адбыўшы тэрмін")
+                    dated.add(event)
                 continue
             if (
                 event is E.TRANSFER

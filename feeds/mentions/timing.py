@@ -61,7 +61,7 @@ AMNESTY = rule_pattern("amnesty")
 
 # "чатыры гады таму загінуў", "vor vier Jahren": a grave event that far back is the past
 # "(two) years", "(a) month": the count may be left out ("Рік тому")
-LONG_SPAN = r"(?<!\w)(?:(?:\d+|[\w-]+)\s+)?(?:" + any_of(W["ago_units"]) + r")\w*"
+LONG_SPAN = r"(?<!\w)(?:(?:\d+|[\w'’-]+)\s+)?(?:" + any_of(W["ago_units"]) + r")\w*"
 
 # weeks: counted ("kilka tygodni temu", "vor drei Wochen"; a count is a number, a number word
 # or "a few", not any word), or uncounted inside the sentence ("якога тыдзень таму вызвалілі",
@@ -157,6 +157,9 @@ SPAN_AFTER_CLAUSE = re.compile(  # months or years: "a week after he was detaine
 # "since he was moved", "відтоді, як його етапували": the cue's event is the backstory
 SINCE = rule_pattern("since_clause", r"\s+" + TO_CUE)
 AFTER_CLAUSE = rule_pattern("after_clause", r"\s+" + TO_CUE)
+# ... however far the cue lies in it, up to the clause's end ("Праз год пасля таго, як яго
+# вызвалілі з калоніі і разам з іншымі палітвязнямі перадалі Украіне, ...")
+AFTER_CLAUSE_OPEN = rule_pattern("after_clause", r"\s+[^,;:.!?()\u2014\u2013]*$")
 SINCE_THEN = re.compile(r"[\W_]*" + rule_pattern("since_then", r"(?!\w)").pattern)
 SINCE_YEAR = re.compile(r"[\W_]*" + rule_pattern("since_year", r"\s+(?:19|20)\d\d(?!\d)").pattern)
 DAYS_BEFORE = rule_pattern("day_units", r",?\s+$")
@@ -228,7 +231,8 @@ def long_ago(text: str, start: int, end: int) -> bool:
             return True  # inside the cue: "kam vor drei Wochen frei"
         if found.end() <= start and dated_main_clause(text, found, start):
             return True
-        lo, hi = (found.end(), start) if found.end() <= start else (end, found.start())
+        # (a time read from a word inside the cue on, "вивезений до України рік тому": after it)
+        lo, hi = (found.end(), start) if found.end() <= start else (end, max(end, found.start()))
         if lo <= hi and not CLAUSE_BREAK.search(text, lo, hi):
             # unless the cue's own time follows ("who tore up her passport in 2020 was among
             # the prisoners handed over today"; "two years ago today" is an anniversary)
@@ -261,7 +265,9 @@ def long_after(text: str, start: int) -> bool:
     """The cue lies in an after-clause ("после того, как его перевели в колонию") that is not
     a day or two back ("dzień po tym, jak został uwolniony", "einen Tag nachdem er ... gebracht
     worden ist": yesterday's news, told from today)."""
-    found = AFTER_CLAUSE.search(text, max(0, start - 70), start)
+    found = AFTER_CLAUSE.search(text, max(0, start - 70), start) or AFTER_CLAUSE_OPEN.search(
+        text, max(0, start - 160), start
+    )
     return (
         found is not None
         and not DAYS_BEFORE.search(text, max(0, found.start() - 25), found.start())
