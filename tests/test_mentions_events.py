@@ -3018,3 +3018,47 @@ def test_who_takes_the_masculine_of_anyone():
 )
 def test_after_clauses_times_and_demands_to_be_made(sentence, event, found):
     assert (event in sentence_events(sentence)) is found, sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # a release "soon" is hoped for
+        (
+            "Лукашенко назвал разговоры о скором освобождении Статкевича фантазиями.",
+            E.RELEASED,
+            False,
+        ),
+        (
+            "Talk of an imminent release of Statkevich is a fantasy, Lukashenka said.",
+            E.RELEASED,
+            False,
+        ),
+        ("Die baldige Freilassung von Babaryka ist nicht zu erwarten.", E.RELEASED, False),
+        # the year after a past one, a step back in the story, a previous term
+        (
+            "Borys, who was arrested in March 2021, was let out of custody the following year.",
+            E.RELEASED,
+            False,
+        ),
+        (
+            "Незадолго до этого власти освободили и вывезли в Вильнюс журналиста Андрея Кузнечика.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        (
+            "Праваабаронцы нагадваюць, што і пасля папярэдняга тэрміну Аўтуховіч выйшаў на волю знясілены.",
+            E.RELEASED,
+            False,
+        ),
+        ("Наступнага тыдня яго вызвалілі.", E.RELEASED, True),
+        # a month as the attribute of "after the ... releases"
+        (
+            "After the December releases, observers are trading guesses: Eduard Babaryka tops most lists.",
+            E.RELEASED,
+            False,
+        ),
+    ],
+)
+def test_soon_later_before_and_previous(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found, sentence_events(sentence)

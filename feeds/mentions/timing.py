@@ -31,15 +31,18 @@ from feeds.mentions.models import EventType as E
 from feeds.mentions.namesakes import NUMBER_WORDS
 
 # "since his arrest", "после ареста": the arrest is backstory
-# (an adjective between: "пасля снежаньскага вызвалення", "po grudniowym uwolnieniu"; or a
-# freeing noun joined before the cue: "nach seiner Freilassung und Abschiebung")
+# (an adjective or a month between: "пасля снежаньскага вызвалення", "after the December
+# releases", "po grudniowym uwolnieniu"; or a freeing noun joined before the cue: "nach seiner
+# Freilassung und Abschiebung")
 ARREST_BACKSTORY = re.compile(
     r"(?:"
     + any_of(W["backstory_before"])
     + r")\s+(?:(?:"
     + any_of(W["possessives"])
-    + r")\s+)?(?:\w+(?:"
+    + r")\s+)?(?:(?:\w+(?:"
     + any_of(W["adjective_endings"])
+    + r")|"
+    + any_of(W["months"])
     + r")\s+)?(?:\w+\s+(?:"
     + any_of(W["and"])
     + r")\s+)?$"
