@@ -3062,3 +3062,39 @@ def test_after_clauses_times_and_demands_to_be_made(sentence, event, found):
 )
 def test_soon_later_before_and_previous(sentence, event, found):
     assert (event in sentence_events(sentence)) is found, sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # a time, then "when": the time dates the when-clause
+        (
+            "Финал фильма — декабрь 2025 года, когда Колесникову помиловали и вывезли в Украину.",
+            E.PARDONED,
+            False,
+        ),
+        ("Сегодня, когда его освободили, он улыбался.", E.RELEASED, True),
+        # two words between a German auxiliary and its year
+        (
+            "Sewerinez war im Dezember 2025 nach fünf Jahren Haft freigelassen und ins Ausland gebracht worden.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+        # what a sentence reminds of is known already; only a freeing or a death, in its own part
+        (
+            "Сёння сябры Клімовіча нагадалі, што ў той самай калоніі пазней памёр Вадзім Храсько.",
+            E.DIED,
+            False,
+        ),
+        ("Праваабаронцы нагадваюць, што Аўтуховіч трымае галадоўку.", E.HUNGER_STRIKE, True),
+        (
+            "Звільнення Ярошука, якого вивезли до Литви, правозахисники вітають, але нагадують: Лойко досі в колонії.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        # the first year in freedom is a state
+        ("Журналистка из Гомеля Лариса Щирякова — о первом годе на свободе.", E.RELEASED, False),
+    ],
+)
+def test_when_clauses_reminders_and_a_first_year_free(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found, sentence_events(sentence)

@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 
 from feeds.mentions import modality
-from feeds.mentions.cues import AMONG_ANY, NOT_AMONG, RELATIVE_WORDS
+from feeds.mentions.cues import AMONG_ANY, NOT_AMONG, RELATIVE_WORDS, contrast_part
 from feeds.mentions.event_words import (
     COMPILED,
     HEALTH,
@@ -55,6 +55,7 @@ from feeds.mentions.timing import (
     ARREST_BACKSTORY,
     EARLIER,
     REMEMBERING,
+    REMINDING,
     SINCE,
     SPAN_THEN,
     a_time,
@@ -309,6 +310,9 @@ def _clause_events(sentence: str) -> tuple[tuple[E, ...], frozenset[E], frozense
                 continue  # "X, who was freed with Y, says ...": who is speaking, not news
             if event in GRAVE and _CONCESSIVE.search(text, clause_start(text, start), start):
                 continue  # "хотя она уже отбыла свой срок": granted, not told
+            if event in GRAVE and REMINDING.search(text, contrast_part(text, start)[0], start):
+                dated.add(event)  # "Сёння сябры нагадалі, што ... памёр Храсько": known already
+                continue
             if (event in GRAVE or event in _DATED_BACK) and long_ago(text, start, end):
                 dated.add(event)  # and every other cue of it here ("вышла в 2024 году, отбыв срок")
                 continue

@@ -60,6 +60,11 @@ EARLIER = re.compile(
     + "))"
 )
 REMEMBERING = rule_pattern("remembering")
+REMINDING = rule_pattern("reminding")
+# a time, then "when" opening the cue's clause
+_WHEN_AFTER = re.compile(
+    r"(?:\s(?:19|20)?\d\d(?:-?\w{1,2})?)?(?:\s+\w+\.?)?,\s+(?:" + any_of(W["when"]) + r")\s"
+)
 AMNESTY = rule_pattern("amnesty")
 
 # "чатыры гады таму загінуў", "vor vier Jahren": a grave event that far back is the past
@@ -204,9 +209,9 @@ MONTH_OR_IN = re.compile(r"(?:" + any_of(W["month_or_year_before"]) + r")\.?\s+$
 
 
 # an auxiliary, then a year, the participle further on ("war 2023 ... gestorben", "wurde 2021
-# ... verhaftet", "war bereits 2024 ... freigekommen"): the year dates the verb, however many
-# words lie between
-AUXILIARY_YEAR = rule_pattern("auxiliaries", r"\s+(?:\w+\s+)?(?:19|20)\d\d(?!\d)")
+# ... verhaftet", "war bereits 2024 ...", "war im Dezember 2025 ... freigelassen"): the year dates
+# the verb, however many words lie between
+AUXILIARY_YEAR = rule_pattern("auxiliaries", r"\s+(?:\w+\s+){0,2}(?:19|20)\d\d(?!\d)")
 
 
 # where the cue's clause ends for a "now" that would make a dated freeing news: a dash too ("Рік
@@ -230,6 +235,9 @@ def long_ago(text: str, start: int, end: int) -> bool:
     if BARE_YEAR_AFTER.search(text, end, CLAUSE_END.search(text, end).start()):
         return True
     for found in _times(text, start):
+        when = _WHEN_AFTER.match(text, found.end()) if found.end() <= start else None
+        if when is not None and not CLAUSE_BREAK.search(text, when.end(), start):
+            return True  # "декабрь 2025 года, когда Колесникову помиловали"
         if start <= found.start() and found.end() <= end:
             return True  # inside the cue: "kam vor drei Wochen frei"
         if found.end() <= start and dated_main_clause(text, found, start):
