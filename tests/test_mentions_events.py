@@ -3098,3 +3098,38 @@ def test_soon_later_before_and_previous(sentence, event, found):
 )
 def test_when_clauses_reminders_and_a_first_year_free(sentence, event, found):
     assert (event in sentence_events(sentence)) is found, sentence_events(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event", "found"),
+    [
+        # German: the year of the auxiliary dates the participle past any commas, unless
+        # another auxiliary comes between
+        (
+            "Sewerinez war im Dezember 2025 nach fünf Jahren Haft, zuletzt in der Kolonie in Schklou, freigelassen worden.",
+            E.RELEASED,
+            False,
+        ),
+        ("Er war 2020 verhaftet worden, heute wurde er freigelassen.", E.RELEASED, True),
+        # English is no verb-last language
+        (
+            "Andrei Kuznechyk, whose release RFE/RL had demanded since 2021, walked out on Wednesday and reached Vilnius the same evening.",
+            E.RELEASED_EXPELLED,
+            True,
+        ),
+        # a when-clause goes on in the main clause's time
+        (
+            "Statkiewicz we wrześniu 2025 r. odmówił opuszczenia kraju, gdy wraz z innymi ułaskawionymi dowieziono go do granicy.",
+            E.PARDONED,
+            False,
+        ),
+        # past a contrast, a later time in the sentence still dates the cue
+        (
+            "«Год назад меня выпустили, а его держат как заложника», — пишет он, которого в декабре 2025-го вывезли в Украину.",
+            E.RELEASED_EXPELLED,
+            False,
+        ),
+    ],
+)
+def test_german_verb_last_when_clauses_and_later_times(sentence, event, found):
+    assert (event in sentence_events(sentence)) is found, sentence_events(sentence)

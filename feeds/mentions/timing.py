@@ -61,6 +61,8 @@ EARLIER = re.compile(
 )
 REMEMBERING = rule_pattern("remembering")
 REMINDING = rule_pattern("reminding")
+# a when-clause not closed before the cue
+_OPEN_WHEN = re.compile(r",\s*(?:" + any_of(W["when"]) + r")\s[^,;:()\u2014\u2013]*$")
 # a time, then "when" opening the cue's clause
 _WHEN_AFTER = re.compile(
     r"(?:\s(?:19|20)?\d\d(?:-?\w{1,2})?)?(?:\s+\w+\.?)?,\s+(?:" + any_of(W["when"]) + r")\s"
@@ -211,6 +213,18 @@ MONTH_OR_IN = re.compile(r"(?:" + any_of(W["month_or_year_before"]) + r")\.?\s+$
 # an auxiliary, then a year, the participle further on ("war 2023 ... gestorben", "wurde 2021
 # ... verhaftet", "war bereits 2024 ...", "war im Dezember 2025 ... freigelassen"): the year dates
 # the verb, however many words lie between
+_AUXILIARY = rule_pattern("auxiliaries", r"(?!\w)")
+# ... and German puts the participle last past any commas: the year of its auxiliary
+VERB_LAST_YEAR = rule_pattern("dated_auxiliaries", r"\s+(?:\w+\s+){0,2}(?:19|20)\d\d(?!\d)")
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    found = None
+    for found in matches:  # noqa: B007 (the last one is wanted)
+        pass
+    return found
+
+
 AUXILIARY_YEAR = rule_pattern("auxiliaries", r"\s+(?:\w+\s+){0,2}(?:19|20)\d\d(?!\d)")
 
 
@@ -229,6 +243,9 @@ def long_ago(text: str, start: int, end: int) -> bool:
         return True  # "Since 2021, at least six have died": a tally over the years
     if AUXILIARY_YEAR.search(text, since, start):
         return True  # "Puschkin war 2023 nach Haft in Grodno gestorben": German, verb last
+    dated_verb = _last(VERB_LAST_YEAR.finditer(text, 0, since))
+    if dated_verb is not None and not _AUXILIARY.search(text, dated_verb.end(), start):
+        return True  # "Sewerinez war im Dezember 2025 nach Haft, zuletzt in Schklou, freigelassen"
     year = YEAR_BEFORE.search(text, max(0, start - 30), start)
     if year is not None and not (year.group(1) and MONTH_OR_IN.fullmatch(year.group(1))):
         return True
@@ -250,13 +267,20 @@ def long_ago(text: str, start: int, end: int) -> bool:
             return found.end() > start or not NOW.search(
                 text, past_now(text, found.end()), _CLAUSE_OR_DASH_END.search(text, end).start()
             )
-        if LEADING.fullmatch(text, 0, found.start()) and found.end() <= start:
-            # "Two years ago X, an IT specialist, died": a time that opens the sentence dates
-            # all of it, commas and all, up to a contrast ("..., but now ..."); "two years ago
-            # today" is an anniversary, its "today" no time of the news
-            return contrast_part(text, start)[0] <= found.start() and not NOW.search(
+        if (
+            LEADING.fullmatch(text, 0, found.start())
+            and found.end() <= start
+            and contrast_part(text, start)[0] <= found.start()
+            and not NOW.search(
                 text, past_now(text, found.end()), _CLAUSE_OR_DASH_END.search(text, end).start()
             )
+        ):
+            # "Two years ago X, an IT specialist, died": a time that opens the sentence dates
+            # all of it, commas and all, up to a contrast ("..., but now ..."); "two years ago
+            # today" is an anniversary, its "today" no time of the news (past a contrast, a
+            # later time may still date the cue: "«Год назад меня выпустили, а его держат», —
+            # пишет он, которого в декабре 2025-го вывезли")
+            return True
     return False
 
 
@@ -294,11 +318,12 @@ def past_now(text: str, position: int) -> int:
 
 def dated_main_clause(text: str, time: re.Match[str], start: int) -> bool:
     """The time stands in the sentence's first clause and the cue in a relative clause that
-    hangs off it ("W marcu 2021 r. zatrzymano Andżelikę Borys, którą po roku wypuszczono"):
-    the relative clause goes on in the main clause's time."""
+    hangs off it ("W marcu 2021 r. zatrzymano Andżelikę Borys, którą po roku wypuszczono"), or a
+    when-clause ("we wrześniu 2025 r. odmówił ..., gdy ... dowieziono go do granicy"): it goes on
+    in the main clause's time."""
     if CLAUSE_BREAK.search(text, 0, time.start()):
         return False
-    relative = OPEN_RELATIVE.search(text, 0, start)
+    relative = OPEN_RELATIVE.search(text, 0, start) or _OPEN_WHEN.search(text, 0, start)
     return (
         relative is not None
         and relative.start() >= time.end()
