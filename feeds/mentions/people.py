@@ -309,6 +309,8 @@ class PeopleResolver:
             and self._adjacent(doc, spans, conj, given)
         ):
             firsts.append(keys[before])  # "Денис и Иван Воробей": Денис's surname too
+        if any(matches(f, self.people[p].first) for p in exact for f in firsts):
+            return []  # "Сергея Саковца" is Siarhei Sakavets by his own spelling, not Siarhei Skok
         named: set[int] = set()
         for first in firsts:
             named |= self._fuzzy_named(keys[i], first, people)
