@@ -515,6 +515,8 @@ def test_an_english_only_name_is_found_as_the_german_press_spells_it(name_en, te
         ("Прокурор запросил для Павла Недбайло шесть лет колонии.", ("niadbaila",)),
         # the state prosecutor at a trial
         ("Государственный обвинитель Павел Недбайло попросил восемь лет колонии.", ()),
+        # ... but a guilty verdict is no prosecutor
+        ("Суд вынес обвинительный приговор Павлу Недбайло: пять лет колонии.", ("niadbaila",)),
     ],
 )
 def test_a_judge_or_prosecutor_who_shares_a_listed_name_is_not_the_prisoner(engine, text, expected):

@@ -115,9 +115,12 @@ def surname_forms(key: str, female: bool | None) -> list[Form]:
         forms.append(_fix(key, POSS_M))
     fleeting = _FLEETING_RE.search(key)
     if fleeting and len(key) > 4:
-        # (the key re-runs v -> u before the consonant: Саковец -> Саковца, Сакаўца)
-        stem = skeleton(key[: fleeting.start()] + fleeting.group(1) + "a")[:-1]
-        forms.append(_fix(stem, CONS_M - {""}))
+        plain = key[: fleeting.start()] + fleeting.group(1)
+        forms.append(_fix(plain, CONS_M - {""}))
+        # and as the key re-runs v -> u before the consonant: Саковец -> Саковца, Сакаўца
+        respelt = skeleton(plain + "a")[:-1]
+        if respelt != plain:
+            forms.append(_fix(respelt, CONS_M - {""}))
     soft = _SOFTEN.get(last)
     if soft:
         forms.append(_fix(key[:-1] + soft, SOFT_ENDINGS))
@@ -180,9 +183,12 @@ def word_forms(key: str) -> list[Form]:
     forms = [_fix(key, CONS_M)]
     fleeting = _FLEETING_WORD_RE.search(key)  # Гомель -> Homlu, Бабруйск no
     if fleeting and len(key) > 4:
-        # (the key re-runs v -> u before the consonant: Саковец -> Саковца, Сакаўца)
-        stem = skeleton(key[: fleeting.start()] + fleeting.group(1) + "a")[:-1]
-        forms.append(_fix(stem, CONS_M - {""}))
+        plain = key[: fleeting.start()] + fleeting.group(1)
+        forms.append(_fix(plain, CONS_M - {""}))
+        # and as the key re-runs v -> u before the consonant: Саковец -> Саковца, Сакаўца
+        respelt = skeleton(plain + "a")[:-1]
+        if respelt != plain:
+            forms.append(_fix(respelt, CONS_M - {""}))
     soft = _SOFTEN.get(key[-1])
     if soft:
         forms.append(_fix(key[:-1] + soft, SOFT_ENDINGS))
